@@ -1,0 +1,17 @@
+"""Errors a user can act on. The CLI prints them as one line and exits non-zero."""
+
+
+class SummarizeError(Exception):
+    """Base class: the message is shown to the user as is."""
+
+
+class InputError(SummarizeError):
+    """The input cannot be read or holds nothing to work on."""
+
+
+class ModelError(SummarizeError):
+    """A model cannot be built, found or loaded."""
+
+
+class BudgetError(SummarizeError):
+    """A summary budget is out of range."""

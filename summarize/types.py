@@ -1,0 +1,40 @@
+"""Data that flows through the pipeline.
+
+Offsets (``start``/``end``) always index the *original* text of the document, so
+any result can be traced back to the exact characters a user gave us.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    index: int
+    start: int
+    end: int
+    text: str  # == document.text[start:end]
+
+
+@dataclass(frozen=True)
+class Sentence:
+    index: int  # position among all sentences of the document
+    paragraph: int  # index of the Paragraph that holds it
+    start: int
+    end: int
+    text: str  # == document.text[start:end], never altered
+    norm: str  # normalised form, used for matching only
+
+
+@dataclass
+class Document:
+    text: str  # the original text, exactly as decoded
+    id: str = ""
+    title: str | None = None
+    # Where the title sits in ``text`` when it was detected from the text itself.
+    title_span: tuple[int, int] | None = None
+    encoding: str | None = None
+    source: str | None = None  # path, "-" for stdin, or a record id
+    paragraphs: list[Paragraph] = field(default_factory=list)
+    sentences: list[Sentence] = field(default_factory=list)
