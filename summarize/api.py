@@ -1,0 +1,256 @@
+"""The public Python API: the whole pipeline behind two functions.
+
+read → normalise → segment → embed → find duplicates → rank → select. The CLI
+and the bulk digest call these same functions, so there is one code path.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .dedup.document import DedupResult, Removed, deduplicate_document
+from .dedup.engine import DedupConfig, Keep
+from .embed.encoder import Encoder
+from .errors import InputError
+from .rank.methods import EMBEDDING_METHODS, METHODS
+from .rank.methods import score as score_sentences
+from .rank.select import Budget, choose
+from .text.boilerplate import boilerplate_reason
+from .text.segment import segment
+from .text.title import detect_title
+from .types import Document
+
+# e5 asks for the "query: " prompt on symmetric tasks (sentence vs sentence).
+SIMILARITY_PROMPT = "query"
+HEADING_MAX_WORDS = 12
+
+
+@dataclass(frozen=True)
+class SummarySentence:
+    index: int
+    paragraph: int
+    start: int
+    end: int
+    text: str
+    score: float
+
+
+@dataclass(frozen=True)
+class Excluded:
+    """A sentence that could not be selected, and why."""
+
+    index: int
+    start: int
+    end: int
+    text: str
+    reason: str  # "title" | "boilerplate" | "heading" | "duplicate" | "dangling reference"
+    detail: str = ""  # boilerplate label, duplicate cluster id and signal, ...
+
+
+@dataclass
+class Summary:
+    title: str | None
+    sentences: list[SummarySentence]
+    method: str
+    budget: str
+    model: str | None
+    document: Document
+    duplicates: DedupResult
+    excluded: list[Excluded] = field(default_factory=list)
+
+    @property
+    def text(self) -> str:
+        return " ".join(s.text for s in self.sentences)
+
+
+_ENCODERS: dict[tuple, Encoder] = {}
+
+
+def get_encoder(
+    model: str | Encoder | None = None, *, device: str | None = None, batch_size: int = 32
+) -> Encoder:
+    """Load a model once per process; an Encoder instance is used as given."""
+    if model is not None and not isinstance(model, str):
+        return model
+    key = (model, device, batch_size)
+    if key not in _ENCODERS:
+        from .embed.encoder import load_encoder
+
+        _ENCODERS[key] = load_encoder(model, device=device, batch_size=batch_size)
+    return _ENCODERS[key]
+
+
+def prepare(
+    text: str,
+    *,
+    title: str | None = None,
+    doc_id: str = "",
+    encoding: str | None = None,
+    source: str | None = None,
+) -> Document:
+    """Segment a text and find its title; the text itself is never altered."""
+    if not isinstance(text, str):
+        raise InputError(f"expected text as str, got {type(text).__name__}")
+    if not text.strip():
+        raise InputError(f"{source or 'input'}: no text")
+    paragraphs, sentences = segment(text)
+    span = None
+    if title is None:
+        span = detect_title(text)
+        if span is not None:
+            title = text[span[0] : span[1]]
+    return Document(text, doc_id, title, span, encoding, source, paragraphs, sentences)
+
+
+def deduplicate(
+    text: str | Document,
+    *,
+    title: str | None = None,
+    threshold: float | None = None,
+    keep: Keep = "first",
+    drop_boilerplate: bool = False,
+    semantic: bool = True,
+    model: str | Encoder | None = None,
+) -> DedupResult:
+    """Remove repeated paragraphs, sentences and phrases; report every cut.
+
+    ``threshold`` overrides the semantic (cosine) threshold calibrated for the
+    model; ``semantic=False`` uses only the exact and shingle signals (no model).
+    """
+    doc = text if isinstance(text, Document) else prepare(text, title=title)
+    encoder = get_encoder(model) if semantic else None
+    config = _config(encoder, threshold, keep)
+    embeddings = _embed_sentences(doc, encoder) if encoder is not None else None
+    return deduplicate_document(doc, embeddings, config=config, drop_boilerplate=drop_boilerplate)
+
+
+def summarize(
+    text: str | Document,
+    *,
+    title: str | None = None,
+    sentences: int | None = None,
+    ratio: float | None = None,
+    words: int | None = None,
+    method: str = "textrank",
+    model: str | Encoder | None = None,
+    threshold: float | None = None,
+) -> Summary:
+    """Extractive summary in original order; duplicates are removed before ranking."""
+    if method not in METHODS:
+        raise ValueError(f"unknown method {method!r}; choose one of {', '.join(METHODS)}")
+    budget = Budget(sentences, ratio, words)
+    doc = text if isinstance(text, Document) else prepare(text, title=title)
+    encoder = get_encoder(model) if method in EMBEDDING_METHODS else None
+    embeddings = _embed_sentences(doc, encoder) if encoder is not None else None
+    dedup = deduplicate_document(doc, embeddings, config=_config(encoder, threshold, "first"))
+
+    excluded = _exclusions(doc, dedup)
+    out = {e.index for e in excluded}
+    cands = [s for s in doc.sentences if s.index not in out]
+    if not cands:
+        raise InputError(f"{doc.source or 'input'}: no sentence to summarise")
+
+    if embeddings is not None:
+        vecs = embeddings[[s.index for s in cands]]
+        sims = np.clip(vecs @ vecs.T, -1.0, 1.0)
+        np.fill_diagonal(sims, 0.0)
+        title_sims = _title_sims(doc, encoder, vecs)
+    else:
+        sims, title_sims = np.zeros((len(cands), len(cands))), None
+    scores = score_sentences(method, len(cands), sims if encoder else None, title_sims)
+    limit = budget.max_sentences(len(cands))
+    picked = choose(scores, sims, [s.text for s in cands], limit, max_words=budget.words)
+    for i in picked.dangling:
+        s = cands[i]
+        excluded.append(Excluded(s.index, s.start, s.end, s.text, "dangling reference"))
+
+    chosen = sorted(picked.chosen)
+    result = [
+        SummarySentence(
+            cands[i].index, cands[i].paragraph, cands[i].start, cands[i].end, cands[i].text,
+            round(float(scores[i]), 6),
+        )
+        for i in chosen
+    ]  # fmt: skip
+    return Summary(
+        doc.title,
+        result,
+        method,
+        budget.describe(),
+        encoder.name if encoder else None,
+        doc,
+        dedup,
+        sorted(excluded, key=lambda e: e.index),
+    )
+
+
+def _config(encoder: Encoder | None, threshold: float | None, keep: Keep) -> DedupConfig:
+    if encoder is None:
+        return DedupConfig(keep=keep)
+    from .dedup.calibration import semantic_threshold
+
+    return DedupConfig(semantic=threshold or semantic_threshold(encoder.name), keep=keep)
+
+
+def _embed_sentences(doc: Document, encoder: Encoder) -> np.ndarray:
+    """One row per sentence; chrome lines are not worth a model call (zero rows)."""
+    labels = {p.index for p in doc.paragraphs if boilerplate_reason(p.text)}
+    todo = [s for s in doc.sentences if s.paragraph not in labels]
+    vecs = encoder.encode([s.text for s in todo], prompt_name=SIMILARITY_PROMPT)
+    out = np.zeros((len(doc.sentences), vecs.shape[1] if len(todo) else encoder.dim), np.float32)
+    for s, v in zip(todo, vecs, strict=True):
+        out[s.index] = v
+    return out
+
+
+def _title_sims(doc: Document, encoder: Encoder | None, vecs: np.ndarray) -> np.ndarray | None:
+    if encoder is None or not doc.title:
+        return None
+    t = encoder.encode([doc.title], prompt_name=SIMILARITY_PROMPT)[0]
+    return vecs @ t
+
+
+def _exclusions(doc: Document, dedup: DedupResult) -> list[Excluded]:
+    """Sentences never eligible: the title, chrome, headings and duplicates."""
+    chrome = {b.paragraph: b.label for b in dedup.boilerplate}
+    dup_of: dict[int, Removed] = {}
+    for r in dedup.removed:
+        for s in doc.sentences:
+            if (
+                r.start <= s.start
+                and s.end <= r.end
+                or (r.level == "sentence" and r.index == s.index)
+            ):
+                dup_of[s.index] = r
+    para_sizes: dict[int, int] = {}
+    for s in doc.sentences:
+        para_sizes[s.paragraph] = para_sizes.get(s.paragraph, 0) + 1
+    out = []
+    for s in doc.sentences:
+        reason, detail = None, ""
+        if doc.title_span and doc.title_span[0] <= s.start < doc.title_span[1]:
+            reason = "title"
+        elif s.paragraph in chrome:
+            reason, detail = "boilerplate", chrome[s.paragraph]
+        elif label := boilerplate_reason(s.text):
+            reason, detail = "boilerplate", label
+        elif s.index in dup_of:
+            r = dup_of[s.index]
+            reason, detail = "duplicate", f"{r.cluster} {r.signal} {r.score:.3f}"
+        elif _is_heading(s.text, para_sizes[s.paragraph]):
+            reason = "heading"
+        if reason:
+            out.append(Excluded(s.index, s.start, s.end, s.text, reason, detail))
+    return out
+
+
+def _is_heading(text: str, sentences_in_paragraph: int) -> bool:
+    """A short line on its own with no final punctuation: a heading or a label."""
+    stripped = text.rstrip()
+    return (
+        sentences_in_paragraph == 1
+        and len(stripped.split()) <= HEADING_MAX_WORDS
+        and not stripped.endswith((".", "!", "?", "…", "”", '"', ":"))
+    )

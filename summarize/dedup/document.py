@@ -1,0 +1,266 @@
+"""Duplicate removal inside one document, with an exact account of what was cut.
+
+Order of work: boilerplate lines are labelled, then whole paragraphs are compared
+(a paragraph pasted twice, a caption repeated), then a line that repeats itself
+("Chính trị - Xã hội Chính trị - Xã hội"), then the sentences that remain. Every
+removal records the span it cut, so ``reconstruct`` gives back the original text.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from ..text.boilerplate import boilerplate_lines
+from ..text.normalize import match_key
+from ..types import Document
+from .engine import Conflict, DedupConfig, Grouping, Item, cluster_id, find_duplicates
+
+
+@dataclass(frozen=True)
+class Removed:
+    """One item cut from the text: where it was, why, and what it duplicates."""
+
+    level: str  # "paragraph" | "sentence" | "phrase"
+    index: int  # paragraph or sentence index
+    start: int
+    end: int
+    text: str
+    reason: str  # "duplicate" | "boilerplate"
+    signal: str  # duplicate signal, or the boilerplate label
+    score: float
+    cluster: str | None = None
+    kept_index: int | None = None
+    kept_start: int | None = None
+    kept_end: int | None = None
+    # The exact span taken out of the original text, separators included.
+    cut_start: int = 0
+    cut_end: int = 0
+    cut_text: str = ""
+
+
+@dataclass(frozen=True)
+class Labelled:
+    """A boilerplate line: reported always, cut only when asked."""
+
+    paragraph: int
+    start: int
+    end: int
+    text: str
+    label: str
+
+
+@dataclass(frozen=True)
+class ConflictingVariant:
+    """Two similar items that differ in a number or name: both kept."""
+
+    level: str
+    index: int
+    other: int
+    text: str
+    other_text: str
+    signal: str
+    score: float
+    differences: tuple[str, ...]
+
+
+@dataclass
+class DedupResult:
+    document: Document
+    text: str  # the cleaned text
+    removed: list[Removed] = field(default_factory=list)
+    boilerplate: list[Labelled] = field(default_factory=list)
+    conflicts: list[ConflictingVariant] = field(default_factory=list)
+
+    @property
+    def removed_sentences(self) -> set[int]:
+        """Sentence indices no longer in the cleaned text (whatever level cut them)."""
+        cut: set[int] = set()
+        for r in self.removed:
+            for s in self.document.sentences:
+                if r.start <= s.start and s.end <= r.end:
+                    cut.add(s.index)
+        return cut
+
+
+def deduplicate_document(
+    doc: Document,
+    sentence_embeddings: np.ndarray | None = None,
+    *,
+    config: DedupConfig = DedupConfig(),
+    drop_boilerplate: bool = False,
+) -> DedupResult:
+    """Find duplicates at every level; cut them (and boilerplate if asked)."""
+    labels = boilerplate_lines([p.text for p in doc.paragraphs])
+    boiler = [
+        Labelled(p.index, p.start, p.end, p.text, label)
+        for p, label in zip(doc.paragraphs, labels, strict=True)
+        if label
+    ]
+    removed: list[Removed] = []
+    if drop_boilerplate:
+        removed += [
+            Removed("paragraph", b.paragraph, b.start, b.end, b.text, "boilerplate", b.label, 1.0)
+            for b in boiler
+        ]
+    # Chrome is not content: it never keeps a duplicate alive nor gets compared.
+    skip = {b.paragraph for b in boiler}
+
+    para_items = [Item(match_key(p.text), p.text) for p in doc.paragraphs]
+    live_paras = [p.index for p in doc.paragraphs if p.index not in skip]
+    paras = find_duplicates(para_items, level="paragraph", config=config, candidates=live_paras)
+    removed += _removals(doc, paras, "paragraph")
+    conflicts = _conflicts(doc, paras.conflicts, "paragraph")
+
+    gone = set(paras.removed) | (skip if drop_boilerplate else set())
+    halves = _repeated_halves(doc, gone)
+    removed += halves
+    cut_paras = skip | gone | {h.index for h in halves}
+    live = [s.index for s in doc.sentences if s.paragraph not in cut_paras]
+    sent_items = [Item(match_key(s.text), s.text) for s in doc.sentences]
+    sents = find_duplicates(
+        sent_items, sentence_embeddings, level="sentence", config=config, candidates=live
+    )
+    removed += _removals(doc, sents, "sentence")
+    conflicts += _conflicts(doc, sents.conflicts, "sentence")
+
+    removed = _with_cuts(doc, removed)
+    return DedupResult(doc, _cut(doc.text, removed), removed, boiler, conflicts)
+
+
+def reconstruct(cleaned: str, removed: Sequence[Removed]) -> str:
+    """Put every cut span back: cleaned text + report == the original, exactly."""
+    out: list[str] = []
+    length = 0  # characters of the original rebuilt so far
+    pos = 0  # position in the cleaned text
+    for r in sorted(removed, key=lambda r: r.cut_start):
+        take = r.cut_start - length
+        out.append(cleaned[pos : pos + take])
+        pos += take
+        out.append(r.cut_text)
+        length = r.cut_end
+    out.append(cleaned[pos:])
+    return "".join(out)
+
+
+def _removals(doc: Document, grouping: Grouping, level: str) -> list[Removed]:
+    units = doc.paragraphs if level == "paragraph" else doc.sentences
+    out = []
+    for cluster in grouping.clusters:
+        kept = units[cluster.kept]
+        for m in cluster.members:
+            u = units[m.index]
+            out.append(
+                Removed(
+                    level, u.index, u.start, u.end, u.text, "duplicate", m.signal, m.score,
+                    cluster.id, kept.index, kept.start, kept.end,
+                )
+            )  # fmt: skip
+    return out
+
+
+def _conflicts(doc: Document, found: list[Conflict], level: str) -> list[ConflictingVariant]:
+    units = doc.paragraphs if level == "paragraph" else doc.sentences
+    return [
+        ConflictingVariant(
+            level, c.index, c.other, units[c.index].text, units[c.other].text,
+            c.signal, c.score, c.differences,
+        )
+        for c in found
+    ]  # fmt: skip
+
+
+def _repeated_halves(doc: Document, gone: set[int]) -> list[Removed]:
+    """A line that says the same thing twice in a row (a doubled section header)."""
+    out = []
+    for p in doc.paragraphs:
+        if p.index in gone:
+            continue
+        words = p.text.split()
+        half = len(words) // 2
+        if (
+            half < 2
+            or len(words) % 2
+            or match_key(" ".join(words[:half])) != match_key(" ".join(words[half:]))
+        ):
+            continue
+        # Offsets of the second half: skip `half` words from the paragraph start.
+        pos = p.start
+        for w in words[:half]:
+            pos = doc.text.index(w, pos) + len(w)
+        second = doc.text.index(words[half], pos)
+        first_text = doc.text[p.start : pos]
+        key = match_key(first_text)
+        out.append(
+            Removed(
+                "phrase", p.index, second, p.end, doc.text[second : p.end], "duplicate", "exact",
+                1.0, cluster_id("phrase", key), p.index, p.start, pos,
+            )
+        )  # fmt: skip
+    return out
+
+
+def _with_cuts(doc: Document, removed: list[Removed]) -> list[Removed]:
+    """Give each removal a cut span; spans tile and never overlap.
+
+    A removed paragraph takes its line up to the next paragraph. Removed
+    sentences take the whitespace after them when a kept sentence follows in the
+    paragraph, the whitespace before them otherwise, so the cleaned text has no
+    doubled or dangling spaces. Whole paragraphs emptied sentence by sentence
+    take their line break too.
+    """
+    text = doc.text
+    next_para_start = {
+        p.index: (
+            doc.paragraphs[p.index + 1].start if p.index + 1 < len(doc.paragraphs) else len(text)
+        )
+        for p in doc.paragraphs
+    }
+    gone = {r.index for r in removed if r.level == "sentence"}
+    out = []
+    for r in removed:
+        if r.level == "paragraph":
+            start, end = r.start, next_para_start[r.index]
+        elif r.level == "phrase":
+            # Take the space between the two halves as well.
+            start = r.kept_end if r.kept_end is not None else r.start
+            end = r.end
+        else:
+            start, end = _sentence_cut(doc, r.index, gone, next_para_start)
+        out.append(_replace_cut(r, start, end, text[start:end]))
+    return sorted(out, key=lambda r: r.cut_start)
+
+
+def _sentence_cut(
+    doc: Document, index: int, gone: set[int], next_para_start: dict[int, int]
+) -> tuple[int, int]:
+    s = doc.sentences[index]
+    same = [t for t in doc.sentences if t.paragraph == s.paragraph]
+    pos = next(i for i, t in enumerate(same) if t.index == index)
+    kept_after = any(t.index not in gone for t in same[pos + 1 :])
+    kept_before = any(t.index not in gone for t in same[:pos])
+    if kept_after:
+        return s.start, same[pos + 1].start
+    if kept_before:
+        return same[pos - 1].end, s.end
+    # Every sentence of the paragraph goes: remove the line itself.
+    if pos + 1 < len(same):
+        return s.start, same[pos + 1].start
+    return s.start, next_para_start[s.paragraph]
+
+
+def _replace_cut(r: Removed, start: int, end: int, cut_text: str) -> Removed:
+    from dataclasses import replace
+
+    return replace(r, cut_start=start, cut_end=end, cut_text=cut_text)
+
+
+def _cut(text: str, removed: Sequence[Removed]) -> str:
+    out, pos = [], 0
+    for r in sorted(removed, key=lambda r: r.cut_start):
+        out.append(text[pos : r.cut_start])
+        pos = r.cut_end
+    out.append(text[pos:])
+    return "".join(out)

@@ -1,0 +1,50 @@
+"""Sentence scoring methods. Each returns one score per candidate sentence."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from .graph import lexrank_weights, pagerank, textrank_weights
+from .select import position_prior
+
+METHODS = ("textrank", "lexrank", "lead")
+EMBEDDING_METHODS = ("textrank", "lexrank")
+
+# How much of the random-jump mass follows the title rather than the position.
+TITLE_WEIGHT = 0.5
+
+
+def news_prior(positions: Sequence[int], title_sims: np.ndarray | None) -> np.ndarray:
+    """Where PageRank's random surfer lands: early sentences and those like the title.
+
+    ``positions`` are each candidate's rank among the candidates, so site chrome
+    and duplicates removed before ranking do not push the lead down.
+    """
+    pos = position_prior(max(positions, default=0) + 1)[list(positions)]
+    pos = pos / pos.sum()
+    if title_sims is None or len(title_sims) == 0:
+        return pos
+    t = np.clip(title_sims - title_sims.min(), 0.0, None)
+    if t.sum() <= 0:
+        return pos
+    return (1 - TITLE_WEIGHT) * pos + TITLE_WEIGHT * t / t.sum()
+
+
+def score(
+    method: str,
+    n: int,
+    sims: np.ndarray | None = None,
+    title_sims: np.ndarray | None = None,
+) -> np.ndarray:
+    """Scores for ``n`` candidates in document order; ``sims`` is their similarity matrix."""
+    if method == "lead":
+        return np.linspace(1.0, 0.0, num=n, endpoint=False)
+    if method not in METHODS:
+        raise ValueError(f"unknown method {method!r}; choose one of {', '.join(METHODS)}")
+    assert sims is not None and len(sims) == n
+    prior = news_prior(range(n), title_sims)
+    if method == "textrank":
+        return pagerank(textrank_weights(sims), prior)
+    return pagerank(lexrank_weights(sims), prior)
