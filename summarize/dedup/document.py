@@ -16,7 +16,15 @@ import numpy as np
 from ..text.boilerplate import boilerplate_lines
 from ..text.normalize import match_key
 from ..types import Document
-from .engine import Conflict, DedupConfig, Grouping, Item, cluster_id, find_duplicates
+from .engine import (
+    DEFAULT_CONFIG,
+    Conflict,
+    DedupConfig,
+    Grouping,
+    Item,
+    cluster_id,
+    find_duplicates,
+)
 
 
 @dataclass(frozen=True)
@@ -89,7 +97,7 @@ def deduplicate_document(
     doc: Document,
     sentence_embeddings: np.ndarray | None = None,
     *,
-    config: DedupConfig = DedupConfig(),
+    config: DedupConfig = DEFAULT_CONFIG,
     drop_boilerplate: bool = False,
 ) -> DedupResult:
     """Find duplicates at every level; cut them (and boilerplate if asked)."""

@@ -34,6 +34,9 @@ class DedupConfig:
     keep: Keep = "first"
 
 
+DEFAULT_CONFIG = DedupConfig()
+
+
 @dataclass(frozen=True)
 class Item:
     key: str  # match key (normalised, punctuation dropped)
