@@ -91,7 +91,7 @@ def find_duplicates(
     embeddings: np.ndarray | None = None,
     *,
     level: str = "sentence",
-    config: DedupConfig = DedupConfig(),
+    config: DedupConfig = DEFAULT_CONFIG,
     candidates: Sequence[int] | None = None,
 ) -> Grouping:
     """Group duplicate items; ``candidates`` restricts which items take part."""
