@@ -1,0 +1,414 @@
+"""Recognise site chrome inside one scraped article, so it is never summarised.
+
+Scrapers keep whatever the page showed around the article: share buttons,
+visitor counters, dates, bylines, comment forms, "related news" headings. Each
+rule below matches a *kind* of chrome common to Vietnamese news sites (their
+vocabulary, counters, dates, URLs), never a sample string, and a line must be
+chrome as a whole: a sentence that merely mentions "chia sẻ" is content.
+
+Labels: "share widget", "article tools", "visitor counter", "view counter",
+"engagement counter", "date line", "byline", "source credit", "photo credit",
+"image placeholder", "form label", "comments", "navigation", "section label",
+"related link", "media label", "hashtags", "tags", "copyright", "footer",
+"advertisement", "link", "banner".
+
+:func:`boilerplate_reason` judges one line (or sentence) on its own;
+:func:`boilerplate_lines` also uses position, for chrome that only its place
+gives away: a bare author name or an all-capitals promo after the last
+paragraph of the article.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable, Sequence
+
+__all__ = ["boilerplate_lines", "boilerplate_reason"]
+
+# --------------------------------------------------------------------- normalising
+
+_TONES = "\u0300\u0301\u0303\u0309\u0323"
+# Old-style tone placement "hoá, khoẻ, thuỷ" -> "hóa, khỏe, thủy" (not after q: "quý").
+_OLD_TONE = re.compile(rf"(?<![qQ])([oO][aAeE]|[uU][yY])([{_TONES}])(?![^\W\d_])")
+_BULLET = re.compile(r"^(?:[•·●○◦▪▫■□◆◇►▶➤→✓✔*+]|-(?=\s))+\s*")
+_EDGE_PUNCT = " .:;,!?()[]{}\"'“”‘’«»"
+
+
+def _clean(line: str) -> str:
+    """One-spaced NFC text without list bullets: how the rules see a line."""
+    text = " ".join(line.split())
+    return _BULLET.sub("", text)
+
+
+def _key(text: str) -> str:
+    """Lower-case, new-style tones, no edge punctuation: the form vocabularies use."""
+    decomposed = unicodedata.normalize("NFD", text.lower())
+    moved = _OLD_TONE.sub(lambda m: m[1][0] + m[2] + m[1][1], decomposed)
+    return unicodedata.normalize("NFC", moved).strip(_EDGE_PUNCT)
+
+
+def _words(text: str) -> list[str]:
+    return text.split()
+
+
+def _alternation(phrases: Sequence[str]) -> str:
+    """Regex alternation, longest first so "chia sẻ bài viết" wins over "chia sẻ"."""
+    return "|".join(re.escape(p) for p in sorted(phrases, key=len, reverse=True))
+
+
+# ------------------------------------------------------------------- vocabularies
+
+_SHARE_TERMS = [
+    "chia sẻ", "chia sẻ bài viết", "chia sẻ bài", "chia sẻ bài báo", "chia sẻ trang",
+    "chia sẻ lên", "chia sẻ qua", "chia sẻ với bạn bè", "share", "tweet", "facebook",
+    "zalo", "twitter", "linkedin", "pinterest", "telegram", "messenger", "viber",
+    "whatsapp", "email", "e-mail", "gửi email", "gửi bài viết", "gửi cho bạn bè",
+    "copy link", "sao chép link", "sao chép liên kết", "sao chép đường dẫn", "like", "thích",
+]  # fmt: skip
+_TOOL_TERMS = [
+    "in bài", "in bài viết", "in trang", "bản in", "in", "lưu", "lưu bài", "lưu bài viết",
+    "lưu tin", "bỏ lưu", "đã lưu", "cỡ chữ", "a a a", "a- a+", "a+ a-", "font size",
+    "nghe bài viết", "nghe đọc bài", "nghe đọc bài viết", "đọc bài viết", "tải về",
+    "download", "báo lỗi", "góp ý", "theo dõi", "theo dõi trên google news",
+]  # fmt: skip
+_FORM_TERMS = [
+    "họ tên", "họ và tên", "tên của bạn", "tên", "email", "e-mail", "email của bạn",
+    "địa chỉ email",
+    "số điện thoại", "điện thoại", "tiêu đề", "nội dung", "mã kiểm tra", "mã xác nhận",
+    "mã bảo mật", "nhập mã", "nhập mã xác nhận", "nhập mã kiểm tra", "captcha",
+    "thông tin người gửi", "thông tin người gửi phản hồi", "thông tin người gửi bình luận",
+    "thông tin bạn đọc", "ý kiến của bạn", "nhập nội dung", "nhập nội dung bình luận",
+    "gửi", "gửi đi", "gửi bình luận", "gửi ý kiến", "gửi phản hồi", "gửi bài",
+    "nhập lại", "làm lại", "làm mới", "hủy", "hủy bỏ", "xóa", "đồng ý",
+    "bình luận của bạn", "viết bình luận", "viết bình luận của bạn", "viết phản hồi",
+    "bạn đọc gửi ý kiến", "vui lòng nhập", "bắt buộc",
+]  # fmt: skip
+_COMMENT_TERMS = [
+    "bình luận", "các bình luận", "ý kiến bạn đọc", "ý kiến", "phản hồi", "ý kiến phản hồi",
+    "comments", "comment", "xem thêm bình luận", "bạn đọc bình luận", "chưa có bình luận",
+    "chưa có bình luận nào", "hãy là người đầu tiên bình luận", "bình luận facebook",
+    "bình luận của bạn sẽ được biên tập trước khi đăng", "trả lời",
+]  # fmt: skip
+_NAV_TERMS = [
+    "trang chủ", "về trang chủ", "quay lại", "quay về", "trở về", "trở lại", "về đầu trang",
+    "lên đầu trang", "đầu trang", "xem tiếp", "trang sau", "trang trước", "trang tiếp",
+    "bài tiếp theo", "bài trước", "tin tiếp theo", "tin trước", "đăng nhập", "đăng ký",
+    "đăng xuất", "quên mật khẩu", "tìm kiếm", "menu", "sơ đồ trang", "sơ đồ website",
+    "sitemap", "liên hệ", "giới thiệu", "rss", "english", "tiếng việt", "home", "login",
+    "top", "back", "đóng", "close", "mở rộng", "thu gọn",
+]  # fmt: skip
+_SECTION_TERMS = [
+    "các tin khác", "tin khác", "các bài khác", "bài khác", "tin liên quan", "bài liên quan",
+    "bài viết liên quan", "tin tức liên quan", "tin cùng chuyên mục", "bài cùng chuyên mục",
+    "tin mới", "tin mới nhất", "mới nhất", "mới cập nhật", "tin mới cập nhật", "tin đã đưa",
+    "các tin đã đưa", "tin cũ hơn", "đọc nhiều", "đọc nhiều nhất", "xem nhiều",
+    "xem nhiều nhất", "tin đọc nhiều", "tin xem nhiều", "tin nổi bật", "nổi bật",
+    "tin tiêu điểm", "tiêu điểm", "tin nóng", "tin hot", "có thể bạn quan tâm",
+    "bạn có thể quan tâm", "có thể bạn chưa đọc", "đừng bỏ lỡ", "liên kết website",
+    "liên kết web", "liên kết", "website liên kết", "xem thêm", "đọc thêm", "chuyên mục",
+    "chủ đề", "video", "video nổi bật", "ảnh", "tin ảnh", "thư viện ảnh", "thư viện video",
+    "multimedia", "infographic", "infographics", "podcast", "emagazine", "e-magazine",
+    "longform", "megastory", "tin tức", "tin tức - sự kiện", "tin tức sự kiện", "văn bản mới",
+    "lịch công tác", "thông báo mới", "tin vắn", "dòng sự kiện",
+]  # fmt: skip
+# News categories: a line made only of these is a section menu or breadcrumb.
+_CATEGORY_TERMS = [
+    "thời sự", "chính trị", "xã hội", "kinh tế", "văn hóa", "thể thao", "giáo dục",
+    "pháp luật", "sức khỏe", "đời sống", "du lịch", "khoa học", "công nghệ", "quốc phòng",
+    "an ninh", "thế giới", "quốc tế", "trong nước", "giải trí", "xây dựng đảng",
+    "nông nghiệp", "nông thôn", "nông thôn mới", "môi trường", "y tế", "bạn đọc",
+    "bất động sản", "nhà đất", "tài chính", "chứng khoán", "doanh nghiệp", "kinh doanh",
+    "văn nghệ", "nghệ thuật", "địa phương", "phóng sự", "điều tra", "diễn đàn", "xe",
+    "số hóa", "giáo dục - khoa học", "văn hóa - xã hội", "an ninh - quốc phòng",
+    "tin tức", "tin trong nước", "tin quốc tế", "tin thế giới", "tin địa phương",
+]  # fmt: skip
+_AD_TERMS = ["quảng cáo", "liên hệ quảng cáo", "advertisement", "sponsored", "tài trợ"]
+_STAFF_TERMS = [
+    "pv", "ctv", "btv", "nhóm pv", "nhóm phóng viên", "phóng viên", "nhóm ctv", "ttxvn",
+    "vna", "tổng hợp", "lược dịch", "biên dịch", "nhóm thực hiện",
+]  # fmt: skip
+_VISITOR_HEADINGS = [
+    "thống kê truy cập", "thống kê", "lượt truy cập", "số lượt truy cập", "đang truy cập",
+    "tổng lượt truy cập", "tổng truy cập", "bộ đếm truy cập", "bộ đếm", "số người truy cập",
+    "đang online", "trực tuyến",
+]  # fmt: skip
+_VISITOR_FIELDS = [
+    "đang online", "online", "đang truy cập", "trực tuyến", "hôm nay", "hôm qua",
+    "trong tuần", "tuần này", "tuần trước", "trong tháng", "tháng này", "tháng trước",
+    "năm nay", "tất cả", "tổng", "tổng cộng", "tổng số", "tổng lượt truy cập",
+    "tổng truy cập", "lượt truy cập", "truy cập", "khách", "thành viên", "máy chủ tìm kiếm",
+]  # fmt: skip
+
+_PHRASES: dict[str, set[str]] = {
+    "article tools": set(_TOOL_TERMS),
+    "form label": set(_FORM_TERMS),
+    "comments": set(_COMMENT_TERMS),
+    "navigation": set(_NAV_TERMS),
+    "section label": set(_SECTION_TERMS) | set(_CATEGORY_TERMS),
+    "advertisement": set(_AD_TERMS),
+    "byline": set(_STAFF_TERMS),
+    "visitor counter": set(_VISITOR_HEADINGS),
+    "image placeholder": {"no image", "image", "no photo", "hình ảnh", "đang tải", "loading"},
+}
+
+# -------------------------------------------------------------------------- patterns
+
+_NUMBER = r"\d[\d.,\s]*"
+_SEP = r"\s*(?:[|/,•·&]|\s[-–—]\s|\s)\s*"
+_SHARE = re.compile(rf"(?:{_alternation(_SHARE_TERMS)})(?:{_SEP}(?:{_alternation(_SHARE_TERMS)}))*")
+_CATEGORY = re.compile(
+    rf"(?:{_alternation(_CATEGORY_TERMS)})(?:\s*[-–—/|,&›»>]\s*(?:{_alternation(_CATEGORY_TERMS)}))*"
+)
+_VIEWS = re.compile(
+    rf"{_NUMBER}\s*(?:lượt xem|lượt đọc|lần xem|lần đọc|views?)"
+    rf"|(?:lượt xem|lượt đọc|số lượt xem|views?)\s*:?\s*{_NUMBER}"
+)
+_ENGAGEMENT = re.compile(
+    rf"{_NUMBER}\s*(?:bình luận|lượt thích|thích|lượt chia sẻ|chia sẻ|comments?|likes?|shares?)"
+    rf"|(?:bình luận|lượt thích|thích|chia sẻ)\s*\(?\s*{_NUMBER}\)?"
+)
+_VISITOR_FIELD = re.compile(rf"(?:{_alternation(_VISITOR_FIELDS)})\s*:\s*{_NUMBER}")
+_URL = re.compile(r"(?:https?://|www\.)\S+|[\w-]+(?:\.[\w-]+)*\.(?:vn|com|net|org|info)(?:/\S*)?")
+_SOURCE = re.compile(r"\(?\s*(?:theo|nguồn)\s*:?\s+(?P<what>[^()]+?)\s*\)?\.?")
+_OUTLET = re.compile(
+    r"(?:báo(?! cáo)|tạp chí|đài|truyền hình|cổng thông tin|trang|thông tấn|ttxvn|ttx|vna|vov|vtv|"
+    r"vnexpress|vietnamplus|dân trí|tuổi trẻ|thanh niên|nhân dân|zing|vietnamnet|"
+    r"reuters|afp|ap|bbc|cnn|xinhua|tân hoa xã|sputnik|bloomberg)\b"
+)
+_BYLINE_PREFIX = re.compile(
+    r"(?:bài|tin|bài viết|bài và ảnh|tin và ảnh|bài, ảnh|tin, ảnh|ảnh, bài|bài, video|"
+    r"tin, video|bài, clip|tác giả|người viết|nhóm thực hiện|thực hiện|phóng viên|"
+    r"biên tập|trình bày|đồ họa|thiết kế|sản xuất)\s*:\s*(?P<who>.+)"
+)
+_PHOTO = re.compile(
+    r"\(?\s*(?:ảnh|photo|nguồn ảnh|ảnh nguồn|hình|hình ảnh)\s*:\s*(?P<who>[^()]+?)\s*\)?\.?"
+    r"|\(?\s*ảnh\s+(?:minh họa|tư liệu|internet|chụp màn hình|cắt từ clip|nguồn internet)"
+    r"(?:\s*:\s*[^()]+)?\s*\)?\.?"
+)
+_MEDIA = re.compile(
+    r"[\[(]?\s*(?:video|clip|audio|podcast|infographic|emagazine|e-magazine|longform|"
+    r"megastory|trực tiếp|live)\s*[\])]?\s*(?::|\||\s[-–—]|(?<=[\])])\s*[-–—])\s*\S.*"
+)
+_RELATED = re.compile(
+    r"(?:>>+|»)\s*\S.*"
+    r"|(?:xem thêm|đọc thêm|tin liên quan|bài liên quan|xem tiếp|mời xem|mời quý vị xem|"
+    r"video liên quan|tin cùng chuyên mục)\s*(?::|>>|»|\.\.\.)\s*.*"
+)
+_HASHTAGS = re.compile(r"#[^\s#]+(?:\s+#[^\s#]+)*")
+_TAGS = re.compile(r"(?:tags?|từ khóa|thẻ|chủ đề|keywords?)\s*:\s*\S.*")
+_COPYRIGHT = re.compile(
+    r"©|\(c\)\s*\d{4}|copyright|all rights reserved|bản quyền thuộc|giữ bản quyền|"
+    r"ghi rõ nguồn.*(?:phát hành|sử dụng|đăng tải) lại"
+)
+_FOOTER = re.compile(
+    r"(?:địa chỉ|địa chỉ tòa soạn|điện thoại|đt|tel|fax|email|e-mail|hotline|"
+    r"đường dây nóng|tổng biên tập|phó tổng biên tập|tòa soạn|trụ sở|cơ quan chủ quản|"
+    r"chịu trách nhiệm(?: nội dung| xuất bản)?|giấy phép(?: số| hoạt động| xuất bản)?|"
+    r"website)\s*:\s*\S.*"
+    r"|(?:giấy phép(?: hoạt động| xuất bản)?(?: báo chí)? số\s*\d|thiết kế bởi|"
+    r"phát triển bởi|designed by|powered by)\s*\S.*"
+)
+_BREADCRUMB_SEP = re.compile(r"\s*(?:>|»|›|/|\|)\s*")
+
+# Dates: "Thứ 5, 28/11/2024, 02:18[GMT+7]", "21/08/2020 - 07:15", "Cập nhật 10:30 12/6/2023".
+_DATE = (
+    r"\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}|\d{4}-\d{1,2}-\d{1,2}"
+    r"|ngày\s*\d{1,2}\s*tháng\s*\d{1,2}(?:\s*năm\s*\d{4})?"
+)
+_TIME = r"\d{1,2}:\d{2}(?::\d{2})?(?:\s*(?:am|pm|sa|ch))?|\d{1,2}h\d{2}"
+_WEEKDAY = (
+    r"thứ\s*(?:hai|ba|tư|năm|sáu|bảy|[2-7])|chủ\s*nhật|cn|t[2-7]"
+    r"|monday|tuesday|wednesday|thursday|friday|saturday|sunday"
+)
+_DATE_FILLER = (
+    r"ngày đăng|ngày cập nhật|cập nhật lúc|cập nhật|đăng lúc|đăng ngày|đăng|xuất bản|"
+    r"ngày|lúc|giờ|gmt\s*[+-]\s*\d{1,2}|utc\s*(?:[+-]\s*\d{1,2})?|ict"
+)
+_DATE_TOKEN = re.compile(rf"{_DATE}|{_TIME}|{_WEEKDAY}|{_DATE_FILLER}")
+_HAS_DATE = re.compile(rf"{_DATE}|{_TIME}")
+_RELATIVE_DATE = re.compile(r"\d+\s*(?:giây|phút|giờ|ngày|tuần|tháng|năm)\s*trước")
+_LEFTOVER = re.compile(r"[\s,.;:|/()\[\]–—-]+")
+
+
+# --------------------------------------------------------------------- single rules
+
+
+def _full(pattern: re.Pattern[str], text: str) -> bool:
+    return pattern.fullmatch(text) is not None
+
+
+def _is_date_line(key: str) -> bool:
+    """Only dates, times, weekdays and words like "cập nhật" are on the line."""
+    if _full(_RELATIVE_DATE, key):
+        return True
+    if not _HAS_DATE.search(key):
+        return False
+    return not _LEFTOVER.sub("", _DATE_TOKEN.sub(" ", key))
+
+
+def _is_source(key: str) -> bool:
+    """A source credit ("Theo https://...", "(Theo VnExpress)", "Nguồn: TTXVN"), not a sentence."""
+    match = _SOURCE.fullmatch(key)
+    if not match:
+        return False
+    what = match["what"]
+    size = len(_words(what))
+    if "," in what or size > 8 or (size > 4 and what.endswith((".", "!", "?"))):
+        return False  # a sentence that starts with "Theo ...", not a credit
+    return bool(_full(_URL, what) or _OUTLET.match(what) or key.startswith(("(", "nguồn")))
+
+
+def _is_short(text: str, limit: int) -> bool:
+    return len(_words(text)) <= limit
+
+
+def _is_name(text: str) -> bool:
+    """A Vietnamese personal name: 2-4 capitalised syllables ("Thu Thủy", "Quốc Trường")."""
+    words = _words(text)
+    return 2 <= len(words) <= 4 and all(
+        w.isalpha() and len(w) <= 7 and w[0].isupper() and (len(w) == 1 or w[1:].islower())
+        for w in words
+    )
+
+
+_NAME_SPLIT = re.compile(r"\s*(?:[,&/]|\s[-–—]\s|\svà\s)\s*")
+_AGENCY_SPLIT = re.compile(r"\s*(?:[-–—/]|\()\s*")
+
+
+def _is_names(text: str) -> bool:
+    """One to three names joined by ",", "-", "và" (a shared byline)."""
+    parts = _NAME_SPLIT.split(text)
+    return len(parts) <= 3 and all(_is_name(p) for p in parts)
+
+
+def _is_agency_byline(text: str) -> bool:
+    """Name plus outlet: "Vân Giang-Báo Bắc Ninh", "Minh Thu/VOV", "Hải Nam (TTXVN)"."""
+    text = text.strip()
+    parts = _AGENCY_SPLIT.split(text.rstrip(")"), maxsplit=1)
+    if len(parts) != 2 or not _is_names(parts[0]):
+        return False
+    org = _key(parts[1])
+    return bool(_OUTLET.match(org)) or org in _PHRASES["byline"] or _is_acronym(parts[1])
+
+
+def _is_acronym(text: str) -> bool:
+    return 2 <= len(text) <= 6 and text.isalpha() and text.isupper()
+
+
+def _is_breadcrumb(text: str) -> bool:
+    """Short segments joined by path separators: "Trang chủ > Tin tức > Chính trị"."""
+    if not re.search(r"[>»›]|\s/\s", text) or not _is_short(text, 14):
+        return False
+    parts = [p for p in _BREADCRUMB_SEP.split(text) if p]
+    return len(parts) >= 2 and all(_is_short(p, 5) and not p.endswith(".") for p in parts)
+
+
+def _is_doubled(key: str) -> bool:
+    """A label the page rendered twice: "Chính trị - Xã hội Chính trị - Xã hội"."""
+    words = _words(key)
+    half, odd = divmod(len(words), 2)
+    return not odd and 2 <= half <= 6 and words[:half] == words[half:]
+
+
+def _phrase_label(key: str) -> str | None:
+    """Whole-line vocabulary: the line *is* a widget label, nothing more."""
+    bare = re.sub(r"\s*(?:no image\s*)+$|\s*\*+$|\s*\(\s*\d*\s*\)$", "", key).strip(_EDGE_PUNCT)
+    if bare and bare != key and bare in _FORM_TERMS:
+        return "form label"  # "Họ tên no image", "Email *": the field's required marker
+    for candidate in (key, bare):
+        for label, phrases in _PHRASES.items():
+            if candidate in phrases:
+                return label
+    return None
+
+
+# Order matters: the first match names the kind.
+_RULES: list[tuple[str, Callable[[str, str], bool]]] = [
+    ("date line", lambda text, key: _is_date_line(key)),
+    ("view counter", lambda text, key: _full(_VIEWS, key)),
+    ("engagement counter", lambda text, key: _full(_ENGAGEMENT, key)),
+    ("visitor counter", lambda text, key: _full(_VISITOR_FIELD, key)),
+    ("link", lambda text, key: _full(_URL, key)),
+    ("photo credit", lambda text, key: _full(_PHOTO, key) and _is_short(key, 12)),
+    ("source credit", lambda text, key: _is_source(key)),
+    ("byline", lambda text, key: _full(_BYLINE_PREFIX, key) and _is_short(key, 14)),
+    ("byline", lambda text, key: _is_agency_byline(text)),
+    ("media label", lambda text, key: _full(_MEDIA, key) and _is_short(key, 25)),
+    ("related link", lambda text, key: _full(_RELATED, key) and _is_short(key, 30)),
+    ("share widget", lambda text, key: _full(_SHARE, key)),
+    ("hashtags", lambda text, key: _full(_HASHTAGS, key)),
+    ("tags", lambda text, key: _full(_TAGS, key) and _is_short(key, 30)),
+    ("copyright", lambda text, key: bool(_COPYRIGHT.search(key)) and _is_short(key, 30)),
+    ("footer", lambda text, key: _full(_FOOTER, key) and _is_short(key, 25)),
+    ("navigation", lambda text, key: _is_breadcrumb(text)),
+    ("section label", lambda text, key: _full(_CATEGORY, key)),
+    ("section label", lambda text, key: _is_doubled(key)),
+]
+
+
+def boilerplate_reason(line: str) -> str | None:
+    """The kind of site chrome ``line`` is, or None for content (and blank lines).
+
+    Judges the line alone, so it is safe on single sentences too; bylines that
+    are only a name need :func:`boilerplate_lines`.
+    """
+    text = _clean(line)
+    key = _key(text)
+    if not key:
+        return None
+    label = _phrase_label(key)
+    if label:
+        return label
+    for label, rule in _RULES:
+        if rule(text, key):
+            return label
+    return None
+
+
+# ------------------------------------------------------------------------ position
+
+
+def boilerplate_lines(lines: Sequence[str]) -> list[str | None]:
+    """Label each line like :func:`boilerplate_reason`, plus chrome known by position.
+
+    After the last real paragraph of the article only the sign-off and site
+    chrome follow, so there a bare name is the byline, "Theo Báo X" a source
+    credit and an all-capitals line a promo banner. Nowhere else are those
+    guessed: the same shapes are headings and titles inside the article.
+    """
+    labels = [boilerplate_reason(line) for line in lines]
+    prose = [i for i, line in enumerate(lines) if labels[i] is None and _is_prose(line)]
+    if not prose:
+        return labels
+    for i in range(prose[-1] + 1, len(lines)):
+        if labels[i] is None:
+            labels[i] = _trailing_reason(_clean(lines[i]))
+    return labels
+
+
+def _is_prose(line: str) -> bool:
+    """A real paragraph: a long line, or a full sentence of some length."""
+    words = _words(line)
+    return len(words) >= 10 or (len(words) >= 6 and line.rstrip().endswith((".", "!", "?", "…")))
+
+
+def _trailing_reason(text: str) -> str | None:
+    """Chrome shapes that are only safe to call after the article has ended."""
+    if not text:
+        return None
+    if _is_names(text.removesuffix(".")):
+        return "byline"
+    key = _key(text)
+    match = _SOURCE.fullmatch(key)
+    if match and _is_short(match["what"], 6) and _is_title_case(text.split(None, 1)[-1]):
+        return "source credit"
+    letters = [c for c in text if c.isalpha()]
+    if len(_words(text)) >= 2 and len(letters) >= 4 and all(c.isupper() for c in letters):
+        return "banner"
+    return None
+
+
+def _is_title_case(text: str) -> bool:
+    words = [w for w in re.split(r"[\s()]+", text) if w]
+    return bool(words) and all(w[0].isupper() or not w[0].isalpha() for w in words)

@@ -1,0 +1,274 @@
+"""Site chrome is labelled; no sentence, heading or caption of an article ever is."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from summarize.text.boilerplate import boilerplate_lines, boilerplate_reason
+
+SAMPLES = Path(__file__).parent.parent / "samples"
+
+# Every chrome line of every sample, by 1-based line number; all other lines are content.
+CHROME: dict[str, dict[int, str]] = {
+    "bac-giang-co-quan-tinh": {17: "byline"},
+    "bac-ninh-khoi-co-quan-doanh-nghiep": {
+        17: "byline",
+        18: "form label",
+        19: "image placeholder",
+        20: "form label",
+        21: "form label",
+        22: "form label",
+        23: "visitor counter",
+        24: "visitor counter",
+        25: "visitor counter",
+        26: "visitor counter",
+        27: "visitor counter",
+        28: "navigation",
+    },
+    "khoi-co-quan-tinh-dien-hinh": {
+        1: "date line",
+        5: "date line",
+        6: "view counter",
+        21: "byline",
+    },
+    "quang-ninh-quang-binh": {
+        45: "byline",
+        47: "source credit",
+        49: "comments",
+        51: "form label",
+        53: "section label",
+        55: "section label",
+        57: "section label",
+    },
+    "thua-thien-hue": {
+        1: "section label",
+        3: "date line",
+        37: "byline",
+        39: "share widget",
+        42: "banner",
+    },
+}
+# Chrome that only its position after the article gives away.
+POSITIONAL = {("khoi-co-quan-tinh-dien-hinh", 21), ("quang-ninh-quang-binh", 45)}
+POSITIONAL |= {("thua-thien-hue", 42)}
+
+
+def sample_lines(stem: str) -> list[str]:
+    return (SAMPLES / f"{stem}.txt").read_text(encoding="utf-8").splitlines()
+
+
+def content_lines(stem: str) -> list[str]:
+    chrome = CHROME[stem]
+    return [
+        line
+        for number, line in enumerate(sample_lines(stem), 1)
+        if line.strip() and number not in chrome
+    ]
+
+
+def test_every_sample_is_covered() -> None:
+    assert sorted(p.stem for p in SAMPLES.glob("*.txt")) == sorted(CHROME)
+
+
+@pytest.mark.parametrize("stem", sorted(CHROME))
+def test_sample_lines_labelled_exactly(stem: str) -> None:
+    lines = sample_lines(stem)
+    labels = boilerplate_lines(lines)
+    assert len(labels) == len(lines)
+    for number, (line, label) in enumerate(zip(lines, labels, strict=True), 1):
+        expected = CHROME[stem].get(number) if line.strip() else None
+        assert label == expected, f"{stem}:{number}: {line!r}"
+
+
+@pytest.mark.parametrize("stem", sorted(CHROME))
+def test_sample_lines_alone(stem: str) -> None:
+    """Without position, only the name-only bylines and the banner go unrecognised."""
+    for number, line in enumerate(sample_lines(stem), 1):
+        expected = CHROME[stem].get(number) if line.strip() else None
+        if (stem, number) in POSITIONAL:
+            expected = None
+        assert boilerplate_reason(line) == expected, f"{stem}:{number}: {line!r}"
+
+
+@pytest.mark.parametrize("stem", sorted(CHROME))
+def test_no_content_sentence_is_chrome(stem: str) -> None:
+    """The summariser asks about single sentences too; none of the articles' may match."""
+    for line in content_lines(stem):
+        for sentence in re.split(r"(?<=[.!?…:;])\s+", line.strip()):
+            assert boilerplate_reason(sentence) is None, sentence
+
+
+def test_headings_and_captions_are_content() -> None:
+    for line in [
+        "Xây điển hình, nhân phong trào",
+        "Tạo khí thế thi đua sôi nổi",
+        "Quảng Ninh trao giấy khen cho các TCCS Đảng trong sạch, vững mạnh giai đoạn 2014-2018",
+        "Tiếp tục đẩy mạnh thực hiện",
+        "Lựa chọn các vấn đề trọng tâm, đột phá",
+        "Đoàn kết, hoàn thành nhiệm vụ được giao",
+        "Ban Thường vụ Tỉnh ủy trao Bằng khen cho tập thể, cá nhân tiêu biểu",
+        "Cụ thể hóa việc học và làm theo Bác",
+    ]:
+        assert boilerplate_reason(line) is None, line
+        assert boilerplate_lines([line]) == [None], line
+
+
+# Made-up lines of the kinds Vietnamese news sites show around an article.
+MADE_UP_CHROME = {
+    "Ảnh: TTXVN": "photo credit",
+    "(Ảnh: Minh Anh)": "photo credit",
+    "Ảnh minh họa": "photo credit",
+    "Ảnh minh hoạ: Internet": "photo credit",
+    "Nguồn ảnh: Báo Nhân Dân": "photo credit",
+    "Xem thêm: Hà Nội công bố lịch nghỉ lễ 30/4": "related link",
+    ">> Giá vàng hôm nay tăng mạnh": "related link",
+    "Tin liên quan": "section label",
+    "Bài viết liên quan": "section label",
+    "Có thể bạn quan tâm": "section label",
+    "Video: Toàn cảnh lễ khai mạc": "media label",
+    "[VIDEO] - Người dân đổ về trung tâm": "media label",
+    "Clip | Hiện trường vụ cháy": "media label",
+    "(Theo VnExpress)": "source credit",
+    "Theo TTXVN": "source credit",
+    "Nguồn: Báo Tuổi Trẻ": "source credit",
+    "Theo vietnamplus.vn": "source credit",
+    "TTXVN": "byline",
+    "Nhóm PV": "byline",
+    "Hoàng Anh - TTXVN": "byline",
+    "Minh Thu/VOV": "byline",
+    "Lan Anh (tổng hợp)": "byline",
+    "Tin, ảnh: Ngọc Mai": "byline",
+    "Bài và ảnh: Trần Văn Hùng": "byline",
+    "#hanoi #tintuc #thoisu": "hashtags",
+    "Tags: Hà Nội, giao thông, mưa lớn": "tags",
+    "Từ khóa: học tập và làm theo Bác": "tags",
+    "Bình luận": "comments",
+    "Ý kiến bạn đọc": "comments",
+    "Gửi": "form label",
+    "Gửi bình luận": "form label",
+    "Họ và tên *": "form label",
+    "Email": "form label",
+    "In bài": "article tools",
+    "Lưu bài viết": "article tools",
+    "Quay lại": "navigation",
+    "Về đầu trang": "navigation",
+    "Trang chủ > Thời sự > Chính trị": "navigation",
+    "Tin tức » Xây dựng Đảng": "navigation",
+    "© 2023 Báo Điện tử Đảng Cộng sản Việt Nam": "copyright",
+    "Copyright © 2024 VnExpress. All rights reserved.": "copyright",
+    "Ghi rõ nguồn khi phát hành lại thông tin từ website này.": "copyright",
+    "Tổng biên tập: Nguyễn Văn A": "footer",
+    "Điện thoại: 0236 3822 145": "footer",
+    "Giấy phép số 123/GP-BTTTT cấp ngày 1/1/2020": "footer",
+    "Chia sẻ": "share widget",
+    "Chia sẻ:": "share widget",
+    "Facebook Twitter Zalo": "share widget",
+    "Chia sẻ Facebook | Zalo | Email": "share widget",
+    "Copy link": "share widget",
+    "25 lượt xem": "view counter",
+    "Lượt xem: 1.234": "view counter",
+    "12 bình luận": "engagement counter",
+    "Hôm qua: 2.450": "visitor counter",
+    "Lượt truy cập": "visitor counter",
+    "Thứ Hai, 12/6/2023 14:30 (GMT+7)": "date line",
+    "Cập nhật: 10:30 12/06/2023": "date line",
+    "Chủ nhật, 11/06/2023, 08:00": "date line",
+    "2 giờ trước": "date line",
+    "Thời sự": "section label",
+    "Văn hoá - Xã hội": "section label",
+    "Tin tức Tin tức": "section label",
+    "Quảng cáo": "advertisement",
+    "https://baochinhphu.vn/bai-viet-123.htm": "link",
+}
+
+
+@pytest.mark.parametrize(("line", "label"), list(MADE_UP_CHROME.items()))
+def test_made_up_chrome(line: str, label: str) -> None:
+    assert boilerplate_reason(line) == label
+
+
+MADE_UP_CONTENT = [
+    "Theo đó, các đơn vị phải hoàn thành kế hoạch trước ngày 30/6/2024.",
+    "Theo Bộ Y tế, số ca mắc mới trong tuần đã giảm 20%.",
+    "Ảnh hưởng của bão số 3 khiến nhiều tuyến đường bị ngập sâu.",
+    "Bà Lan chia sẻ: gia đình đã vượt qua khó khăn nhờ sự giúp đỡ của bà con.",
+    "Hôm nay, Quốc hội thảo luận về dự án Luật Đất đai (sửa đổi).",
+    "Video clip ghi lại vụ việc đã được lan truyền rộng rãi trên mạng xã hội.",
+    "Bình luận về sự việc, ông Nam cho rằng cần xử lý nghiêm.",
+    "Chiều 12/6, đoàn công tác đã làm việc tại xã Hải Ninh.",
+    "Lúc 14:30 ngày 12/6/2023, xe khách bị lật tại đèo Hải Vân.",
+    "Đại biểu tham quan gian hàng tại hội chợ. (Ảnh: Minh Anh)",
+    "Năm 2021, tỉnh đón hơn 2 triệu lượt khách du lịch.",
+    "Tổng số vốn đầu tư của dự án là 1.200 tỷ đồng.",
+    "Luật sư cho rằng hành vi vi phạm bản quyền cần bị xử phạt.",
+    "Học và làm theo Bác",
+    "Địa chỉ đỏ cho trẻ em nghèo",
+    "Điện thoại thông minh ngày càng phổ biến ở nông thôn.",
+    "Video-clip ghi lại vụ việc được đăng trên mạng.",
+    "Theo báo cáo của Sở Y tế tỉnh.",
+    "Theo Bác, làm việc gì cũng phải có kế hoạch.",
+    "Các báo cần ghi rõ nguồn khi trích dẫn tài liệu.",
+    "Bản tin thời sự phát lúc 19:00 hằng ngày.",
+    "In ấn tài liệu tuyên truyền được thực hiện kịp thời.",
+    "Nguyễn Văn An",  # a name on its own is content unless it closes the article
+    "KẾT QUẢ NỔI BẬT",  # a capitalised heading inside an article
+]
+
+
+@pytest.mark.parametrize("line", MADE_UP_CONTENT)
+def test_made_up_content(line: str) -> None:
+    assert boilerplate_reason(line) is None
+
+
+ARTICLE = [
+    "Thứ Ba, 14/05/2024 | 10:05",
+    "Hà Nội: Mở rộng mô hình dân vận khéo",
+    "Năm qua, thành phố đã có hàng trăm mô hình dân vận khéo được nhân rộng ở cơ sở.",
+    "KẾT QUẢ NỔI BẬT",
+    "Nguyễn Văn An",
+    "Nhiều mô hình đã giúp người dân tăng thu nhập, cải thiện đời sống và giữ gìn an ninh.",
+    "",
+    "Minh Anh - Thu Hà",
+    "Theo Báo Hà Nội Mới",
+    "TIN MỚI NHẤT TRONG NGÀY",
+    "Tin liên quan",
+]
+
+
+def test_position_only_after_the_article() -> None:
+    assert boilerplate_lines(ARTICLE) == [
+        "date line",
+        None,
+        None,
+        None,  # capitals inside the article: a heading, not a banner
+        None,  # a name inside the article: content
+        None,
+        None,
+        "byline",
+        "source credit",
+        "banner",
+        "section label",
+    ]
+
+
+def test_no_prose_means_no_positional_guess() -> None:
+    assert boilerplate_lines(["Thu Thủy", "ĐỒNG HÀNH"]) == [None, None]
+    assert boilerplate_lines([]) == []
+
+
+def test_whitespace_and_bullets() -> None:
+    assert boilerplate_reason("") is None
+    assert boilerplate_reason(" \u00a0 ") is None
+    assert boilerplate_reason("\u00a0 •  Chia   sẻ bài viết ") == "share widget"
+
+
+@given(st.lists(st.text(max_size=80), max_size=12))
+def test_never_crashes(lines: list[str]) -> None:
+    labels = boilerplate_lines(lines)
+    assert len(labels) == len(lines)
+    assert all(label is None or isinstance(label, str) for label in labels)
