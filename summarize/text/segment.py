@@ -1,0 +1,303 @@
+"""Paragraph and sentence splitting for scraped Vietnamese news, with offsets.
+
+Rule-based on purpose. underthesea's ``sent_tokenize`` (9.5) was evaluated on the cases this
+project meets and is not used because:
+
+* it returns strings, not offsets, and we must point back into the original text;
+* it splits "PGS.TS. Nguyễn" after "TS." and gives a closing quote to the next sentence
+  ("Ông nói: “Tôi đi.” Sau đó" -> "” Sau đó ...");
+* it ignores "…" (U+2026) entirely ("“Dân chủ muôn năm”… Nhà chức trách" stays one sentence)
+  and never ends a sentence on "v.v.";
+* it splits on every "?"/"!" even when speech continues in lowercase ("Sao vậy?” anh hỏi");
+* it does not treat a line break as a boundary, so headings and captions merge with the next
+  paragraph.
+
+The splitter below is one regex scan per paragraph (linear) plus local look-around rules.
+Quoted speech is split at its inner sentence ends like any other text; a closing quote always
+stays with the sentence it closes, and "“...”, anh nói." is never split at the quote.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+
+from summarize.text.normalize import normalize
+from summarize.types import Paragraph, Sentence
+
+__all__ = ["ABBREVIATIONS", "is_space", "segment", "split_paragraphs", "split_sentences"]
+
+# Invisible characters that str.isspace() does not cover; treated as spaces at edges.
+_INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff"
+# The same set str.splitlines() uses: every one of them ends a paragraph.
+_LINE = re.compile(r"[^\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]+")
+
+# Sentence-final punctuation run, with the closing quotes/brackets glued to it ("làm được.”").
+_TERM = re.compile(r"[.!?…]+[\"'”’»)\]]*")
+_CLOSERS = "\"'”’»)]"
+_OPENERS = "\"'“‘«([-–—>»›"
+_BULLET = re.compile(r"(?<=\s)[•●▪■◦►]")  # a bullet inside a line starts a new item
+
+# Abbreviations after which "." never ends a sentence (compared casefolded, on the last
+# dot-separated part of the word before the period: "PGS.TS." -> "ts"). Titles, degrees and
+# place types that always precede a name or number. Abbreviations that are also Vietnamese
+# words ("no", "sen", "gen", "cn", "h") are left out: "ăn no. Tôi" must split.
+ABBREVIATIONS = frozenset(
+    """
+    tp tx tt q p gs pgs ts tskh ths bs bsck cki ckii ks ls ds ncs nsnd nsưt nsut
+    nxb tr tel đt sđt mr mrs ms dr prof jr sr st col lt capt sgt gov rep vs
+    """.split()
+)
+# Abbreviations that may end a sentence ("cam, quýt v.v. Ngoài ra", byline "P.V.").
+_ETC = frozenset({"v.v", "vv", "etc", "p.v"})
+_LIST_MARKER = re.compile(r"[(\[]?(?:\d{1,3}|[IVXLCDM]{1,6}|[A-Za-z])[)\].]?")
+
+# Photo credit glued to the next sentence in one-line bodies: "... - Ảnh: AFP Theo Hãng tin".
+_CREDIT = re.compile(
+    r"(?<![^\s\-–—])(?:(?:Ả|A\u0309)nh(?: minh họa| minh hoạ)?|Nguồn|Đồ họa|Đồ hoạ)\s*:\s*"
+)
+_CREDIT_PAREN = re.compile(
+    r"\((?:Ả|A\u0309|ả|a\u0309)nh\b[^()\n]{0,80}\)|\(Nguồn\s*:[^()\n]{0,80}\)"
+)
+# Cheap pre-check: most paragraphs hold no photo credit at all.
+_CREDIT_HINTS = ("Ả", "(ả", "\u0309", "Nguồn", "Đồ h")
+# Words that open a sentence but are not name syllables: the credit ends before them.
+_STARTERS = frozenset(
+    """
+    theo trong tại khi sau các những một cả ông bà chị em đây đó hiện ngày hôm vào với từ nhưng
+    tuy trước còn ngoài bên cũng năm lúc chúng tôi mỗi nhiều hai ba để do vì nếu dù mặc như
+    riêng đặc cùng kể nhờ sáng chiều tối trưa đêm tuần tháng người này thế vậy song rồi giờ
+    hơn gần có không chưa đã đang sẽ được bị cho là
+    """.split()
+)
+_MAX_CREDIT_WORDS = 8
+_BULLETS = "•●▪■◦►"
+_BULLET_HINT = re.compile(f"[{_BULLETS}]")
+_WORD = re.compile(r"[^\W\d_]+")
+_NONSPACE = re.compile(r"\S+")
+
+
+def is_space(ch: str) -> bool:
+    """Whitespace, NBSP and the invisible zero-width characters."""
+    return ch.isspace() or ch in _INVISIBLE
+
+
+def _strip(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and is_space(text[start]):
+        start += 1
+    while end > start and is_space(text[end - 1]):
+        end -= 1
+    return start, end
+
+
+def _skip_space(p: str, i: int) -> int:
+    while i < len(p) and is_space(p[i]):
+        i += 1
+    return i
+
+
+def split_paragraphs(text: str) -> list[Paragraph]:
+    """One paragraph per line that holds anything but spaces (scraped text: a line break ends
+    a paragraph; blank and NBSP-only lines are layout, not content)."""
+    paragraphs = []
+    for m in _LINE.finditer(text):
+        start, end = _strip(text, m.start(), m.end())
+        if start < end:
+            paragraphs.append(Paragraph(len(paragraphs), start, end, text[start:end]))
+    return paragraphs
+
+
+def _word_before(p: str, i: int) -> tuple[int, str]:
+    """The non-space run ending at ``i`` without its opening punctuation, and where it starts."""
+    j = i
+    while j > 0 and not is_space(p[j - 1]):
+        j -= 1
+    while j < i and p[j] in _OPENERS:
+        j += 1
+    return j, p[j:i]
+
+
+def _starts_sentence(p: str, j: int) -> bool:
+    """A capital or a digit (after opening quotes/brackets/dashes/list marks) can open a
+    sentence; "”" glued to the next word is a misused opening quote."""
+    while j < len(p) and (p[j] in _OPENERS or p[j] in "”*" or is_space(p[j])):
+        j += 1
+    if j >= len(p):
+        return False
+    if p[j] in _BULLETS or p[j].isupper() or p[j].isdigit():
+        return True
+    # A brand written in camel case opens a sentence too: "iPad", "eBay", "eFinance".
+    return p[j].islower() and j + 1 < len(p) and p[j + 1].isupper()
+
+
+def _period_is_final(p: str, dot: int, sentence_start: int) -> bool:
+    """Whether a single "." at ``dot`` followed by a capital/digit ends the sentence."""
+    word_start, word = _word_before(p, dot)
+    if word.casefold() in _ETC:
+        return True
+    last = word.rsplit(".", 1)[-1]
+    if last.casefold() in ABBREVIATIONS:
+        return False
+    if dot - sentence_start <= 8 and _LIST_MARKER.fullmatch(p[sentence_start:dot].strip()):
+        return False  # "1. Nội dung", "II. Kết quả", "a. Mục tiêu"
+    if len(last) == 1 and "A" <= last <= "Z":
+        # An initial ("Anthony J. Santino", "trọng tài F. Brych", "M.U.") or a letter that ends
+        # the sentence ("anh H. Ngày 20/5", "Serie A. Với việc", "độ C. Hà Nội"): only a common
+        # sentence-opening word after it, or a temperature, makes it final.
+        if word == last and _word_before(p, _skip_back(p, word_start))[1].casefold() == "độ":
+            return True
+        return _next_word(p, dot + 1).casefold() in _STARTERS
+    return True
+
+
+def _next_word(p: str, i: int) -> str:
+    m = _WORD.search(p, i)
+    return m.group() if m else ""
+
+
+def _skip_back(p: str, i: int) -> int:
+    while i > 0 and is_space(p[i - 1]):
+        i -= 1
+    return i
+
+
+def _glued_period_is_final(p: str, dot: int) -> bool:
+    """A missing space ("trường.Từ đó") after a lowercase word, before a capitalised word.
+
+    Not "TP.HCM", "Tp.Hồ Chí Minh" (the word before is not all lowercase) nor
+    "www.Axeapollo.com" (the next word holds a dot)."""
+    _, word = _word_before(p, dot)
+    if len(word) < 2 or not word.isalpha() or not word.islower():
+        return False
+    j = dot + 1
+    if not (j + 1 < len(p) and p[j].isupper() and p[j + 1].islower()):
+        return False
+    k = j
+    while k < len(p) and not is_space(p[k]):
+        if p[k] in "./@":
+            return False
+        k += 1
+    return True
+
+
+def _credit_end(p: str, j: int) -> int | None:
+    """End of a photo credit starting at ``j`` when a new sentence follows it on the same line.
+
+    The credit name is one or more capitalised words; the next sentence starts at the first
+    common sentence-opening word, else after a run of all-caps words ("AFP", "REUTERS"), else at
+    the last capitalised word before a lowercase one ("Sky News Cảnh sát ...")."""
+    words: list[tuple[int, int]] = []
+    followed_by_lower = False
+    for m in _NONSPACE.finditer(p, j):
+        w = m.group()
+        if w[-1] in ".!?…)" or len(words) > _MAX_CREDIT_WORDS:
+            return None  # a period or bracket ends the credit: the other rules handle it
+        first = next((c for c in w if c.isalpha()), "")
+        if not first:
+            break  # a number or a dash: no longer a name
+        if not first.isupper() and not (words == [] and "." in w):  # a site: "scmp.com"
+            followed_by_lower = True
+            break
+        words.append((m.start(), m.end()))
+    if len(words) < 2:
+        return None
+    texts = [p[s:e].strip(",;:") for s, e in words]
+    if p[words[-1][1] - 1] == ",":
+        return words[0][1]  # "Ảnh: Theverge Anh Trần Mạnh Hiệp, quản trị": a name opens it
+    for i in range(1, len(words)):
+        if texts[i].casefold() in _STARTERS:
+            return words[i - 1][1]
+    if texts[0].isupper() and len(texts[0]) > 1:
+        for i in range(1, len(words)):
+            if not texts[i].isupper():
+                return words[i - 1][1]
+    if followed_by_lower:
+        return words[-2][1]
+    return None
+
+
+def _extra_cuts(p: str) -> list[int]:
+    """Cuts that do not come from end punctuation: before bullets, after photo credits."""
+    cuts: list[int] = []
+    if _BULLET_HINT.search(p):
+        for m in _BULLET.finditer(p):
+            before = _skip_back(p, m.start())
+            if before > 0:
+                cuts.append(before)
+    if not any(hint in p for hint in _CREDIT_HINTS):
+        return cuts
+    for m in _CREDIT_PAREN.finditer(p):
+        j = _skip_space(p, m.end())
+        if j > m.end() and j < len(p) and _starts_sentence(p, j):
+            cuts.append(m.end())
+    for m in _CREDIT.finditer(p):
+        end = _credit_end(p, m.end())
+        if end is not None:
+            cuts.append(end)
+    return sorted(set(cuts))
+
+
+def _cuts(p: str) -> list[int]:
+    """Positions in paragraph ``p`` where a sentence ends (before any following space)."""
+    extra = _extra_cuts(p)
+    cuts = set(extra)
+    last_start = 0
+    for m in _TERM.finditer(p):
+        dot, end = m.start(), m.end()
+        if end >= len(p):
+            break
+        k = bisect.bisect_right(extra, dot)
+        sentence_start = max(last_start, extra[k - 1] if k else 0)
+        core = m.group().rstrip(_CLOSERS)
+        single_period = core == "."
+        if is_space(p[end]):
+            j = _skip_space(p, end)
+            cut = end
+            if p[j] == "”" and (j + 1 == len(p) or is_space(p[j + 1])):
+                cut, j = j + 1, _skip_space(p, j + 1)  # detached closing quote: "tốt. ” Anh"
+                if j >= len(p):
+                    break
+            if not _starts_sentence(p, j):
+                continue
+            if single_period and not _period_is_final(p, dot, _skip_space(p, sentence_start)):
+                continue
+            cuts.add(cut)
+            last_start = j
+        elif core == m.group() and p[end].isupper():
+            ellipsis = "…" in core or core.count(".") >= 2
+            if ellipsis or (single_period and _glued_period_is_final(p, dot)):
+                cuts.add(end)  # "môi trường...Từ đó", "chia sẻ.Theo"
+                last_start = end
+    return sorted(cuts)
+
+
+def split_sentences(text: str, paragraph: Paragraph, first_index: int = 0) -> list[Sentence]:
+    """Sentences of one paragraph, offsets into ``text``."""
+    p, base = paragraph.text, paragraph.start
+    sentences = []
+    prev = 0
+    for cut in [*_cuts(p), len(p)]:
+        start, end = _strip(p, prev, cut)
+        prev = cut
+        if start < end:
+            s = text[base + start : base + end]
+            sentences.append(
+                Sentence(
+                    index=first_index + len(sentences),
+                    paragraph=paragraph.index,
+                    start=base + start,
+                    end=base + end,
+                    text=s,
+                    norm=normalize(s),
+                )
+            )
+    return sentences
+
+
+def segment(text: str) -> tuple[list[Paragraph], list[Sentence]]:
+    """Paragraphs and sentences of ``text``; ``text[s.start:s.end] == s.text`` for both."""
+    paragraphs = split_paragraphs(text)
+    sentences: list[Sentence] = []
+    for paragraph in paragraphs:
+        sentences.extend(split_sentences(text, paragraph, len(sentences)))
+    return paragraphs, sentences
