@@ -83,7 +83,11 @@ class Grouping:
 
 def cluster_id(level: str, key: str) -> str:
     """Stable id: depends only on the level and the kept item's match key."""
-    return f"{level[0]}-{hashlib.sha1(key.encode('utf-8')).hexdigest()[:10]}"
+    prefix = _LEVEL_PREFIX.get(level, level[:1])
+    return f"{prefix}-{hashlib.sha1(key.encode('utf-8')).hexdigest()[:10]}"
+
+
+_LEVEL_PREFIX = {"paragraph": "p", "sentence": "s", "phrase": "r", "document": "d"}
 
 
 def find_duplicates(
