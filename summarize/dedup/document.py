@@ -132,7 +132,13 @@ def deduplicate_document(
         sent_items, sentence_embeddings, level="sentence", config=config, candidates=live
     )
     removed += _removals(doc, sents, "sentence")
-    conflicts += _conflicts(doc, sents.conflicts, "sentence")
+    # A one-sentence paragraph conflicts as a paragraph already: report it once.
+    seen = {(c.text.strip(), c.other_text.strip()) for c in conflicts}
+    conflicts += [
+        c
+        for c in _conflicts(doc, sents.conflicts, "sentence")
+        if (c.text.strip(), c.other_text.strip()) not in seen
+    ]
 
     removed = _with_cuts(doc, removed)
     return DedupResult(doc, _cut(doc.text, removed), removed, boiler, conflicts)

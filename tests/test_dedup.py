@@ -1,0 +1,198 @@
+"""The duplicate engine on the brief's samples and on texts made to probe it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from summarize import deduplicate, reconstruct
+from summarize.dedup.engine import DedupConfig, Item, find_duplicates
+from summarize.dedup.signals import fact_differences, facts
+from summarize.text.normalize import match_key
+
+SAMPLES = Path(__file__).resolve().parent.parent / "samples"
+
+
+def sample(name: str) -> str:
+    return (SAMPLES / name).read_text(encoding="utf-8")
+
+
+# What a careful reader finds repeated in each sample, and nothing more:
+# (level, first words of the removed text).
+EXPECTED_REMOVALS = {
+    "bac-giang-co-quan-tinh.txt": [
+        ("paragraph", "5 năm qua, các chi, đảng bộ cơ sở trong Đảng bộ"),
+    ],
+    "bac-ninh-khoi-co-quan-doanh-nghiep.txt": [],
+    "khoi-co-quan-tinh-dien-hinh.txt": [],
+    "quang-ninh-quang-binh.txt": [
+        ("paragraph", "Quảng Ninh trao giấy khen cho các TCCS Đảng trong sạch"),
+        ("paragraph", "Học và làm theo gương Bác, nhiều cán bộ, đảng viên tích cực"),
+    ],
+    "thua-thien-hue.txt": [("phrase", "Chính trị - Xã hội")],
+}
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED_REMOVALS))
+def test_samples_lexical(name: str) -> None:
+    """Without a model: exactly the repeats a reader sees are removed."""
+    text = sample(name)
+    result = deduplicate(text, semantic=False)
+    got = [(r.level, r.text) for r in result.removed]
+    expected = EXPECTED_REMOVALS[name]
+    assert len(got) == len(expected), got
+    for (level, text_got), (want_level, prefix) in zip(got, expected, strict=True):
+        assert level == want_level
+        assert text_got.startswith(prefix)
+    assert reconstruct(result.text, result.removed) == text
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", sorted(EXPECTED_REMOVALS))
+def test_samples_semantic(name: str, encoder) -> None:
+    """With the default model and its calibrated threshold: still nothing else removed."""
+    text = sample(name)
+    result = deduplicate(text, model=encoder)
+    got = [(r.level, r.text[:40]) for r in result.removed]
+    assert len(got) == len(EXPECTED_REMOVALS[name]), got
+    assert reconstruct(result.text, result.removed) == text
+
+
+def test_bac_giang_keeps_first_complete_occurrence() -> None:
+    text = sample("bac-giang-co-quan-tinh.txt")
+    result = deduplicate(text, semantic=False)
+    (r,) = result.removed
+    kept = text[r.kept_start : r.kept_end]
+    assert kept.startswith("Với việc đẩy mạnh phong trào")  # the paragraph that says it first
+    assert "987 vấn đề" in kept and "987 vấn đề" in r.text
+    assert r.signal == "contained" and r.score >= 0.9
+    # The cleaned text states the statistic once.
+    assert result.text.count("987 vấn đề") == 1
+    assert text.count("987 vấn đề") == 2
+
+
+def test_repeated_caption_cluster_ids_are_stable() -> None:
+    text = sample("quang-ninh-quang-binh.txt")
+    a = deduplicate(text, semantic=False)
+    b = deduplicate("Tin mới.\n" + text, semantic=False)  # shifting offsets keeps the ids
+    assert [r.cluster for r in a.removed] == [r.cluster for r in b.removed]
+    assert len({r.cluster for r in a.removed}) == 2
+
+
+def test_boilerplate_is_labelled_and_dropped_only_on_request() -> None:
+    text = sample("thua-thien-hue.txt")
+    kept = deduplicate(text, semantic=False)
+    assert "Chia sẻ bài viết" in kept.text
+    assert any(b.text == "Chia sẻ bài viết" for b in kept.boilerplate)
+    dropped = deduplicate(text, semantic=False, drop_boilerplate=True)
+    assert "Chia sẻ bài viết" not in dropped.text
+    assert any(r.reason == "boilerplate" and r.text == "Chia sẻ bài viết" for r in dropped.removed)
+    assert reconstruct(dropped.text, dropped.removed) == text
+
+
+def test_number_guard_reports_conflict_instead_of_removing() -> None:
+    text = (
+        "Trung bình mỗi ngày Khoa Cấp cứu tiếp nhận 120 bệnh nhân từ khắp các huyện trong tỉnh.\n"
+        "Trung bình mỗi ngày Khoa Cấp cứu tiếp nhận 200 bệnh nhân từ khắp các huyện trong tỉnh.\n"
+    )
+    result = deduplicate(text, semantic=False)
+    assert result.removed == []
+    (c,) = result.conflicts
+    assert set(c.differences) == {"number 120", "number 200"}
+
+
+def test_names_guard() -> None:
+    a = facts("Ông Nguyễn Văn An được bầu làm Chủ tịch Hội đồng nhân dân xã.")
+    b = facts("Ông Trần Văn Bình được bầu làm Chủ tịch Hội đồng nhân dân xã.")
+    assert fact_differences(a, b)
+    same = facts("Ông Nguyễn Văn An được bầu làm Chủ tịch Hội đồng nhân dân xã hôm qua.")
+    assert not fact_differences(a, same)
+
+
+def test_keep_longest() -> None:
+    short = "Đảng bộ tỉnh đã khen thưởng 83 tập thể và 249 cá nhân điển hình trong 5 năm qua"
+    long = short + " vì những thành tích xuất sắc trong học tập và làm theo Bác"
+    text = f"{short}.\n{long}.\n"
+    first = deduplicate(text, semantic=False, keep="first")
+    assert first.removed == []  # the later, longer wording says more: it is not removed
+    longest = deduplicate(text, semantic=False, keep="longest")
+    (r,) = longest.removed
+    assert r.text.startswith(short) and not r.text.startswith(long)
+    assert r.signal == "contained"
+    assert reconstruct(longest.text, longest.removed) == text
+
+
+def test_sentence_level_near_duplicate_inside_paragraphs() -> None:
+    text = (
+        "Huyện đã xây dựng 152 mô hình điển hình tiêu biểu trong học và làm theo Bác. "
+        "Nhiều mô hình được nhân rộng.\n"
+        "Các xã đều tích cực tham gia. "
+        "Huyện đã xây dựng được 152 mô hình điển hình tiêu biểu trong học và làm theo Bác.\n"
+    )
+    result = deduplicate(text, semantic=False)
+    (r,) = result.removed
+    assert r.level == "sentence" and r.signal == "near-exact"
+    assert result.text == (
+        "Huyện đã xây dựng 152 mô hình điển hình tiêu biểu trong học và làm theo Bác. "
+        "Nhiều mô hình được nhân rộng.\n"
+        "Các xã đều tích cực tham gia.\n"
+    )
+    assert reconstruct(result.text, result.removed) == text
+
+
+def test_engine_does_not_chain() -> None:
+    """A~B and B~C must not remove C when C is not a duplicate of the kept A."""
+    base = "mot hai ba bon nam sau bay tam chin muoi muoi mot muoi hai"
+    a = base
+    b = base + " muoi ba"
+    c = base + " muoi ba muoi bon muoi lam muoi sau"
+    items = [Item(match_key(t), t) for t in (a, b, c)]
+    grouping = find_duplicates(items, config=DedupConfig(near_exact=0.85, contained=1.1))
+    removed = grouping.removed
+    assert 1 in removed and removed[1].kept == 0
+    assert 2 not in removed
+
+
+sentences = st.lists(
+    st.sampled_from(
+        [
+            "Học và làm theo Bác đã trở thành việc làm thường xuyên.",
+            "Năm 2021, tỉnh có 152 mô hình tiêu biểu.",
+            "Chia sẻ bài viết",
+            "Tuy nhiên, vẫn còn hạn chế.",
+            "Đảng bộ khen thưởng 83 tập thể.",
+            "Ảnh: Quốc Trường",
+            "“Không ở đâu xa”, anh Tuân nói.",
+        ]
+    ),
+    min_size=1,
+    max_size=12,
+)
+separators = st.sampled_from([" ", "\n", "\n\n", "  \n", " \u00a0\n"])
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.tuples(sentences, separators), min_size=1, max_size=8), st.booleans())
+def test_reconstruct_property(paragraphs, drop) -> None:
+    """Cleaned text + removed items rebuild any generated document exactly."""
+    text = "".join(" ".join(ss) + sep for ss, sep in paragraphs)
+    if not text.strip():
+        return
+    result = deduplicate(text, semantic=False, drop_boilerplate=drop)
+    assert reconstruct(result.text, result.removed) == text
+    for r in result.removed:
+        assert text[r.start : r.end] == r.text
+        assert text[r.cut_start : r.cut_end] == r.cut_text
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED_REMOVALS))
+@pytest.mark.parametrize("keep", ["first", "longest"])
+def test_reconstruct_real_documents(name: str, keep: str) -> None:
+    text = sample(name)
+    doubled = text + "\n" + text  # every paragraph repeated: the hardest case for the cuts
+    for t in (text, doubled):
+        result = deduplicate(t, semantic=False, keep=keep, drop_boilerplate=True)
+        assert reconstruct(result.text, result.removed) == t
