@@ -1,0 +1,104 @@
+"""Ranking and selection: graph robustness, budgets, MMR and the dangling guard."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from summarize.errors import BudgetError
+from summarize.rank.graph import lexrank_weights, pagerank, similarity_matrix, textrank_weights
+from summarize.rank.methods import score
+from summarize.rank.select import Budget, choose, is_dangling
+
+
+def unit_rows(seed: int, n: int, d: int = 16) -> np.ndarray:
+    x = np.random.default_rng(seed).normal(size=(n, d))
+    return x / np.linalg.norm(x, axis=1, keepdims=True)
+
+
+def test_pagerank_handles_negative_similarities_and_is_deterministic() -> None:
+    sims = similarity_matrix(unit_rows(0, 12))
+    assert (sims < 0).any()  # random vectors: many negative cosines
+    w = textrank_weights(sims)
+    assert (w >= 0).all()
+    a, b = pagerank(w), pagerank(w)
+    assert np.array_equal(a, b)
+    assert a.sum() == pytest.approx(1.0)
+
+
+def test_pagerank_central_sentence_wins() -> None:
+    # Three sentences near a shared topic, one off-topic: the topic ones rank higher.
+    topic = np.array([1.0, 0, 0, 0])
+    rows = [topic + 0.1 * np.eye(4)[i % 3 + 1] for i in range(3)] + [np.array([0, 0, 0, 1.0])]
+    e = np.array([r / np.linalg.norm(r) for r in rows])
+    ranks = pagerank(textrank_weights(similarity_matrix(e)))
+    assert ranks[3] < ranks[:3].min()
+
+
+def test_pagerank_isolated_nodes_and_tiny_graphs() -> None:
+    assert pagerank(np.zeros((0, 0))).shape == (0,)
+    assert pagerank(np.zeros((1, 1))).tolist() == [1.0]
+    ranks = pagerank(np.zeros((4, 4)), personalization=np.array([4.0, 3, 2, 1]))
+    assert list(np.argsort(-ranks)) == [0, 1, 2, 3]  # no edges: the prior decides
+
+
+def test_lexrank_threshold_graph_is_binary() -> None:
+    w = lexrank_weights(similarity_matrix(unit_rows(1, 8)))
+    assert set(np.unique(w)) <= {0.0, 1.0}
+    assert np.trace(w) == 0
+
+
+def test_lead_scores_follow_position() -> None:
+    s = score("lead", 5)
+    assert list(np.argsort(-s)) == [0, 1, 2, 3, 4]
+    with pytest.raises(ValueError):
+        score("nonsense", 3)
+
+
+@pytest.mark.parametrize(
+    "kwargs",
+    [{"sentences": 0}, {"sentences": -2}, {"ratio": 0}, {"ratio": -0.5}, {"ratio": 1.5},
+     {"words": 0}, {"sentences": 3, "words": 50}],
+)  # fmt: skip
+def test_budget_rejects_bad_values(kwargs) -> None:
+    with pytest.raises(BudgetError):
+        Budget(**kwargs)
+
+
+def test_budget_sizes() -> None:
+    assert Budget().max_sentences(10) == 3
+    assert Budget(sentences=20).max_sentences(7) == 7
+    assert Budget(ratio=0.25).max_sentences(10) == 3  # rounded up, at least one
+    assert Budget(ratio=0.01).max_sentences(10) == 1
+
+
+def test_dangling_openers() -> None:
+    assert is_dangling("Tuy nhiên, vẫn còn tình trạng một số cấp ủy chưa nhận thức đầy đủ.")
+    assert is_dangling("Đồng chí tham gia truyền dạy nhiều câu lạc bộ hát chèo.")
+    assert is_dangling("“Theo đó, các chi bộ đã giải quyết 987 vấn đề.")
+    assert not is_dangling("Đồng chí Đỗ Đình Hữu, Bí thư Đảng ủy Khối, khẳng định.")
+    assert not is_dangling("Ông Phạm Xuân Biền cho biết kết quả rất tốt.")
+    assert not is_dangling("Học và làm theo Bác đã trở thành việc làm thường xuyên.")
+
+
+def test_choose_brings_antecedent_or_drops_dangling() -> None:
+    texts = ["Tỉnh khen thưởng 83 tập thể.", "Tuy nhiên, vẫn còn hạn chế.", "Kết quả khác."]
+    sims = np.zeros((3, 3))
+    scores = np.array([0.1, 1.0, 0.5])
+    both = choose(scores, sims, texts, limit=2)
+    assert sorted(both.chosen) == [0, 1]  # the dangling sentence brought its antecedent
+    alone = choose(scores, sims, texts, limit=1)
+    assert alone.chosen == [2] and alone.dangling == [1]
+
+
+def test_choose_word_budget_and_mmr() -> None:
+    texts = ["một hai ba bốn năm", "một hai ba bốn năm sáu", "bảy tám", "chín"]
+    sims = np.array(
+        [[0, 0.99, 0, 0], [0.99, 0, 0, 0], [0, 0, 0, 0], [0, 0, 0, 0]], dtype=float
+    )
+    scores = np.array([1.0, 0.95, 0.2, 0.1])
+    picked = choose(scores, sims, texts, limit=4, max_words=8)
+    assert sum(len(texts[i].split()) for i in picked.chosen) <= 8
+    assert 0 in picked.chosen and 1 not in picked.chosen  # redundant with 0 (and too long)
+    redundant = choose(scores, sims, texts, limit=2, diversity=0.5)
+    assert sorted(redundant.chosen) == [0, 2]  # MMR skips the near-copy of sentence 0
