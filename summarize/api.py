@@ -96,6 +96,8 @@ def prepare(
     if not text.strip():
         raise InputError(f"{source or 'input'}: no text")
     paragraphs, sentences = segment(text)
+    if not any(any(c.isalpha() for c in s.text) for s in sentences):
+        raise InputError(f"{source or 'input'}: no sentence found (no words in the text)")
     span = None
     if title is None:
         span = detect_title(text)

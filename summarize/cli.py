@@ -90,8 +90,10 @@ def run(
     """Summarise one article (the default command: `summarize FILE`)."""
     from .api import get_encoder, prepare, summarize
     from .io import read_text
+    from .rank.select import Budget
     from .report.summary import render_summary
 
+    Budget(sentences, ratio, words)  # bad budgets fail before any file or model is read
     raw = read_text(file)
     if verbose:
         err.print(f"read {raw.source}: {raw.format}, encoding {raw.encoding}")
@@ -230,34 +232,38 @@ def _emit(text: str, output: Path | None) -> None:
     write_atomic(output, text)
 
 
+def _fail(message: str) -> None:
+    """One line on stderr, whatever the terminal width (rich would wrap it)."""
+    sys.stderr.write(f"summarize: error: {' '.join(message.split())}\n")
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point: `summarize FILE` means `summarize run FILE`; errors are one line."""
     args = list(sys.argv[1:] if argv is None else argv)
     if args and args[0] not in COMMANDS and args[0] not in ("--help", "-h"):
         args.insert(0, "run")
     try:
-        app(args, prog_name="summarize", standalone_mode=False)
+        code = app(args, prog_name="summarize", standalone_mode=False)
+        if isinstance(code, int) and code:
+            sys.exit(code)
     except SummarizeError as e:
-        err.print(f"summarize: error: {e}", markup=False)
+        _fail(str(e))
         sys.exit(1)
     except KeyboardInterrupt:
-        err.print("summarize: interrupted", markup=False)
+        sys.stderr.write("summarize: interrupted\n")
         sys.exit(130)
     except OSError as e:
         err.print(
             f"summarize: error: {e.strerror or e}: {e.filename or ''}".rstrip(": "), markup=False
         )
         sys.exit(1)
-    except Exception as e:  # click's usage errors and aborts
-        import click
-
-        if isinstance(e, click.exceptions.ClickException):
+    except Exception as e:
+        # Usage errors from click (typer vendors its own copy, so match by shape).
+        if hasattr(e, "show") and hasattr(e, "exit_code"):
             e.show()
             sys.exit(e.exit_code)
-        if isinstance(e, click.exceptions.Abort):
-            sys.exit(1)
-        if isinstance(e, click.exceptions.Exit):
-            sys.exit(e.exit_code)
+        if type(e).__name__ in ("Abort", "Exit"):
+            sys.exit(getattr(e, "exit_code", 1))
         raise
 
 
