@@ -6,6 +6,7 @@ and the bulk digest call these same functions, so there is one code path.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -18,6 +19,7 @@ from .rank.methods import EMBEDDING_METHODS, METHODS
 from .rank.methods import score as score_sentences
 from .rank.select import Budget, choose
 from .text.boilerplate import boilerplate_reason
+from .text.normalize import match_key
 from .text.segment import segment
 from .text.title import detect_title
 from .types import Document
@@ -138,8 +140,13 @@ def summarize(
     method: str = "textrank",
     model: str | Encoder | None = None,
     threshold: float | None = None,
+    learned_boilerplate: Collection[str] = frozenset(),
 ) -> Summary:
-    """Extractive summary in original order; duplicates are removed before ranking."""
+    """Extractive summary in original order; duplicates are removed before ranking.
+
+    ``learned_boilerplate`` holds match keys (``text.normalize.match_key``) of lines
+    or sentences known to be site chrome, e.g. learned from a batch by the digest.
+    """
     if method not in METHODS:
         raise ValueError(f"unknown method {method!r}; choose one of {', '.join(METHODS)}")
     budget = Budget(sentences, ratio, words)
@@ -148,7 +155,7 @@ def summarize(
     embeddings = _embed_sentences(doc, encoder) if encoder is not None else None
     dedup = deduplicate_document(doc, embeddings, config=_config(encoder, threshold, "first"))
 
-    excluded = _exclusions(doc, dedup)
+    excluded = _exclusions(doc, dedup, learned_boilerplate)
     out = {e.index for e in excluded}
     cands = [s for s in doc.sentences if s.index not in out]
     if not cands:
@@ -214,7 +221,9 @@ def _title_sims(doc: Document, encoder: Encoder | None, vecs: np.ndarray) -> np.
     return vecs @ t
 
 
-def _exclusions(doc: Document, dedup: DedupResult) -> list[Excluded]:
+def _exclusions(
+    doc: Document, dedup: DedupResult, learned: Collection[str] = frozenset()
+) -> list[Excluded]:
     """Sentences never eligible: the title, chrome, headings and duplicates."""
     chrome = {b.paragraph: b.label for b in dedup.boilerplate}
     dup_of: dict[int, Removed] = {}
@@ -238,6 +247,8 @@ def _exclusions(doc: Document, dedup: DedupResult) -> list[Excluded]:
             reason, detail = "boilerplate", chrome[s.paragraph]
         elif label := boilerplate_reason(s.text):
             reason, detail = "boilerplate", label
+        elif learned and match_key(s.text) in learned:
+            reason, detail = "boilerplate", "learned from the batch"
         elif s.index in dup_of:
             r = dup_of[s.index]
             reason, detail = "duplicate", f"{r.cluster} {r.signal} {r.score:.3f}"
