@@ -6,23 +6,23 @@ and the bulk digest call these same functions, so there is one code path.
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from .dedup.document import DedupResult, Removed, deduplicate_document
-from .dedup.engine import DedupConfig, Keep
+from .dedup.engine import DedupConfig, Item, Keep, find_duplicates
 from .embed.encoder import Encoder
 from .errors import InputError
 from .rank.methods import EMBEDDING_METHODS, METHODS
 from .rank.methods import score as score_sentences
-from .rank.select import Budget, choose
-from .text.boilerplate import boilerplate_reason
+from .rank.select import Budget, Choice, choose
+from .text.boilerplate import boilerplate_lines, boilerplate_reason, is_photo_caption
 from .text.normalize import match_key
 from .text.segment import segment
 from .text.title import detect_title
-from .types import Document
+from .types import Document, Sentence
 
 # e5 asks for the "query: " prompt on symmetric tasks (sentence vs sentence).
 SIMILARITY_PROMPT = "query"
@@ -161,16 +161,9 @@ def summarize(
     if not cands:
         raise InputError(f"{doc.source or 'input'}: no sentence to summarise")
 
-    if embeddings is not None:
-        vecs = embeddings[[s.index for s in cands]]
-        sims = np.clip(vecs @ vecs.T, -1.0, 1.0)
-        np.fill_diagonal(sims, 0.0)
-        title_sims = _title_sims(doc, encoder, vecs)
-    else:
-        sims, title_sims = np.zeros((len(cands), len(cands))), None
-    scores = score_sentences(method, len(cands), sims if encoder else None, title_sims)
-    limit = budget.max_sentences(len(cands))
-    picked = choose(scores, sims, [s.text for s in cands], limit, max_words=budget.words)
+    vecs = embeddings[[s.index for s in cands]] if embeddings is not None else None
+    titles = [doc.title] if doc.title else []
+    scores, picked = _rank(method, budget, [s.text for s in cands], vecs, encoder, titles)
     for i in picked.dangling:
         s = cands[i]
         excluded.append(Excluded(s.index, s.start, s.end, s.text, "dangling reference"))
@@ -195,6 +188,124 @@ def summarize(
     )
 
 
+@dataclass(frozen=True)
+class StorySentence:
+    """A sentence of a multi-article summary; ``document`` indexes the input articles."""
+
+    document: int
+    index: int
+    paragraph: int
+    start: int
+    end: int
+    text: str
+    score: float
+
+
+@dataclass
+class StorySummary:
+    """One summary for several articles on the same story."""
+
+    sentences: list[StorySentence]
+    method: str
+    budget: str
+    model: str | None
+    documents: list[Document]
+    # (document, sentence index) -> the (document, sentence index) it repeats
+    cross_duplicates: dict[tuple[int, int], tuple[int, int]] = field(default_factory=dict)
+
+    @property
+    def text(self) -> str:
+        return " ".join(s.text for s in self.sentences)
+
+
+def summarize_many(
+    texts: Sequence[str | Document],
+    *,
+    sentences: int | None = None,
+    ratio: float | None = None,
+    words: int | None = None,
+    method: str = "textrank",
+    model: str | Encoder | None = None,
+    threshold: float | None = None,
+    learned_boilerplate: Collection[str] = frozenset(),
+) -> StorySummary:
+    """A summary of a story told by several articles, each fact once.
+
+    Each article is cleaned as in :func:`summarize`; then sentences repeated
+    across articles (the same wire copy in two outlets) are collapsed by the same
+    duplicate engine, keeping the first article's wording. Sentences are ranked
+    together, with each one's lead prior taken from its own article.
+    """
+    if method not in METHODS:
+        raise ValueError(f"unknown method {method!r}; choose one of {', '.join(METHODS)}")
+    budget = Budget(sentences, ratio, words)
+    docs = [t if isinstance(t, Document) else prepare(t) for t in texts]
+    encoder = get_encoder(model) if method in EMBEDDING_METHODS else None
+    config = _config(encoder, threshold, "first")
+    pool: list[tuple[int, Sentence, int]] = []  # (document, sentence, position in document)
+    rows: list[np.ndarray] = []
+    for d, doc in enumerate(docs):
+        emb = _embed_sentences(doc, encoder) if encoder is not None else None
+        dedup = deduplicate_document(doc, emb, config=config)
+        out = {e.index for e in _exclusions(doc, dedup, learned_boilerplate)}
+        cands = [s for s in doc.sentences if s.index not in out]
+        for pos, s in enumerate(cands):
+            pool.append((d, s, pos))
+            if emb is not None:
+                rows.append(emb[s.index])
+    if not pool:
+        raise InputError("no sentence to summarise in these articles")
+    vecs = np.stack(rows) if rows else None
+    items = [Item(match_key(s.text), s.text) for _, s, _ in pool]
+    across = find_duplicates(items, vecs, level="sentence", config=config)
+    gone = across.removed
+    keep = [i for i in range(len(pool)) if i not in gone]
+    titles = [doc.title for doc in docs if doc.title]
+    scores, picked = _rank(
+        method, budget, [pool[i][1].text for i in keep],
+        vecs[keep] if vecs is not None else None, encoder, titles, [pool[i][2] for i in keep],
+    )  # fmt: skip
+    chosen = sorted(picked.chosen, key=lambda i: (pool[keep[i]][0], pool[keep[i]][1].index))
+    result = []
+    for i in chosen:
+        d, s, _ = pool[keep[i]]
+        result.append(
+            StorySentence(
+                d, s.index, s.paragraph, s.start, s.end, s.text, round(float(scores[i]), 6)
+            )
+        )
+    dups = {
+        (pool[i][0], pool[i][1].index): (pool[m.kept][0], pool[m.kept][1].index)
+        for i, m in gone.items()
+    }
+    return StorySummary(
+        result, method, budget.describe(), encoder.name if encoder else None, docs, dups
+    )
+
+
+def _rank(
+    method: str,
+    budget: Budget,
+    texts: list[str],
+    vecs: np.ndarray | None,
+    encoder: Encoder | None,
+    titles: list[str],
+    positions: list[int] | None = None,
+) -> tuple[np.ndarray, Choice]:
+    """Score candidates and choose within the budget (shared by one and many articles)."""
+    n = len(texts)
+    sims, title_sims = np.zeros((n, n)), None
+    if vecs is not None and encoder is not None:
+        sims = np.clip(vecs @ vecs.T, -1.0, 1.0)
+        np.fill_diagonal(sims, 0.0)
+        if titles:
+            t = encoder.encode(titles, prompt_name=SIMILARITY_PROMPT).mean(axis=0)
+            title_sims = vecs @ (t / (np.linalg.norm(t) or 1.0))
+    scores = score_sentences(method, n, sims if vecs is not None else None, title_sims, positions)
+    limit = budget.max_sentences(n)
+    return scores, choose(scores, sims, texts, limit, max_words=budget.words)
+
+
 def _config(encoder: Encoder | None, threshold: float | None, keep: Keep) -> DedupConfig:
     if encoder is None:
         return DedupConfig(keep=keep)
@@ -214,13 +325,6 @@ def _embed_sentences(doc: Document, encoder: Encoder) -> np.ndarray:
     return out
 
 
-def _title_sims(doc: Document, encoder: Encoder | None, vecs: np.ndarray) -> np.ndarray | None:
-    if encoder is None or not doc.title:
-        return None
-    t = encoder.encode([doc.title], prompt_name=SIMILARITY_PROMPT)[0]
-    return vecs @ t
-
-
 def _exclusions(
     doc: Document, dedup: DedupResult, learned: Collection[str] = frozenset()
 ) -> list[Excluded]:
@@ -235,6 +339,8 @@ def _exclusions(
                 or (r.level == "sentence" and r.index == s.index)
             ):
                 dup_of[s.index] = r
+    # Sentence by sentence too: one-line bodies glue bylines to the text.
+    by_position = boilerplate_lines([s.text for s in doc.sentences])
     para_sizes: dict[int, int] = {}
     for s in doc.sentences:
         para_sizes[s.paragraph] = para_sizes.get(s.paragraph, 0) + 1
@@ -245,8 +351,10 @@ def _exclusions(
             reason = "title"
         elif s.paragraph in chrome:
             reason, detail = "boilerplate", chrome[s.paragraph]
-        elif label := boilerplate_reason(s.text):
+        elif label := by_position[s.index]:
             reason, detail = "boilerplate", label
+        elif is_photo_caption(s.text):
+            reason, detail = "boilerplate", "photo caption"
         elif learned and match_key(s.text) in learned:
             reason, detail = "boilerplate", "learned from the batch"
         elif s.index in dup_of:

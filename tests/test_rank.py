@@ -93,9 +93,7 @@ def test_choose_brings_antecedent_or_drops_dangling() -> None:
 
 def test_choose_word_budget_and_mmr() -> None:
     texts = ["một hai ba bốn năm", "một hai ba bốn năm sáu", "bảy tám", "chín"]
-    sims = np.array(
-        [[0, 0.99, 0, 0], [0.99, 0, 0, 0], [0, 0, 0, 0], [0, 0, 0, 0]], dtype=float
-    )
+    sims = np.array([[0, 0.99, 0, 0], [0.99, 0, 0, 0], [0, 0, 0, 0], [0, 0, 0, 0]], dtype=float)
     scores = np.array([1.0, 0.95, 0.2, 0.1])
     picked = choose(scores, sims, texts, limit=4, max_words=8)
     assert sum(len(texts[i].split()) for i in picked.chosen) <= 8

@@ -37,14 +37,21 @@ def score(
     n: int,
     sims: np.ndarray | None = None,
     title_sims: np.ndarray | None = None,
+    positions: Sequence[int] | None = None,
 ) -> np.ndarray:
-    """Scores for ``n`` candidates in document order; ``sims`` is their similarity matrix."""
+    """Scores for ``n`` candidates in document order; ``sims`` is their similarity matrix.
+
+    ``positions`` gives each candidate's rank within its own article (several
+    articles are ranked together for a story cluster); default 0..n-1.
+    """
     if method == "lead":
+        if positions is not None:  # lead of each article first, then second sentences...
+            return 1.0 / (1.0 + np.asarray(positions, dtype=float))
         return np.linspace(1.0, 0.0, num=n, endpoint=False)
     if method not in METHODS:
         raise ValueError(f"unknown method {method!r}; choose one of {', '.join(METHODS)}")
     assert sims is not None and len(sims) == n
-    prior = news_prior(range(n), title_sims)
+    prior = news_prior(range(n) if positions is None else positions, title_sims)
     if method == "textrank":
         return pagerank(textrank_weights(sims), prior)
     return pagerank(lexrank_weights(sims), prior)

@@ -412,3 +412,18 @@ def _trailing_reason(text: str) -> str | None:
 def _is_title_case(text: str) -> bool:
     words = [w for w in re.split(r"[\s()]+", text) if w]
     return bool(words) and all(w[0].isupper() or not w[0].isalpha() for w in words)
+
+
+# A caption ends with its photo credit: "Biểu tình tại Campuchia (Ảnh: Đỗ Tuấn Anh)",
+# "Người biểu tình sáng nay - Ảnh: AFP". Captions describe a picture the reader of
+# a summary cannot see, so they are never selected.
+_CAPTION_CREDIT = re.compile(
+    r"(?:^|[\s(\-–—,.])\(?\s*(?:ảnh|photo|nguồn ảnh|hình)\s*:\s*(?P<who>[^.!?()]{1,60})\)?\s*\.?\s*$",
+    re.IGNORECASE,
+)
+
+
+def is_photo_caption(sentence: str) -> bool:
+    """True for a sentence that ends in a photo credit."""
+    m = _CAPTION_CREDIT.search(sentence.strip())
+    return bool(m) and m.group("who").strip()[:1].isupper()  # a credit names someone
