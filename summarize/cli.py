@@ -166,6 +166,105 @@ def dedup(
     show_dedup(result, err)
 
 
+class DigestFormat(str, Enum):
+    jsonl = "jsonl"
+    markdown = "markdown"
+    html = "html"
+
+
+@app.command("digest")
+def digest(
+    inputs: Annotated[
+        list[str],
+        typer.Argument(help="Files, folders (recursive), JSONL files (.jsonl), or - for JSONL."),
+    ],
+    output: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--output",
+            "-o",
+            help="Write here (repeatable); format from the extension: "
+            ".jsonl, .md, .html. Default: JSONL on stdout.",
+        ),
+    ] = None,
+    fmt: Annotated[
+        DigestFormat | None,
+        typer.Option("--format", "-f", help="Format of a single output (overrides extension)."),
+    ] = None,
+    resume: Annotated[
+        bool, typer.Option("--resume", help="Continue an interrupted run with the same output.")
+    ] = False,
+    glob: Annotated[str, typer.Option(help="Files to take from folders.")] = "*",
+    limit: Annotated[int | None, typer.Option(help="Only the first N records.")] = None,
+    id_field: Annotated[str, typer.Option(help="JSONL field with the id.")] = "id",
+    text_field: Annotated[str, typer.Option(help="JSONL field with the text.")] = "text",
+    title_field: Annotated[str, typer.Option(help="JSONL field with the title.")] = "title",
+    site_field: Annotated[
+        str | None,
+        typer.Option(help="JSONL field naming the site; learned chrome must span 2+ sites."),
+    ] = None,
+    sentences: Annotated[
+        int | None, typer.Option("--sentences", "-n", help="Sentences per article (default 3).")
+    ] = None,
+    ratio: Annotated[
+        float | None, typer.Option("--ratio", "-r", help="Share of sentences.")
+    ] = None,
+    words: Annotated[
+        int | None, typer.Option("--words", "-w", help="At most this many words.")
+    ] = None,
+    story_sentences: Annotated[int, typer.Option(help="Sentences per story-cluster summary.")] = 5,
+    method: Annotated[Method, typer.Option("--method", "-m")] = Method.textrank,
+    learn: Annotated[
+        bool, typer.Option("--learn/--no-learn", help="Learn boilerplate from the batch.")
+    ] = True,
+    title: Annotated[str, typer.Option(help="Heading of the Markdown/HTML digest.")] = "Digest",
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress, no counts.")] = False,
+    model: ModelOpt = None,
+    device: DeviceOpt = None,
+    batch_size: BatchOpt = 32,
+) -> int:
+    """Digest many articles: summaries, story clusters, learned boilerplate.
+
+    Exit status 3 when some records failed (they are listed in the output).
+    """
+    from .digest import DigestOptions, Fields, LearnConfig, Output
+    from .digest import digest as run_digest
+    from .digest.runner import EXIT_RECORDS_FAILED, check, output_format
+
+    outs = [Output(p, output_format(p, fmt.value if fmt else None)) for p in output or []]
+    if fmt is not None and len(outs) > 1:
+        raise SummarizeError("--format applies to a single --output; name the others by extension")
+    if not outs:
+        outs = [Output(None, fmt.value if fmt else "jsonl")]
+    options = DigestOptions(
+        method=method.value, sentences=sentences, ratio=ratio, words=words,
+        story_sentences=story_sentences, glob=glob, limit=limit, resume=resume, title=title,
+        fields=Fields(id_field, text_field, title_field, site_field),
+        learn=LearnConfig() if learn else None,
+    )  # fmt: skip
+    check(options, outs)  # before any model is loaded
+    encoder = None
+    if method.value != "lead":
+        from .api import get_encoder
+
+        encoder = get_encoder(model, device=device, batch_size=batch_size)
+    if quiet or not err.is_terminal:
+        result = run_digest(inputs, outs, options, model=encoder)
+    else:
+        from .digest.progress import RichProgress
+
+        with RichProgress(err) as bar:
+            result = run_digest(inputs, outs, options, model=encoder, progress=bar)
+    if not quiet:
+        where = ", ".join(str(o.path) for o in outs if o.path) or "stdout"
+        sys.stderr.write(
+            f"{result.documents} documents ({result.resumed} from an earlier run), "
+            f"{result.failed} failed, {len(result.stories)} multi-article stories, "
+            f"{len(result.learned.lines)} boilerplate lines learned; wrote {where}\n"
+        )
+    return EXIT_RECORDS_FAILED if result.failed else 0
+
+
 @app.command("models")
 def models(
     build: Annotated[bool, typer.Option("--build", help="Build the default model now.")] = False,

@@ -1,0 +1,199 @@
+"""Digest outputs: JSONL per document, Markdown and HTML per story. Rendering never computes.
+
+Every output is streamed into a temporary file beside its target and renamed
+over it at the end, so a reader (or a killed run) never sees half a digest.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import os
+import secrets
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import IO, Any
+
+from ..errors import SummarizeError
+from .batch_boilerplate import LearnedBoilerplate
+from .stories import CrossResult, Story
+
+SCHEMA = "summarize.digest/1"
+
+
+@contextmanager
+def atomic_output(path: Path) -> Iterator[IO[str]]:
+    """A text stream whose content replaces ``path`` only once it is complete."""
+    tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
+    try:
+        with open(tmp, "w", encoding="utf-8", newline="\n") as handle:
+            yield handle
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except OSError as exc:
+        raise SummarizeError(f"{path}: cannot write ({exc.strerror or exc})") from None
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def output_record(work: dict[str, Any], cross: CrossResult) -> dict[str, Any]:
+    """The public JSONL record of one document (work-only fields left out)."""
+    n = work["n"]
+    story = cross.story_of.get(n, work.get("story"))
+    return {
+        "schema": SCHEMA,
+        "id": work["id"],
+        "title": work.get("title"),
+        "source": work["source"],
+        "summary": work.get("summary", []),
+        "duplicates": work.get("duplicates", []),
+        "boilerplate": work.get("boilerplate", []),
+        "cluster": story if work.get("error") is None else None,
+        "cluster_size": cross.size(story) if work.get("error") is None else 0,
+        "shared_sentences": [s.__dict__ for s in cross.shared.get(n, [])],
+        "sentences": work.get("sentences", 0),
+        "error": work.get("error"),
+        "fields": work.get("fields", {}),
+    }
+
+
+def write_jsonl(out: IO[str], records: Iterator[dict[str, Any]]) -> None:
+    for rec in records:
+        out.write(json.dumps(rec, ensure_ascii=False) + "\n")
+
+
+# ------------------------------------------------------------------------ Markdown
+
+
+def _md(text: str | None) -> str:
+    """Plain text safe in Markdown: no markup, links or HTML survive."""
+    text = " ".join((text or "").split())
+    text = html.escape(text, quote=False)
+    return "".join("\\" + c if c in "\\`*_[]|" else c for c in text)
+
+
+def markdown_header(title: str, stats: dict[str, Any]) -> str:
+    return (
+        f"# {_md(title)}\n\n"
+        f"{stats['documents']} documents, {stats['failed']} failed, "
+        f"{stats['stories']} stories told by more than one document, "
+        f"{stats['learned']} boilerplate lines learned from the batch.\n"
+    )
+
+
+def markdown_story(story: Story, docs: list[dict[str, Any]]) -> str:
+    head = _md(docs[0]["title"] or docs[0]["id"])
+    lines = [f"\n## {head}\n", f"Story `{story.id}`: {len(story.members)} articles.\n"]
+    if story.summary:
+        lines.append("")
+        lines += [f"- {_md(s['text'])}" for s in story.summary]
+    elif story.error:
+        lines.append(f"\n_no story summary: {_md(story.error)}_")
+    lines.append("\nArticles:\n")
+    for d in docs:
+        why = story.signals.get(d["n"], "first")
+        lines.append(f"- **{_md(d['title'] or d['id'])}** ({_md(d['id'])}; {why})")
+    return "\n".join(lines) + "\n"
+
+
+def markdown_article(doc: dict[str, Any]) -> str:
+    lines = [f"\n### {_md(doc['title'] or doc['id'])}\n", f"`{_md(doc['id'])}`\n"]
+    lines += [f"- {_md(s['text'])}" for s in doc.get("summary", [])]
+    return "\n".join(lines) + "\n"
+
+
+def markdown_footer(learned: LearnedBoilerplate, failed: list[dict[str, Any]]) -> str:
+    lines = ["\n## Boilerplate learned from the batch\n"]
+    if learned.lines:
+        lines.append("| line | documents | stories | label |\n|---|---:|---:|---|")
+        lines += [
+            f"| {_md(x.text)} | {x.documents} | {x.stories} | {x.label} |" for x in learned.lines
+        ]
+    else:
+        lines.append(f"None (a line must recur in {learned.min_stories} unrelated stories).")
+    if failed:
+        lines.append(f"\n## Failed records ({len(failed)})\n")
+        lines += [f"- `{_md(d['id'])}`: {_md(d['error'])}" for d in failed]
+    return "\n".join(lines) + "\n"
+
+
+# ---------------------------------------------------------------------------- HTML
+
+_CSS = """
+body{font-family:system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;
+line-height:1.5;color:#222}
+h1{font-size:1.6rem}h2{font-size:1.25rem;margin-top:2rem;border-top:1px solid #ddd;
+padding-top:1rem}h3{font-size:1.05rem;margin-bottom:.2rem}
+.meta,.id{color:#666;font-size:.85rem}code{background:#f3f3f3;padding:0 .2rem}
+table{border-collapse:collapse}td,th{border:1px solid #ddd;padding:.2rem .5rem;
+text-align:left;vertical-align:top}td.n{text-align:right}.err{color:#a00}
+"""
+
+
+def _h(text: Any) -> str:
+    return html.escape("" if text is None else str(text), quote=True)
+
+
+def html_header(title: str, stats: dict[str, Any]) -> str:
+    return (
+        '<!DOCTYPE html>\n<html lang="vi"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width,initial-scale=1">'
+        f"<title>{_h(title)}</title><style>{_CSS}</style></head><body>\n"
+        f'<h1>{_h(title)}</h1>\n<p class="meta">{stats["documents"]} documents, '
+        f"{stats['failed']} failed, {stats['stories']} stories told by more than one "
+        f"document, {stats['learned']} boilerplate lines learned from the batch.</p>\n"
+    )
+
+
+def html_story(story: Story, docs: list[dict[str, Any]]) -> str:
+    parts = [
+        f"<section><h2>{_h(docs[0]['title'] or docs[0]['id'])}</h2>",
+        f'<p class="meta">Story <code>{_h(story.id)}</code>: {len(story.members)} articles</p>',
+    ]
+    if story.summary:
+        parts.append("<ul>" + "".join(f"<li>{_h(s['text'])}</li>" for s in story.summary) + "</ul>")
+    elif story.error:
+        parts.append(f'<p class="err">no story summary: {_h(story.error)}</p>')
+    items = "".join(
+        f"<li><b>{_h(d['title'] or d['id'])}</b> "
+        f'<span class="id">{_h(d["id"])}; {_h(story.signals.get(d["n"], "first"))}</span></li>'
+        for d in docs
+    )
+    parts.append(f"<p>Articles:</p><ul>{items}</ul></section>\n")
+    return "".join(parts)
+
+
+def html_article(doc: dict[str, Any]) -> str:
+    sentences = "".join(f"<li>{_h(s['text'])}</li>" for s in doc.get("summary", []))
+    return (
+        f"<article><h3>{_h(doc['title'] or doc['id'])}</h3>"
+        f'<div class="id">{_h(doc["id"])}</div><ul>{sentences}</ul></article>\n'
+    )
+
+
+def html_footer(learned: LearnedBoilerplate, failed: list[dict[str, Any]]) -> str:
+    parts = ["<section><h2>Boilerplate learned from the batch</h2>"]
+    if learned.lines:
+        rows = "".join(
+            f'<tr><td>{_h(x.text)}</td><td class="n">{x.documents}</td>'
+            f'<td class="n">{x.stories}</td><td>{_h(x.label)}</td></tr>'
+            for x in learned.lines
+        )
+        parts.append(
+            "<table><tr><th>line</th><th>documents</th><th>stories</th><th>label</th></tr>"
+            f"{rows}</table>"
+        )
+    else:
+        parts.append(f"<p>None (a line must recur in {learned.min_stories} unrelated stories).</p>")
+    parts.append("</section>\n")
+    if failed:
+        items = "".join(
+            f'<li><code>{_h(d["id"])}</code>: <span class="err">{_h(d["error"])}</span></li>'
+            for d in failed
+        )
+        parts.append(
+            f"<section><h2>Failed records ({len(failed)})</h2><ul>{items}</ul></section>\n"
+        )
+    return "".join(parts) + "</body></html>\n"

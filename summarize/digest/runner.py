@@ -1,0 +1,327 @@
+"""Run a digest: learn the batch's chrome, summarise each document, cluster, render.
+
+Pass 1 streams the inputs once to learn boilerplate (it must be known before any
+summary is made). Pass 2 streams them again and appends one work record per
+document; this is the long part and the part ``--resume`` continues. The
+cross-document step and the outputs are then built from the work file.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import tempfile
+import time
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any, Literal, Protocol
+
+from ..embed.encoder import Encoder
+from ..errors import SummarizeError
+from ..rank.methods import EMBEDDING_METHODS, METHODS
+from ..rank.select import Budget
+from ..text.segment import segment
+from . import render
+from .batch_boilerplate import BoilerplateLearner, LearnConfig, LearnedBoilerplate
+from .clusters import ClusterConfig, Sketch, decode_array
+from .inputs import STDIN, Fields, iter_records, resolve_inputs, spool_stdin
+from .process import Settings, TimedEncoder, Timings, process
+from .stories import CrossResult, build_stories
+from .workfile import WorkFile, work_dir_for
+
+OutputFormat = Literal["jsonl", "markdown", "html"]
+EXIT_RECORDS_FAILED = 3
+
+
+class Progress(Protocol):
+    """What a front end shows; the CLI draws a rich progress bar with it."""
+
+    def stage(self, name: str, total: int | None, done: int = 0) -> None: ...
+
+    def advance(self, n: int = 1) -> None: ...
+
+
+class _Silent:
+    def stage(self, name: str, total: int | None, done: int = 0) -> None:
+        pass
+
+    def advance(self, n: int = 1) -> None:
+        pass
+
+
+@dataclass(frozen=True)
+class Output:
+    path: Path | None  # None: standard output
+    format: OutputFormat
+
+
+@dataclass(frozen=True)
+class DigestOptions:
+    method: str = "textrank"
+    sentences: int | None = None
+    ratio: float | None = None
+    words: int | None = None
+    story_sentences: int = 5
+    story_docs: int = 20  # articles a story summary is built from
+    fields: Fields = Fields()
+    glob: str = "*"
+    limit: int | None = None
+    learn: LearnConfig | None = LearnConfig()  # None: no batch boilerplate
+    clusters: ClusterConfig = ClusterConfig()
+    resume: bool = False
+    title: str = "Digest"
+
+
+@dataclass
+class DigestResult:
+    documents: int
+    failed: int
+    sentences: int
+    stories: list  # multi-document stories (summarize.digest.stories.Story)
+    learned: LearnedBoilerplate
+    outputs: list[Output]
+    resumed: int  # documents already done by an earlier, interrupted run
+    candidate_pairs: int
+    seconds: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return self.failed == 0
+
+
+def digest(
+    inputs: Sequence[str],
+    outputs: Sequence[Output],
+    options: DigestOptions = DigestOptions(),
+    *,
+    model: str | Encoder | None = None,
+    progress: Progress | None = None,
+) -> DigestResult:
+    """Digest ``inputs`` (files, folders, JSONL files, ``-``) into ``outputs``."""
+    check(options, outputs)
+    show = progress or _Silent()
+    timings = Timings()
+    target = next((o.path for o in outputs if o.path is not None), None)
+    if target is None:
+        if options.resume:
+            raise SummarizeError("--resume needs an output file (-o), not standard output")
+        work = WorkFile(Path(tempfile.mkdtemp(prefix="summarize-digest-")))
+    else:
+        work = WorkFile(work_dir_for(target))
+    settings = _settings(inputs, options, model)
+    meta = work.start(settings, options.resume)
+    sources = resolve_inputs(
+        inputs, glob=options.glob, stdin_spool=_stdin(inputs, work, meta is not None)
+    )
+    encoder = None
+    if options.method in EMBEDDING_METHODS:
+        from ..api import get_encoder
+
+        encoder = TimedEncoder(get_encoder(model), timings)
+
+    if meta is None:
+        learned, total = _learn(sources, options, show, timings)
+        meta = {"settings": settings, "total": total, "learned": learned.to_json()}
+        work.write_meta(meta)
+    learned = LearnedBoilerplate.from_json(meta["learned"])
+    keys = learned.keys if options.learn is not None else frozenset()
+    total = int(meta["total"])
+
+    done = work.done_ids()
+    show.stage("summarising", total, len(done))
+    run = Settings(options.method, options.sentences, options.ratio, options.words)
+    t_read = time.perf_counter()
+    try:
+        for rec in iter_records(sources, fields=options.fields, limit=options.limit):
+            timings.add("reading", time.perf_counter() - t_read)
+            if rec.id not in done:
+                record = process(rec, run, encoder, keys, timings)
+                t = time.perf_counter()
+                work.append(record)
+                timings.add("writing", time.perf_counter() - t)
+                show.advance()
+            t_read = time.perf_counter()
+    finally:
+        work.close()
+
+    t = time.perf_counter()
+    cross, stats, index = _cross(work, options, encoder, keys, show)
+    timings.add("cross-document", time.perf_counter() - t)
+    stats["learned"] = len(learned.lines)
+    t = time.perf_counter()
+    show.stage("writing", None)
+    for out in outputs:
+        _write(out, work, index, cross, learned, stats, options.title)
+    timings.add("writing", time.perf_counter() - t)
+    work.remove()
+    return DigestResult(
+        stats["documents"], stats["failed"], stats["sentences"], cross.stories, learned,
+        list(outputs), len(done), cross.candidate_pairs, dict(timings.seconds),
+    )  # fmt: skip
+
+
+def output_format(path: Path, given: str | None = None) -> OutputFormat:
+    """The format named, else the one the extension says."""
+    fmt = given or _SUFFIXES.get(path.suffix.lower())
+    if fmt is None:
+        raise SummarizeError(f"{path}: unknown output extension; use .jsonl, .md or .html")
+    return fmt  # type: ignore[return-value]
+
+
+_SUFFIXES = {
+    ".jsonl": "jsonl",
+    ".json": "jsonl",
+    ".md": "markdown",
+    ".html": "html",
+    ".htm": "html",
+}
+
+
+def check(options: DigestOptions, outputs: Sequence[Output]) -> None:
+    """Mistakes a user can make, found before any input is read or model loaded."""
+    if options.method not in METHODS:
+        raise SummarizeError(
+            f"unknown method {options.method!r}; choose one of {', '.join(METHODS)}"
+        )
+    Budget(options.sentences, options.ratio, options.words)
+    if options.story_sentences < 1:
+        raise SummarizeError("--story-sentences must be at least 1")
+    if options.limit is not None and options.limit < 1:
+        raise SummarizeError("--limit must be at least 1")
+    if not outputs:
+        raise SummarizeError("no output given")
+    if sum(o.path is None for o in outputs) > 1:
+        raise SummarizeError("only one output can go to standard output")
+    for o in outputs:
+        if o.path is not None and not o.path.parent.is_dir():
+            raise SummarizeError(f"{o.path}: the folder {o.path.parent} does not exist")
+
+
+def _settings(inputs: Sequence[str], options: DigestOptions, model: Any) -> dict[str, Any]:
+    """Everything that changes a work record; a resumed run must match it."""
+    return json_safe(
+        {
+            "inputs": [i if i == STDIN else str(Path(i).resolve()) for i in inputs],
+            "glob": options.glob,
+            "limit": options.limit,
+            "fields": asdict(options.fields),
+            "method": options.method,
+            "budget": [options.sentences, options.ratio, options.words],
+            "model": model if model is None or isinstance(model, str) else model.name,
+            "learn": None if options.learn is None else asdict(options.learn),
+        }
+    )
+
+
+def json_safe(value: Any) -> Any:
+    return json.loads(json.dumps(value))
+
+
+def _stdin(inputs: Sequence[str], work: WorkFile, resuming: bool) -> Path | None:
+    if STDIN not in inputs:
+        return None
+    spool = work.dir / "stdin.jsonl"
+    if resuming and spool.exists():
+        return spool  # the records already done came from this copy
+    return spool_stdin(spool)
+
+
+def _learn(
+    sources, options: DigestOptions, show: Progress, timings: Timings
+) -> tuple[LearnedBoilerplate, int]:
+    """Pass 1: count recurring sentences over the whole batch (and the documents)."""
+    learner = BoilerplateLearner(options.learn or LearnConfig())
+    show.stage("learning boilerplate", None)
+    total = 0
+    t = time.perf_counter()
+    for rec in iter_records(sources, fields=options.fields, limit=options.limit):
+        total += 1
+        if options.learn is not None and rec.text is not None:
+            _, sentences = segment(rec.text)
+            learner.add([s.text for s in sentences], rec.site)
+        show.advance()
+    timings.add("learning boilerplate", time.perf_counter() - t)
+    return learner.result(), total
+
+
+def _cross(
+    work: WorkFile, options: DigestOptions, encoder, keys, show: Progress
+) -> tuple[CrossResult, dict[str, Any], dict[int, int]]:
+    """Read the work file once for sketches and counts, then cluster."""
+    index: dict[int, int] = {}  # ordinal -> byte offset in the work file
+    sketches: dict[int, Sketch] = {}
+    info: dict[int, tuple[tuple[str, int], list[int], str | None]] = {}
+    stats = {"documents": 0, "failed": 0, "sentences": 0}
+    for offset, rec in work.records():
+        n = rec["n"]
+        if n in index:
+            continue  # cannot happen with one writer; never report a document twice
+        index[n] = offset
+        stats["documents"] += 1
+        if rec.get("error") is not None:
+            stats["failed"] += 1
+            continue
+        stats["sentences"] += rec.get("sentences", 0)
+        sk = rec["sketch"]
+        sketches[n] = Sketch(
+            decode_array(sk["text"], "<u4"),
+            decode_array(sk["facts"], "<u4"),
+            decode_array(sk["vector"], "<f2"),
+        )
+        info[n] = ((rec["loc"][0], rec["loc"][1]), rec.get("drop", []), rec.get("title"))
+    show.stage("clustering", len(sketches))
+    cross = build_stories(
+        sketches, info.__getitem__, config=options.clusters, fields=options.fields,
+        method=options.method, story_sentences=options.story_sentences,
+        story_docs=options.story_docs, encoder=encoder, learned=keys, advance=show.advance,
+    )  # fmt: skip
+    stats["stories"] = len(cross.stories)
+    return cross, stats, index
+
+
+def _write(
+    out: Output,
+    work: WorkFile,
+    index: dict[int, int],
+    cross: CrossResult,
+    learned: LearnedBoilerplate,
+    stats: dict[str, Any],
+    title: str,
+) -> None:
+    if out.path is None:
+        _render(out.format, sys.stdout, work, index, cross, learned, stats, title)
+        sys.stdout.flush()
+        return
+    with render.atomic_output(out.path) as handle:
+        _render(out.format, handle, work, index, cross, learned, stats, title)
+
+
+def _render(fmt, handle, work, index, cross, learned, stats, title) -> None:
+    if fmt == "jsonl":
+        for n in sorted(index):
+            handle.write(_json_line(render.output_record(work.read_at(index[n]), cross)))
+        return
+    md = fmt == "markdown"
+    handle.write((render.markdown_header if md else render.html_header)(title, stats))
+    in_story = set(cross.story_of)
+    for story in cross.stories:
+        docs = [work.read_at(index[n]) for n in story.members]
+        handle.write((render.markdown_story if md else render.html_story)(story, docs))
+    handle.write("\n## Other articles\n" if md else "<section><h2>Other articles</h2>\n")
+    failed = []
+    for n in sorted(index):
+        if n in in_story:
+            continue
+        doc = work.read_at(index[n])
+        if doc.get("error") is not None:
+            failed.append({"id": doc["id"], "error": doc["error"]})
+            continue
+        handle.write((render.markdown_article if md else render.html_article)(doc))
+    if not md:
+        handle.write("</section>\n")
+    handle.write((render.markdown_footer if md else render.html_footer)(learned, failed))
+
+
+def _json_line(record: dict[str, Any]) -> str:
+    return json.dumps(record, ensure_ascii=False) + "\n"
