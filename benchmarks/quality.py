@@ -1,84 +1,256 @@
-"""Summary quality on VietnameseMDS: this tool's methods against LEAD-3 and peers.
+"""Summary quality on VietnameseMDS: this tool's methods and models against LEAD and peers.
 
-Single documents: 3-sentence summaries scored against the publisher's lead
-(sapo), which is abstractive, so ROUGE rewards content rather than copying.
+Single documents (``vmds_docs.jsonl``): 3-sentence summaries scored against the
+publisher's lead (sapo). The lead is abstractive, so ROUGE rewards content rather
+than copying. Articles with 3 sentences or fewer are left out (every system would
+return the whole text).
+
+Story clusters (``vmds_clusters.jsonl``, 2-5 articles each): summaries of at most
+as many words as the two human references have on average, scored against both
+(mean of the two F1). The tool runs :func:`summarize.api.summarize_many` with
+``words=budget``; peers rank the concatenated sentences of the cluster's articles
+and take sentences in rank order while they fit (:func:`benchmarks.peers.take_words`,
+the rule of the tool's own word budget).
+
 Every system gets the sentences of our own segmentation, so only the choice of
-sentences differs.
+sentences differs. If a system fails on one input it scores 0 there (an empty
+summary) and the failure is counted; a peer that cannot be imported is reported.
 """
 
 from __future__ import annotations
 
-import json
+import math
 import statistics
 import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from unicodedata import normalize
 
-from .peers import PEERS, PeerUnavailable
+from .common import VMDS_CLUSTERS, VMDS_DOCS, ModelSpec, present, read_jsonl, words
+from .peers import PEERS, PeerUnavailable, take_words, top_k
 from .rouge import rouge
 
-OURS = ("textrank", "lexrank")
+METRICS = ("rouge1", "rouge2", "rougeL")
+SINGLE_K = 3
 
 
-def load_docs(data: Path, limit: int | None = None) -> list[dict]:
-    path = data / "vmds_ktlab" / "vmds_docs.jsonl"
-    docs = []
-    with open(path, encoding="utf-8") as f:
-        for line in f:
-            docs.append(json.loads(line))
-            if limit and len(docs) >= limit:
-                break
-    return docs
+@dataclass
+class Tally:
+    """Per-system scores, seconds and failures."""
+
+    kind: str  # "ours" | "peer" | "floor"
+    scores: list[dict[str, float]] = field(default_factory=list)
+    seconds: float = 0.0
+    errors: int = 0
+    first_error: str = ""
+    status: str = "ok"
+
+    def add(self, summary: str | None, refs: str | Sequence[str], seconds: float) -> None:
+        self.seconds += seconds
+        if summary is None:
+            self.errors += 1
+            self.scores.append(dict.fromkeys(METRICS, 0.0))
+        else:
+            self.scores.append(rouge(summary, refs))
+
+    def result(self) -> dict:
+        if self.status != "ok":
+            return {"kind": self.kind, "status": self.status}
+        out: dict = {"kind": self.kind, "status": "ok", "inputs": len(self.scores)}
+        for m in METRICS:
+            vals = [100 * r[m] for r in self.scores]
+            out[m] = round(statistics.fmean(vals), 2) if vals else None
+            # half-width of a 95% normal interval for the mean
+            sd = statistics.stdev(vals) if len(vals) > 1 else 0.0
+            out[f"{m}_ci95"] = round(1.96 * sd / math.sqrt(len(vals)), 2) if vals else None
+        out["errors"] = self.errors
+        if self.first_error:
+            out["first_error"] = self.first_error
+        out["seconds"] = round(self.seconds, 2)
+        return out
 
 
-def single_document(data: Path, *, limit: int | None = None, model=None, k: int = 3) -> dict:
-    """Mean ROUGE F1 per system over the VietnameseMDS articles."""
-    from summarize import prepare, summarize
+@dataclass(frozen=True)
+class Ours:
+    name: str
+    method: str
+    model: object  # an Encoder, or None for the lead method
+
+
+def our_systems(methods: Sequence[str], models: Sequence[ModelSpec], log) -> list[Ours]:
+    """One system per (method, model); the lead method needs no model."""
+    from summarize.rank.methods import EMBEDDING_METHODS
+
+    from .common import encoder_for
+
+    out, encoders = [], {}
+    for method in methods:
+        if method not in EMBEDDING_METHODS:
+            out.append(Ours(f"summarize {method}", method, None))
+            continue
+        for spec in models:
+            name = f"summarize {method} ({spec.label})"
+            if spec.error:
+                out.append(Ours(name, method, RuntimeError(spec.error)))
+                continue
+            if spec.key not in encoders:
+                t0 = time.perf_counter()
+                try:
+                    encoders[spec.key] = encoder_for(spec)
+                except Exception as e:  # a model that does not load is a result
+                    encoders[spec.key] = RuntimeError(f"{type(e).__name__}: {e}")
+                log(f"model {spec.label}: loaded in {time.perf_counter() - t0:.1f} s")
+            out.append(Ours(name, method, encoders[spec.key]))
+    return out
+
+
+def _run_ours(system: Ours, tally: Tally, call: Callable[[object], str], refs) -> None:
+    if isinstance(system.model, Exception):
+        tally.status = f"failed: {system.model}"
+        return
+    t0 = time.perf_counter()
+    try:
+        text = call(system.model)
+    except Exception as e:  # noqa: BLE001 - scored as an empty summary, and counted
+        tally.first_error = tally.first_error or f"{type(e).__name__}: {e}"
+        text = None
+    tally.add(text, refs, time.perf_counter() - t0)
+
+
+def _run_peer(name: str, tally: Tally, call: Callable[[], str], refs) -> None:
+    if tally.status != "ok":
+        return
+    t0 = time.perf_counter()
+    try:
+        text = call()
+    except PeerUnavailable as e:
+        tally.status = f"unavailable: {e}"
+        return
+    except Exception as e:  # noqa: BLE001 - scored as an empty summary, and counted
+        tally.first_error = tally.first_error or f"{type(e).__name__}: {e}"
+        text = None
+    tally.add(text, refs, time.perf_counter() - t0)
+
+
+def _one_article(doc, method: str, model) -> str:
+    from summarize import summarize
+
+    return summarize(doc, sentences=SINGLE_K, method=method, model=model).text
+
+
+def _one_story(docs, budget: int, method: str, model) -> str:
+    from summarize.api import summarize_many
+
+    return summarize_many(docs, words=budget, method=method, model=model).text
+
+
+def _peer_top_k(peer, sents: list[str]) -> str:
+    return " ".join(sents[i] for i in top_k(peer(sents, None), SINGLE_K))
+
+
+def _peer_words(peer, sents: list[str], positions: list[int], budget: int) -> str:
+    return " ".join(sents[i] for i in take_words(peer(sents, positions), sents, budget))
+
+
+def _tallies(systems: Sequence[Ours]) -> dict[str, Tally]:
+    tallies = {s.name: Tally("ours") for s in systems}
+    for name in PEERS:
+        tallies[name] = Tally("floor" if name == "random" else "peer")
+    return tallies
+
+
+def single_document(
+    data: Path, systems: Sequence[Ours], *, limit: int | None = None, log=print
+) -> dict | None:
+    """Mean ROUGE F1 per system over the VietnameseMDS articles (reference: the lead)."""
+    from summarize import prepare
     from summarize.errors import SummarizeError
 
-    docs = load_docs(data, limit)
-    scores: dict[str, list[dict]] = {}
-    status: dict[str, str] = {}
-    seconds: dict[str, float] = {}
-    for d in docs:
-        text = normalize("NFC", d["text"])
-        ref = normalize("NFC", d["summary"])
+    path = present(data, VMDS_DOCS)
+    if path is None:
+        log(f"skipping single-document quality: {data / VMDS_DOCS} not found")
+        return None
+    tallies = _tallies(systems)
+    skipped = 0
+    for n, d in enumerate(read_jsonl(path, limit), 1):
+        text, ref = normalize("NFC", d["text"]), normalize("NFC", d["summary"])
         try:
             doc = prepare(text, title=normalize("NFC", d["title"]))
         except SummarizeError:
+            skipped += 1
             continue
         sents = [s.text for s in doc.sentences]
-        if len(sents) <= k:
+        if len(sents) <= SINGLE_K:
+            skipped += 1
             continue
-        for method in OURS:
-            t0 = time.perf_counter()
-            result = summarize(doc, sentences=k, method=method, model=model)
-            name = f"summarize {method}"
-            seconds[name] = seconds.get(name, 0.0) + time.perf_counter() - t0
-            scores.setdefault(name, []).append(rouge(result.text, ref))
+        for s in systems:
+            _run_ours(s, tallies[s.name], partial(_one_article, doc, s.method), ref)
         for name, peer in PEERS.items():
-            if status.get(name, "ok") != "ok":
-                continue
-            t0 = time.perf_counter()
+            _run_peer(name, tallies[name], partial(_peer_top_k, peer, sents), ref)
+        if n % 100 == 0:
+            log(f"single documents: {n} read")
+    results = {name: t.result() for name, t in tallies.items()}
+    used = max((r.get("inputs", 0) for r in results.values()), default=0)
+    return {
+        "data": str(path),
+        "reference": "publisher lead (sapo) of each article",
+        "budget": f"{SINGLE_K} sentences",
+        "inputs": used,
+        "skipped": skipped,
+        "systems": results,
+    }
+
+
+def cluster_budget(summaries: Sequence[str]) -> int:
+    """The word budget of a cluster: the mean length of its references, in words."""
+    return max(1, round(statistics.fmean(words(s) for s in summaries)))
+
+
+def multi_document(
+    data: Path, systems: Sequence[Ours], *, limit: int | None = None, log=print
+) -> dict | None:
+    """Mean ROUGE F1 per system over the VietnameseMDS clusters (two references each)."""
+    from summarize import prepare
+    from summarize.errors import SummarizeError
+
+    path = present(data, VMDS_CLUSTERS)
+    if path is None:
+        log(f"skipping multi-document quality: {data / VMDS_CLUSTERS} not found")
+        return None
+    tallies = _tallies(systems)
+    skipped, budgets = 0, []
+    for n, c in enumerate(read_jsonl(path, limit), 1):
+        refs = [normalize("NFC", s) for s in c["summaries"]]
+        docs = []
+        for d in c["docs"]:
             try:
-                picked = peer(sents, k)
-            except PeerUnavailable as e:
-                status[name] = f"unavailable: {e}"
+                text, title = normalize("NFC", d["text"]), normalize("NFC", d["title"])
+                docs.append(prepare(text, title=title))
+            except SummarizeError:
                 continue
-            except Exception as e:  # a peer crashing is a result too
-                status[name] = f"failed: {type(e).__name__}: {e}"
-                continue
-            seconds[name] = seconds.get(name, 0.0) + time.perf_counter() - t0
-            scores.setdefault(name, []).append(rouge(" ".join(sents[i] for i in picked), ref))
-    table = {}
-    for name, rows in scores.items():
-        table[name] = {
-            m: round(100 * statistics.fmean(r[m] for r in rows), 2)
-            for m in ("rouge1", "rouge2", "rougeL")
-        }
-        table[name]["documents"] = len(rows)
-        table[name]["seconds"] = round(seconds.get(name, 0.0), 2)
-    for name, why in status.items():
-        if why != "ok":
-            table[name] = {"status": why}
-    return table
+        if not docs or not refs:
+            skipped += 1
+            continue
+        budget = cluster_budget(refs)
+        budgets.append(budget)
+        sents = [s.text for doc in docs for s in doc.sentences]
+        positions = [i for doc in docs for i in range(len(doc.sentences))]
+        for s in systems:
+            _run_ours(s, tallies[s.name], partial(_one_story, docs, budget, s.method), refs)
+        for name, peer in PEERS.items():
+            call = partial(_peer_words, peer, sents, positions, budget)
+            _run_peer(name, tallies[name], call, refs)
+        if n % 50 == 0:
+            log(f"clusters: {n} read")
+    results = {name: t.result() for name, t in tallies.items()}
+    return {
+        "data": str(path),
+        "reference": "two human summaries per cluster (mean of the two F1)",
+        "budget": "mean reference length in words",
+        "budget_words_mean": round(statistics.fmean(budgets), 1) if budgets else None,
+        "inputs": len(budgets),
+        "skipped": skipped,
+        "systems": results,
+    }
