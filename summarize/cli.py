@@ -291,7 +291,9 @@ def models(
 def calibrate(
     pairs: Annotated[Path, typer.Argument(help="JSONL: sentence1, sentence2, label or score.")],
     model: ModelOpt = None,
-    min_precision: Annotated[float, typer.Option(help="Precision the threshold must keep.")] = 0.9,
+    min_precision: Annotated[
+        float, typer.Option(help="Precision the threshold must keep.")
+    ] = 0.98,
     min_score: Annotated[float, typer.Option(help="Graded pairs: duplicate at or above.")] = 3.5,
 ) -> None:
     """Find the semantic-duplicate threshold for a model on labelled pairs."""
