@@ -31,6 +31,10 @@ class DedupConfig:
     min_contained_words: int = 8  # shorter items are headings, not duplicated statements
     semantic: float | None = None  # cosine; None disables the semantic signal
     min_semantic_words: int = 6  # short lines ("Mới nhất") are all alike to an encoder
+    # Two sentences of one article on one topic reach e5 cosines of 0.93-0.95 without
+    # repeating each other; a real rewording still shares wording. Requiring this
+    # shingle Jaccard costs 0.8 points of recall on vnPara (P 0.980 -> 0.985).
+    min_semantic_overlap: float = 0.2
     keep: Keep = "first"
 
 
@@ -174,7 +178,7 @@ def _compare(
     if use_semantic and min(words[i], words[k]) >= config.min_semantic_words:
         assert embeddings is not None and config.semantic is not None
         cosine = float(embeddings[i] @ embeddings[k])
-        if cosine >= config.semantic:
+        if cosine >= config.semantic and score >= config.min_semantic_overlap:
             return ("semantic", cosine, _guard(items, i, k))
     return None
 
