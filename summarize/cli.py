@@ -242,7 +242,7 @@ def digest(
         fields=Fields(id_field, text_field, title_field, site_field),
         learn=LearnConfig() if learn else None,
     )  # fmt: skip
-    check(options, outs)  # before any model is loaded
+    check(options, outs, inputs)  # before any model is loaded
     encoder = None
     if method.value != "lead":
         from .api import get_encoder
@@ -291,9 +291,7 @@ def models(
 def calibrate(
     pairs: Annotated[Path, typer.Argument(help="JSONL: sentence1, sentence2, label or score.")],
     model: ModelOpt = None,
-    min_precision: Annotated[
-        float, typer.Option(help="Precision the threshold must keep.")
-    ] = 0.98,
+    min_precision: Annotated[float, typer.Option(help="Precision the threshold must keep.")] = 0.98,
     min_score: Annotated[float, typer.Option(help="Graded pairs: duplicate at or above.")] = 3.5,
 ) -> None:
     """Find the semantic-duplicate threshold for a model on labelled pairs."""

@@ -20,7 +20,7 @@ import pytest
 
 from summarize.digest import DigestOptions, Fields, LearnConfig, Output, digest
 from summarize.digest.batch_boilerplate import BoilerplateLearner
-from summarize.digest.clusters import candidate_pairs, components, sketch
+from summarize.digest.clusters import candidate_pairs, sketch
 from summarize.digest.inputs import iter_records, resolve_inputs
 from summarize.digest.workfile import WorkFile, work_dir_for
 from summarize.text.normalize import match_key
@@ -253,7 +253,6 @@ def test_candidates_are_not_all_pairs() -> None:
     pairs = list(candidate_pairs(sketches, DigestOptions().clusters))
     assert (0, 60) in pairs
     assert len(pairs) < 60 * 61 // 20
-    assert [0, 60] in components(len(sketches), pairs)
 
 
 # ------------------------------------------------------------------------- output

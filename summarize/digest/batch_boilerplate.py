@@ -20,9 +20,9 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import cache
 
 import numpy as np
-from datasketch import MinHash
 
 from ..dedup.signals import facts
 from ..text.boilerplate import boilerplate_reason
@@ -30,7 +30,6 @@ from ..text.normalize import match_key
 
 _PERMS = 16
 _SEED = 20170101
-_PERMUTATIONS = MinHash(num_perm=_PERMS, seed=_SEED).permutations
 
 
 @dataclass(frozen=True)
@@ -166,9 +165,18 @@ def story_sketch(sentences: Sequence[str]) -> np.ndarray | None:
         tokens.update(n for n in f.numbers if len(n) > 1)
     if len(tokens) < 3:
         return None
-    m = MinHash(num_perm=_PERMS, seed=_SEED, permutations=_PERMUTATIONS, scheme="affine32")
+    from datasketch import MinHash  # imports scipy: not on import of this module
+
+    m = MinHash(num_perm=_PERMS, seed=_SEED, permutations=_permutations(), scheme="affine32")
     m.update_batch([t.casefold().encode("utf-8") for t in tokens])
     return m.hashvalues
+
+
+@cache
+def _permutations():
+    from datasketch import MinHash
+
+    return MinHash(num_perm=_PERMS, seed=_SEED).permutations
 
 
 def _new_story(sketch: np.ndarray | None, kept: list[np.ndarray], threshold: float) -> bool:

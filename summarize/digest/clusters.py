@@ -12,13 +12,13 @@ article.
 from __future__ import annotations
 
 import base64
-from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, replace
+from functools import cache
 
 import numpy as np
-from datasketch import MinHash, MinHashLSH
 
-from ..dedup.engine import DedupConfig, Grouping, Item, cluster_id, find_duplicates
+from ..dedup.engine import DedupConfig, Item, Match, cluster_id, find_duplicates
 from ..dedup.signals import facts
 from ..text.normalize import match_key
 
@@ -26,8 +26,14 @@ TEXT_PERMS = 64
 FACT_PERMS = 32
 _SEED = 1
 SCHEME = "affine32"  # datasketch 2: 32-bit values, stored as they are
-_TEXT_P = MinHash(num_perm=TEXT_PERMS, seed=_SEED).permutations
-_FACT_P = MinHash(num_perm=FACT_PERMS, seed=_SEED).permutations
+
+
+@cache
+def _permutations(perms: int):
+    """datasketch imports scipy (seconds): loaded on first use, not on import."""
+    from datasketch import MinHash
+
+    return MinHash(num_perm=perms, seed=_SEED).permutations
 
 
 @dataclass(frozen=True)
@@ -35,7 +41,7 @@ class ClusterConfig:
     """Thresholds for documents (not sentences): whole bodies share less text."""
 
     text_lsh: float = 0.3  # word-bigram Jaccard worth a look
-    fact_lsh: float = 0.3  # names-and-numbers Jaccard worth a look
+    fact_lsh: float = 0.5  # names-and-numbers Jaccard worth a look
     near_exact: float = 0.5  # character-shingle Jaccard of two bodies
     contained: float = 0.8  # share of the shorter body inside the longer
     semantic: float | None = 0.93  # cosine of mean sentence vectors (None: text only)
@@ -74,13 +80,15 @@ def sketch(sentences: Sequence[str], vectors: np.ndarray | None = None) -> Sketc
         mean = vectors.mean(axis=0)
         norm = float(np.linalg.norm(mean))
         vec = (mean / norm).astype(np.float16) if norm else None
-    return Sketch(_minhash(bigrams, TEXT_PERMS, _TEXT_P), _minhash(named, FACT_PERMS, _FACT_P), vec)
+    return Sketch(_minhash(bigrams, TEXT_PERMS, 3), _minhash(named, FACT_PERMS, 5), vec)
 
 
-def _minhash(tokens: set[str], perms: int, permutations) -> np.ndarray | None:
-    if len(tokens) < 3:
+def _minhash(tokens: set[str], perms: int, least: int) -> np.ndarray | None:
+    if len(tokens) < least:
         return None
-    m = MinHash(num_perm=perms, seed=_SEED, permutations=permutations, scheme=SCHEME)
+    from datasketch import MinHash
+
+    m = MinHash(num_perm=perms, seed=_SEED, permutations=_permutations(perms), scheme=SCHEME)
     m.update_batch([t.encode("utf-8") for t in tokens])
     return m.hashvalues.astype(np.uint32)
 
@@ -96,18 +104,21 @@ def decode_array(s: str | None, dtype: str) -> np.ndarray | None:
 
 def candidate_pairs(sketches: Sequence[Sketch], config: ClusterConfig) -> Iterator[tuple[int, int]]:
     """Pairs (i < j) that share a band in either LSH index; each pair at most once."""
+    from datasketch import MinHash, MinHashLSH
+
     seen: set[tuple[int, int]] = set()
     for attr, perms, threshold in (
         ("text", TEXT_PERMS, config.text_lsh),
         ("facts", FACT_PERMS, config.fact_lsh),
     ):
+        perm = _permutations(perms)
         lsh = MinHashLSH(threshold=threshold, num_perm=perms)
         hashed = {}
         for i, sk in enumerate(sketches):
             values = getattr(sk, attr)
             if values is None:
                 continue
-            m = MinHash(num_perm=perms, hashvalues=values, scheme=SCHEME)
+            m = MinHash(num_perm=perms, hashvalues=values, permutations=perm, scheme=SCHEME)
             hashed[i] = m
             lsh.insert(i, m, check_duplication=False)
         for i, m in hashed.items():
@@ -118,26 +129,6 @@ def candidate_pairs(sketches: Sequence[Sketch], config: ClusterConfig) -> Iterat
                     yield pair
 
 
-def components(n: int, pairs: Iterable[tuple[int, int]]) -> list[list[int]]:
-    """Groups of documents linked by candidate pairs (union-find), size 2 and up."""
-    parent = list(range(n))
-
-    def find(x: int) -> int:
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
-    for a, b in pairs:
-        ra, rb = find(a), find(b)
-        if ra != rb:
-            parent[max(ra, rb)] = min(ra, rb)
-    groups: dict[int, list[int]] = {}
-    for i in range(n):
-        groups.setdefault(find(i), []).append(i)
-    return [g for g in groups.values() if len(g) > 1]
-
-
 @dataclass(frozen=True)
 class DocumentItem:
     """One candidate document as the engine sees it."""
@@ -146,20 +137,24 @@ class DocumentItem:
     title: str  # its facts guard: titles that differ in a number are different stories
 
 
-def confirm(
-    docs: Sequence[DocumentItem], vectors: np.ndarray | None, config: ClusterConfig
-) -> Grouping:
-    """Same-story groups within one candidate component, by the duplicate engine.
+def confirm_pair(
+    earlier: DocumentItem,
+    later: DocumentItem,
+    vectors: np.ndarray | None,
+    config: ClusterConfig,
+) -> Match | None:
+    """Does ``later`` tell the story ``earlier`` tells? Asked of the duplicate engine.
 
     The fact guard runs on titles, not bodies: two outlets' versions of one story
     always differ in some number somewhere, but "ngày 5/2" and "ngày 6/2" in the
     titles of two lottery reports are two stories however alike their text is.
     """
-    items = [Item(d.key, d.title) for d in docs]
+    items = [Item(earlier.key, earlier.title), Item(later.key, later.title)]
     engine = config.engine()
     if vectors is None:
-        engine = DedupConfig(**{**engine.__dict__, "semantic": None})
-    return find_duplicates(items, vectors, level="document", config=engine)
+        engine = replace(engine, semantic=None)
+    found = find_duplicates(items, vectors, level="document", config=engine).removed
+    return found.get(1)
 
 
 def story_id(key: str) -> str:

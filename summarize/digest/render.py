@@ -9,6 +9,7 @@ from __future__ import annotations
 import html
 import json
 import os
+import re
 import secrets
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -67,11 +68,13 @@ def write_jsonl(out: IO[str], records: Iterator[dict[str, Any]]) -> None:
 # ------------------------------------------------------------------------ Markdown
 
 
+_MD_SPECIAL = re.compile(r"[\\`*_\[\]|]")
+
+
 def _md(text: str | None) -> str:
     """Plain text safe in Markdown: no markup, links or HTML survive."""
-    text = " ".join((text or "").split())
-    text = html.escape(text, quote=False)
-    return "".join("\\" + c if c in "\\`*_[]|" else c for c in text)
+    text = html.escape(" ".join((text or "").split()), quote=False)
+    return _MD_SPECIAL.sub(r"\\\g<0>", text)
 
 
 def markdown_header(title: str, stats: dict[str, Any]) -> str:

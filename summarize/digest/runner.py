@@ -99,7 +99,7 @@ def digest(
     progress: Progress | None = None,
 ) -> DigestResult:
     """Digest ``inputs`` (files, folders, JSONL files, ``-``) into ``outputs``."""
-    check(options, outputs)
+    check(options, outputs, inputs)
     show = progress or _Silent()
     timings = Timings()
     target = next((o.path for o in outputs if o.path is not None), None)
@@ -178,8 +178,11 @@ _SUFFIXES = {
 }
 
 
-def check(options: DigestOptions, outputs: Sequence[Output]) -> None:
+def check(options: DigestOptions, outputs: Sequence[Output], inputs: Sequence[str] = ()) -> None:
     """Mistakes a user can make, found before any input is read or model loaded."""
+    for item in inputs:
+        if item != STDIN and not Path(item).exists():
+            raise SummarizeError(f"{item}: no such file or folder")
     if options.method not in METHODS:
         raise SummarizeError(
             f"unknown method {options.method!r}; choose one of {', '.join(METHODS)}"
@@ -270,7 +273,7 @@ def _cross(
             decode_array(sk["vector"], "<f2"),
         )
         info[n] = ((rec["loc"][0], rec["loc"][1]), rec.get("drop", []), rec.get("title"))
-    show.stage("clustering", len(sketches))
+    show.stage("clustering", None)
     cross = build_stories(
         sketches, info.__getitem__, config=options.clusters, fields=options.fields,
         method=options.method, story_sentences=options.story_sentences,

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -25,8 +26,7 @@ from .clusters import (
     DocumentItem,
     Sketch,
     candidate_pairs,
-    components,
-    confirm,
+    confirm_pair,
     story_id,
 )
 from .inputs import Fields, load_text
@@ -84,57 +84,78 @@ def build_stories(
 ) -> CrossResult:
     """Cluster the documents and summarise each multi-document story.
 
-    ``loc_of(n)`` gives a document's input location, dropped sentence indices and
-    title, so its text can be read again.
+    Leader clustering as in the engine, over candidate pairs only: documents are
+    visited in input order, and each joins the earliest-kept story whose first
+    document the engine confirms it repeats (strongest signal first), or starts
+    its own. ``loc_of(n)`` gives a document's input location, dropped sentence
+    indices and title, so its text can be read again.
     """
     order = sorted(sketches)
-    local = [sketches[n] for n in order]
-    pairs = list(candidate_pairs(local, config))
+    earlier: dict[int, list[int]] = {}
+    count = 0
+    for i, j in candidate_pairs([sketches[n] for n in order], config):
+        earlier.setdefault(order[j], []).append(order[i])
+        count += 1
+    load = lru_cache(maxsize=512)(lambda n: _load(n, loc_of, fields))
+    members: dict[int, list[int]] = {}  # kept document -> the documents that joined it
+    signals: dict[int, str] = {}
+    joined: set[int] = set()
+    for n in sorted(earlier):
+        best: tuple[tuple[int, float], int, str] | None = None
+        for k in sorted(earlier[n]):
+            if k in joined:
+                continue  # only a story's first document speaks for it: no chains
+            match = confirm_pair(load(k)[0], load(n)[0], _vectors(sketches, k, n), config)
+            if match is not None:
+                rank = (_SIGNAL_RANK[match.signal], match.score)
+                if best is None or rank > best[0]:
+                    best = (rank, k, f"{match.signal} {match.score:.3f}")
+        if best is not None:
+            members.setdefault(best[1], []).append(n)
+            signals[n] = best[2]
+            joined.add(n)
+        advance(1)
+
     stories: list[Story] = []
     story_of: dict[int, str] = {}
     shared: dict[int, list[Shared]] = {}
-    for comp in components(len(order), pairs):
-        members = [order[i] for i in comp]
-        docs = {n: _load(n, loc_of, fields) for n in members}
-        items = [DocumentItem(_key(docs[n][0], docs[n][1]), docs[n][2]) for n in members]
-        vectors = _vectors([sketches[n] for n in members])
-        grouping = confirm(items, vectors, config)
-        for c in grouping.clusters:
-            ns = [members[c.kept]] + [members[m.index] for m in c.members]
-            story = Story(story_id(items[c.kept].key), sorted(ns))
-            story.signals = {members[m.index]: f"{m.signal} {m.score:.3f}" for m in c.members}
-            for n in ns:
-                story_of[n] = story.id
-            _summarise(story, docs, method, story_sentences, story_docs, encoder, learned, shared)
-            stories.append(story)
-        advance(len(members))
+    for kept in sorted(members):
+        ns = [kept, *members[kept]]
+        story = Story(story_id(load(kept)[0].key), ns, {n: signals[n] for n in ns[1:]})
+        story_of.update(dict.fromkeys(ns, story.id))
+        docs = {n: load(n)[1] for n in ns[:story_docs]}
+        _summarise(story, docs, method, story_sentences, story_docs, encoder, learned, shared)
+        stories.append(story)
     stories.sort(key=lambda s: (-len(s.members), s.members[0]))
-    return CrossResult(stories, story_of, shared, len(pairs))
+    return CrossResult(stories, story_of, shared, count)
+
+
+# The engine's order of signals, strongest first.
+_SIGNAL_RANK = {"exact": 3, "near-exact": 2, "contained": 1, "semantic": 0}
 
 
 def _load(
     n: int, loc_of: Callable[[int], tuple[tuple[str, int], list[int], str | None]], fields: Fields
-) -> tuple[Document, set[int], str]:
+) -> tuple[DocumentItem, Document]:
+    """A document read again from its input: the engine's view of it, and its sentences."""
     loc, drop, title = loc_of(n)
     text, raw_title = load_text(loc, fields)
     doc = prepare(text, title=title or raw_title, doc_id=str(n))
     guard = doc.title or (doc.sentences[0].text if doc.sentences else "")
-    return doc, set(drop), guard
+    key = match_key(" ".join(s.text for s in doc.sentences if s.index not in set(drop)))
+    return DocumentItem(key, guard), doc
 
 
-def _key(doc: Document, drop: set[int]) -> str:
-    return match_key(" ".join(s.text for s in doc.sentences if s.index not in drop))
-
-
-def _vectors(sketches: list[Sketch]) -> np.ndarray | None:
-    if any(s.vector is None for s in sketches):
+def _vectors(sketches: dict[int, Sketch], a: int, b: int) -> np.ndarray | None:
+    va, vb = sketches[a].vector, sketches[b].vector
+    if va is None or vb is None:
         return None
-    return np.stack([s.vector for s in sketches]).astype(np.float32)
+    return np.stack([va, vb]).astype(np.float32)
 
 
 def _summarise(
     story: Story,
-    docs: dict[int, tuple[Document, set[int], str]],
+    docs: dict[int, Document],
     method: str,
     sentences: int,
     limit: int,
@@ -146,7 +167,7 @@ def _summarise(
     ns = story.members[:limit]
     try:
         result: StorySummary = summarize_many(
-            [docs[n][0] for n in ns], sentences=sentences, method=method, model=encoder,
+            [docs[n] for n in ns], sentences=sentences, method=method, model=encoder,
             learned_boilerplate=learned,
         )  # fmt: skip
     except SummarizeError as exc:

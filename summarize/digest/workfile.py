@@ -15,7 +15,7 @@ import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from ..errors import SummarizeError
 from ..io.readers import write_atomic
@@ -35,6 +35,7 @@ class WorkFile:
         self.docs = directory / DOCS
         self.meta_path = directory / META
         self._fd: int | None = None
+        self._reader: BinaryIO | None = None
 
     def start(self, settings: dict[str, Any], resume: bool) -> dict[str, Any] | None:
         """Prepare the directory; returns the saved meta when resuming a matching run."""
@@ -108,10 +109,15 @@ class WorkFile:
                 offset += len(line)
 
     def read_at(self, offset: int) -> dict[str, Any]:
-        with open(self.docs, "rb") as f:
-            f.seek(offset)
-            return json.loads(f.readline())
+        """The record at ``offset`` (one handle kept open for the whole assembly)."""
+        if self._reader is None:
+            self._reader = open(self.docs, "rb")
+        self._reader.seek(offset)
+        return json.loads(self._reader.readline())
 
     def remove(self) -> None:
         self.close()
+        if self._reader is not None:
+            self._reader.close()
+            self._reader = None
         shutil.rmtree(self.dir, ignore_errors=True)
