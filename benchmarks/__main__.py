@@ -54,6 +54,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--limit", type=int, default=None, help="at most this many articles/clusters")
     p.add_argument("--samples", type=Path, default=DEFAULT_SAMPLES, help="speed: article files")
     p.add_argument("--runs", type=int, default=None, help="speed: repetitions (3; quick 2)")
+    p.add_argument("--docs", type=int, default=None, help="speed: baomoi articles (60; quick 2)")
     return p
 
 

@@ -49,10 +49,10 @@ REFERENCE_PEER = "sumy LexRank"
 
 
 def load_corpora(
-    data: Path, samples: Path, *, baomoi_docs: int, log=print
+    data: Path, samples: Path, *, baomoi_docs: int, sample_docs: int | None = None, log=print
 ) -> dict[str, list[dict]]:
     corpora: dict[str, list[dict]] = {}
-    files = sorted(samples.glob("*.txt")) if samples.is_dir() else []
+    files = sorted(samples.glob("*.txt"))[:sample_docs] if samples.is_dir() else []
     if files:
         corpora["samples"] = [{"id": f.stem, "text": f.read_text(encoding="utf-8")} for f in files]
     else:
@@ -119,7 +119,7 @@ def _worker(spec: dict) -> dict:
             result["model"] = encoder.name
             sentences = spec.get("sentences") or []
             if sentences:
-                encoder.encode(sentences[:32], prompt_name="query")  # warm-up
+                encoder.encode(sentences[:16], prompt_name="query")  # warm-up
                 times = _time_runs(lambda: encoder.encode(sentences, prompt_name="query"), runs)
                 result["embedding"] = {"sentences": len(sentences), "seconds": times}
         method = spec["method"]
@@ -317,6 +317,7 @@ def run(
     methods: Sequence[str],
     quick: bool,
     runs: int | None = None,
+    docs: int | None = None,
     log=print,
 ) -> dict:
     from summarize.rank.methods import EMBEDDING_METHODS
@@ -325,11 +326,17 @@ def run(
 
     runs = runs or (2 if quick else 3)
     cold_runs = 2 if quick else 5
-    corpora = load_corpora(data, samples, baomoi_docs=5 if quick else 100, log=log)
+    corpora = load_corpora(
+        data,
+        samples,
+        baomoi_docs=docs or (2 if quick else 60),
+        sample_docs=2 if quick else None,
+        log=log,
+    )
     before = machine()
     if not corpora:
         return {"skipped": "no articles to time", "machine": before}
-    sentences = sentences_of(corpora, 32 if quick else 512)
+    sentences = sentences_of(corpora, 16 if quick else 512)
     embed_method = next((m for m in methods if m in EMBEDDING_METHODS), None)
     result: dict = {
         "machine": before,
@@ -371,7 +378,7 @@ def run(
                             "sentences": sentences,
                             "corpora": corpus_files,
                             "runs": runs,
-                            "digest": spec.key == "e5" and backend is None,
+                            "digest": spec.key == "e5" and backend is None and not quick,
                         },
                         tmp,
                         log,
@@ -396,7 +403,7 @@ def run(
         files: dict[str, list[Path]] = {}
         for name, docs in corpora.items():
             if name == "samples":
-                files[name] = sorted(samples.glob("*.txt"))
+                files[name] = sorted(samples.glob("*.txt"))[: len(docs)]
             else:
                 folder = tmp / name
                 folder.mkdir()
