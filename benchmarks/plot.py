@@ -18,23 +18,28 @@ def _rouge_panel(ax, part: dict, title: str) -> None:
     ]
     rows.sort(key=lambda kv: kv[1]["rouge2"])
     names = [n for n, _ in rows]
-    y = range(len(rows))
+    metrics = (("rougeL", "ROUGE-L", 0.35), ("rouge2", "ROUGE-2", 0.65), ("rouge1", "ROUGE-1", 1.0))
     h = 0.27
-    for j, (metric, shade) in enumerate((("rouge1", 1.0), ("rouge2", 0.75), ("rougeL", 0.5))):
-        colors = [_color(r["kind"]) for _, r in rows]
+    for j, (metric, _, alpha) in enumerate(metrics):  # ROUGE-1 on top of each group
         ax.barh(
-            [i + (j - 1) * h for i in y],
+            [i + (j - 1) * h for i in range(len(rows))],
             [r[metric] for _, r in rows],
             height=h,
-            color=colors,
-            alpha=shade,
-            label={"rouge1": "ROUGE-1", "rouge2": "ROUGE-2", "rougeL": "ROUGE-L"}[metric],
+            color=[_color(r["kind"]) for _, r in rows],
+            alpha=alpha,
         )
-    ax.set_yticks(list(y), names, fontsize=7)
+    ax.set_yticks(list(range(len(rows))), names, fontsize=7)
     ax.set_xlabel("F1 × 100", fontsize=8)
     ax.set_title(f"{title} (n = {part['inputs']})", fontsize=9)
     ax.tick_params(axis="x", labelsize=7)
-    ax.legend(fontsize=6, loc="lower right")
+    _legend(ax, [(label, alpha) for _, label, alpha in reversed(metrics)])
+
+
+def _legend(ax, entries: list[tuple[str, float]]) -> None:
+    from matplotlib.patches import Patch
+
+    handles = [Patch(color="#555555", alpha=a, label=label) for label, a in entries]
+    ax.legend(handles=handles, fontsize=6, loc="lower right")
 
 
 def _color(kind: str | None) -> str:
@@ -46,22 +51,21 @@ def _dup_panel(ax, dup: dict) -> None:
     names = [n for n, info in dup["systems"].items() if not info.get("status")]
     y = range(len(names))
     h = 0.8 / max(1, len(sets))
+    alphas = [1.0 - 0.5 * j for j in range(len(sets))]
     for j, s in enumerate(sets):
         vals = [dup["sets"][s]["systems"].get(n, {}).get("f1", 0.0) for n in names]
-        colors = [_color(dup["systems"][n]["kind"]) for n in names]
         ax.barh(
-            [i + (j - (len(sets) - 1) / 2) * h for i in y],
+            [i + ((len(sets) - 1) / 2 - j) * h for i in y],
             vals,
             height=h,
-            color=colors,
-            alpha=1.0 - 0.45 * j,
-            label=s,
+            color=[_color(dup["systems"][n]["kind"]) for n in names],
+            alpha=alphas[j],
         )
     ax.set_yticks(list(y), [_short(n) for n in names], fontsize=7)
     ax.set_xlabel("duplicate F1 × 100", fontsize=8)
-    ax.set_title("Duplicate pairs (F1)", fontsize=9)
+    ax.set_title("Duplicate sentence pairs (F1)", fontsize=9)
     ax.tick_params(axis="x", labelsize=7)
-    ax.legend(fontsize=6, loc="lower right")
+    _legend(ax, list(zip(sets, alphas, strict=True)))
 
 
 def _short(name: str) -> str:
