@@ -1,24 +1,38 @@
 """Syllable-level ROUGE-1/2/L F1 with a tokenizer that keeps every letter.
 
-Why not `rouge_score`: its default tokenizer lowercases and then replaces every
-character outside [a-z0-9] with a space, so "Đảng bộ tỉnh" becomes "ng b t nh"
-(every Vietnamese letter with a diacritic is deleted) and scores measure
-leftover ASCII fragments. Here a token is a maximal run of Unicode word
-characters after NFC and case folding, which for Vietnamese is one syllable.
+Why not the common ``rouge_score`` package: its default tokenizer lowercases the
+text and then replaces every character outside ``[a-z0-9]`` with a space. Every
+Vietnamese letter with a diacritic (ă â đ ê ô ơ ư and all tone-marked vowels) is
+deleted, so "Đảng bộ tỉnh" becomes the tokens "ng", "b", "t", "nh", and scores
+measure leftover ASCII fragments: two summaries that share no Vietnamese word can
+still overlap on "ng" and "nh". Texts in NFD (tone marks as separate combining
+characters, common in scraped news) would break differently again from NFC ones.
+
+Here text is NFC-normalised and case-folded, and a token is a maximal run of
+letters, digits and combining marks of any script (Unicode categories L, N, M), so
+a Vietnamese syllable is one token and Hindi or Thai words keep their vowel signs.
+Vietnamese writes syllables apart, so these are syllable-level scores, the usual
+unit for Vietnamese ROUGE; no word segmenter is involved.
 """
 
 from __future__ import annotations
 
-import re
 import unicodedata
 from collections import Counter
 from collections.abc import Sequence
 
-_TOKEN = re.compile(r"[^\W_]+")
-
 
 def tokens(text: str) -> list[str]:
-    return _TOKEN.findall(unicodedata.normalize("NFC", text).casefold())
+    out, cur = [], []
+    for ch in unicodedata.normalize("NFC", text.casefold()):
+        if unicodedata.category(ch)[0] in "LNM":
+            cur.append(ch)
+        elif cur:
+            out.append("".join(cur))
+            cur = []
+    if cur:
+        out.append("".join(cur))
+    return [unicodedata.normalize("NFC", t) for t in out]
 
 
 def _ngrams(toks: Sequence[str], n: int) -> Counter:
