@@ -231,6 +231,8 @@ def test_rouge_keeps_vietnamese_letters() -> None:
     from benchmarks.rouge import rouge, tokens
 
     assert tokens("Đảng bộ tỉnh") == ["đảng", "bộ", "tỉnh"]
+    assert tokens("TP.HCM, 1.234 người") == ["tp", "hcm", "1", "234", "người"]
+    assert tokens("हिन्दी भाषा") == ["हिन्दी", "भाषा"]  # vowel signs do not split words
     # NFD input scores the same as NFC
     import unicodedata
 
