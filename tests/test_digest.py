@@ -420,3 +420,22 @@ def test_textrank_digest_clusters_by_meaning(tmp_path: Path, encoder) -> None:
     assert got["s1"]["cluster"] == got["edit"]["cluster"] != got["s0"]["cluster"]
     assert all(len(r["summary"]) == 3 for r in got.values())
     assert len(res.stories) == 1 and len(res.stories[0].summary) == 3
+
+
+def test_an_unexpected_error_fails_one_record_not_the_run(tmp_path: Path, monkeypatch) -> None:
+    from summarize.digest import runner
+
+    real = runner.process
+
+    def flaky(rec, *args):
+        if rec.id == "a2":
+            raise ValueError("boom")
+        return real(rec, *args)
+
+    monkeypatch.setattr(runner, "process", flaky)
+    src = write_jsonl(tmp_path / "in.jsonl", batch(5))
+    out = tmp_path / "d.jsonl"
+    res = digest([str(src)], [Output(out, "jsonl")], lead())
+    assert res.failed == 1
+    bad = [r for r in read_jsonl(out) if r["error"]]
+    assert [r["id"] for r in bad] == ["a2"] and "ValueError: boom" in bad[0]["error"]

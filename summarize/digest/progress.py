@@ -51,12 +51,16 @@ class RichProgress:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
+        self._close()
         self._bar.stop()
 
-    def stage(self, name: str, total: int | None, done: int = 0) -> None:
+    def _close(self) -> None:
+        """Show the current stage as complete."""
         if self._task is not None:
-            task = self._bar.tasks[-1]
-            self._bar.update(self._task, total=task.completed)  # a finished bar
+            self._bar.update(self._task, total=self._bar.tasks[-1].completed)
+
+    def stage(self, name: str, total: int | None, done: int = 0) -> None:
+        self._close()
         self._task = self._bar.add_task(name, total=total, completed=done)
         # Documents done by an earlier run must not count toward this run's speed.
         self._bar.reset(self._task, total=total, completed=done)

@@ -90,7 +90,6 @@ def markdown_story(story: Story, docs: list[dict[str, Any]]) -> str:
     head = _md(docs[0]["title"] or docs[0]["id"])
     lines = [f"\n## {head}\n", f"Story `{story.id}`: {len(story.members)} articles.\n"]
     if story.summary:
-        lines.append("")
         lines += [f"- {_md(s['text'])}" for s in story.summary]
     elif story.error:
         lines.append(f"\n_no story summary: {_md(story.error)}_")

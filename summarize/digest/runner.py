@@ -26,7 +26,7 @@ from . import render
 from .batch_boilerplate import BoilerplateLearner, LearnConfig, LearnedBoilerplate
 from .clusters import ClusterConfig, Sketch, decode_array
 from .inputs import STDIN, Fields, iter_records, resolve_inputs, spool_stdin
-from .process import Settings, TimedEncoder, Timings, process
+from .process import Settings, TimedEncoder, Timings, base_record, process
 from .stories import CrossResult, build_stories
 from .workfile import WorkFile, work_dir_for
 
@@ -109,6 +109,22 @@ def digest(
         work = WorkFile(Path(tempfile.mkdtemp(prefix="summarize-digest-")))
     else:
         work = WorkFile(work_dir_for(target))
+    try:
+        return _run(inputs, outputs, options, model, show, timings, work)
+    finally:
+        if target is None:
+            work.remove()  # a temporary folder: nothing to resume
+
+
+def _run(
+    inputs: Sequence[str],
+    outputs: Sequence[Output],
+    options: DigestOptions,
+    model: str | Encoder | None,
+    show: Progress,
+    timings: Timings,
+    work: WorkFile,
+) -> DigestResult:
     settings = _settings(inputs, options, model)
     meta = work.start(settings, options.resume)
     sources = resolve_inputs(
@@ -136,7 +152,7 @@ def digest(
         for rec in iter_records(sources, fields=options.fields, limit=options.limit):
             timings.add("reading", time.perf_counter() - t_read)
             if rec.id not in done:
-                record = process(rec, run, encoder, keys, timings)
+                record = _process_safely(rec, run, encoder, keys, timings)
                 t = time.perf_counter()
                 work.append(record)
                 timings.add("writing", time.perf_counter() - t)
@@ -146,8 +162,11 @@ def digest(
         work.close()
 
     t = time.perf_counter()
+    embedding = timings.seconds.get("embedding", 0.0)
     cross, stats, index = _cross(work, options, encoder, keys, show)
-    timings.add("cross-document", time.perf_counter() - t)
+    # Story summaries look their vectors up again: counted under embedding only.
+    spent = time.perf_counter() - t - (timings.seconds.get("embedding", 0.0) - embedding)
+    timings.add("cross-document", spent)
     stats["learned"] = len(learned.lines)
     t = time.perf_counter()
     show.stage("writing", None)
@@ -159,6 +178,18 @@ def digest(
         stats["documents"], stats["failed"], stats["sentences"], cross.stories, learned,
         list(outputs), len(done), cross.candidate_pairs, dict(timings.seconds),
     )  # fmt: skip
+
+
+def _process_safely(rec, run, encoder, keys, timings) -> dict[str, Any]:
+    """A bug hit by one odd document fails that record, not a 100,000-document run."""
+    try:
+        return process(rec, run, encoder, keys, timings)
+    except (KeyboardInterrupt, MemoryError):
+        raise
+    except Exception as exc:  # reported in the record and in the failure count
+        record = base_record(rec)
+        record["error"] = f"internal error: {type(exc).__name__}: {exc}"
+        return record
 
 
 def output_format(path: Path, given: str | None = None) -> OutputFormat:
