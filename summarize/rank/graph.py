@@ -13,7 +13,11 @@ from __future__ import annotations
 import networkx as nx
 import numpy as np
 
-PAGERANK_ALPHA = 0.85
+# Damping: the share of each step that follows graph edges rather than jumping by the
+# news prior (lead position + title). Classic TextRank uses 0.85; for news, where the
+# lead is strong, 0.3 measured better on VietnameseMDS (ROUGE-2 vs the publisher lead,
+# 617 articles: 0.85 -> 12.69, 0.5 -> 14.35, 0.3 -> 15.13; LEAD-3 15.07).
+PAGERANK_ALPHA = 0.3
 PAGERANK_TOL = 1.0e-8
 
 
