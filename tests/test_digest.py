@@ -439,3 +439,18 @@ def test_an_unexpected_error_fails_one_record_not_the_run(tmp_path: Path, monkey
     assert res.failed == 1
     bad = [r for r in read_jsonl(out) if r["error"]]
     assert [r["id"] for r in bad] == ["a2"] and "ValueError: boom" in bad[0]["error"]
+
+
+def test_a_sentence_repeated_across_unrelated_articles_is_one_cluster(tmp_path: Path) -> None:
+    quote = "Bộ Y tế khuyến cáo người dân đeo khẩu trang và rửa tay thường xuyên bằng xà phòng."
+    records = [{"id": f"u{k}", "text": article(k + 10)} for k in range(4)]
+    for k in (1, 3):
+        records[k]["text"] = article(k + 10) + " " + quote
+    src = write_jsonl(tmp_path / "in.jsonl", records)
+    out = tmp_path / "d.jsonl"
+    digest([str(src)], [Output(out, "jsonl")], lead())
+    got = read_jsonl(out)
+    assert len({r["cluster"] for r in got}) == 4  # four stories
+    assert got[1]["shared_sentences"] == [] and got[0]["shared_sentences"] == []
+    (s,) = got[3]["shared_sentences"]
+    assert s["cluster"].startswith("s-") and (s["kept_n"], s["kept_index"]) == (1, 7)

@@ -16,11 +16,13 @@ from typing import Any
 import numpy as np
 
 from ..api import SIMILARITY_PROMPT, Summary, prepare, summarize
+from ..dedup.engine import cluster_id
 from ..embed.encoder import Encoder
 from ..errors import SummarizeError
 from ..text.normalize import match_key
 from .clusters import encode_array, sketch, story_id
 from .inputs import Record
+from .shared import MIN_WORDS as MIN_SHARED_WORDS
 
 # Sentences that are not the article's own content: never part of its sketch.
 NOT_CONTENT = frozenset({"title", "boilerplate", "duplicate"})
@@ -101,6 +103,11 @@ def process(
     out["title"] = result.title
     out["drop"] = sorted(drop)
     out["story"] = story_id(match_key(" ".join(content)))
+    out["sentence_ids"] = [
+        [s.index, cluster_id("sentence", match_key(s.text))]
+        for s in doc.sentences
+        if s.index not in drop and len(s.text.split()) >= MIN_SHARED_WORDS
+    ]
     out["sketch"] = {
         "text": encode_array(sk.text),
         "facts": encode_array(sk.facts),

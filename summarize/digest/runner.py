@@ -27,6 +27,7 @@ from .batch_boilerplate import BoilerplateLearner, LearnConfig, LearnedBoilerpla
 from .clusters import ClusterConfig, Sketch, decode_array
 from .inputs import STDIN, Fields, iter_records, resolve_inputs, spool_stdin
 from .process import Settings, TimedEncoder, Timings, base_record, process
+from .shared import merge, shared_sentences
 from .stories import CrossResult, build_stories
 from .workfile import WorkFile, work_dir_for
 
@@ -70,6 +71,7 @@ class DigestOptions:
     learn: LearnConfig | None = LearnConfig()  # None: no batch boilerplate
     clusters: ClusterConfig = ClusterConfig()
     resume: bool = False
+    keep_work: bool = False  # leave the work folder (sketches, per-document records) behind
     title: str = "Digest"
 
 
@@ -173,7 +175,10 @@ def _run(
     for out in outputs:
         _write(out, work, index, cross, learned, stats, options.title)
     timings.add("writing", time.perf_counter() - t)
-    work.remove()
+    if not options.keep_work:
+        work.remove()
+    else:
+        work.close()
     return DigestResult(
         stats["documents"], stats["failed"], stats["sentences"], cross.stories, learned,
         list(outputs), len(done), cross.candidate_pairs, dict(timings.seconds),
@@ -310,6 +315,12 @@ def _cross(
         method=options.method, story_sentences=options.story_sentences,
         story_docs=options.story_docs, encoder=encoder, learned=keys, advance=show.advance,
     )  # fmt: skip
+    rows = (
+        (rec["n"], i, cluster)
+        for _, rec in work.records()
+        for i, cluster in rec.get("sentence_ids", [])
+    )
+    cross.shared = merge(cross.shared, shared_sentences(rows, work.dir / "shared.sqlite"))
     stats["stories"] = len(cross.stories)
     return cross, stats, index
 

@@ -97,6 +97,9 @@ class WorkFile:
             os.fsync(self._fd)
             os.close(self._fd)
             self._fd = None
+        if self._reader is not None:
+            self._reader.close()
+            self._reader = None
 
     def records(self) -> Iterator[tuple[int, dict[str, Any]]]:
         """(byte offset, record) for every line, in file order, streamed."""
@@ -117,7 +120,4 @@ class WorkFile:
 
     def remove(self) -> None:
         self.close()
-        if self._reader is not None:
-            self._reader.close()
-            self._reader = None
         shutil.rmtree(self.dir, ignore_errors=True)
