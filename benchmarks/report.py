@@ -74,7 +74,7 @@ def duplicates_table(dup: dict) -> Table:
             rows.append([name, "–", *[info["status"]] * len(sets)])
             continue
         t = info["threshold"]
-        cells = [name, f"{t:g} ({info['threshold_from']})" if t is not None else "–"]
+        cells = [name, f"{t:g}: {info['threshold_from']}" if t is not None else "–"]
         for s in sets:
             r = dup["sets"][s]["systems"].get(name)
             cells.append(

@@ -293,20 +293,40 @@ def cold_starts(
 # --------------------------------------------------------------------------------------
 
 
-def backends() -> list[str | None]:
-    """The embedding backends ``summarize.embed`` offers, if it lists any."""
-    import inspect
+def variants(spec: ModelSpec) -> list[tuple[str, str | None, bool]]:
+    """(label, backend, is the shipped default) for a model: the default model has one
+    per backend that ``summarize.embed`` lists; any other model runs as it is."""
+    if spec.key != "e5":
+        return [(spec.label, None, False)]
+    try:
+        from summarize.embed import available_backends
 
-    import summarize.embed as embed
+        rows = available_backends()
+    except Exception:  # noqa: BLE001 - no backends listed: the model as it is
+        return [(spec.label, None, True)]
+    return [
+        (r["alias"] + (", default" if r["default"] else ""), r["name"], r["default"]) for r in rows
+    ]
 
-    lister = getattr(embed, "available_backends", None)
-    if callable(lister) and "backend" in inspect.signature(embed.load_encoder).parameters:
-        try:
-            names = [b if isinstance(b, str) else b.get("name") for b in lister()]
-            return [n for n in names if n] or [None]
-        except Exception:  # noqa: BLE001
-            return [None]
-    return [None]
+
+def build(backend: str | None, log) -> str | None:
+    """Build a model before it is timed (a first use would otherwise build it); why not."""
+    try:
+        if backend is None:
+            from summarize.embed import build_default_model, default_model_status
+
+            if not default_model_status()["built"]:
+                log("building the default model first (not timed)")
+                build_default_model()
+            return None
+        from summarize.embed import available_backends, build_backends
+
+        if not any(r["name"] == backend and r["built"] for r in available_backends()):
+            log(f"building the {backend} backend first (not timed)")
+            build_backends([backend])
+        return None
+    except Exception as e:  # noqa: BLE001
+        return f"failed to build: {type(e).__name__}: {e}"
 
 
 def run(
@@ -361,11 +381,17 @@ def run(
         # One worker per model (x backend): throughput, then summarize() in bulk.
         if embed_method:
             for spec in models:
-                for backend in backends():
-                    label = spec.label + (f" [{backend}]" if backend else "")
+                found = variants(spec)
+                if quick:  # the shipped default only
+                    found = [v for v in found if v[2]] or found[:1]
+                for label, backend, default in found:
                     name = f"summarize {embed_method} ({label})"
                     if spec.error:
                         result["bulk"][name] = {"status": f"unavailable: {spec.error}"}
+                        continue
+                    why = build(backend, log) if spec.ref is None else None
+                    if why:
+                        result["bulk"][name] = {"status": why}
                         continue
                     log(f"timing {name} ...")
                     w = run_worker(
@@ -378,7 +404,7 @@ def run(
                             "sentences": sentences,
                             "corpora": corpus_files,
                             "runs": runs,
-                            "digest": spec.key == "e5" and backend is None and not quick,
+                            "digest": default and not quick,
                         },
                         tmp,
                         log,
@@ -416,10 +442,15 @@ def run(
             files = dict(list(files.items())[:1])
         configs: list[tuple[str, list[str], str]] = []
         if embed_method and any(s.key == "e5" and not s.error for s in models):
-            _ensure_default_model(log)
             configs.append(("summarize FILE (embedding cache warm)", [], "warm"))
             if not quick:
                 configs.append(("summarize FILE (embedding cache cold)", [], "cold"))
+                if any(
+                    b == "static" for _, b, _ in variants(next(m for m in models if m.key == "e5"))
+                ):
+                    configs.append(
+                        ("summarize FILE --fast (embedding cache cold)", ["--fast"], "cold")
+                    )
         for method in methods:
             if method not in EMBEDDING_METHODS:
                 configs.append((f"summarize FILE --method {method}", ["--method", method], "none"))
@@ -428,14 +459,6 @@ def run(
     result["machine_after"] = {"load_average_1m": round(os.getloadavg()[0], 2)}
     result["ratios"] = ratios(result)
     return result
-
-
-def _ensure_default_model(log) -> None:
-    from summarize.embed import build_default_model, default_model_status
-
-    if not default_model_status()["built"]:
-        log("building the default model first (not timed)")
-        build_default_model()
 
 
 def _collect(result: dict, name: str, label: str | None, w: dict) -> None:
