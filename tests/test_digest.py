@@ -454,3 +454,17 @@ def test_a_sentence_repeated_across_unrelated_articles_is_one_cluster(tmp_path: 
     assert got[1]["shared_sentences"] == [] and got[0]["shared_sentences"] == []
     (s,) = got[3]["shared_sentences"]
     assert s["cluster"].startswith("s-") and (s["kept_n"], s["kept_index"]) == (1, 7)
+
+
+def test_template_reports_with_different_dates_are_different_stories(tmp_path: Path) -> None:
+    body = article(7)
+    records = [
+        {"id": "d5", "title": "Kết quả xổ số ngày 5/2", "text": body + " Giải nhất là 123456."},
+        {"id": "d6", "title": "Kết quả xổ số ngày 6/2", "text": body + " Giải nhất là 654321."},
+        {"id": "again", "title": "Kết quả xổ số ngày 5/2", "text": body + " Giải nhất là 123456."},
+    ]
+    src = write_jsonl(tmp_path / "in.jsonl", records)
+    out = tmp_path / "d.jsonl"
+    digest([str(src)], [Output(out, "jsonl")], lead())
+    c = {r["id"]: r["cluster"] for r in read_jsonl(out)}
+    assert c["d5"] == c["again"] != c["d6"]

@@ -3,10 +3,10 @@
 Candidates come from two MinHash LSH indexes (datasketch): one over each
 document's word bigrams (a republished or lightly edited article) and one over its
 facts, the names and numbers it states (the same story told by another outlet).
-Only documents linked by a candidate pair are ever compared, and the comparison
-is the one duplicate engine (:func:`summarize.dedup.engine.find_duplicates` at
-``level="document"``), so a cluster id is the engine's stable id of the kept
-article.
+Only documents linked by a candidate pair are ever compared, and they are
+compared statement by statement by the one duplicate engine
+(:func:`summarize.dedup.engine.find_duplicates` at sentence level): two articles
+tell one story when a good share of their sentences say the same thing.
 """
 
 from __future__ import annotations
@@ -18,8 +18,8 @@ from functools import cache
 
 import numpy as np
 
-from ..dedup.engine import DedupConfig, Item, Match, cluster_id, find_duplicates
-from ..dedup.signals import facts
+from ..dedup.engine import DedupConfig, Item, cluster_id, find_duplicates
+from ..dedup.signals import Facts, fact_differences, facts
 from ..text.normalize import match_key
 
 TEXT_PERMS = 64
@@ -38,22 +38,20 @@ def _permutations(perms: int):
 
 @dataclass(frozen=True)
 class ClusterConfig:
-    """Thresholds for documents (not sentences): whole bodies share less text."""
+    """When two articles tell one story: they share statements, not just a topic.
+
+    A mean sentence vector says what an article is *about*: two different reports
+    on Party-building in two provinces score 0.99. So it only rules pairs out
+    (``topic``); a pair is one story when enough of the shorter article's
+    sentences repeat sentences of the other, as judged by the duplicate engine at
+    sentence level (exact, near-exact, contained or semantic, with its fact guard).
+    """
 
     text_lsh: float = 0.3  # word-bigram Jaccard worth a look
     fact_lsh: float = 0.5  # names-and-numbers Jaccard worth a look
-    near_exact: float = 0.5  # character-shingle Jaccard of two bodies
-    contained: float = 0.8  # share of the shorter body inside the longer
-    semantic: float | None = 0.93  # cosine of mean sentence vectors (None: text only)
-
-    def engine(self) -> DedupConfig:
-        return DedupConfig(
-            near_exact=self.near_exact,
-            contained=self.contained,
-            min_contained_words=30,
-            semantic=self.semantic,
-            min_semantic_words=30,
-        )
+    topic: float = 0.85  # mean-vector cosine below which a pair is not looked at
+    shared_share: float = 0.3  # of the shorter article's content sentences ...
+    shared_least: int = 2  # ... and at least this many (one for 1-3 sentence articles)
 
 
 @dataclass(frozen=True)
@@ -130,31 +128,68 @@ def candidate_pairs(sketches: Sequence[Sketch], config: ClusterConfig) -> Iterat
 
 
 @dataclass(frozen=True)
-class DocumentItem:
-    """One candidate document as the engine sees it."""
+class Content:
+    """One candidate article as the confirmation sees it."""
 
-    key: str  # match key of its content sentences
-    title: str  # its facts guard: titles that differ in a number are different stories
+    key: str  # match key of its content sentences (the story id comes from it)
+    title: str  # fact guard: titles that differ in a number are different stories
+    sentences: list[str]  # content sentences (no title, chrome or repeats)
+    vectors: np.ndarray | None  # their vectors (served by the embedding cache)
+    mean: np.ndarray | None  # the sketch's mean vector
 
 
 def confirm_pair(
-    earlier: DocumentItem,
-    later: DocumentItem,
-    vectors: np.ndarray | None,
-    config: ClusterConfig,
-) -> Match | None:
-    """Does ``later`` tell the story ``earlier`` tells? Asked of the duplicate engine.
+    earlier: Content, later: Content, config: ClusterConfig, sentences: DedupConfig
+) -> tuple[float, str] | None:
+    """(share, description) when ``later`` tells the story ``earlier`` tells, else None.
 
-    The fact guard runs on titles, not bodies: two outlets' versions of one story
-    always differ in some number somewhere, but "ngày 5/2" and "ngày 6/2" in the
-    titles of two lottery reports are two stories however alike their text is.
+    The statements are compared by the duplicate engine (``sentences`` is its
+    sentence-level config). The titles' facts must agree: "Xổ số ngày 5/2" and
+    "ngày 6/2" share their template sentences but are two draws.
     """
-    items = [Item(earlier.key, earlier.title), Item(later.key, later.title)]
-    engine = config.engine()
-    if vectors is None:
-        engine = replace(engine, semantic=None)
-    found = find_duplicates(items, vectors, level="document", config=engine).removed
-    return found.get(1)
+    if earlier.mean is not None and later.mean is not None:
+        if float(earlier.mean.astype(np.float32) @ later.mean.astype(np.float32)) < config.topic:
+            return None
+    if _titles_disagree(earlier.title, later.title):
+        return None
+    a, b = earlier.sentences, later.sentences
+    if not a or not b:
+        return None
+    items = [Item(match_key(t), t) for t in a + b]
+    vectors = None
+    if earlier.vectors is not None and later.vectors is not None:
+        vectors = np.vstack([earlier.vectors, later.vectors])
+    else:
+        sentences = replace(sentences, semantic=None)
+    grouping = find_duplicates(items, vectors, level="sentence", config=sentences)
+    signals: dict[str, int] = {}
+    matched: set[int] = set()
+    for cluster in grouping.clusters:
+        if cluster.kept >= len(a):
+            continue  # a repeat inside the later article
+        for m in cluster.members:
+            if m.index >= len(a):
+                matched.add(m.index)
+                signals[m.signal] = signals.get(m.signal, 0) + 1
+    shorter = min(len(a), len(b))
+    least = 1 if shorter <= 3 else config.shared_least
+    share = len(matched) / shorter
+    if len(matched) < least or share < config.shared_share:
+        return None
+    how = ", ".join(f"{k} {v}" for k, v in sorted(signals.items()))
+    return share, f"shares {len(matched)} of {shorter} sentences ({how})"
+
+
+def _titles_disagree(a: str, b: str) -> bool:
+    """Both titles state numbers and share none, or name different people or places.
+
+    Looser than the sentence guard: one outlet's title often leaves a number out.
+    """
+    fa, fb = facts(a), facts(b)
+    if fa.numbers and fb.numbers and not fa.numbers & fb.numbers:
+        return True
+    names = fact_differences(Facts(frozenset(), fa.names), Facts(frozenset(), fb.names))
+    return bool(names)
 
 
 def story_id(key: str) -> str:

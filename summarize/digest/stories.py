@@ -13,17 +13,16 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-import numpy as np
-
-from ..api import StorySummary, prepare, summarize_many
-from ..dedup.engine import cluster_id
+from ..api import SIMILARITY_PROMPT, StorySummary, prepare, summarize_many
+from ..dedup.calibration import semantic_threshold
+from ..dedup.engine import DedupConfig, cluster_id
 from ..embed.encoder import Encoder
 from ..errors import SummarizeError
 from ..text.normalize import match_key
 from ..types import Document
 from .clusters import (
     ClusterConfig,
-    DocumentItem,
+    Content,
     Sketch,
     candidate_pairs,
     confirm_pair,
@@ -96,20 +95,21 @@ def build_stories(
     for i, j in candidate_pairs([sketches[n] for n in order], config):
         earlier.setdefault(order[j], []).append(order[i])
         count += 1
-    load = lru_cache(maxsize=512)(lambda n: _load(n, loc_of, fields))
+    sentence_config = DedupConfig()
+    if encoder is not None:
+        sentence_config = DedupConfig(semantic=semantic_threshold(encoder.name))
+    load = lru_cache(maxsize=512)(lambda n: _load(n, loc_of, fields, sketches[n], encoder))
     members: dict[int, list[int]] = {}  # kept document -> the documents that joined it
     signals: dict[int, str] = {}
     joined: set[int] = set()
     for n in sorted(earlier):
-        best: tuple[tuple[int, float], int, str] | None = None
+        best: tuple[float, int, str] | None = None
         for k in sorted(earlier[n]):
             if k in joined:
                 continue  # only a story's first document speaks for it: no chains
-            match = confirm_pair(load(k)[0], load(n)[0], _vectors(sketches, k, n), config)
-            if match is not None:
-                rank = (_SIGNAL_RANK[match.signal], match.score)
-                if best is None or rank > best[0]:
-                    best = (rank, k, f"{match.signal} {match.score:.3f}")
+            found = confirm_pair(load(k)[0], load(n)[0], config, sentence_config)
+            if found is not None and (best is None or found[0] > best[0]):
+                best = (found[0], k, found[1])
         if best is not None:
             members.setdefault(best[1], []).append(n)
             signals[n] = best[2]
@@ -130,27 +130,22 @@ def build_stories(
     return CrossResult(stories, story_of, shared, count)
 
 
-# The engine's order of signals, strongest first.
-_SIGNAL_RANK = {"exact": 3, "near-exact": 2, "contained": 1, "semantic": 0}
-
-
 def _load(
-    n: int, loc_of: Callable[[int], tuple[tuple[str, int], list[int], str | None]], fields: Fields
-) -> tuple[DocumentItem, Document]:
-    """A document read again from its input: the engine's view of it, and its sentences."""
+    n: int,
+    loc_of: Callable[[int], tuple[tuple[str, int], list[int], str | None]],
+    fields: Fields,
+    sketch: Sketch,
+    encoder: Encoder | None,
+) -> tuple[Content, Document]:
+    """A document read again from its input: its content for confirmation, and itself."""
     loc, drop, title = loc_of(n)
     text, raw_title = load_text(loc, fields)
     doc = prepare(text, title=title or raw_title, doc_id=str(n))
-    guard = doc.title or (doc.sentences[0].text if doc.sentences else "")
-    key = match_key(" ".join(s.text for s in doc.sentences if s.index not in set(drop)))
-    return DocumentItem(key, guard), doc
-
-
-def _vectors(sketches: dict[int, Sketch], a: int, b: int) -> np.ndarray | None:
-    va, vb = sketches[a].vector, sketches[b].vector
-    if va is None or vb is None:
-        return None
-    return np.stack([va, vb]).astype(np.float32)
+    gone = set(drop)
+    content = [s.text for s in doc.sentences if s.index not in gone]
+    vectors = encoder.encode(content, SIMILARITY_PROMPT) if encoder and content else None
+    key = match_key(" ".join(content))
+    return Content(key, doc.title or "", content, vectors, sketch.vector), doc
 
 
 def _summarise(
