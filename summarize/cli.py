@@ -226,6 +226,9 @@ def digest(
         bool, typer.Option("--learn/--no-learn", help="Learn boilerplate from the batch.")
     ] = True,
     title: Annotated[str, typer.Option(help="Heading of the Markdown/HTML digest.")] = "Digest",
+    keep_work: Annotated[
+        bool, typer.Option("--keep-work", help="Keep the work folder beside the output.")
+    ] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress, no counts.")] = False,
     model: ModelOpt = None,
     device: DeviceOpt = None,
@@ -247,6 +250,7 @@ def digest(
     options = DigestOptions(
         method=method.value, sentences=sentences, ratio=ratio, words=words,
         story_sentences=story_sentences, glob=glob, limit=limit, resume=resume, title=title,
+        keep_work=keep_work,
         fields=Fields(id_field, text_field, title_field, site_field),
         learn=LearnConfig() if learn else None,
     )  # fmt: skip
