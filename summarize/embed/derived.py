@@ -13,6 +13,7 @@ import contextlib
 import json
 import os
 import shutil
+import threading
 import time
 import uuid
 from collections.abc import Callable, Iterator
@@ -205,3 +206,47 @@ def ensure_folder(
             f"[yellow]{name} at {final} failed its integrity check ({problem}); rebuilding.[/]"
         )
     return build()
+
+
+def load_checked(
+    name: str,
+    build_format: int,
+    required: set[str],
+    build: Callable[[], Path],
+    make: Callable[[Path], Any],
+) -> Any:
+    """``make(folder)`` for a verified folder, hashing its files while ``make`` loads.
+
+    Checking sha256s (about 0.2 s for 100 MB) runs in a thread beside the loading (the
+    tokenizer, the ONNX session), since both release the GIL for most of their work. A
+    folder that fails the check is rebuilt and loaded again; nothing loaded from it is
+    returned.
+    """
+    final = folder_for(name)
+    if read_manifest(final) is None:  # not built: nothing to load in parallel
+        return make(ensure_folder(name, build_format, required, build))
+    verdict: dict[str, str | None] = {}
+
+    def check() -> None:
+        try:
+            verdict["problem"] = verify_folder(final, build_format, required)
+        except Exception as exc:  # noqa: BLE001 - unreadable is a failed check
+            verdict["problem"] = f"unreadable ({exc})"
+
+    checker = threading.Thread(target=check, name=f"verify {name}", daemon=True)
+    checker.start()
+    loaded, error = None, None
+    try:
+        loaded = make(final)
+    except Exception as exc:  # noqa: BLE001 - decided after the check
+        error = exc
+    checker.join()
+    problem = verdict.get("problem", "not checked")
+    if problem is None:
+        if error is not None:
+            raise error
+        return loaded
+    console().print(
+        f"[yellow]{name} at {final} failed its integrity check ({problem}); rebuilding.[/]"
+    )
+    return make(build())

