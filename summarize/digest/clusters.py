@@ -50,7 +50,7 @@ class ClusterConfig:
     text_lsh: float = 0.3  # word-bigram Jaccard worth a look
     fact_lsh: float = 0.5  # names-and-numbers Jaccard worth a look
     topic: float = 0.85  # mean-vector cosine below which a pair is not looked at
-    shared_share: float = 0.3  # of the shorter article's content sentences ...
+    shared_share: float = 0.2  # of the shorter article's content sentences ...
     shared_least: int = 2  # ... and at least this many (one for 1-3 sentence articles)
 
 
