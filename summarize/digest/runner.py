@@ -25,10 +25,10 @@ from ..text.segment import segment
 from . import render
 from .batch_boilerplate import BoilerplateLearner, LearnConfig, LearnedBoilerplate
 from .clusters import ClusterConfig, Sketch, decode_array
-from .inputs import STDIN, Fields, iter_records, resolve_inputs, spool_stdin
+from .inputs import STDIN, Fields, Record, iter_records, resolve_inputs, spool_stdin
 from .process import Settings, TimedEncoder, Timings, base_record, process
 from .shared import merge, shared_sentences
-from .stories import CrossResult, build_stories
+from .stories import CrossResult, Story, build_stories
 from .workfile import WorkFile, work_dir_for
 
 OutputFormat = Literal["jsonl", "markdown", "html"]
@@ -80,7 +80,7 @@ class DigestResult:
     documents: int
     failed: int
     sentences: int
-    stories: list  # multi-document stories (summarize.digest.stories.Story)
+    stories: list[Story]  # told by two or more documents, biggest first
     learned: LearnedBoilerplate
     outputs: list[Output]
     resumed: int  # documents already done by an earlier, interrupted run
@@ -185,7 +185,9 @@ def _run(
     )  # fmt: skip
 
 
-def _process_safely(rec, run, encoder, keys, timings) -> dict[str, Any]:
+def _process_safely(
+    rec: Record, run: Settings, encoder: Encoder | None, keys: frozenset[str], timings: Timings
+) -> dict[str, Any]:
     """A bug hit by one odd document fails that record, not a 100,000-document run."""
     try:
         return process(rec, run, encoder, keys, timings)

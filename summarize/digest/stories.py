@@ -1,9 +1,9 @@
 """The cross-document step: story clusters, their summaries and shared sentences.
 
-Works from the work file alone: sketches come from the work records, and the few
-texts that need a second look (documents in a candidate component) are read
-again from where the input had them, one component at a time, so memory grows
-with the number of documents (about 1 kB each), never with their text.
+Works from the work file alone: sketches come from the work records, and the
+texts that need a second look (documents in a candidate pair) are read again
+from where the input had them, through a small cache, so memory grows with the
+number of documents (about 1 kB each), never with their text.
 """
 
 from __future__ import annotations
@@ -44,7 +44,7 @@ class Story:
 
 @dataclass
 class Shared:
-    """A sentence of one document that repeats a sentence of another in its story."""
+    """A sentence of one document that repeats a sentence of an earlier document."""
 
     index: int
     cluster: str  # stable sentence-cluster id
@@ -58,12 +58,13 @@ class CrossResult:
     story_of: dict[int, str]  # ordinal -> story id, for documents in a multi-document story
     shared: dict[int, list[Shared]]
     candidate_pairs: int
+    _sizes: dict[str, int] = field(default_factory=dict, repr=False)
 
     def size(self, story: str | None) -> int:
         """Documents in a story: 1 for a story only one document tells."""
         if story is None:
             return 0
-        if not hasattr(self, "_sizes"):
+        if not self._sizes:
             self._sizes = {s.id: len(s.members) for s in self.stories}
         return self._sizes.get(story, 1)
 
