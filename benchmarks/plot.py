@@ -39,7 +39,14 @@ def _legend(ax, entries: list[tuple[str, float]]) -> None:
     from matplotlib.patches import Patch
 
     handles = [Patch(color="#555555", alpha=a, label=label) for label, a in entries]
-    ax.legend(handles=handles, fontsize=6, loc="lower right")
+    ax.legend(
+        handles=handles,
+        fontsize=6,
+        loc="upper center",
+        bbox_to_anchor=(0.5, -0.16),
+        ncol=len(handles),
+        frameon=False,
+    )
 
 
 def _color(kind: str | None) -> str:
@@ -121,7 +128,7 @@ def write_plot(path: Path, quality: dict | None, speed: dict | None) -> Path | N
         return None
     cols = 2 if len(panels) > 1 else 1
     rows = math.ceil(len(panels) / cols)
-    fig, axes = plt.subplots(rows, cols, figsize=(6.2 * cols, 3.6 * rows), squeeze=False)
+    fig, axes = plt.subplots(rows, cols, figsize=(6.4 * cols, 4.3 * rows), squeeze=False)
     for ax, draw in zip(axes.flat, panels, strict=False):
         draw(ax)
         ax.grid(axis="x", alpha=0.3)

@@ -386,6 +386,8 @@ def run(
                     found = [v for v in found if v[2]] or found[:1]
                 for label, backend, default in found:
                     name = f"summarize {embed_method} ({label})"
+                    if name in result["bulk"]:  # e5-fp32 asked for and also a backend of e5
+                        continue
                     if spec.error:
                         result["bulk"][name] = {"status": f"unavailable: {spec.error}"}
                         continue
