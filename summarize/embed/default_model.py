@@ -426,6 +426,11 @@ def verify_model_dir(folder: Path) -> str | None:
     files = manifest.get("files")
     if not isinstance(files, dict) or not _REQUIRED_FILES <= files.keys():
         return "manifest does not list the model files"
+    return check_files(folder, files)
+
+
+def check_files(folder: Path, files: dict) -> str | None:
+    """Every file a manifest lists is there with its size and sha256; else why not."""
     for rel, meta in files.items():
         path = folder / rel
         if not path.is_file():

@@ -23,6 +23,7 @@ from typing import Any
 from summarize.embed.default_model import (
     MANIFEST,
     _version,
+    check_files,
     fingerprint,
     models_dir,
     sha256_file,
@@ -73,16 +74,7 @@ def verify_folder(folder: Path, build_format: int, required: set[str]) -> str | 
     files = manifest.get("files")
     if not isinstance(files, dict) or not required <= files.keys():
         return "manifest does not list the model files"
-    for rel, meta in files.items():
-        path = folder / rel
-        if not path.is_file():
-            return f"{rel} is missing"
-        try:
-            if path.stat().st_size != meta["size"] or sha256_file(path) != meta["sha256"]:
-                return f"{rel} does not match its checksum"
-        except (TypeError, KeyError):
-            return "manifest unreadable"
-    return None
+    return check_files(folder, files)
 
 
 def write_manifest(folder: Path, name: str, build_format: int, extra: dict[str, Any]) -> None:

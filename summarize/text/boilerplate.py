@@ -418,7 +418,8 @@ def _is_title_case(text: str) -> bool:
 # "Người biểu tình sáng nay - Ảnh: AFP". Captions describe a picture the reader of
 # a summary cannot see, so they are never selected.
 _CAPTION_CREDIT = re.compile(
-    r"(?:^|[\s(\-–—,.])\(?\s*(?:ảnh|photo|nguồn ảnh|hình)\s*:\s*(?P<who>[^.!?()]{1,60})\)?\s*\.?\s*$",
+    r"(?:^|[\s(\-–—,.])\(?\s*(?:ảnh|photo|nguồn ảnh|hình)\s*:\s*"
+    r"(?P<who>[^.!?()]{1,60})\)?\s*\.?\s*$",
     re.IGNORECASE,
 )
 
