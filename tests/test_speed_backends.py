@@ -159,6 +159,36 @@ def test_static_model_loads_in_sentence_transformers(static_encoder) -> None:
     assert np.sum(ours * theirs, axis=1).min() > 0.999
 
 
+def test_static_word_memo_gives_the_tokenizers_ids(static_encoder) -> None:
+    """Tokenizing word by word (memoised) must give exactly the whole-text token ids."""
+    from summarize.embed.static_model import _words
+
+    inner = plain(static_encoder)
+    odd = [
+        "a\u200bb c",  # zero-width space: the tokenizer's normaliser makes it a space
+        "x \x01 y",  # control character, deleted
+        "ab\x1ccd ef\x85gh",  # str.split() would split here; the tokenizer does not
+        " lead  and  trail ",  # trailing space is a token of its own
+        "\u3000全角 テスト",
+        "\ufeffBOM x",
+        "e\u0301 \u0301x",
+        "¨ x",
+        "a\u2581b",
+        "",
+        "   ",
+    ]
+    texts = sample_sentences(200) + odd
+    inner._word_ids.clear()
+    memo = inner._ids_of_words([_words(t) for t in texts])
+    ref = inner.tokenizer.encode_batch(texts, add_special_tokens=False)
+    for text, expected in zip(texts, ref, strict=True):
+        assert [i for w in _words(text) for i in memo[w]] == expected.ids, repr(text)
+    # and the vectors are the same whether the words were memoised or not
+    again = inner.encode(texts[:20])
+    inner._word_ids.clear()
+    np.testing.assert_array_equal(again, inner.encode(texts[:20]))
+
+
 def test_static_vectors_agree_with_the_default(static_encoder, default_encoder) -> None:
     """Distilled, not random: pairwise similarities follow the teacher's."""
     texts = sample_sentences(40)

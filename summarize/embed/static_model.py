@@ -29,9 +29,11 @@ float16 rows cost more than the rest of encoding.
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import struct
 from collections.abc import Sequence
+from itertools import chain
 from pathlib import Path
 from typing import Any
 
@@ -50,6 +52,11 @@ PCA_DIMS = 256
 SIF_COEFFICIENT = 1e-4  # model2vec's default
 _TOKENS_PER_STEP = 4096  # vocabulary tokens per progress-bar step
 _CHUNK = 2048  # sentences per lookup in encode(), bounds the temporary arrays
+_MAX_CACHED_WORDS = 500_000  # word -> token ids memo; cleared when full (~100 MB at most)
+# The tokenizer's own spaces: its normaliser turns exactly these into " " (and deletes
+# \x0b, \x1c-\x1f), then Metaspace splits there. Python's str.split() would also split at
+# \x0b, \x1c-\x1f and \x85, so it is not used.
+_SPACES = re.compile(r"[ \t\n\r\f\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+")
 
 _MODULES = [
     {
@@ -114,6 +121,7 @@ class StaticEncoder:
         self.tokenizer = Tokenizer.from_file(str(tok))
         self.tokenizer.no_padding()
         self.tokenizer.no_truncation()
+        self._word_ids: dict[str, tuple[int, ...]] = {}
 
     def __repr__(self) -> str:
         return f"StaticEncoder({str(self.folder)!r}, name={self.name!r})"
@@ -128,14 +136,47 @@ class StaticEncoder:
         return out
 
     def _encode(self, texts: list[str]) -> np.ndarray:
-        tokenize = getattr(self.tokenizer, "encode_batch_fast", self.tokenizer.encode_batch)
-        ids = [e.ids for e in tokenize(texts, add_special_tokens=False)]  # no offsets needed
-        lengths = np.fromiter((len(x) for x in ids), dtype=np.int64, count=len(ids))
-        flat = np.fromiter((i for x in ids for i in x), dtype=np.int64, count=int(lengths.sum()))
+        words = [_words(t) for t in texts]
+        ids = self._ids_of_words(words)
+        lengths = np.fromiter(
+            (sum(len(ids[w]) for w in ws) for ws in words), dtype=np.int64, count=len(words)
+        )
+        tokens = chain.from_iterable(ids[w] for ws in words for w in ws)
+        flat = np.fromiter(tokens, dtype=np.int64, count=int(lengths.sum()))
         out = _segment_sums(self.weights, flat, lengths)
         norms = np.linalg.norm(out, axis=1, keepdims=True)
         np.divide(out, norms, out=out, where=norms > 0)
         return out
+
+    def _ids_of_words(self, words: list[list[str]]) -> dict[str, tuple[int, ...]]:
+        """Token ids of each word, tokenizing only words not seen before.
+
+        Why: the Unigram tokenizer (250,002 pieces) costs ~100 µs a sentence, more than
+        the rest of the fast path together, while news reuses a small vocabulary. The
+        tokenizer splits at spaces before it segments a word, so a text's ids are its
+        words' ids in order (tests/test_embed.py checks this on real text).
+        """
+        if len(self._word_ids) > _MAX_CACHED_WORDS:
+            self._word_ids = {}
+        known = self._word_ids
+        new = list({w for ws in words for w in ws if w not in known})
+        if new:
+            tokenize = getattr(self.tokenizer, "encode_batch_fast", self.tokenizer.encode_batch)
+            for w, e in zip(new, tokenize(new, add_special_tokens=False), strict=True):
+                known[w] = tuple(e.ids)
+        return known
+
+
+def _words(text: str) -> list[str]:
+    """The text's words, as the tokenizer's pre-tokenizer sees them.
+
+    Trailing space is kept as a word " ": the tokenizer gives it a token of its own
+    ("▁"); leading space gives none, so an empty first word adds nothing.
+    """
+    words = _SPACES.split(text)
+    if len(words) > 1 and not words[-1]:
+        words[-1] = " "
+    return words
 
 
 def _segment_sums(weights: np.ndarray, flat: np.ndarray, lengths: np.ndarray) -> np.ndarray:
