@@ -1,4 +1,4 @@
-"""Centrality on a sentence-similarity graph (networkx PageRank).
+"""Centrality on a sentence-similarity graph (PageRank, as networkx defines it).
 
 Sentence encoders such as e5 put nearly every pair of sentences of one article
 at cosine 0.75-0.9, so a graph weighted by raw cosine is close to uniform and
@@ -10,7 +10,6 @@ become "no edge", which also keeps PageRank's weights non-negative as it needs.
 
 from __future__ import annotations
 
-import networkx as nx
 import numpy as np
 
 # Damping: the share of each step that follows graph edges rather than jumping by the
@@ -36,8 +35,8 @@ def textrank_weights(sims: np.ndarray) -> np.ndarray:
     n = len(sims)
     if n < 3:
         return np.clip(sims, 0.0, None)
-    off = sims[~np.eye(n, dtype=bool)]
-    return np.clip(sims - float(np.median(off)), 0.0, None)
+    off = ~np.eye(n, dtype=bool)
+    return np.clip(sims - float(np.median(sims[off])), 0.0, None) * off
 
 
 def lexrank_weights(sims: np.ndarray, threshold: float | None = None) -> np.ndarray:
@@ -59,34 +58,32 @@ def pagerank(weights: np.ndarray, personalization: np.ndarray | None = None) -> 
 
     Dangling nodes (no edges) jump by the personalisation vector, so a sentence
     with nothing in common with the rest still gets its prior. If power iteration
-    does not converge within its budget we retry with more iterations and, as a
-    last resort, fall back to weighted degree: a result is always returned.
+    does not converge within its budget we fall back to weighted degree: a result
+    is always returned.
+
+    Why not ``networkx.pagerank``: it takes a Graph, and building one from our
+    dense matrix (then converting it back to a matrix inside networkx) cost
+    0.6 ms for a 16-sentence article and 3 ms for 64, 25-50 times the iteration
+    itself and more than the whole fast model. This is networkx's own power
+    iteration (``_pagerank_scipy``: row-normalised weights, dangling mass and
+    random jumps by the personalisation, stop when the L1 change < n * tol) run
+    on the matrix; tests/test_rank.py checks it against ``nx.pagerank``.
     """
     n = len(weights)
     if n == 0:
         return np.zeros(0)
     if n == 1:
         return np.ones(1)
-    graph = nx.from_numpy_array(weights)
-    graph.add_nodes_from(range(n))
-    pers = None
-    if personalization is not None:
-        total = float(personalization.sum())
-        if total > 0:
-            pers = {i: float(personalization[i]) / total for i in range(n)}
-    for max_iter in (200, 2000):
-        try:
-            ranks = nx.pagerank(
-                graph,
-                alpha=PAGERANK_ALPHA,
-                personalization=pers,
-                dangling=pers,
-                max_iter=max_iter,
-                tol=PAGERANK_TOL,
-                weight="weight",
-            )
-            return np.array([ranks[i] for i in range(n)])
-        except nx.PowerIterationFailedConvergence:
-            continue
-    degree = weights.sum(axis=1)
-    return degree / degree.sum() if degree.sum() > 0 else np.full(n, 1.0 / n)
+    jump = np.full(n, 1.0 / n)
+    if personalization is not None and float(personalization.sum()) > 0:
+        jump = np.asarray(personalization, dtype=np.float64) / float(personalization.sum())
+    out_weight = weights.sum(axis=1)
+    dangling = out_weight == 0
+    step = np.divide(weights, out_weight[:, None], out=np.zeros((n, n)), where=~dangling[:, None])
+    x = np.full(n, 1.0 / n)
+    for _ in range(2000):
+        last = x
+        x = PAGERANK_ALPHA * (x @ step + last[dangling].sum() * jump) + (1 - PAGERANK_ALPHA) * jump
+        if np.abs(x - last).sum() < n * PAGERANK_TOL:
+            return x
+    return out_weight / out_weight.sum() if out_weight.sum() > 0 else np.full(n, 1.0 / n)

@@ -23,6 +23,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable, Sequence
+from functools import lru_cache
 
 __all__ = ["boilerplate_lines", "boilerplate_reason"]
 
@@ -347,11 +348,13 @@ _RULES: list[tuple[str, Callable[[str, str], bool]]] = [
 ]
 
 
+@lru_cache(maxsize=8192)
 def boilerplate_reason(line: str) -> str | None:
     """The kind of site chrome ``line`` is, or None for content (and blank lines).
 
     Judges the line alone, so it is safe on single sentences too; bylines that
-    are only a name need :func:`boilerplate_lines`.
+    are only a name need :func:`boilerplate_lines`. Memoised: the pipeline asks
+    about a paragraph more than once, and a batch repeats its chrome lines.
     """
     text = _clean(line)
     key = _key(text)
