@@ -42,9 +42,17 @@ def _clean(line: str) -> str:
     return _BULLET.sub("", text)
 
 
+# A line with none of these (in NFC) has no old-style tone to move: the common case,
+# which then skips two normalisations and a regex over the decomposed text.
+_OLD_TONE_HINT = re.compile(r"(?<!q)(?:o[áàảãạéèẻẽẹ]|u[ýỳỷỹỵ])(?![^\W\d_])")
+
+
 def _key(text: str) -> str:
     """Lower-case, new-style tones, no edge punctuation: the form vocabularies use."""
-    decomposed = unicodedata.normalize("NFD", text.lower())
+    lowered = text.lower()
+    if unicodedata.is_normalized("NFC", lowered) and not _OLD_TONE_HINT.search(lowered):
+        return lowered.strip(_EDGE_PUNCT)
+    decomposed = unicodedata.normalize("NFD", lowered)
     moved = _OLD_TONE.sub(lambda m: m[1][0] + m[2] + m[1][1], decomposed)
     return unicodedata.normalize("NFC", moved).strip(_EDGE_PUNCT)
 
@@ -153,6 +161,9 @@ _PHRASES: dict[str, set[str]] = {
     "image placeholder": {"no image", "image", "no photo", "hình ảnh", "đang tải", "loading"},
 }
 
+# A phrase in several vocabularies gets the label listed first above.
+_PHRASE_LABEL = {p: label for label, ps in reversed(_PHRASES.items()) for p in ps}
+
 # -------------------------------------------------------------------------- patterns
 
 _NUMBER = r"\d[\d.,\s]*"
@@ -210,6 +221,7 @@ _FOOTER = re.compile(
     r"|(?:giấy phép(?: hoạt động| xuất bản)?(?: báo chí)? số\s*\d|thiết kế bởi|"
     r"phát triển bởi|designed by|powered by)\s*\S.*"
 )
+_BREADCRUMB_HINT = re.compile(r"[>»›]|\s/\s")
 _BREADCRUMB_SEP = re.compile(r"\s*(?:>|»|›|/|\|)\s*")
 
 # Dates: "Thứ 5, 28/11/2024, 02:18[GMT+7]", "21/08/2020 - 07:15", "Cập nhật 10:30 12/6/2023".
@@ -229,6 +241,7 @@ _DATE_FILLER = (
 _DATE_TOKEN = re.compile(rf"{_DATE}|{_TIME}|{_WEEKDAY}|{_DATE_FILLER}")
 _HAS_DATE = re.compile(rf"{_DATE}|{_TIME}")
 _RELATIVE_DATE = re.compile(r"\d+\s*(?:giây|phút|giờ|ngày|tuần|tháng|năm)\s*trước")
+_DIGIT = re.compile(r"\d")
 _LEFTOVER = re.compile(r"[\s,.;:|/()\[\]–—-]+")
 
 
@@ -241,6 +254,8 @@ def _full(pattern: re.Pattern[str], text: str) -> bool:
 
 def _is_date_line(key: str) -> bool:
     """Only dates, times, weekdays and words like "cập nhật" are on the line."""
+    if not _DIGIT.search(key):  # every date and time pattern has a digit
+        return False
     if _full(_RELATIVE_DATE, key):
         return True
     if not _HAS_DATE.search(key):
@@ -299,7 +314,7 @@ def _is_acronym(text: str) -> bool:
 
 def _is_breadcrumb(text: str) -> bool:
     """Short segments joined by path separators: "Trang chủ > Tin tức > Chính trị"."""
-    if not re.search(r"[>»›]|\s/\s", text) or not _is_short(text, 14):
+    if not _BREADCRUMB_HINT.search(text) or not _is_short(text, 14):
         return False
     parts = [p for p in _BREADCRUMB_SEP.split(text) if p]
     return len(parts) >= 2 and all(_is_short(p, 5) and not p.endswith(".") for p in parts)
@@ -307,6 +322,8 @@ def _is_breadcrumb(text: str) -> bool:
 
 def _is_doubled(key: str) -> bool:
     """A label the page rendered twice: "Chính trị - Xã hội Chính trị - Xã hội"."""
+    if key.count(" ") >= 12:  # more than 12 words (keys are single-spaced): not a label
+        return False
     words = _words(key)
     half, odd = divmod(len(words), 2)
     return not odd and 2 <= half <= 6 and words[:half] == words[half:]
@@ -314,14 +331,16 @@ def _is_doubled(key: str) -> bool:
 
 def _phrase_label(key: str) -> str | None:
     """Whole-line vocabulary: the line *is* a widget label, nothing more."""
-    bare = re.sub(r"\s*(?:no image\s*)+$|\s*\*+$|\s*\(\s*\d*\s*\)$", "", key).strip(_EDGE_PUNCT)
+    label = _PHRASE_LABEL.get(key)
+    if label or not key.endswith(("image", "*", ")")):  # no marker to take off
+        return label
+    bare = _FIELD_MARKER.sub("", key).strip(_EDGE_PUNCT)
     if bare and bare != key and bare in _FORM_TERMS:
         return "form label"  # "Họ tên no image", "Email *": the field's required marker
-    for candidate in (key, bare):
-        for label, phrases in _PHRASES.items():
-            if candidate in phrases:
-                return label
-    return None
+    return _PHRASE_LABEL.get(bare)
+
+
+_FIELD_MARKER = re.compile(r"\s*(?:no image\s*)+$|\s*\*+$|\s*\(\s*\d*\s*\)$")
 
 
 # Order matters: the first match names the kind.
