@@ -6,6 +6,13 @@ clustering*: items are visited in keep-priority order and each one either joins
 the cluster of an already-kept item it duplicates, or becomes a kept item
 itself. Unlike union-find, this never chains A~B~C into a cluster where A and C
 differ, so every removed item is a duplicate of the exact item that was kept.
+
+Which signal a pair fires is defined pair by pair (``_Pairwise``, with the
+definitions in :mod:`.signals`); beyond a handful of items the same decisions are
+computed for all pairs at once with array arithmetic (``_Pairs``: shingle overlaps
+counted per shared shingle, a block of rows at a time so that memory stays
+bounded for thousands of items). Either way only the pairs where a signal fires
+reach the Python loop below and the fact guard.
 """
 
 from __future__ import annotations
@@ -17,7 +24,7 @@ from typing import Literal
 
 import numpy as np
 
-from .signals import containment, fact_differences, facts, jaccard, shingles
+from .signals import Facts, containment, fact_differences, facts, jaccard, shingle_columns, shingles
 
 Keep = Literal["first", "longest"]
 
@@ -104,41 +111,54 @@ def find_duplicates(
 ) -> Grouping:
     """Group duplicate items; ``candidates`` restricts which items take part."""
     active = list(range(len(items))) if candidates is None else list(candidates)
-    order = _keep_order(items, active, config.keep)
-    grams = {i: shingles(items[i].key) for i in active}
-    words = {i: len(items[i].key.split()) for i in active}
-    use_semantic = embeddings is not None and config.semantic is not None
-
-    kept: list[int] = []
-    clusters: dict[int, Cluster] = {}
+    order = [i for i in _keep_order(items, active, config.keep) if items[i].key]
+    vectors = embeddings if config.semantic is not None else None
+    pairs = (_Pairwise if len(order) <= _PAIRWISE else _Pairs)(items, order, vectors, config)
+    known: dict[int, Facts] = {}
+    kept = [False] * len(order)  # by position in ``order``
+    clusters: dict[int, Cluster] = {}  # by kept item, once it has a member
     conflicts: list[Conflict] = []
-    for i in order:
-        if not items[i].key:
-            continue
-        best: tuple[int, str, float] | None = None
-        for k in kept:
-            decision = _compare(i, k, items, grams, words, embeddings, use_semantic, config)
-            if decision is None:
+    for lo, hi in pairs.blocks:
+        firing = pairs.firing(lo, hi, kept)
+        for p in range(lo, hi):
+            i = order[p]
+            best: tuple[int, str, float] | None = None
+            for q, signal, score in firing.get(p, ()):
+                if not kept[q]:
+                    continue
+                k = order[q]
+                diffs = () if signal == "exact" else _guard(items, i, k, known, signal)
+                if diffs:
+                    conflicts.append(Conflict(i, k, signal, score, diffs))
+                    continue
+                if best is None or _rank(signal, score) > _rank(best[1], best[2]):
+                    best = (k, signal, score)
+            if best is None:
+                kept[p] = True
                 continue
-            signal, score, diffs = decision
-            if diffs:
-                conflicts.append(Conflict(i, k, signal, score, diffs))
-                continue
-            if best is None or _rank(signal, score) > _rank(best[1], best[2]):
-                best = (k, signal, score)
-        if best is None:
-            kept.append(i)
-            clusters[i] = Cluster(cluster_id(level, items[i].key), i)
-        else:
-            clusters[best[0]].members.append(Match(i, best[0], best[1], round(best[2], 4)))
-    found = [c for c in clusters.values() if c.members]
+            k = best[0]
+            if k not in clusters:
+                clusters[k] = Cluster(cluster_id(level, items[k].key), k)
+            clusters[k].members.append(Match(i, k, best[1], round(best[2], 4)))
+    found = sorted(clusters.values(), key=lambda c: c.kept)
     for c in found:
         c.members.sort(key=lambda m: m.index)
-    found.sort(key=lambda c: c.kept)
     return Grouping(found, sorted(conflicts, key=lambda c: (c.index, c.other)))
 
 
 _SIGNAL_RANK = {"exact": 3, "near-exact": 2, "contained": 1, "semantic": 0}
+_SIGNALS = {rank: signal for signal, rank in _SIGNAL_RANK.items()}
+# Up to this many items, pair by pair is faster than the arrays' fixed cost.
+_PAIRWISE = 4
+# Per block of rows, at most this many pairs (a few arrays of them are alive at once)
+# and this many shingles shared with an earlier item (the overlap count's work).
+_CELLS = 1 << 20
+_SHARED = 1 << 21
+# Semantic candidates in a block (pairs over the shingle-overlap floor) beyond which
+# a matrix product narrows them before the per-pair products that decide.
+_PER_PAIR = 256
+
+_Firing = dict[int, list[tuple[int, str, float]]]  # row -> [(earlier column, signal, score)]
 
 
 def _rank(signal: str, score: float) -> tuple[int, float]:
@@ -151,37 +171,182 @@ def _keep_order(items: Sequence[Item], active: list[int], keep: Keep) -> list[in
     return sorted(active)
 
 
-def _compare(
-    i: int,
-    k: int,
-    items: Sequence[Item],
-    grams: dict[int, frozenset[str]],
-    words: dict[int, int],
-    embeddings: np.ndarray | None,
-    use_semantic: bool,
-    config: DedupConfig,
-) -> tuple[str, float, tuple[str, ...]] | None:
-    """The strongest signal that fires for a pair, with any fact conflict."""
-    if items[i].key == items[k].key:
-        return ("exact", 1.0, ())
-    a, b = grams[i], grams[k]
-    score = jaccard(a, b)
-    if score >= config.near_exact:
-        return ("near-exact", score, _guard(items, i, k))
-    # Only the item being placed can be "contained": an earlier kept item is never
-    # removed after the fact, so a later, longer wording stays (and is reported by
-    # the semantic signal at most).
-    if words[i] >= config.min_contained_words and len(a) <= len(b):
-        inside = containment(a, b)
-        if inside >= config.contained:
-            return ("contained", inside, _guard(items, i, k, inside=True))
-    if use_semantic and min(words[i], words[k]) >= config.min_semantic_words:
-        assert embeddings is not None and config.semantic is not None
-        cosine = float(embeddings[i] @ embeddings[k])
-        if cosine >= config.semantic and score >= config.min_semantic_overlap:
-            return ("semantic", cosine, _guard(items, i, k))
-    return None
+def _cosine(embeddings: np.ndarray, i: int, k: int) -> float:
+    return float(embeddings[i] @ embeddings[k])
 
 
-def _guard(items: Sequence[Item], a: int, b: int, *, inside: bool = False) -> tuple[str, ...]:
-    return fact_differences(facts(items[a].text), facts(items[b].text), a_inside_b=inside)
+class _Pairwise:
+    """The strongest signal of each pair, pair by pair: the definition.
+
+    Items are addressed by position in keep order; row ``p`` is the item being
+    placed, and its columns are the items before it (``q < p``).
+    """
+
+    def __init__(
+        self,
+        items: Sequence[Item],
+        order: list[int],
+        embeddings: np.ndarray | None,
+        config: DedupConfig,
+    ) -> None:
+        self.items, self.order, self.embeddings, self.config = items, order, embeddings, config
+        self.grams = [shingles(items[i].key) for i in order]
+        self.words = [len(items[i].key.split()) for i in order]
+        self.blocks = [(0, len(order))]
+
+    def firing(self, lo: int, hi: int, kept: list[bool]) -> _Firing:
+        """Rows lo..hi-1 (one block: all of them), each against every earlier column."""
+        out: _Firing = {}
+        for p in range(lo, hi):
+            for q in range(p):
+                found = self.signal(p, q)
+                if found is not None:
+                    out.setdefault(p, []).append((q, *found))
+        return out
+
+    def signal(self, p: int, q: int) -> tuple[str, float] | None:
+        c, i, k = self.config, self.order[p], self.order[q]
+        if self.items[i].key == self.items[k].key:
+            return ("exact", 1.0)
+        a, b = self.grams[p], self.grams[q]
+        score = jaccard(a, b)
+        if score >= c.near_exact:
+            return ("near-exact", score)
+        # Only the item being placed can be "contained": an earlier kept item is never
+        # removed after the fact, so a later, longer wording stays (and is reported by
+        # the semantic signal at most).
+        if self.words[p] >= c.min_contained_words and len(a) <= len(b):
+            inside = containment(a, b)
+            if inside >= c.contained:
+                return ("contained", inside)
+        if (
+            self.embeddings is not None
+            and min(self.words[p], self.words[q]) >= c.min_semantic_words
+        ):
+            assert c.semantic is not None
+            cosine = _cosine(self.embeddings, i, k)
+            if cosine >= c.semantic and score >= c.min_semantic_overlap:
+                return ("semantic", cosine)
+        return None
+
+
+class _Pairs:
+    """What :class:`_Pairwise` decides, for all pairs at once with arrays.
+
+    Overlaps come from the item × shingle matrix in compressed columns: in a column
+    the items are ascending, so an entry's predecessors are the earlier items that
+    share its shingle; counting (item, predecessor) pairs gives every overlap
+    without a dense product. Rows are taken a block at a time, in keep order, so
+    that columns already decided and not kept are skipped.
+    """
+
+    def __init__(
+        self,
+        items: Sequence[Item],
+        order: list[int],
+        embeddings: np.ndarray | None,
+        config: DedupConfig,
+    ) -> None:
+        keys = [items[i].key for i in order]
+        self.order, self.embeddings, self.config = order, embeddings, config
+        ids: dict[str, int] = {}
+        self.key_ids = np.array([ids.setdefault(k, len(ids)) for k in keys])
+        self.words = np.array([len(k.split()) for k in keys])
+        indptr, self.owner = shingle_columns(keys)
+        self.first = np.repeat(indptr[:-1], np.diff(indptr))  # first entry of the column
+        self.shared = np.arange(len(self.owner)) - self.first  # earlier items sharing it
+        self.sizes = np.bincount(self.owner, minlength=len(keys))  # len(shingles(key))
+        self.blocks = _blocks(self.owner, self.shared, len(keys))
+
+    def overlaps(self, lo: int, hi: int) -> np.ndarray:
+        """``out[p - lo, q]``: shingles shared by rows lo <= p < hi and earlier items q < p."""
+        whole = lo == 0 and hi == len(self.sizes)
+        entries = slice(None) if whole else np.flatnonzero((self.owner >= lo) & (self.owner < hi))
+        count = self.shared[entries]
+        rows = np.repeat(self.owner[entries] - lo, count)
+        step = np.arange(count.sum()) - np.repeat(np.cumsum(count) - count, count)
+        columns = self.owner[np.repeat(self.first[entries], count) + step]
+        return np.bincount(rows * hi + columns, minlength=(hi - lo) * hi).reshape(hi - lo, hi)
+
+    def firing(self, lo: int, hi: int, kept: list[bool]) -> _Firing:
+        """Rows lo..hi-1 against earlier columns that may be kept (kept before ``lo``,
+        undecided from ``lo``), columns ascending as in :meth:`_Pairwise.firing`."""
+        c = self.config
+        inter = self.overlaps(lo, hi)
+        a, b = self.sizes[lo:hi, None], self.sizes[:hi]
+        jaccard = inter / (a + b - inter)  # as signals.jaccard: same floats
+        inside = inter / a
+        words = self.words[lo:hi, None]
+        # In rising priority, so that each pair ends with its strongest signal.
+        signal = np.full(inter.shape, -1, np.int8)
+        if self.embeddings is not None:  # then decided by the cosine, per pair, below
+            both = np.minimum(words, self.words[:hi]) >= c.min_semantic_words
+            signal[both & (jaccard >= c.min_semantic_overlap)] = 0
+        signal[(words >= c.min_contained_words) & (a <= b) & (inside >= c.contained)] = 1
+        signal[jaccard >= c.near_exact] = 2
+        signal[self.key_ids[lo:hi, None] == self.key_ids[:hi]] = 3
+        earlier = np.arange(lo, hi)[:, None] > np.arange(hi)
+        earlier[:, :lo] &= np.array(kept[:lo], bool)
+        signal[~earlier] = -1
+        if self.embeddings is not None and np.count_nonzero(signal == 0) > _PER_PAIR:
+            signal[(signal == 0) & ~self.may_reach(lo, hi)] = -1
+        rows, columns = np.nonzero(signal >= 0)
+        out: _Firing = {}
+        for r, q, code, j, inner in zip(
+            rows.tolist(),
+            columns.tolist(),
+            signal[rows, columns].tolist(),
+            jaccard[rows, columns].tolist(),
+            inside[rows, columns].tolist(),
+            strict=True,
+        ):
+            p = r + lo
+            score = (j, inner, j, 1.0)[code]
+            if code == 0:
+                assert self.embeddings is not None and c.semantic is not None
+                score = _cosine(self.embeddings, self.order[p], self.order[q])
+                if not score >= c.semantic:
+                    continue
+            out.setdefault(p, []).append((q, _SIGNALS[code], score))
+        return out
+
+    def may_reach(self, lo: int, hi: int) -> np.ndarray:
+        """Pairs whose per-pair cosine may reach the threshold, by one matrix product.
+
+        A float dot product of d terms is off by at most d * eps/2 * |a| |b|, whatever
+        the summation order; a margin of twice that for each of the two products (this
+        one and the per-pair one that decides) keeps every pair that can.
+        """
+        assert self.embeddings is not None and self.config.semantic is not None
+        vectors = np.asarray(self.embeddings[self.order[:hi]])
+        eps = np.finfo(np.result_type(vectors.dtype, np.float16)).eps
+        vectors = vectors.astype(np.promote_types(vectors.dtype, np.float32))
+        margin = vectors.shape[1] * (eps + np.finfo(vectors.dtype).eps)
+        norms = np.linalg.norm(vectors.astype(np.float64), axis=1)
+        cosine = vectors[lo:hi] @ vectors.T
+        return cosine >= self.config.semantic - margin * norms[lo:hi, None] * norms
+
+
+def _blocks(owner: np.ndarray, shared: np.ndarray, n: int) -> list[tuple[int, int]]:
+    """Consecutive row ranges within the budgets (entry ``e`` of row ``owner[e]`` costs
+    ``shared[e]`` in the overlap count)."""
+    if n * n <= _CELLS and shared.sum() <= _SHARED:
+        return [(0, n)]
+    work = np.bincount(owner, shared, n)
+    blocks, lo, load = [], 0, 0.0
+    for p in range(n):
+        if p > lo and (load + work[p] > _SHARED or (p + 1 - lo) * (p + 1) > _CELLS):
+            blocks.append((lo, p))
+            lo, load = p, 0.0
+        load += work[p]
+    return [*blocks, (lo, n)]
+
+
+def _guard(
+    items: Sequence[Item], a: int, b: int, known: dict[int, Facts], signal: str
+) -> tuple[str, ...]:
+    """The facts on which ``a`` and ``b`` differ (each item's facts are read once)."""
+    for i in (a, b):
+        if i not in known:
+            known[i] = facts(items[i].text)
+    return fact_differences(known[a], known[b], a_inside_b=signal == "contained")
