@@ -167,10 +167,11 @@ class StaticEncoder:
     def _ids_of_words(self, words: list[list[str]]) -> dict[str, tuple[int, ...]]:
         """Token ids of each word, tokenizing only words not seen before.
 
-        Why: the Unigram tokenizer (250,002 pieces) costs ~100 µs a sentence, more than
-        the rest of the fast path together, while news reuses a small vocabulary. The
-        tokenizer splits at spaces before it segments a word, so a text's ids are its
-        words' ids in order (tests/test_embed.py checks this on real text).
+        Why: the Unigram tokenizer (250,002 pieces) cost about 50 µs a news sentence
+        (20,000 sentences, both cores), more than the table lookup, while news reuses a
+        small vocabulary. The tokenizer splits at spaces before it segments a word, so
+        a text's ids are its words' ids in order (tests/test_speed_backends.py checks
+        this on real and oddly spaced text).
         """
         if len(self._word_ids) > _MAX_CACHED_WORDS:
             self._word_ids = {}
