@@ -112,6 +112,8 @@ def find_duplicates(
     """Group duplicate items; ``candidates`` restricts which items take part."""
     active = list(range(len(items))) if candidates is None else list(candidates)
     order = [i for i in _keep_order(items, active, config.keep) if items[i].key]
+    if len(order) < 2:  # nothing to compare (an article of one paragraph, say)
+        return Grouping([], [])
     vectors = embeddings if config.semantic is not None else None
     pairs = (_Pairwise if len(order) <= _PAIRWISE else _Pairs)(items, order, vectors, config)
     known: dict[int, Facts] = {}
