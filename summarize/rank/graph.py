@@ -31,7 +31,8 @@ def similarity_matrix(embeddings: np.ndarray) -> np.ndarray:
 
 
 def textrank_weights(sims: np.ndarray) -> np.ndarray:
-    """Edge weights: similarity above the article's median pair, never negative."""
+    """Edge weights: similarity above the article's median pair, never negative, no
+    self-loops (a sentence below the median would otherwise be linked to itself)."""
     n = len(sims)
     if n < 3:
         return np.clip(sims, 0.0, None)
