@@ -32,7 +32,7 @@ def similarity_matrix(embeddings: np.ndarray) -> np.ndarray:
 
 def textrank_weights(sims: np.ndarray) -> np.ndarray:
     """Edge weights: similarity above the article's median pair, never negative, no
-    self-loops (a sentence below the median would otherwise be linked to itself)."""
+    self-loops (with a negative median the zeroed diagonal would become one)."""
     n = len(sims)
     if n < 3:
         return np.clip(sims, 0.0, None)
