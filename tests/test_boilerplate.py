@@ -272,3 +272,16 @@ def test_never_crashes(lines: list[str]) -> None:
     labels = boilerplate_lines(lines)
     assert len(labels) == len(lines)
     assert all(label is None or isinstance(label, str) for label in labels)
+
+
+def test_date_scan_says_what_the_substitution_says() -> None:
+    """The early-exit scan of date lines against the plain two-substitution form."""
+    from summarize.text.boilerplate import _DATE_TOKEN, _clean, _key, _only_date_tokens
+
+    leftover = re.compile(r"[\s,.;:|/()\[\]–—-]+")
+    lines = [*MADE_UP_CHROME, *MADE_UP_CONTENT, *ARTICLE, "ngày 12/6 lúc", "12/6/2023 x"]
+    for path in sorted(SAMPLES.glob("*.txt")):
+        lines += path.read_text(encoding="utf-8").splitlines()
+    for line in lines:
+        key = _key(_clean(line))
+        assert _only_date_tokens(key) == (not leftover.sub("", _DATE_TOKEN.sub(" ", key))), line

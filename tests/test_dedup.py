@@ -196,3 +196,22 @@ def test_reconstruct_real_documents(name: str, keep: str) -> None:
     for t in (text, doubled):
         result = deduplicate(t, semantic=False, keep=keep, drop_boilerplate=True)
         assert reconstruct(result.text, result.removed) == t
+
+
+def test_paragraph_keys_from_sentences_equal_their_own() -> None:
+    """Paragraph keys are joined from sentence keys when only spaces lie between."""
+    from summarize import prepare
+    from summarize.dedup.document import _paragraph_keys
+
+    odd = "Ông A nói.\u200bBà B hỏi lại! Hoà bình\n• Điểm một.  Điểm hai…\n\n(Ảnh) Cuối."
+    for text in [odd, *(sample(n) for n in sorted(EXPECTED_REMOVALS))]:
+        doc = prepare(text)
+        keys = _paragraph_keys(doc, [match_key(s.text) for s in doc.sentences])
+        assert keys == [match_key(p.text) for p in doc.paragraphs]
+
+
+def test_doubled_line_found_past_leading_punctuation() -> None:
+    """The halves' keys match though one half starts with a dash, the other ends with one."""
+    text = "Mở đầu bài viết có nội dung.\n- Thời sự THỜI SỰ -\n\nKết thúc bài viết ở đây."
+    (r,) = deduplicate(text, semantic=False).removed
+    assert r.level == "phrase" and r.text == "THỜI SỰ -"

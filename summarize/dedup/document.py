@@ -116,7 +116,9 @@ def deduplicate_document(
     # Chrome is not content: it never keeps a duplicate alive nor gets compared.
     skip = {b.paragraph for b in boiler}
 
-    para_items = [Item(match_key(p.text), p.text) for p in doc.paragraphs]
+    sent_keys = [match_key(s.text) for s in doc.sentences]
+    para_keys = _paragraph_keys(doc, sent_keys)
+    para_items = [Item(k, p.text) for p, k in zip(doc.paragraphs, para_keys, strict=True)]
     live_paras = [p.index for p in doc.paragraphs if p.index not in skip]
     paras = find_duplicates(para_items, level="paragraph", config=config, candidates=live_paras)
     removed += _removals(doc, paras, "paragraph")
@@ -127,7 +129,7 @@ def deduplicate_document(
     removed += halves
     cut_paras = skip | gone | {h.index for h in halves}
     live = [s.index for s in doc.sentences if s.paragraph not in cut_paras]
-    sent_items = [Item(match_key(s.text), s.text) for s in doc.sentences]
+    sent_items = [Item(k, s.text) for s, k in zip(doc.sentences, sent_keys, strict=True)]
     sents = find_duplicates(
         sent_items, sentence_embeddings, level="sentence", config=config, candidates=live
     )
@@ -157,6 +159,30 @@ def reconstruct(cleaned: str, removed: Sequence[Removed]) -> str:
         length = r.cut_end
     out.append(cleaned[pos:])
     return "".join(out)
+
+
+def _paragraph_keys(doc: Document, sentence_keys: list[str]) -> list[str]:
+    """The match key of each paragraph, from its sentences' keys where it can be.
+
+    Why: keys are made word by word, so a paragraph whose sentences are apart only by
+    whitespace has their keys, joined, as its own; normalising the paragraphs again
+    cost as much as all the sentences. Anything else between them: normalised afresh.
+    """
+    text, keys = doc.text, []
+    by_paragraph: dict[int, list[int]] = {}
+    for s in doc.sentences:
+        by_paragraph.setdefault(s.paragraph, []).append(s.index)
+    for p in doc.paragraphs:
+        ids = by_paragraph.get(p.index, [])
+        edges = [p.start] + [x for i in ids for x in (doc.sentences[i].start, doc.sentences[i].end)]
+        edges.append(p.end)
+        gaps = [text[a:b] for a, b in zip(edges[::2], edges[1::2], strict=True)]
+        inner = gaps[1:-1]
+        if ids and all(not g or g.isspace() for g in gaps) and all(inner):
+            keys.append(" ".join(k for k in (sentence_keys[i] for i in ids) if k))
+        else:
+            keys.append(match_key(p.text))
+    return keys
 
 
 def _removals(doc: Document, grouping: Grouping, level: str) -> list[Removed]:
@@ -194,11 +220,7 @@ def _repeated_halves(doc: Document, gone: set[int]) -> list[Removed]:
             continue
         words = p.text.split()
         half = len(words) // 2
-        if (
-            half < 2
-            or len(words) % 2
-            or match_key(" ".join(words[:half])) != match_key(" ".join(words[half:]))
-        ):
+        if half < 2 or len(words) % 2 or not _same_key(words[:half], words[half:]):
             continue
         # Offsets of the second half: skip `half` words from the paragraph start.
         pos = p.start
@@ -214,6 +236,20 @@ def _repeated_halves(doc: Document, gone: set[int]) -> list[Removed]:
             )
         )  # fmt: skip
     return out
+
+
+def _same_key(first: list[str], second: list[str]) -> bool:
+    """``match_key`` of the two word lists is equal; most lines differ at the first word.
+
+    Why the shortcut holds: keys are made word by word, so a line's key starts with
+    its first word's key whenever that is not empty (punctuation).
+    """
+    if first == second:
+        return True
+    a, b = match_key(first[0]), match_key(second[0])
+    if a and b and a.split()[0] != b.split()[0]:
+        return False
+    return match_key(" ".join(first)) == match_key(" ".join(second))
 
 
 def _with_cuts(doc: Document, removed: list[Removed]) -> list[Removed]:
