@@ -126,7 +126,7 @@ def deduplicate(
     doc = text if isinstance(text, Document) else prepare(text, title=title)
     encoder = get_encoder(model) if semantic else None
     config = _config(encoder, threshold, keep)
-    embeddings = _embed_sentences(doc, encoder) if encoder is not None else None
+    embeddings = _embed_sentences(doc, encoder)[0] if encoder is not None else None
     return deduplicate_document(doc, embeddings, config=config, drop_boilerplate=drop_boilerplate)
 
 
@@ -152,7 +152,10 @@ def summarize(
     budget = Budget(sentences, ratio, words)
     doc = text if isinstance(text, Document) else prepare(text, title=title)
     encoder = get_encoder(model) if method in EMBEDDING_METHODS else None
-    embeddings = _embed_sentences(doc, encoder) if encoder is not None else None
+    embeddings = title_vecs = None
+    if encoder is not None:  # the title rides along: one model call per article
+        titles = [doc.title] if doc.title else []
+        embeddings, title_vecs = _embed_sentences(doc, encoder, titles)
     dedup = deduplicate_document(doc, embeddings, config=_config(encoder, threshold, "first"))
 
     excluded = _exclusions(doc, dedup, learned_boilerplate)
@@ -162,8 +165,7 @@ def summarize(
         raise InputError(f"{doc.source or 'input'}: no sentence to summarise")
 
     vecs = embeddings[[s.index for s in cands]] if embeddings is not None else None
-    titles = [doc.title] if doc.title else []
-    scores, picked = _rank(method, budget, [s.text for s in cands], vecs, encoder, titles)
+    scores, picked = _rank(method, budget, [s.text for s in cands], vecs, title_vecs)
     for i in picked.dangling:
         s = cands[i]
         excluded.append(Excluded(s.index, s.start, s.end, s.text, "dangling reference"))
@@ -245,7 +247,7 @@ def summarize_many(
     pool: list[tuple[int, Sentence, int]] = []  # (document, sentence, position in document)
     rows: list[np.ndarray] = []
     for d, doc in enumerate(docs):
-        emb = _embed_sentences(doc, encoder) if encoder is not None else None
+        emb = _embed_sentences(doc, encoder)[0] if encoder is not None else None
         dedup = deduplicate_document(doc, emb, config=config)
         out = {e.index for e in _exclusions(doc, dedup, learned_boilerplate)}
         cands = [s for s in doc.sentences if s.index not in out]
@@ -261,9 +263,12 @@ def summarize_many(
     gone = across.removed
     keep = [i for i in range(len(pool)) if i not in gone]
     titles = [doc.title for doc in docs if doc.title]
+    title_vecs = None
+    if encoder is not None and titles:
+        title_vecs = encoder.encode(titles, prompt_name=SIMILARITY_PROMPT)
     scores, picked = _rank(
         method, budget, [pool[i][1].text for i in keep],
-        vecs[keep] if vecs is not None else None, encoder, titles, [pool[i][2] for i in keep],
+        vecs[keep] if vecs is not None else None, title_vecs, [pool[i][2] for i in keep],
     )  # fmt: skip
     chosen = sorted(picked.chosen, key=lambda i: (pool[keep[i]][0], pool[keep[i]][1].index))
     result = []
@@ -288,18 +293,19 @@ def _rank(
     budget: Budget,
     texts: list[str],
     vecs: np.ndarray | None,
-    encoder: Encoder | None,
-    titles: list[str],
+    title_vecs: np.ndarray | None,
     positions: list[int] | None = None,
 ) -> tuple[np.ndarray, Choice]:
-    """Score candidates and choose within the budget (shared by one and many articles)."""
+    """Score candidates and choose within the budget (shared by one and many articles).
+
+    ``title_vecs``: the articles' titles embedded, one row each (None: no title)."""
     n = len(texts)
     sims, title_sims = np.zeros((n, n)), None
-    if vecs is not None and encoder is not None:
+    if vecs is not None:
         sims = np.clip(vecs @ vecs.T, -1.0, 1.0)
         np.fill_diagonal(sims, 0.0)
-        if titles:
-            t = encoder.encode(titles, prompt_name=SIMILARITY_PROMPT).mean(axis=0)
+        if title_vecs is not None and len(title_vecs):
+            t = title_vecs.mean(axis=0)
             title_sims = vecs @ (t / (np.linalg.norm(t) or 1.0))
     scores = score_sentences(method, n, sims if vecs is not None else None, title_sims, positions)
     limit = budget.max_sentences(n)
@@ -314,15 +320,22 @@ def _config(encoder: Encoder | None, threshold: float | None, keep: Keep) -> Ded
     return DedupConfig(semantic=threshold or semantic_threshold(encoder.name), keep=keep)
 
 
-def _embed_sentences(doc: Document, encoder: Encoder) -> np.ndarray:
-    """One row per sentence; chrome lines are not worth a model call (zero rows)."""
+def _embed_sentences(
+    doc: Document, encoder: Encoder, extra: Sequence[str] = ()
+) -> tuple[np.ndarray, np.ndarray]:
+    """One row per sentence, and one per ``extra`` text, in one model call.
+
+    Chrome lines are not worth a model call: their rows are zeros.
+    """
     labels = {p.index for p in doc.paragraphs if boilerplate_reason(p.text)}
     todo = [s for s in doc.sentences if s.paragraph not in labels]
-    vecs = encoder.encode([s.text for s in todo], prompt_name=SIMILARITY_PROMPT)
-    out = np.zeros((len(doc.sentences), vecs.shape[1] if len(todo) else encoder.dim), np.float32)
-    for s, v in zip(todo, vecs, strict=True):
+    texts = [s.text for s in todo] + list(extra)
+    vecs = encoder.encode(texts, prompt_name=SIMILARITY_PROMPT)
+    dim = vecs.shape[1] if len(texts) else encoder.dim
+    out = np.zeros((len(doc.sentences), dim), np.float32)
+    for s, v in zip(todo, vecs, strict=False):
         out[s.index] = v
-    return out
+    return out, vecs[len(todo) :]
 
 
 def _exclusions(

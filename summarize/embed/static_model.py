@@ -40,6 +40,7 @@ import json
 import re
 import shutil
 import struct
+import unicodedata
 from collections.abc import Sequence
 from itertools import chain
 from pathlib import Path
@@ -171,15 +172,31 @@ class StaticEncoder:
         (20,000 sentences, both cores), more than the table lookup, while news reuses a
         small vocabulary. The tokenizer splits at spaces before it segments a word, so
         a text's ids are its words' ids in order (tests/test_speed_backends.py checks
-        this on real and oddly spaced text).
+        this on real and oddly spaced text). New plain words are tokenized as one text
+        and told apart by the tokenizer's word ids; the odd ones one by one.
         """
         if len(self._word_ids) > _MAX_CACHED_WORDS:
             self._word_ids = {}
         known = self._word_ids
-        new = list({w for ws in words for w in ws if w not in known})
-        if new:
+        new = {w for ws in words for w in ws if w not in known}
+        if not new:
+            return known
+        plain = [w for w in new if _is_plain(w)]
+        if plain:  # one call for all: per-text overhead doubled the cost word by word
+            e = self.tokenizer.encode(" ".join(plain), add_special_tokens=False)
+            groups: list[list[int]] = [[] for _ in plain]
+            word_ids = e.word_ids
+            if len(e.ids) == len(word_ids) and all(
+                i is not None and i < len(plain) for i in word_ids
+            ):
+                for token, i in zip(e.ids, word_ids, strict=True):
+                    groups[i].append(token)
+            if all(groups):  # each word its own tokens, as the checks above promise
+                known.update(zip(plain, map(tuple, groups), strict=True))
+        rest = [w for w in new if w not in known]
+        if rest:
             tokenize = getattr(self.tokenizer, "encode_batch_fast", self.tokenizer.encode_batch)
-            for w, e in zip(new, tokenize(new, add_special_tokens=False), strict=True):
+            for w, e in zip(rest, tokenize(rest, add_special_tokens=False), strict=True):
                 known[w] = tuple(e.ids)
         return known
 
@@ -194,6 +211,19 @@ def _words(text: str) -> list[str]:
     if len(words) > 1 and not words[-1]:
         words[-1] = " "
     return words
+
+
+def _is_plain(word: str) -> bool:
+    """A word the tokenizer's normaliser leaves alone and keeps as one piece of a text
+    joined by single spaces: printable (no control or odd space character to delete or
+    turn into a space), no space, no "▁" (the tokenizer's own space), NFKC already."""
+    return (
+        word.isprintable()
+        and " " not in word
+        and "\u2581" not in word
+        and bool(word)
+        and unicodedata.is_normalized("NFKC", word)
+    )
 
 
 def _segment_sums(weights: np.ndarray, flat: np.ndarray, lengths: np.ndarray) -> np.ndarray:

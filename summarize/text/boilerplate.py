@@ -44,7 +44,8 @@ def _clean(line: str) -> str:
 
 # A line with none of these (in NFC) has no old-style tone to move: the common case,
 # which then skips two normalisations and a regex over the decomposed text.
-_OLD_TONE_HINT = re.compile(r"(?<!q)(?:o[áàảãạéèẻẽẹ]|u[ýỳỷỹỵ])(?![^\W\d_])")
+# (The look-behind comes after the first letter so the scan can skip to an "o" or "u".)
+_OLD_TONE_HINT = re.compile(r"(?:o(?<!qo)[áàảãạéèẻẽẹ]|u(?<!qu)[ýỳỷỹỵ])(?![^\W\d_])")
 
 
 def _key(text: str) -> str:
@@ -292,7 +293,7 @@ def _is_source(key: str) -> bool:
 
 
 def _is_short(text: str, limit: int) -> bool:
-    return len(_words(text)) <= limit
+    return len(text.split(None, limit)) <= limit  # stops splitting past the limit
 
 
 def _is_name(text: str) -> bool:
@@ -317,6 +318,9 @@ def _is_names(text: str) -> bool:
 def _is_agency_byline(text: str) -> bool:
     """Name plus outlet: "Vân Giang-Báo Bắc Ninh", "Minh Thu/VOV", "Hải Nam (TTXVN)"."""
     text = text.strip()
+    second = text.split(None, 2)[1:2]
+    if not second or not second[0][:1].isupper():
+        return False  # a name has two capitalised words or more: prose fails here
     parts = _AGENCY_SPLIT.split(text.rstrip(")"), maxsplit=1)
     if len(parts) != 2 or not _is_names(parts[0]):
         return False
@@ -330,7 +334,7 @@ def _is_acronym(text: str) -> bool:
 
 def _is_breadcrumb(text: str) -> bool:
     """Short segments joined by path separators: "Trang chủ > Tin tức > Chính trị"."""
-    if not _BREADCRUMB_HINT.search(text) or not _is_short(text, 14):
+    if not _is_short(text, 14) or not _BREADCRUMB_HINT.search(text):
         return False
     parts = [p for p in _BREADCRUMB_SEP.split(text) if p]
     return len(parts) >= 2 and all(_is_short(p, 5) and not p.endswith(".") for p in parts)
@@ -427,8 +431,8 @@ def boilerplate_lines(lines: Sequence[str]) -> list[str | None]:
 
 def _is_prose(line: str) -> bool:
     """A real paragraph: a long line, or a full sentence of some length."""
-    words = _words(line)
-    return len(words) >= 10 or (len(words) >= 6 and line.rstrip().endswith((".", "!", "?", "…")))
+    words = len(line.split(None, 10))  # the count up to 10, then 11: enough to decide
+    return words >= 10 or (words >= 6 and line.rstrip().endswith((".", "!", "?", "…")))
 
 
 def _trailing_reason(text: str) -> str | None:
