@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ..text.boilerplate import boilerplate_lines
-from ..text.normalize import match_key
+from ..text.normalize import key_of_normalized, match_key
 from ..types import Document
 from .engine import (
     DEFAULT_CONFIG,
@@ -116,7 +116,7 @@ def deduplicate_document(
     # Chrome is not content: it never keeps a duplicate alive nor gets compared.
     skip = {b.paragraph for b in boiler}
 
-    sent_keys = [match_key(s.text) for s in doc.sentences]
+    sent_keys = [key_of_normalized(s.norm) for s in doc.sentences]
     para_keys = _paragraph_keys(doc, sent_keys)
     para_items = [Item(k, p.text) for p, k in zip(doc.paragraphs, para_keys, strict=True)]
     live_paras = [p.index for p in doc.paragraphs if p.index not in skip]
