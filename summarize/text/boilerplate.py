@@ -25,6 +25,8 @@ import unicodedata
 from collections.abc import Callable, Sequence
 from functools import lru_cache
 
+from .normalize import single_spaced
+
 __all__ = ["boilerplate_lines", "boilerplate_reason"]
 
 # --------------------------------------------------------------------- normalising
@@ -38,8 +40,9 @@ _EDGE_PUNCT = " .:;,!?()[]{}\"'“”‘’«»"
 
 def _clean(line: str) -> str:
     """One-spaced NFC text without list bullets: how the rules see a line."""
-    text = " ".join(line.split())
-    return _BULLET.sub("", text)
+    text = single_spaced(line)
+    bullet = _BULLET.match(text)
+    return text[bullet.end() :] if bullet else text
 
 
 # A line with none of these (in NFC) has no old-style tone to move: the common case,
