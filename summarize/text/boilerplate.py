@@ -468,8 +468,12 @@ _CAPTION_CREDIT = re.compile(
     re.IGNORECASE,
 )
 
+_CAPTION_WORD = re.compile("ảnh|photo|hình", re.IGNORECASE)
+
 
 def is_photo_caption(sentence: str) -> bool:
     """True for a sentence that ends in a photo credit."""
+    if ":" not in sentence or not _CAPTION_WORD.search(sentence):
+        return False  # the cheap half of the pattern: most sentences stop here
     m = _CAPTION_CREDIT.search(sentence.strip())
     return bool(m) and m.group("who").strip()[:1].isupper()  # a credit names someone
