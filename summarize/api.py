@@ -61,6 +61,10 @@ class Summary:
     document: Document
     duplicates: DedupResult
     excluded: list[Excluded] = field(default_factory=list)
+    # The sentence vectors ranking used, one row per document sentence (zeros for
+    # chrome lines); None for methods without a model. Kept so that callers that
+    # need them too (the digest's clustering) do not embed the article again.
+    vectors: np.ndarray | None = field(default=None, repr=False)
 
     @property
     def text(self) -> str:
@@ -187,6 +191,7 @@ def summarize(
         doc,
         dedup,
         sorted(excluded, key=lambda e: e.index),
+        embeddings,
     )
 
 

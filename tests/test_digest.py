@@ -422,6 +422,26 @@ def test_textrank_digest_clusters_by_meaning(tmp_path: Path, encoder) -> None:
     assert len(res.stories) == 1 and len(res.stories[0].summary) == 3
 
 
+def test_digest_embeds_each_sentence_once(tmp_path: Path, static_encoder) -> None:
+    """The cluster sketch takes the summary's own vectors (no embedding cache here)."""
+    from collections import Counter
+
+    seen: Counter[str] = Counter()
+
+    class Counting:
+        name, dim = static_encoder.name, static_encoder.dim
+
+        def encode(self, texts, prompt_name="passage"):
+            seen.update(texts)
+            return static_encoder.encode(texts, prompt_name)
+
+    records = [{"id": f"s{i}", "text": p.read_text()} for i, p in enumerate(SAMPLES[:2])]
+    src = write_jsonl(tmp_path / "in.jsonl", records)
+    digest([str(src)], [Output(tmp_path / "d.jsonl", "jsonl")], model=Counting())
+    titles = {r["title"] for r in read_jsonl(tmp_path / "d.jsonl")}
+    assert seen and {t for t, n in seen.items() if n > 1} <= titles
+
+
 def test_an_unexpected_error_fails_one_record_not_the_run(tmp_path: Path, monkeypatch) -> None:
     from summarize.digest import runner
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from summarize import InputError, summarize
@@ -111,3 +112,14 @@ def test_local_sentence_transformers_folder() -> None:
     assert len(result.sentences) == 2
     assert "all-MiniLM" in (result.model or "") or str(folder) in (result.model or "")
     assert all("Share this article" not in s.text for s in result.sentences)
+
+
+def test_summary_keeps_the_vectors_it_ranked_with(static_encoder) -> None:
+    text = (SAMPLES / "thua-thien-hue.txt").read_text(encoding="utf-8")
+    result = summarize(text, sentences=3, model=static_encoder)
+    assert result.vectors is not None
+    assert result.vectors.shape == (len(result.document.sentences), static_encoder.dim)
+    picked = [s.index for s in result.sentences]
+    again = static_encoder.encode([s.text for s in result.sentences], "query")
+    np.testing.assert_allclose(result.vectors[picked], again, atol=1e-6)
+    assert summarize(text, sentences=3, method="lead").vectors is None

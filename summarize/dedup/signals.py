@@ -111,7 +111,7 @@ def facts(text: str) -> Facts:
     The first word of the text is ignored for names: every sentence starts with a
     capital letter, which says nothing about a name.
     """
-    numbers = frozenset(re.sub(r"[.,]", "", m) for m in _NUMBER.findall(text))
+    numbers = frozenset(m.replace(".", "").replace(",", "") for m in _NUMBER.findall(text))
     return Facts(numbers, frozenset(_names(text.split()[1:])))
 
 
@@ -120,13 +120,14 @@ def _names(words: list[str]) -> list[str]:
     found: list[str] = []
     run: list[str] = []
     for word in [*words, ""]:
-        core = word.strip(".,;:!?()[]“”\"'‘’«»…-")
-        if core[:1].isupper() and core.isalpha():
-            run.append(core)
-            if core != word:  # punctuation closes the name
-                found.extend([" ".join(run)] if len(run) > 1 else [])
-                run = []
-            continue
+        if not word[:1].islower():  # most words: a lower-case letter first, no name
+            core = word.strip(".,;:!?()[]“”\"'‘’«»…-")
+            if core[:1].isupper() and core.isalpha():
+                run.append(core)
+                if core != word:  # punctuation closes the name
+                    found.extend([" ".join(run)] if len(run) > 1 else [])
+                    run = []
+                continue
         if len(run) > 1:
             found.append(" ".join(run))
         run = []

@@ -102,7 +102,10 @@ class BoilerplateLearner:
         self._table: dict[str, _Entry] = {}
         self._floor = 0
 
-    def add(self, sentences: Sequence[str], site: str | None = None) -> None:
+    def add(
+        self, sentences: Sequence[str], site: str | None = None, keys: Sequence[str] | None = None
+    ) -> None:
+        """``keys``: the sentences' match keys, when the caller has them already."""
         cfg = self.config
         self.documents += 1
         sketch = story_sketch([s for s in sentences if len(s.split()) > cfg.short_words])
@@ -112,7 +115,7 @@ class BoilerplateLearner:
             words = len(text.split())
             if words > cfg.max_words:
                 continue
-            key = match_key(text)
+            key = match_key(text) if keys is None else keys[i]
             if not key or key in seen or not any(c.isalpha() for c in key):
                 continue
             seen.add(key)

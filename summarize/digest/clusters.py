@@ -12,6 +12,7 @@ tell one story when a good share of their sentences say the same thing.
 from __future__ import annotations
 
 import base64
+import itertools
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from functools import cache
@@ -63,13 +64,24 @@ class Sketch:
     vector: np.ndarray | None  # float16 mean sentence vector
 
 
-def sketch(sentences: Sequence[str], vectors: np.ndarray | None = None) -> Sketch:
-    """Sketch a document from its content sentences (chrome already left out)."""
+def sketch(
+    sentences: Sequence[str],
+    vectors: np.ndarray | None = None,
+    *,
+    keys: Sequence[str] | None = None,
+) -> Sketch:
+    """Sketch a document from its content sentences (chrome already left out).
+
+    ``keys``: the sentences' match keys when the caller has them already.
+    """
     bigrams: set[str] = set()
     named: set[str] = set()
-    for s in sentences:
-        words = match_key(s).split()
-        bigrams.update(" ".join(words[i : i + 2]) for i in range(max(1, len(words) - 1)))
+    for s, key in zip(sentences, map(match_key, sentences) if keys is None else keys, strict=True):
+        words = key.split()
+        if len(words) > 1:
+            bigrams.update(map(" ".join, itertools.pairwise(words)))
+        else:
+            bigrams.add(" ".join(words))  # a one-word (or empty) key stands for itself
         f = facts(s)
         named.update(n.casefold() for n in f.names)
         named.update(n for n in f.numbers if len(n) > 1)

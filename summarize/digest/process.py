@@ -2,8 +2,8 @@
 
 The summary comes from :func:`summarize.api.summarize` itself (one code path);
 this module only turns its result into a JSON work record and adds the
-document's cluster sketch, computed from the same sentence vectors (served by
-the embedding cache, so the model is not called twice).
+document's cluster sketch, computed from the summary's own sentence vectors and
+match keys (the model is not called twice).
 """
 
 from __future__ import annotations
@@ -15,11 +15,11 @@ from typing import Any
 
 import numpy as np
 
-from ..api import SIMILARITY_PROMPT, Summary, prepare, summarize
+from ..api import Summary, prepare, summarize
 from ..dedup.engine import cluster_id
 from ..embed.encoder import Encoder
 from ..errors import SummarizeError
-from ..text.normalize import match_key
+from ..text.normalize import key_of_normalized
 from .clusters import encode_array, sketch, story_id
 from .inputs import Record
 from .shared import MIN_WORDS as MIN_SHARED_WORDS
@@ -95,18 +95,20 @@ def process(
         return out
     out.update(summary_fields(result))
     drop = {e.index for e in result.excluded if e.reason in NOT_CONTENT}
-    content = [s.text for s in doc.sentences if s.index not in drop]
-    vectors = (
-        encoder.encode(content, SIMILARITY_PROMPT) if encoder is not None and content else None
-    )
-    sk = sketch(content, vectors)
+    kept = [s for s in doc.sentences if s.index not in drop]
+    keys = [key_of_normalized(s.norm) for s in kept]
+    vectors = None
+    if result.vectors is not None and kept:  # the summary's own vectors: no second call
+        vectors = result.vectors[[s.index for s in kept]]
+    sk = sketch([s.text for s in kept], vectors, keys=keys)
     out["title"] = result.title
     out["drop"] = sorted(drop)
-    out["story"] = story_id(match_key(" ".join(content)))
+    # == match_key of the content joined: keys are made word by word
+    out["story"] = story_id(" ".join(k for k in keys if k))
     out["sentence_ids"] = [
-        [s.index, cluster_id("sentence", match_key(s.text))]
-        for s in doc.sentences
-        if s.index not in drop and len(s.text.split()) >= MIN_SHARED_WORDS
+        [s.index, cluster_id("sentence", key)]
+        for s, key in zip(kept, keys, strict=True)
+        if len(s.text.split()) >= MIN_SHARED_WORDS
     ]
     out["sketch"] = {
         "text": encode_array(sk.text),

@@ -21,6 +21,7 @@ from ..embed.encoder import Encoder
 from ..errors import SummarizeError
 from ..rank.methods import EMBEDDING_METHODS, METHODS
 from ..rank.select import Budget
+from ..text.normalize import key_of_normalized
 from ..text.segment import segment
 from . import render
 from .batch_boilerplate import BoilerplateLearner, LearnConfig, LearnedBoilerplate
@@ -280,7 +281,8 @@ def _learn(
         total += 1
         if options.learn is not None and rec.text is not None:
             _, sentences = segment(rec.text)
-            learner.add([s.text for s in sentences], rec.site)
+            keys = [key_of_normalized(s.norm) for s in sentences]
+            learner.add([s.text for s in sentences], rec.site, keys)
         show.advance()
     timings.add("learning boilerplate", time.perf_counter() - t)
     return learner.result(), total
