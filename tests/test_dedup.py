@@ -215,3 +215,21 @@ def test_doubled_line_found_past_leading_punctuation() -> None:
     text = "Mở đầu bài viết có nội dung.\n- Thời sự THỜI SỰ -\n\nKết thúc bài viết ở đây."
     (r,) = deduplicate(text, semantic=False).removed
     assert r.level == "phrase" and r.text == "THỜI SỰ -"
+
+
+def test_title_keeps_copies_out_but_not_rewordings(static_encoder) -> None:
+    """A copy of the title in the body goes (text signal); a lead that rewords it stays."""
+    text = (
+        "Hà Nội mở rộng mô hình dân vận khéo\n\n"
+        "Năm qua, thành phố đã có hàng trăm mô hình dân vận khéo được nhân rộng ở cơ sở. "
+        "Hà Nội mở rộng mô hình dân vận khéo. "
+        "Nhiều mô hình đã giúp người dân tăng thu nhập và cải thiện đời sống."
+    )
+    result = deduplicate(text, model=static_encoder)
+    assert result.document.title_span is not None
+    (r,) = [r for r in result.removed if r.level == "sentence"]
+    assert r.signal == "exact" and r.kept_index == 0 and r.text.startswith("Hà Nội mở rộng")
+    # Bắc Giang: the lead says what the title says (cosine 0.69 for the fast model, above
+    # its threshold), and is the article's point, not a repeat.
+    bac_giang = deduplicate(sample("bac-giang-co-quan-tinh.txt"), model=static_encoder)
+    assert [(r.level, r.index) for r in bac_giang.removed] == [("paragraph", 10)]

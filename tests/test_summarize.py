@@ -123,3 +123,8 @@ def test_summary_keeps_the_vectors_it_ranked_with(static_encoder) -> None:
     again = static_encoder.encode([s.text for s in result.sentences], "query")
     np.testing.assert_allclose(result.vectors[picked], again, atol=1e-6)
     assert summarize(text, sentences=3, method="lead").vectors is None
+
+
+def test_fast_model_keeps_the_lead_that_rewords_the_title(static_encoder) -> None:
+    result = summarize(read("bac-giang-co-quan-tinh.txt"), sentences=3, model=static_encoder)
+    assert 1 in [s.index for s in result.sentences]  # the lead, as with the default model

@@ -131,7 +131,11 @@ def deduplicate_document(
     live = [s.index for s in doc.sentences if s.paragraph not in cut_paras]
     sent_items = [Item(k, s.text) for s, k in zip(doc.sentences, sent_keys, strict=True)]
     sents = find_duplicates(
-        sent_items, sentence_embeddings, level="sentence", config=config, candidates=live
+        sent_items,
+        _without_title_meaning(doc, sentence_embeddings),
+        level="sentence",
+        config=config,
+        candidates=live,
     )
     removed += _removals(doc, sents, "sentence")
     # A one-sentence paragraph conflicts as a paragraph already: report it once.
@@ -159,6 +163,24 @@ def reconstruct(cleaned: str, removed: Sequence[Removed]) -> str:
         length = r.cut_end
     out.append(cleaned[pos:])
     return "".join(out)
+
+
+def _without_title_meaning(doc: Document, embeddings: np.ndarray | None) -> np.ndarray | None:
+    """The embeddings with the title's rows zeroed: the title keeps no rewording out.
+
+    Why: a lead that says what the title says is the article's point, not a repeat; with
+    the title as the kept copy, the summary (which never shows the title) lost its best
+    sentence. Copies of the title in the text are still found by the text signals.
+    """
+    span = doc.title_span
+    if embeddings is None or span is None:
+        return embeddings
+    rows = [s.index for s in doc.sentences if span[0] <= s.start < span[1]]
+    if not rows:
+        return embeddings
+    out = np.array(embeddings, copy=True)
+    out[rows] = 0.0
+    return out
 
 
 def _paragraph_keys(doc: Document, sentence_keys: list[str]) -> list[str]:
