@@ -231,6 +231,7 @@ def digest(
     ] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress, no counts.")] = False,
     model: ModelOpt = None,
+    fast: FastOpt = False,
     device: DeviceOpt = None,
     batch_size: BatchOpt = 32,
 ) -> int:
@@ -255,6 +256,7 @@ def digest(
         learn=LearnConfig() if learn else None,
     )  # fmt: skip
     check(options, outs, inputs)  # before any model is loaded
+    model = _fast_model(model, fast)
     encoder = None
     if method.value != "lead":
         from .api import get_encoder

@@ -269,3 +269,13 @@ def test_fast_option(static_encoder, summarize_cache_dir: Path) -> None:
     assert out["model"].startswith(STATIC_MODEL_NAME) and len(out["sentences"]) == 3
     p = _python(_NO_TORCH, summarize_cache_dir, "dedup", str(src), "--fast", "--model", "x")
     assert "exclude each other" in p.stderr and "NO-TORCH 1" in p.stderr
+
+
+def test_digest_fast_option(static_encoder, summarize_cache_dir: Path, tmp_path: Path) -> None:
+    src = tmp_path / "in.jsonl"
+    src.write_text(json.dumps({"id": "a", "text": (SAMPLES / "thua-thien-hue.txt").read_text()}))
+    out = tmp_path / "d.jsonl"
+    p = _python(_NO_TORCH, summarize_cache_dir, "digest", str(src), "--fast", "-o", str(out), "-q")
+    assert "NO-TORCH 0" in p.stderr, p.stderr[-2000:]
+    (record,) = [json.loads(line) for line in out.read_text().splitlines()]
+    assert record["error"] is None and len(record["summary"]) == 3
