@@ -138,3 +138,23 @@ def test_normalize_never_fails_and_has_no_edge_space(text):
     out = normalize(text)
     assert out == out.strip()
     assert "  " not in out
+
+
+def test_tone_prefilter_finds_what_the_fix_finds() -> None:
+    """The group-free copy of the tone pattern (a fast pre-check) matches where it does."""
+    from pathlib import Path
+
+    from summarize.text.normalize import _TONE_CANDIDATE, _TONE_FIX
+
+    samples = Path(__file__).resolve().parent.parent / "samples"
+    lines = [line for p in sorted(samples.glob("*.txt")) for line in p.read_text().splitlines()]
+    lines += ["hoà", "Hoà.", "khoẻ", "thuỷ", "qúy", "QÚY", "oà", "xoà", "hoàng", "quý", "uỷ"]
+    for line in lines:
+        assert bool(_TONE_CANDIDATE.search(line)) == bool(_TONE_FIX.search(line)), line
+
+
+@given(st.text(alphabet="qQuUoOaăâeêiyáàảãạéèẻẽẹýỳỷỹỵúùủũụ .", max_size=12))
+def test_tone_prefilter_agrees_on_any_vowel_run(text: str) -> None:
+    from summarize.text.normalize import _TONE_CANDIDATE, _TONE_FIX
+
+    assert bool(_TONE_CANDIDATE.search(text)) == bool(_TONE_FIX.search(text))
