@@ -19,7 +19,6 @@ from .rank.methods import EMBEDDING_METHODS, METHODS
 from .rank.methods import score as score_sentences
 from .rank.select import Budget, Choice, choose
 from .text.boilerplate import boilerplate_lines, boilerplate_reason, is_photo_caption
-from .text.normalize import key_of_normalized
 from .text.segment import segment
 from .text.title import detect_title
 from .types import Document, Sentence
@@ -263,7 +262,7 @@ def summarize_many(
     if not pool:
         raise InputError("no sentence to summarise in these articles")
     vecs = np.stack(rows) if rows else None
-    items = [Item(key_of_normalized(s.norm), s.text) for _, s, _ in pool]
+    items = [Item(s.key, s.text) for _, s, _ in pool]
     across = find_duplicates(items, vecs, level="sentence", config=config)
     gone = across.removed
     keep = [i for i in range(len(pool)) if i not in gone]
@@ -373,7 +372,7 @@ def _exclusions(
             reason, detail = "boilerplate", label
         elif is_photo_caption(s.text):
             reason, detail = "boilerplate", "photo caption"
-        elif learned and key_of_normalized(s.norm) in learned:
+        elif learned and s.key in learned:
             reason, detail = "boilerplate", "learned from the batch"
         elif s.index in dup_of:
             r = dup_of[s.index]

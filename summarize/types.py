@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from .text.normalize import key_of_normalized
+
 
 @dataclass(frozen=True)
 class Paragraph:
@@ -25,6 +27,11 @@ class Sentence:
     end: int
     text: str  # == document.text[start:end], never altered
     norm: str  # normalised form, used for matching only
+
+    @property
+    def key(self) -> str:
+        """``match_key(text)``, from the normalised form the segmenter already made."""
+        return key_of_normalized(self.norm)
 
 
 @dataclass

@@ -158,3 +158,16 @@ def test_tone_prefilter_agrees_on_any_vowel_run(text: str) -> None:
     from summarize.text.normalize import _TONE_CANDIDATE, _TONE_FIX
 
     assert bool(_TONE_CANDIDATE.search(text)) == bool(_TONE_FIX.search(text))
+
+
+def test_sentence_keys_and_joined_keys_equal_match_key() -> None:
+    from pathlib import Path
+
+    from summarize import prepare
+    from summarize.text.normalize import joined_key
+
+    for path in sorted((Path(__file__).resolve().parent.parent / "samples").glob("*.txt")):
+        sentences = prepare(path.read_text(encoding="utf-8")).sentences
+        assert [s.key for s in sentences] == [match_key(s.text) for s in sentences]
+        joined = " ".join(s.text for s in sentences)
+        assert joined_key(s.key for s in sentences) == match_key(joined)

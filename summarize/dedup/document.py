@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ..text.boilerplate import boilerplate_lines
-from ..text.normalize import key_of_normalized, match_key
+from ..text.normalize import joined_key, match_key
 from ..types import Document
 from .engine import (
     DEFAULT_CONFIG,
@@ -116,7 +116,7 @@ def deduplicate_document(
     # Chrome is not content: it never keeps a duplicate alive nor gets compared.
     skip = {b.paragraph for b in boiler}
 
-    sent_keys = [key_of_normalized(s.norm) for s in doc.sentences]
+    sent_keys = [s.key for s in doc.sentences]
     para_keys = _paragraph_keys(doc, sent_keys)
     para_items = [Item(k, p.text) for p, k in zip(doc.paragraphs, para_keys, strict=True)]
     live_paras = [p.index for p in doc.paragraphs if p.index not in skip]
@@ -186,9 +186,9 @@ def _without_title_meaning(doc: Document, embeddings: np.ndarray | None) -> np.n
 def _paragraph_keys(doc: Document, sentence_keys: list[str]) -> list[str]:
     """The match key of each paragraph, from its sentences' keys where it can be.
 
-    Why: keys are made word by word, so a paragraph whose sentences are apart only by
-    whitespace has their keys, joined, as its own; normalising the paragraphs again
-    cost as much as all the sentences. Anything else between them: normalised afresh.
+    Why: a paragraph whose sentences are apart only by whitespace has their keys,
+    joined, as its own (``joined_key``); normalising the paragraphs again cost as much
+    as all the sentences. Anything else between them: normalised afresh.
     """
     text, keys = doc.text, []
     by_paragraph: dict[int, list[int]] = {}
@@ -201,7 +201,7 @@ def _paragraph_keys(doc: Document, sentence_keys: list[str]) -> list[str]:
         gaps = [text[a:b] for a, b in zip(edges[::2], edges[1::2], strict=True)]
         inner = gaps[1:-1]
         if ids and all(not g or g.isspace() for g in gaps) and all(inner):
-            keys.append(" ".join(k for k in (sentence_keys[i] for i in ids) if k))
+            keys.append(joined_key(sentence_keys[i] for i in ids))
         else:
             keys.append(match_key(p.text))
     return keys

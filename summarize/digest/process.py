@@ -19,7 +19,7 @@ from ..api import Summary, prepare, summarize
 from ..dedup.engine import cluster_id
 from ..embed.encoder import Encoder
 from ..errors import SummarizeError
-from ..text.normalize import key_of_normalized
+from ..text.normalize import joined_key
 from .clusters import encode_array, sketch, story_id
 from .inputs import Record
 from .shared import MIN_WORDS as MIN_SHARED_WORDS
@@ -96,15 +96,14 @@ def process(
     out.update(summary_fields(result))
     drop = {e.index for e in result.excluded if e.reason in NOT_CONTENT}
     kept = [s for s in doc.sentences if s.index not in drop]
-    keys = [key_of_normalized(s.norm) for s in kept]
+    keys = [s.key for s in kept]
     vectors = None
     if result.vectors is not None and kept:  # the summary's own vectors: no second call
         vectors = result.vectors[[s.index for s in kept]]
     sk = sketch([s.text for s in kept], vectors, keys=keys)
     out["title"] = result.title
     out["drop"] = sorted(drop)
-    # == match_key of the content joined: keys are made word by word
-    out["story"] = story_id(" ".join(k for k in keys if k))
+    out["story"] = story_id(joined_key(keys))  # == match_key(" ".join(content))
     out["sentence_ids"] = [
         [s.index, cluster_id("sentence", key)]
         for s, key in zip(kept, keys, strict=True)

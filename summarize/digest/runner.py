@@ -21,7 +21,6 @@ from ..embed.encoder import Encoder
 from ..errors import SummarizeError
 from ..rank.methods import EMBEDDING_METHODS, METHODS
 from ..rank.select import Budget
-from ..text.normalize import key_of_normalized
 from ..text.segment import segment
 from . import render
 from .batch_boilerplate import BoilerplateLearner, LearnConfig, LearnedBoilerplate
@@ -281,8 +280,7 @@ def _learn(
         total += 1
         if options.learn is not None and rec.text is not None:
             _, sentences = segment(rec.text)
-            keys = [key_of_normalized(s.norm) for s in sentences]
-            learner.add([s.text for s in sentences], rec.site, keys)
+            learner.add([s.text for s in sentences], rec.site, [s.key for s in sentences])
         show.advance()
     timings.add("learning boilerplate", time.perf_counter() - t)
     return learner.result(), total

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 
 __all__ = ["canonical_tones", "match_key", "normalize"]
 
@@ -148,8 +149,17 @@ def match_key(text: str) -> str:
     return key_of_normalized(normalize(text))
 
 
+def joined_key(keys: Iterable[str]) -> str:
+    """``match_key`` of texts joined by whitespace, from their own keys.
+
+    Keys are made word by word (normalising, tone placement and punctuation all act
+    within a word), so the key of a joined text is its parts' keys joined.
+    """
+    return " ".join(k for k in keys if k)
+
+
 def key_of_normalized(norm: str) -> str:
-    """``match_key`` of a text from its ``normalize``d form (``Sentence.norm``): the
-    segmenter has normalised every sentence already, and doing it twice was a tenth
-    of the fast model's time."""
+    """``match_key`` of a text from its ``normalize``d form (``Sentence.key`` uses it:
+    the segmenter has normalised every sentence already, and doing it twice was a
+    tenth of the fast model's time)."""
     return " ".join(_PUNCT.sub(" ", norm).split())
