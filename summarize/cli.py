@@ -96,7 +96,7 @@ def run(
     from .api import get_encoder, prepare, summarize
     from .io import read_text
     from .rank.select import Budget
-    from .report.summary import render_summary
+    from .report import render_summary
 
     Budget(sentences, ratio, words)  # bad budgets fail before any file or model is read
     model = _fast_model(model, fast)
@@ -150,7 +150,7 @@ def dedup(
     """Remove repeated paragraphs, sentences and captions; say what went and why."""
     from .api import deduplicate, get_encoder, prepare
     from .io import read_text, write_atomic
-    from .report.dedup import render_dedup_report, show_dedup
+    from .report import render_dedup_report, show_dedup
 
     if threshold is not None and not 0 < threshold <= 1:
         raise SummarizeError(f"--threshold must be in (0, 1] (got {threshold})")

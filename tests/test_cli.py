@@ -112,7 +112,7 @@ def test_dedup_command_writes_clean_text_and_report(tmp_path: Path) -> None:
     cleaned = clean.read_text(encoding="utf-8")
     assert cleaned.count("987 vấn đề") == 1 and original.count("987 vấn đề") == 2
     from summarize.dedup.document import reconstruct
-    from summarize.report.dedup import removed_from_json
+    from summarize.report import removed_from_json
 
     assert reconstruct(cleaned, removed_from_json(json.loads(report.read_text()))) == original
 

@@ -1,0 +1,124 @@
+"""What every dedup report format derives from a result, computed once per render.
+
+Rendering never computes anything new: these helpers only regroup and count what the
+``DedupResult`` holds, so the four formats and the terminal view cannot disagree.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from ..dedup.document import DedupResult, Removed
+
+DEDUP_SCHEMA = "summarize.dedup/1"
+LEVELS = ("paragraph", "sentence", "phrase")
+
+
+@dataclass
+class Cluster:
+    """A kept item and the duplicates removed because of it."""
+
+    number: int  # position in the report, for anchors
+    id: str
+    level: str
+    kept_index: int | None
+    kept_start: int
+    kept_end: int
+    kept_text: str
+    members: list[tuple[int, Removed]] = field(default_factory=list)  # (position in removed, r)
+
+
+def clusters(result: DedupResult) -> list[Cluster]:
+    """Duplicate removals grouped by cluster id (and kept span), in text order."""
+    text = result.document.text
+    found: dict[tuple, Cluster] = {}
+    for i, r in enumerate(result.removed):
+        if r.reason != "duplicate" or r.cluster is None or r.kept_start is None:
+            continue
+        kept_end = r.kept_end if r.kept_end is not None else r.kept_start
+        key = (r.cluster, r.level, r.kept_start, kept_end)
+        if key not in found:
+            found[key] = Cluster(
+                0, r.cluster, r.level, r.kept_index, r.kept_start, kept_end,
+                text[r.kept_start : kept_end],
+            )  # fmt: skip
+        found[key].members.append((i, r))
+    out = sorted(found.values(), key=lambda c: (c.kept_start, -c.kept_end, c.id))
+    for n, c in enumerate(out):
+        c.number = n
+    return out
+
+
+def cut_span(r: Removed) -> tuple[int, int]:
+    """The span a removal takes out; results built without cuts fall back to the item."""
+    if r.cut_end > r.cut_start or r.cut_text:
+        return r.cut_start, r.cut_end
+    return r.start, r.end
+
+
+def unit_span(result: DedupResult, level: str, index: int, text: str) -> tuple[int, int] | None:
+    """Offsets of a paragraph or sentence by index, checked against its text (a conflict
+    carries only indices, and an index alone could point at the wrong unit)."""
+    doc = result.document
+    units = doc.paragraphs if level == "paragraph" else doc.sentences
+    if 0 <= index < len(units) and units[index].text == text:
+        return units[index].start, units[index].end
+    pos = doc.text.find(text) if text else -1
+    return (pos, pos + len(text)) if pos >= 0 else None
+
+
+def cut_boilerplate(result: DedupResult) -> set[tuple[int, int]]:
+    """Spans of the labelled lines that were cut: a labelled line is reported either way."""
+    return {(r.start, r.end) for r in result.removed if r.reason == "boilerplate"}
+
+
+def counts(result: DedupResult, found: list[Cluster]) -> dict[str, Any]:
+    """The JSON ``counts`` object; the other formats quote the same numbers."""
+    doc = result.document
+    by_level = {level: 0 for level in LEVELS}
+    by_reason = {"duplicate": 0, "boilerplate": 0}
+    for r in result.removed:
+        by_level[r.level] = by_level.get(r.level, 0) + 1
+        by_reason[r.reason] = by_reason.get(r.reason, 0) + 1
+    return {
+        "paragraphs": len(doc.paragraphs),
+        "sentences": len(doc.sentences),
+        "original_chars": len(doc.text),
+        "cleaned_chars": len(result.text),
+        "removed": len(result.removed),
+        "removed_chars": sum(b - a for a, b in map(cut_span, result.removed)),
+        "removed_by_level": by_level,
+        "removed_by_reason": by_reason,
+        "clusters": len(found),
+        "boilerplate": len(result.boilerplate),
+        "conflicts": len(result.conflicts),
+    }
+
+
+def level_dups(result: DedupResult, level: str) -> int:
+    """Duplicates at one level; ``removed_by_level`` also counts boilerplate lines."""
+    return sum(1 for r in result.removed if r.level == level and r.reason == "duplicate")
+
+
+def removed_kinds(result: DedupResult, by_reason: dict[str, int]) -> list[str]:
+    """The kinds of removal present ("2 sentences", "1 boilerplate line"), for a one-liner."""
+    kinds = [plural(level_dups(result, lv), lv) for lv in LEVELS if level_dups(result, lv)]
+    if by_reason.get("boilerplate"):
+        kinds.append(plural(by_reason["boilerplate"], "boilerplate line"))
+    return kinds
+
+
+def plural(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
+def snippet(text: str, width: int = 160) -> str:
+    """One line of at most ``width`` characters, for lists and tables."""
+    flat = " ".join(text.split())
+    return flat if len(flat) <= width else flat[: width - 1].rstrip() + "…"
+
+
+def blank(value: int | None) -> str | int:
+    return "" if value is None else value

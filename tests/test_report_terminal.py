@@ -1,0 +1,60 @@
+"""The terminal view of a dedup result (rich): a table, a few lines, never markup."""
+
+from __future__ import annotations
+
+import io
+
+from report_cases import HOSTILE, dedup
+from rich.console import Console
+
+from summarize.dedup.document import ConflictingVariant, DedupResult, Labelled, Removed
+from summarize.report import show_dedup
+from summarize.types import Document, Paragraph
+
+
+def _console(width: int = 100) -> tuple[Console, io.StringIO]:
+    out = io.StringIO()
+    return Console(file=out, width=width, force_terminal=False, color_system=None), out
+
+
+def test_show_dedup_table() -> None:
+    result = dedup(HOSTILE, True)
+    console, out = _console()
+    show_dedup(result, console)
+    text = out.getvalue()
+    for r in result.removed:
+        assert r.level in text and r.signal in text
+        if r.cluster:
+            assert r.cluster in text
+    cut = len(HOSTILE) - len(result.text)
+    assert f"removed 1 sentence, 3 boilerplate lines: {cut} of {len(HOSTILE)} characters" in text
+    labels = ", ".join(f"{b.label} ×1" for b in result.boilerplate)
+    assert f"boilerplate lines (removed): {labels}" in text
+    assert "conflict, both kept" in text and "number 200" in text
+
+
+def test_show_dedup_never_reads_document_text_as_markup() -> None:
+    text = "[bold red]Cảnh báo[/bold red] hôm nay.\n[bold red]Cảnh báo[/bold red] hôm nay.\n"
+    doc = Document(text, paragraphs=[Paragraph(0, 0, 37, text[0:37])])
+    r = Removed(
+        "paragraph", 1, 38, 75, text[38:75], "duplicate", "exact", 1.0, "p-1", 0, 0, 37,
+        38, 76, text[38:76],
+    )  # fmt: skip
+    console, out = _console(120)
+    show_dedup(DedupResult(doc, text[:38], [r]), console)
+    assert "[bold red]Cảnh báo[/bold red]" in out.getvalue()
+
+
+def test_show_dedup_one_line_when_nothing_removed() -> None:
+    text = "Một câu.\n"
+    doc = Document(text, paragraphs=[Paragraph(0, 0, 8, "Một câu.")])
+    console, out = _console()
+    show_dedup(DedupResult(doc, text), console)
+    assert out.getvalue().count("\n") == 1
+    assert "nothing removed" in out.getvalue()
+    # With labelled lines and conflicts, still one line.
+    lab = Labelled(0, 0, 8, "Một câu.", "byline")
+    conflict = ConflictingVariant("sentence", 0, 0, "a", "b", "near-exact", 0.9, ("number 1",))
+    console, out = _console()
+    show_dedup(DedupResult(doc, text, [], [lab], [conflict]), console)
+    assert out.getvalue().count("\n") == 1
