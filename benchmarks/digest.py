@@ -60,66 +60,20 @@ def main(argv: list[str] | None = None) -> int:
 
 def _run(src: Path, limit: int | None, method: str) -> dict:
     from summarize import api
+    from summarize.config import SummaryConfig
     from summarize.digest import DigestOptions, Output, digest
 
-    stage = {"now": "learning"}
-    split: dict[str, float] = {}
-    embedding = [0.0]  # model calls and cache lookups, wherever they happen
-
-    def timed(name: str, fn):
-        def wrapper(*a, **kw):
-            t, e = time.perf_counter(), embedding[0]
-            try:
-                return fn(*a, **kw)
-            finally:
-                if stage["now"] == "summarising":  # not the story summaries
-                    spent = time.perf_counter() - t - (embedding[0] - e)
-                    split[name] = split.get(name, 0.0) + spent
-
-        return wrapper
-
-    class Counted:
-        """The encoder, timed, so the title vectors inside ranking count as embedding."""
-
-        def __init__(self, inner) -> None:
-            self.inner, self.name, self.dim = inner, inner.name, inner.dim
-
-        def encode(self, texts, prompt_name="passage"):
-            t = time.perf_counter()
-            try:
-                return self.inner.encode(texts, prompt_name)
-            finally:
-                embedding[0] += time.perf_counter() - t
-
-    # Finer split of summarize()'s own work, for this measurement only.
-    api.deduplicate_document = timed("dedup", api.deduplicate_document)
-    api._rank = timed("ranking", api._rank)
-
-    class Stages:
-        def stage(self, name: str, total: int | None, done: int = 0) -> None:
-            stage["now"] = name
-
-        def advance(self, n: int = 1) -> None:
-            pass
-
-    cached = api.get_encoder() if method != "lead" else None
-    encoder = Counted(cached) if cached is not None else None
+    cached = encoder = api.shared_encoder() if method != "lead" else None
     hits0 = getattr(cached, "hits", 0)
     misses0 = getattr(cached, "misses", 0)
     with tempfile.TemporaryDirectory() as tmp:
         outs = [Output(Path(tmp) / f"d.{ext}", fmt) for ext, fmt in
                 (("jsonl", "jsonl"), ("md", "markdown"), ("html", "html"))]  # fmt: skip
         t = time.perf_counter()
-        res = digest(
-            [str(src)], outs, DigestOptions(method=method, limit=limit), model=encoder,
-            progress=Stages(),
-        )  # fmt: skip
+        options = DigestOptions(SummaryConfig(method=method), limit=limit)
+        res = digest([str(src)], outs, options, model=encoder)
         wall = time.perf_counter() - t
-    sec = dict(res.seconds)
-    both = sec.pop("dedup+ranking", 0.0)
-    sec["dedup"] = split.get("dedup", 0.0)
-    sec["ranking"] = split.get("ranking", 0.0)
-    sec["other summarize"] = max(0.0, both - sec["dedup"] - sec["ranking"])
+    sec = dict(res.seconds)  # the pipeline's own stage timer (summarize.timing)
     return {
         "documents": res.documents,
         "failed": res.failed,

@@ -81,7 +81,7 @@ class Ours:
 
 def our_systems(methods: Sequence[str], models: Sequence[ModelSpec], log) -> list[Ours]:
     """One system per (method, model); the lead method needs no model."""
-    from summarize.rank.methods import EMBEDDING_METHODS
+    from summarize.config import EMBEDDING_METHODS
 
     from .common import encoder_for
 

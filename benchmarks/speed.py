@@ -159,6 +159,7 @@ def _digest_runs(corpora: dict[str, list[dict]], encoder, method: str, runs: int
     """The bulk command of the tool, if this version has one."""
     out: dict = {}
     try:
+        from summarize.config import SummaryConfig
         from summarize.digest import DigestOptions, Output, digest
     except Exception as e:  # noqa: BLE001
         return {"status": f"unavailable: {type(e).__name__}: {e}"}
@@ -174,7 +175,7 @@ def _digest_runs(corpora: dict[str, list[dict]], encoder, method: str, runs: int
                     digest(
                         [str(src)],
                         [Output(target, "jsonl")],
-                        DigestOptions(method=method),
+                        DigestOptions(SummaryConfig(method=method)),
                         model=encoder,
                     )
                     times.append(time.perf_counter() - t0)
@@ -340,7 +341,7 @@ def run(
     docs: int | None = None,
     log=print,
 ) -> dict:
-    from summarize.rank.methods import EMBEDDING_METHODS
+    from summarize.config import EMBEDDING_METHODS
 
     from .common import machine
 

@@ -7,26 +7,37 @@
 Heavy dependencies (torch, sentence-transformers) load on first use, not on import.
 """
 
-from .api import Summary, SummarySentence, deduplicate, prepare, summarize
+from .api import Summarizer, deduplicate, summarize, summarize_many
+from .config import SummaryConfig
 from .dedup.document import DedupResult, Removed, reconstruct
-from .errors import InputError, ModelError, SummarizeError
+from .errors import ConfigError, InputError, ModelError, SummarizeError
+from .results import Excluded, Reason, StorySentence, StorySummary, Summary, SummarySentence
+from .text.prepare import prepare
 from .types import Document, Paragraph, Sentence
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "ConfigError",
     "DedupResult",
     "Document",
+    "Excluded",
     "InputError",
     "ModelError",
     "Paragraph",
+    "Reason",
     "Removed",
     "Sentence",
+    "StorySentence",
+    "StorySummary",
+    "Summarizer",
     "Summary",
+    "SummaryConfig",
     "SummarizeError",
     "SummarySentence",
     "deduplicate",
     "prepare",
     "reconstruct",
     "summarize",
+    "summarize_many",
 ]

@@ -93,23 +93,18 @@ def run(
     verbose: VerboseOpt = False,
 ) -> None:
     """Summarise one article (the default command: `summarize FILE`)."""
-    from .api import get_encoder, prepare, summarize
+    from .config import SummaryConfig
     from .io import read_text
-    from .rank.select import Budget
     from .report import render_summary
+    from .text.prepare import prepare
 
-    Budget(sentences, ratio, words)  # bad budgets fail before any file or model is read
-    model = _fast_model(model, fast)
+    # Bad settings fail here, before any file or model is read.
+    config = SummaryConfig(sentences, ratio, words, method.value, _fast_model(model, fast))
     raw = read_text(file)
     if verbose:
         err.print(f"read {raw.source}: {raw.format}, encoding {raw.encoding}")
     doc = prepare(raw.text, title=title or raw.title, encoding=raw.encoding, source=raw.source)
-    encoder = None
-    if method.value != "lead":
-        encoder = get_encoder(model, device=device, batch_size=batch_size)
-    result = summarize(
-        doc, sentences=sentences, ratio=ratio, words=words, method=method.value, model=encoder
-    )
+    result = _summarizer(config, device, batch_size).summarize(doc)
     if verbose:
         err.print(
             f"{len(doc.sentences)} sentences, {len(result.duplicates.removed)} duplicates removed, "
@@ -148,22 +143,20 @@ def dedup(
     verbose: VerboseOpt = False,
 ) -> None:
     """Remove repeated paragraphs, sentences and captions; say what went and why."""
-    from .api import deduplicate, get_encoder, prepare
+    from .config import SummaryConfig
     from .io import read_text, write_atomic
     from .report import render_dedup_report, show_dedup
+    from .text.prepare import prepare
 
-    if threshold is not None and not 0 < threshold <= 1:
-        raise SummarizeError(f"--threshold must be in (0, 1] (got {threshold})")
-    model = _fast_model(model, fast)
+    config = SummaryConfig(
+        model=_fast_model(model, fast), threshold=threshold, keep=keep.value,
+        semantic=semantic, drop_boilerplate=drop_boilerplate,
+    )  # fmt: skip
     raw = read_text(file)
     if verbose:
         err.print(f"read {raw.source}: {raw.format}, encoding {raw.encoding}")
     doc = prepare(raw.text, title=raw.title, encoding=raw.encoding, source=raw.source)
-    encoder = get_encoder(model, device=device, batch_size=batch_size) if semantic else None
-    result = deduplicate(
-        doc, threshold=threshold, keep=keep.value, drop_boilerplate=drop_boilerplate,
-        semantic=semantic, model=encoder,
-    )  # fmt: skip
+    result = _summarizer(config, device, batch_size).deduplicate(doc)
     if report is not None:
         rfmt = report_format.value if report_format else _format_from_suffix(report)
         write_atomic(report, render_dedup_report(result, rfmt))
@@ -248,20 +241,21 @@ def digest(
         raise SummarizeError("--format applies to a single --output; name the others by extension")
     if not outs:
         outs = [Output(None, fmt.value if fmt else "jsonl")]
+    from .config import SummaryConfig
+
+    summary = SummaryConfig(sentences, ratio, words, method.value, _fast_model(model, fast))
     options = DigestOptions(
-        method=method.value, sentences=sentences, ratio=ratio, words=words,
-        story_sentences=story_sentences, glob=glob, limit=limit, resume=resume, title=title,
-        keep_work=keep_work,
+        summary=summary, story_sentences=story_sentences, glob=glob, limit=limit,
+        resume=resume, title=title, keep_work=keep_work,
         fields=Fields(id_field, text_field, title_field, site_field),
         learn=LearnConfig() if learn else None,
     )  # fmt: skip
     check(options, outs, inputs)  # before any model is loaded
-    model = _fast_model(model, fast)
     encoder = None
-    if method.value != "lead":
-        from .api import get_encoder
+    if options.summary.needs_model:
+        from .api import shared_encoder
 
-        encoder = get_encoder(model, device=device, batch_size=batch_size)
+        encoder = shared_encoder(options.summary.model, device=device, batch_size=batch_size)
     if quiet or not err.is_terminal:
         result = run_digest(inputs, outs, options, model=encoder)
     else:
@@ -288,7 +282,7 @@ def models(
     """List the default model's backends and cached embeddings; build them ahead of time."""
     from rich.table import Table
 
-    from .embed.encoder import available_models, build_backends
+    from .embed import available_models, build_backends
 
     if build:
         for name, path in build_backends().items():
@@ -310,7 +304,7 @@ def calibrate(
     min_score: Annotated[float, typer.Option(help="Graded pairs: duplicate at or above.")] = 3.5,
 ) -> None:
     """Find the semantic-duplicate threshold for a model on labelled pairs."""
-    from .api import get_encoder
+    from .api import shared_encoder
     from .dedup.calibration import calibrate as fit
     from .dedup.calibration import load_pairs, pair_cosines
 
@@ -322,13 +316,19 @@ def calibrate(
         raise SummarizeError(f"{pairs}: not a pairs file ({e})") from None
     if not data:
         raise SummarizeError(f"{pairs}: no pairs")
-    encoder = get_encoder(model)
+    encoder = shared_encoder(model)
     cal = fit(pair_cosines(encoder, data), [d[2] for d in data], min_precision=min_precision)
     Console().print(
         f"model {encoder.name}: --threshold {cal.threshold:.3f} "
         f"(precision {cal.precision:.3f}, recall {cal.recall:.3f}, F1 {cal.f1:.3f}, "
         f"{cal.pairs} pairs)"
     )
+
+
+def _summarizer(config, device: str | None, batch_size: int):
+    from .api import Summarizer
+
+    return Summarizer(config, device=device, batch_size=batch_size)
 
 
 def _fast_model(model: str | None, fast: bool) -> str | None:

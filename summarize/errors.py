@@ -13,5 +13,12 @@ class ModelError(SummarizeError):
     """A model cannot be built, found or loaded."""
 
 
-class BudgetError(SummarizeError):
+class ConfigError(SummarizeError, ValueError):
+    """An argument or option is out of range or of the wrong kind.
+
+    Also a ``ValueError``, so code written against the standard meaning still catches it.
+    """
+
+
+class BudgetError(ConfigError):
     """A summary budget is out of range."""

@@ -7,7 +7,9 @@ any result can be traced back to the exact characters a user gave us.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
+from .text.boilerplate import Chrome, judge_chrome
 from .text.normalize import key_of_normalized
 
 
@@ -45,3 +47,13 @@ class Document:
     source: str | None = None  # path, "-" for stdin, or a record id
     paragraphs: list[Paragraph] = field(default_factory=list)
     sentences: list[Sentence] = field(default_factory=list)
+
+    @cached_property
+    def chrome(self) -> Chrome:
+        """Site chrome, judged once: embedding, duplicates and selection all read it."""
+        return judge_chrome([p.text for p in self.paragraphs], [s.text for s in self.sentences])
+
+    def in_title(self, sentence: Sentence) -> bool:
+        """The sentence is (part of) the title line found in the text."""
+        span = self.title_span
+        return span is not None and span[0] <= sentence.start < span[1]

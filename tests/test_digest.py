@@ -18,12 +18,14 @@ from pathlib import Path
 
 import pytest
 
+from summarize.config import SummaryConfig
 from summarize.digest import DigestOptions, Fields, LearnConfig, Output, digest
 from summarize.digest.batch_boilerplate import BoilerplateLearner
 from summarize.digest.clusters import candidate_pairs, sketch
 from summarize.digest.inputs import iter_records, resolve_inputs
 from summarize.digest.workfile import WorkFile, work_dir_for
 from summarize.text.normalize import match_key
+from summarize.timing import StageTimer
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = sorted((ROOT / "samples").glob("*.txt"))
@@ -95,7 +97,7 @@ def batch(n: int = 40) -> list[dict]:
 
 
 def lead(**kw) -> DigestOptions:
-    return DigestOptions(method="lead", **kw)
+    return DigestOptions(SummaryConfig(method="lead"), **kw)
 
 
 # ----------------------------------------------------------------------- learning
@@ -140,7 +142,9 @@ def test_learner_memory_is_bounded() -> None:
 def test_learned_boilerplate_is_excluded_from_summaries(tmp_path: Path) -> None:
     src = write_jsonl(tmp_path / "in.jsonl", batch(40))
     out = tmp_path / "d.jsonl"
-    res = digest([str(src)], [Output(out, "jsonl")], DigestOptions(method="lead", ratio=1.0))
+    res = digest(
+        [str(src)], [Output(out, "jsonl")], DigestOptions(SummaryConfig(method="lead", ratio=1.0))
+    )
     assert any(x.key == match_key(FOOTER) for x in res.learned.lines)
     recs = read_jsonl(out)
     for r in recs:
@@ -343,13 +347,12 @@ def test_resume_repairs_a_partial_line_and_skips_done(tmp_path: Path) -> None:
 
     settings = runner._settings([str(src)], options, None)
     work.start(settings, resume=False)
-    learned = runner._learn(resolve_inputs([str(src)]), options, runner._Silent(), runner.Timings())
+    learned = runner._learn(resolve_inputs([str(src)]), options, runner._Silent(), StageTimer())
     work.write_meta({"settings": settings, "total": learned[1], "learned": learned[0].to_json()})
-    from summarize.digest.process import Settings, Timings, process
+    from summarize.digest.process import process
 
-    run = Settings("lead", None, None, None)
     for rec in list(iter_records(resolve_inputs([str(src)])))[:5]:
-        work.append(process(rec, run, None, learned[0].keys, Timings()))
+        work.append(process(rec, options.summary, None, learned[0].keys, StageTimer()))
     work.close()
     with open(work.docs, "ab") as f:
         f.write(b'{"n": 5, "id": "a5", "summ')

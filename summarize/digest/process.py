@@ -8,67 +8,29 @@ match keys (the model is not called twice).
 
 from __future__ import annotations
 
-import time
-from collections.abc import Collection, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Collection
 from typing import Any
 
-import numpy as np
-
-from ..api import Summary, prepare, summarize
+from ..api import Summarizer
+from ..config import SummaryConfig
 from ..dedup.engine import cluster_id
-from ..embed.encoder import Encoder
+from ..embed import Encoder
 from ..errors import SummarizeError
+from ..results import NOT_CONTENT, Reason, Summary
 from ..text.normalize import joined_key
+from ..text.prepare import prepare
+from ..timing import StageTimer
 from .clusters import encode_array, sketch, story_id
 from .inputs import Record
 from .shared import MIN_WORDS as MIN_SHARED_WORDS
 
-# Sentences that are not the article's own content: never part of its sketch.
-NOT_CONTENT = frozenset({"title", "boilerplate", "duplicate"})
-
-
-@dataclass
-class Timings:
-    """Seconds per stage, summed over documents."""
-
-    seconds: dict[str, float] = field(default_factory=dict)
-
-    def add(self, stage: str, seconds: float) -> None:
-        self.seconds[stage] = self.seconds.get(stage, 0.0) + seconds
-
-
-class TimedEncoder:
-    """Wraps an encoder to measure embedding time (cache lookups included)."""
-
-    def __init__(self, inner: Encoder, timings: Timings) -> None:
-        self.inner = inner
-        self.name = inner.name
-        self.dim = inner.dim
-        self.timings = timings
-
-    def encode(self, texts: Sequence[str], prompt_name: str = "passage") -> np.ndarray:
-        t = time.perf_counter()
-        try:
-            return self.inner.encode(texts, prompt_name)
-        finally:
-            self.timings.add("embedding", time.perf_counter() - t)
-
-
-@dataclass(frozen=True)
-class Settings:
-    method: str
-    sentences: int | None
-    ratio: float | None
-    words: int | None
-
 
 def process(
     rec: Record,
-    settings: Settings,
+    settings: SummaryConfig,
     encoder: Encoder | None,
     learned: Collection[str],
-    timings: Timings,
+    timer: StageTimer,
 ) -> dict[str, Any]:
     """The work record of one input record; errors a user can cause are recorded."""
     out = base_record(rec)
@@ -77,19 +39,12 @@ def process(
         return out
     assert rec.text is not None
     try:
-        t = time.perf_counter()
-        doc = prepare(
-            rec.text, title=rec.title, doc_id=rec.id, encoding=rec.encoding, source=rec.source
-        )
-        timings.add("segmenting", time.perf_counter() - t)
-        t = time.perf_counter()
-        before = timings.seconds.get("embedding", 0.0)
-        result = summarize(
-            doc, sentences=settings.sentences, ratio=settings.ratio, words=settings.words,
-            method=settings.method, model=encoder, learned_boilerplate=learned,
-        )  # fmt: skip
-        spent = time.perf_counter() - t - (timings.seconds.get("embedding", 0.0) - before)
-        timings.add("dedup+ranking", spent)
+        with timer.stage("prepare"):
+            doc = prepare(
+                rec.text, title=rec.title, doc_id=rec.id, encoding=rec.encoding, source=rec.source
+            )
+        summarizer = Summarizer(settings, encoder, timer=timer)
+        result = summarizer.summarize(doc, learned_boilerplate=learned)
     except SummarizeError as exc:
         out["error"] = str(exc)
         return out
@@ -148,6 +103,6 @@ def summary_fields(result: Summary) -> dict[str, Any]:
         "boilerplate": [
             {"index": e.index, "start": e.start, "end": e.end, "text": e.text, "label": e.detail}
             for e in result.excluded
-            if e.reason == "boilerplate"
+            if e.reason is Reason.BOILERPLATE
         ],
     }  # fmt: skip

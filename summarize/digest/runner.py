@@ -17,16 +17,16 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Literal, Protocol
 
-from ..embed.encoder import Encoder
+from ..config import SummaryConfig
+from ..embed import Encoder
 from ..errors import SummarizeError
-from ..rank.methods import EMBEDDING_METHODS, METHODS
-from ..rank.select import Budget
 from ..text.segment import segment
+from ..timing import StageTimer
 from . import render
 from .batch_boilerplate import BoilerplateLearner, LearnConfig, LearnedBoilerplate
 from .clusters import ClusterConfig, Sketch, decode_array
 from .inputs import STDIN, Fields, Record, iter_records, resolve_inputs, spool_stdin
-from .process import Settings, TimedEncoder, Timings, base_record, process
+from .process import base_record, process
 from .shared import merge, shared_sentences
 from .stories import CrossResult, Story, build_stories
 from .workfile import WorkFile, work_dir_for
@@ -59,10 +59,7 @@ class Output:
 
 @dataclass(frozen=True)
 class DigestOptions:
-    method: str = "textrank"
-    sentences: int | None = None
-    ratio: float | None = None
-    words: int | None = None
+    summary: SummaryConfig = SummaryConfig()  # per article: budget, method, model
     story_sentences: int = 5
     story_docs: int = 20  # articles a story summary is built from
     fields: Fields = Fields()
@@ -87,10 +84,6 @@ class DigestResult:
     candidate_pairs: int
     seconds: dict[str, float] = field(default_factory=dict)
 
-    @property
-    def ok(self) -> bool:
-        return self.failed == 0
-
 
 def digest(
     inputs: Sequence[str],
@@ -103,7 +96,7 @@ def digest(
     """Digest ``inputs`` (files, folders, JSONL files, ``-``) into ``outputs``."""
     check(options, outputs, inputs)
     show = progress or _Silent()
-    timings = Timings()
+    timings = StageTimer()
     target = next((o.path for o in outputs if o.path is not None), None)
     if target is None:
         if options.resume:
@@ -124,7 +117,7 @@ def _run(
     options: DigestOptions,
     model: str | Encoder | None,
     show: Progress,
-    timings: Timings,
+    timings: StageTimer,
     work: WorkFile,
 ) -> DigestResult:
     settings = _settings(inputs, options, model)
@@ -133,10 +126,12 @@ def _run(
         inputs, glob=options.glob, stdin_spool=_stdin(inputs, work, meta is not None)
     )
     encoder = None
-    if options.method in EMBEDDING_METHODS:
-        from ..api import get_encoder
+    if options.summary.needs_model:
+        from ..api import shared_encoder
 
-        encoder = TimedEncoder(get_encoder(model), timings)
+        given = model if model is not None else options.summary.model
+        loaded = shared_encoder(given) if given is None or isinstance(given, str) else given
+        encoder = loaded
 
     if meta is None:
         learned, total = _learn(sources, options, show, timings)
@@ -148,7 +143,7 @@ def _run(
 
     done = work.done_ids()
     show.stage("summarising", total, len(done))
-    run = Settings(options.method, options.sentences, options.ratio, options.words)
+    run = options.summary
     t_read = time.perf_counter()
     try:
         for rec in iter_records(sources, fields=options.fields, limit=options.limit):
@@ -163,12 +158,8 @@ def _run(
     finally:
         work.close()
 
-    t = time.perf_counter()
-    embedding = timings.seconds.get("embedding", 0.0)
-    cross, stats, index = _cross(work, options, encoder, keys, show)
-    # Story summaries look their vectors up again: counted under embedding only.
-    spent = time.perf_counter() - t - (timings.seconds.get("embedding", 0.0) - embedding)
-    timings.add("cross-document", spent)
+    with timings.stage("cross-document"):
+        cross, stats, index = _cross(work, options, encoder, keys, show)
     stats["learned"] = len(learned.lines)
     t = time.perf_counter()
     show.stage("writing", None)
@@ -186,7 +177,11 @@ def _run(
 
 
 def _process_safely(
-    rec: Record, run: Settings, encoder: Encoder | None, keys: frozenset[str], timings: Timings
+    rec: Record,
+    run: SummaryConfig,
+    encoder: Encoder | None,
+    keys: frozenset[str],
+    timings: StageTimer,
 ) -> dict[str, Any]:
     """A bug hit by one odd document fails that record, not a 100,000-document run."""
     try:
@@ -221,11 +216,6 @@ def check(options: DigestOptions, outputs: Sequence[Output], inputs: Sequence[st
     for item in inputs:
         if item != STDIN and not Path(item).exists():
             raise SummarizeError(f"{item}: no such file or folder")
-    if options.method not in METHODS:
-        raise SummarizeError(
-            f"unknown method {options.method!r}; choose one of {', '.join(METHODS)}"
-        )
-    Budget(options.sentences, options.ratio, options.words)
     if options.story_sentences < 1:
         raise SummarizeError("--story-sentences must be at least 1")
     if options.limit is not None and options.limit < 1:
@@ -247,9 +237,13 @@ def _settings(inputs: Sequence[str], options: DigestOptions, model: Any) -> dict
             "glob": options.glob,
             "limit": options.limit,
             "fields": asdict(options.fields),
-            "method": options.method,
-            "budget": [options.sentences, options.ratio, options.words],
-            "model": model if model is None or isinstance(model, str) else model.name,
+            "method": options.summary.method,
+            "budget": [options.summary.sentences, options.summary.ratio, options.summary.words],
+            "model": (
+                (model or options.summary.model)
+                if model is None or isinstance(model, str)
+                else model.name
+            ),
             "learn": None if options.learn is None else asdict(options.learn),
         }
     )
@@ -269,7 +263,7 @@ def _stdin(inputs: Sequence[str], work: WorkFile, resuming: bool) -> Path | None
 
 
 def _learn(
-    sources, options: DigestOptions, show: Progress, timings: Timings
+    sources, options: DigestOptions, show: Progress, timings: StageTimer
 ) -> tuple[LearnedBoilerplate, int]:
     """Pass 1: count recurring sentences over the whole batch (and the documents)."""
     learner = BoilerplateLearner(options.learn or LearnConfig())
@@ -314,7 +308,7 @@ def _cross(
     show.stage("clustering", None)
     cross = build_stories(
         sketches, info.__getitem__, config=options.clusters, fields=options.fields,
-        method=options.method, story_sentences=options.story_sentences,
+        method=options.summary.method, story_sentences=options.story_sentences,
         story_docs=options.story_docs, encoder=encoder, learned=keys, advance=show.advance,
     )  # fmt: skip
     rows = (

@@ -13,12 +13,15 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-from ..api import SIMILARITY_PROMPT, StorySummary, prepare, summarize_many
+from ..api import summarize_many
 from ..dedup.calibration import semantic_threshold
 from ..dedup.engine import DedupConfig, cluster_id
-from ..embed.encoder import Encoder
+from ..embed import Encoder
+from ..embed.document import SIMILARITY_PROMPT
 from ..errors import SummarizeError
+from ..results import StorySummary
 from ..text.normalize import match_key
+from ..text.prepare import prepare
 from ..types import Document
 from .clusters import (
     ClusterConfig,

@@ -24,8 +24,8 @@ PAGERANK_TOL = 1.0e-8
 
 
 def similarity_matrix(embeddings: np.ndarray) -> np.ndarray:
-    """Cosine similarities of L2-normalised rows, diagonal zeroed."""
-    sims = np.clip(embeddings @ embeddings.T, -1.0, 1.0).astype(np.float64)
+    """Cosine similarities of L2-normalised rows (in their dtype), diagonal zeroed."""
+    sims = np.clip(embeddings @ embeddings.T, -1.0, 1.0)
     np.fill_diagonal(sims, 0.0)
     return sims
 

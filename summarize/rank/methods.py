@@ -1,16 +1,16 @@
-"""Sentence scoring methods. Each returns one score per candidate sentence."""
+"""Stage 5, rank: one score per candidate sentence, and the similarities selection needs."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
 
-from .graph import lexrank_weights, pagerank, textrank_weights
+from ..config import METHODS
+from ..errors import ConfigError
+from .graph import lexrank_weights, pagerank, similarity_matrix, textrank_weights
 from .select import position_prior
-
-METHODS = ("textrank", "lexrank", "lead")
-EMBEDDING_METHODS = ("textrank", "lexrank")
 
 # How much of the random-jump mass follows the title rather than the position.
 TITLE_WEIGHT = 0.5
@@ -49,9 +49,43 @@ def score(
             return 1.0 / (1.0 + np.asarray(positions, dtype=float))
         return np.linspace(1.0, 0.0, num=n, endpoint=False)
     if method not in METHODS:
-        raise ValueError(f"unknown method {method!r}; choose one of {', '.join(METHODS)}")
+        raise ConfigError(f"unknown method {method!r}; choose one of {', '.join(METHODS)}")
     assert sims is not None and len(sims) == n
     prior = news_prior(range(n) if positions is None else positions, title_sims)
     if method == "textrank":
         return pagerank(textrank_weights(sims), prior)
     return pagerank(lexrank_weights(sims), prior)
+
+
+@dataclass(frozen=True)
+class Ranking:
+    """Scores of the candidates in document order, and their pairwise similarities
+    (zeros without a model), which selection uses against redundancy."""
+
+    scores: np.ndarray
+    similarities: np.ndarray
+
+
+def rank(
+    method: str,
+    vectors: np.ndarray | None,
+    title_vectors: np.ndarray | None = None,
+    positions: Sequence[int] | None = None,
+    *,
+    count: int | None = None,
+) -> Ranking:
+    """Score candidates (rows of ``vectors``, or ``count`` of them without a model).
+
+    ``title_vectors``: the titles of the articles the candidates come from, one row
+    each (their mean is the title direction); ``positions``: each candidate's rank in
+    its own article, when several articles are ranked together.
+    """
+    n = len(vectors) if vectors is not None else int(count or 0)
+    if vectors is None:
+        return Ranking(score(method, n, None, None, positions), np.zeros((n, n)))
+    sims = similarity_matrix(vectors)
+    title_sims = None
+    if title_vectors is not None and len(title_vectors):
+        t = title_vectors.mean(axis=0)
+        title_sims = vectors @ (t / (np.linalg.norm(t) or 1.0))
+    return Ranking(score(method, n, sims, title_sims, positions), sims)

@@ -1,4 +1,5 @@
-"""From scores to a summary: budgets, news priors, MMR and the dangling-reference guard."""
+"""Stage 6, select: from scores to a summary within the budget (MMR, dangling-reference
+guard), and the position prior the news methods share."""
 
 from __future__ import annotations
 
@@ -8,43 +9,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
-
-from ..errors import BudgetError
-
-
-@dataclass(frozen=True)
-class Budget:
-    """Exactly one of sentences, ratio or words."""
-
-    sentences: int | None = None
-    ratio: float | None = None
-    words: int | None = None
-
-    def __post_init__(self) -> None:
-        given = [x for x in (self.sentences, self.ratio, self.words) if x is not None]
-        if len(given) > 1:
-            raise BudgetError("give only one budget: --sentences, --ratio or --words")
-        if self.sentences is not None and self.sentences < 1:
-            raise BudgetError(f"--sentences must be at least 1 (got {self.sentences})")
-        if self.words is not None and self.words < 1:
-            raise BudgetError(f"--words must be at least 1 (got {self.words})")
-        if self.ratio is not None and not 0 < self.ratio <= 1:
-            raise BudgetError(f"--ratio must be in (0, 1] (got {self.ratio})")
-
-    def max_sentences(self, available: int) -> int:
-        if self.ratio is not None:
-            return max(1, math.ceil(self.ratio * available))
-        if self.words is not None:
-            return available
-        return min(self.sentences or 3, available)
-
-    def describe(self) -> str:
-        if self.ratio is not None:
-            return f"ratio {self.ratio:g}"
-        if self.words is not None:
-            return f"{self.words} words"
-        return f"{self.sentences or 3} sentences"
-
 
 # Openers that point back to something said before. A sentence that starts with
 # one makes no sense on its own in a summary.

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from dataclasses import asdict
 
-from ..api import Summary
+from ..results import Summary
 
 SUMMARY_SCHEMA = "summarize.summary/1"
 

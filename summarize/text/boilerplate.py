@@ -23,11 +23,12 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from functools import lru_cache
 
 from .normalize import single_spaced
 
-__all__ = ["boilerplate_lines", "boilerplate_reason"]
+__all__ = ["Chrome", "boilerplate_lines", "boilerplate_reason", "judge_chrome"]
 
 # --------------------------------------------------------------------- normalising
 
@@ -477,3 +478,31 @@ def is_photo_caption(sentence: str) -> bool:
         return False  # the cheap half of the pattern: most sentences stop here
     m = _CAPTION_CREDIT.search(sentence.strip())
     return bool(m) and m.group("who").strip()[:1].isupper()  # a credit names someone
+
+
+# ------------------------------------------------------------------------ one judgement
+
+
+@dataclass(frozen=True)
+class Chrome:
+    """Site chrome in one document, judged once for every stage that needs it.
+
+    ``paragraphs``: whole lines that are chrome (never embedded, compared or selected).
+    ``sentences``: sentences that are chrome inside a content line (a one-line body
+    glues bylines and photo credits to the text): never selected, still compared.
+    """
+
+    paragraphs: dict[int, str]
+    sentences: dict[int, str]
+
+
+def judge_chrome(paragraphs: Sequence[str], sentences: Sequence[str]) -> Chrome:
+    """Label paragraphs and sentences (by their index) that are site chrome."""
+    para_labels = boilerplate_lines(paragraphs)
+    sent_labels = boilerplate_lines(sentences)
+    by_sentence = {}
+    for i, text in enumerate(sentences):
+        label = sent_labels[i] or ("photo caption" if is_photo_caption(text) else None)
+        if label:
+            by_sentence[i] = label
+    return Chrome({i: label for i, label in enumerate(para_labels) if label}, by_sentence)

@@ -1,0 +1,108 @@
+"""What a user can choose, checked in one place.
+
+Every entry point (the functions in :mod:`summarize.api`, the CLI, the digest) builds a
+:class:`SummaryConfig`; an argument a user got wrong fails here, with a
+:class:`~summarize.errors.ConfigError` that names it, before any file or model is read.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from .errors import BudgetError, ConfigError
+
+Keep = Literal["first", "longest"]
+METHODS = ("textrank", "lexrank", "lead")
+EMBEDDING_METHODS = ("textrank", "lexrank")  # the others need no model
+KEEP_POLICIES = ("first", "longest")
+DEFAULT_SENTENCES = 3
+
+
+@dataclass(frozen=True)
+class SummaryConfig:
+    """Budget, method, model and duplicate settings of a summary or a cleaning.
+
+    At most one budget (``sentences``, ``ratio`` or ``words``); none means three
+    sentences. ``model`` is a model name or local folder (None: the default model);
+    to use an encoder object, hand it to :class:`summarize.api.Summarizer`.
+    ``threshold`` overrides the semantic-duplicate cosine calibrated for the model;
+    ``semantic=False`` finds duplicates by their wording only.
+    """
+
+    sentences: int | None = None
+    ratio: float | None = None
+    words: int | None = None
+    method: str = "textrank"
+    model: str | None = None
+    threshold: float | None = None
+    keep: Keep = "first"
+    semantic: bool = True
+    drop_boilerplate: bool = False
+
+    def __post_init__(self) -> None:
+        _check_budget(self.sentences, self.ratio, self.words)
+        if not isinstance(self.method, str) or self.method not in METHODS:
+            raise ConfigError(f"unknown method {self.method!r}; choose one of {', '.join(METHODS)}")
+        if self.model is not None and not isinstance(self.model, str):
+            raise ConfigError(
+                f"model must be a model name or folder, got {type(self.model).__name__}"
+            )
+        if self.threshold is not None and not (
+            _is_number(self.threshold) and 0 < self.threshold <= 1
+        ):
+            raise ConfigError(f"--threshold must be in (0, 1] (got {self.threshold!r})")
+        if self.keep not in KEEP_POLICIES:
+            raise ConfigError(f"keep must be one of {', '.join(KEEP_POLICIES)} (got {self.keep!r})")
+        for name in ("semantic", "drop_boilerplate"):
+            if not isinstance(getattr(self, name), bool):
+                raise ConfigError(f"{name} must be True or False")
+
+    @property
+    def needs_model(self) -> bool:
+        """Ranking by meaning, or finding duplicates by meaning, needs the encoder."""
+        return self.method in EMBEDDING_METHODS
+
+    def max_sentences(self, available: int) -> int:
+        """How many sentences the budget allows out of ``available`` candidates."""
+        if self.ratio is not None:
+            return max(1, math.ceil(self.ratio * available))
+        if self.words is not None:
+            return available
+        return min(self.sentences or DEFAULT_SENTENCES, available)
+
+    def describe_budget(self) -> str:
+        if self.ratio is not None:
+            return f"ratio {self.ratio:g}"
+        if self.words is not None:
+            return f"{self.words} words"
+        return f"{self.sentences or DEFAULT_SENTENCES} sentences"
+
+    def to_json(self) -> dict[str, Any]:
+        """What changes a result: a resumed digest must match it."""
+        return {
+            "method": self.method,
+            "budget": [self.sentences, self.ratio, self.words],
+            "model": self.model,
+            "threshold": self.threshold,
+        }
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+
+
+def _check_budget(sentences: Any, ratio: Any, words: Any) -> None:
+    given = [x for x in (sentences, ratio, words) if x is not None]
+    if len(given) > 1:
+        raise BudgetError("give only one budget: --sentences, --ratio or --words")
+    for name, value in (("sentences", sentences), ("words", words)):
+        if value is None:
+            continue
+        if not isinstance(value, int) or isinstance(value, bool):
+            raise BudgetError(f"--{name} must be a whole number (got {value!r})")
+        if value < 1:
+            raise BudgetError(f"--{name} must be at least 1 (got {value})")
+    if ratio is not None and not (_is_number(ratio) and 0 < ratio <= 1):
+        raise BudgetError(f"--ratio must be in (0, 1] (got {ratio})")

@@ -1,0 +1,84 @@
+"""Stage 4, exclusions: which sentences may be ranked at all, and why the rest may not.
+
+The title, site chrome, headings and duplicates are never summary material. Each is
+excluded with a :class:`~summarize.results.Reason`, so nothing leaves silently.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from dataclasses import dataclass
+
+from ..dedup.document import DedupResult, Removed
+from ..results import Excluded, Reason
+from ..types import Document, Sentence
+
+HEADING_MAX_WORDS = 12
+LEARNED = "learned from the batch"
+
+
+@dataclass(frozen=True)
+class Candidates:
+    """The sentences that may be ranked, in document order, and those that may not."""
+
+    sentences: list[Sentence]
+    excluded: list[Excluded]
+
+
+def candidates(
+    doc: Document, dedup: DedupResult, learned: Collection[str] = frozenset()
+) -> Candidates:
+    """Exclude the title, chrome, headings and duplicates.
+
+    ``learned``: match keys of sentences known to be chrome (learned from a batch).
+    """
+    dup_of = _duplicate_of(doc, dedup.removed)
+    para_sizes: dict[int, int] = {}
+    for s in doc.sentences:
+        para_sizes[s.paragraph] = para_sizes.get(s.paragraph, 0) + 1
+    chrome = doc.chrome
+    excluded, kept = [], []
+    for s in doc.sentences:
+        reason, detail = None, ""
+        if doc.in_title(s):
+            reason = Reason.TITLE
+        elif s.paragraph in chrome.paragraphs:
+            reason, detail = Reason.BOILERPLATE, chrome.paragraphs[s.paragraph]
+        elif s.index in chrome.sentences:
+            reason, detail = Reason.BOILERPLATE, chrome.sentences[s.index]
+        elif learned and s.key in learned:
+            reason, detail = Reason.BOILERPLATE, LEARNED
+        elif s.index in dup_of:
+            r = dup_of[s.index]
+            reason, detail = Reason.DUPLICATE, f"{r.cluster} {r.signal} {r.score:.3f}"
+        elif is_heading(s.text, para_sizes[s.paragraph]):
+            reason = Reason.HEADING
+        if reason:
+            excluded.append(Excluded(s.index, s.start, s.end, s.text, reason, detail))
+        else:
+            kept.append(s)
+    return Candidates(kept, excluded)
+
+
+def _duplicate_of(doc: Document, removed: list[Removed]) -> dict[int, Removed]:
+    """Sentence index -> the removal that cut it (whatever level cut it)."""
+    dup_of: dict[int, Removed] = {}
+    for r in removed:
+        for s in doc.sentences:
+            if (
+                r.start <= s.start
+                and s.end <= r.end
+                or (r.level == "sentence" and r.index == s.index)
+            ):
+                dup_of[s.index] = r
+    return dup_of
+
+
+def is_heading(text: str, sentences_in_paragraph: int) -> bool:
+    """A short line on its own with no final punctuation: a heading or a label."""
+    stripped = text.rstrip()
+    return (
+        sentences_in_paragraph == 1
+        and len(stripped.split()) <= HEADING_MAX_WORDS
+        and not stripped.endswith((".", "!", "?", "…", "”", '"', ":"))
+    )
