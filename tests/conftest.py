@@ -51,3 +51,37 @@ def static_encoder(default_encoder):
     from summarize.embed import load_encoder
 
     return load_encoder("e5-static")
+
+
+class FakeEncoder:
+    """A deterministic stand-in for e5, for tests that need vectors but not meaning.
+
+    Each text becomes a hashed bag of its lower-cased character trigrams (blake2b, so the
+    same on every machine and run), L2-normalised: texts that share wording are close,
+    unrelated ones far apart. Fast, no model, no network.
+    """
+
+    name = "fake-trigram-encoder"
+    dim = 256
+
+    def encode(self, texts, prompt_name: str = "passage"):
+        import hashlib
+
+        import numpy as np
+
+        out = np.zeros((len(texts), self.dim), np.float32)
+        for row, text in enumerate(texts):
+            t = f"  {text.lower()}  "
+            for i in range(len(t) - 2):
+                h = hashlib.blake2b(t[i : i + 3].encode("utf-8"), digest_size=4).digest()
+                out[row, int.from_bytes(h, "little") % self.dim] += 1.0
+            norm = float(np.linalg.norm(out[row]))
+            if norm:
+                out[row] /= norm
+        return out
+
+
+@pytest.fixture(scope="session")
+def fake_encoder() -> FakeEncoder:
+    """Deterministic vectors without a model (see :class:`FakeEncoder`)."""
+    return FakeEncoder()
