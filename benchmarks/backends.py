@@ -194,8 +194,7 @@ def _wall(cmd: list[str], env: dict) -> tuple[float, int, str]:
 
 def cli_times(backends: list[str], runs: int) -> dict:
     """`summarize FILE` and `summarize --help` in new processes, wall time from start."""
-    from summarize.embed.cache import cache_dir
-    from summarize.embed.encoder import BACKEND_ALIAS, DEFAULT_BACKEND, available_backends
+    from summarize.embed import BACKEND_ALIAS, DEFAULT_BACKEND, available_backends, cache_dir
 
     files = sorted((ROOT / "samples").glob("*.txt"))
     exe = [sys.executable, "-m", "summarize.cli"]

