@@ -7,10 +7,11 @@
 Heavy dependencies (torch, sentence-transformers) load on first use, not on import.
 """
 
-from .api import Summarizer, deduplicate, summarize, summarize_many
+from .api import deduplicate, summarize, summarize_many
 from .config import SummaryConfig
 from .dedup.document import DedupResult, Removed, reconstruct
 from .errors import ConfigError, InputError, ModelError, SummarizeError
+from .pipeline import Summarizer
 from .results import Excluded, Reason, StorySentence, StorySummary, Summary, SummarySentence
 from .text.prepare import prepare
 from .types import Document, Paragraph, Sentence

@@ -253,7 +253,7 @@ def digest(
     check(options, outs, inputs)  # before any model is loaded
     encoder = None
     if options.summary.needs_model:
-        from .api import shared_encoder
+        from .pipeline import shared_encoder
 
         encoder = shared_encoder(options.summary.model, device=device, batch_size=batch_size)
     if quiet or not err.is_terminal:
@@ -304,9 +304,9 @@ def calibrate(
     min_score: Annotated[float, typer.Option(help="Graded pairs: duplicate at or above.")] = 3.5,
 ) -> None:
     """Find the semantic-duplicate threshold for a model on labelled pairs."""
-    from .api import shared_encoder
     from .dedup.calibration import calibrate as fit
     from .dedup.calibration import load_pairs, pair_cosines
+    from .pipeline import shared_encoder
 
     if not pairs.is_file():
         raise SummarizeError(f"{pairs}: no such file")
@@ -326,7 +326,7 @@ def calibrate(
 
 
 def _summarizer(config, device: str | None, batch_size: int):
-    from .api import Summarizer
+    from .pipeline import Summarizer
 
     return Summarizer(config, device=device, batch_size=batch_size)
 

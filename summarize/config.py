@@ -26,7 +26,7 @@ class SummaryConfig:
 
     At most one budget (``sentences``, ``ratio`` or ``words``); none means three
     sentences. ``model`` is a model name or local folder (None: the default model);
-    to use an encoder object, hand it to :class:`summarize.api.Summarizer`.
+    to use an encoder object, hand it to :class:`summarize.pipeline.Summarizer`.
     ``threshold`` overrides the semantic-duplicate cosine calibrated for the model;
     ``semantic=False`` finds duplicates by their wording only.
     """

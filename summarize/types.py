@@ -10,7 +10,6 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from .text.boilerplate import Chrome, judge_chrome
-from .text.normalize import key_of_normalized
 
 
 @dataclass(frozen=True)
@@ -28,12 +27,7 @@ class Sentence:
     start: int
     end: int
     text: str  # == document.text[start:end], never altered
-    norm: str  # normalised form, used for matching only
-
-    @property
-    def key(self) -> str:
-        """``match_key(text)``, from the normalised form the segmenter already made."""
-        return key_of_normalized(self.norm)
+    key: str  # match_key(text): normalised, punctuation dropped; for matching only
 
 
 @dataclass

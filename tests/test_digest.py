@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pytest
 
+from summarize import Summarizer
 from summarize.config import SummaryConfig
 from summarize.digest import DigestOptions, Fields, LearnConfig, Output, digest
 from summarize.digest.batch_boilerplate import BoilerplateLearner
@@ -352,7 +353,7 @@ def test_resume_repairs_a_partial_line_and_skips_done(tmp_path: Path) -> None:
     from summarize.digest.process import process
 
     for rec in list(iter_records(resolve_inputs([str(src)])))[:5]:
-        work.append(process(rec, options.summary, None, learned[0].keys, StageTimer()))
+        work.append(*process(rec, Summarizer(options.summary), learned[0].keys))
     work.close()
     with open(work.docs, "ab") as f:
         f.write(b'{"n": 5, "id": "a5", "summ')

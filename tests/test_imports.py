@@ -7,9 +7,7 @@ import statement naming a ``summarize`` module becomes an edge, wherever it stan
 module level, inside a function, under ``if TYPE_CHECKING``. ``from pkg import name``
 points at ``pkg.name`` when that is a module, else at ``pkg``.
 
-``summarize.embed`` is checked strictly. The rest of the package is being rewritten
-(api.py, dedup/, digest/), so its cycles are listed by an expected failure for now;
-set ``STRICT_EVERYWHERE = True`` to make every cycle fail.
+Any cycle anywhere in the package fails, and the message lists it.
 """
 
 from __future__ import annotations
@@ -19,10 +17,7 @@ from itertools import islice
 from pathlib import Path
 
 import networkx as nx
-import pytest
 
-STRICT_EVERYWHERE = False  # True: a cycle anywhere in summarize/ fails, not only in embed/
-STRICT_PACKAGES = ("summarize.embed",)  # checked strictly whatever STRICT_EVERYWHERE says
 ROOT = Path(__file__).resolve().parent.parent / "summarize"
 _MAX_LISTED = 50  # cycles printed per strongly connected group
 
@@ -103,12 +98,6 @@ def _rotate(cycle: list[str]) -> list[str]:
     return cycle[i:] + cycle[:i]
 
 
-def _strict(module: str) -> bool:
-    return STRICT_EVERYWHERE or any(
-        module == p or module.startswith(p + ".") for p in STRICT_PACKAGES
-    )
-
-
 def _listing(cycles: list[list[str]]) -> str:
     return "\n".join(" -> ".join([*c, c[0]]) for c in cycles)
 
@@ -145,17 +134,11 @@ def test_graph_resolves_relative_and_submodule_imports() -> None:
 # --- cycles ----------------------------------------------------------------------------
 
 
-def test_no_import_cycles_in_strict_packages() -> None:
-    """Cycles through ``summarize.embed`` (or anywhere, if STRICT_EVERYWHERE) fail."""
-    bad = [c for c in import_cycles(import_graph()) if any(_strict(m) for m in c)]
-    assert not bad, "import cycles:\n" + _listing(bad)
-
-
-@pytest.mark.xfail(
-    not STRICT_EVERYWHERE,
-    reason="cycles outside embed/ are listed, not yet enforced (set STRICT_EVERYWHERE)",
-    strict=False,
-)
 def test_no_import_cycles_anywhere() -> None:
     cycles = import_cycles(import_graph())
     assert not cycles, "import cycles:\n" + _listing(cycles)
+
+
+def test_a_cycle_is_found_and_listed() -> None:
+    graph = nx.DiGraph([("summarize.a", "summarize.b"), ("summarize.b", "summarize.a")])
+    assert _listing(import_cycles(graph)) == "summarize.a -> summarize.b -> summarize.a"

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from summarize.text.normalize import normalize
+from summarize.text.normalize import match_key
 from summarize.text.segment import is_space, segment
 from summarize.text.title import detect_title, is_dateline_or_meta, is_section_label
 
@@ -51,7 +51,7 @@ def check_offsets(text: str) -> None:
         prev_end = s.end
         p = paragraphs[s.paragraph]
         assert p.start <= s.start < s.end <= p.end
-        assert s.norm == normalize(s.text)
+        assert s.key == match_key(s.text)
     covered = [False] * len(text)
     for s in sents:
         covered[s.start : s.end] = [True] * (s.end - s.start)
@@ -397,9 +397,9 @@ def test_empty_and_blank_text():
     assert segment(" \n\u00a0\n\u200b\t") == ([], [])
 
 
-def test_norm_is_the_normalized_sentence():
+def test_key_is_the_match_key_of_the_sentence():
     _, sents = segment("Hoà bình  và “thuỷ lợi”. KHOẺ mạnh…")
-    assert [s.norm for s in sents] == ['hòa bình và "thủy lợi".', "khỏe mạnh..."]
+    assert [s.key for s in sents] == ["hòa bình và thủy lợi", "khỏe mạnh"]
 
 
 # --- properties --------------------------------------------------------------------------------

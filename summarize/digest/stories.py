@@ -1,37 +1,29 @@
 """The cross-document step: story clusters, their summaries and shared sentences.
 
 Works from the work file alone: sketches come from the work records, and the
-texts that need a second look (documents in a candidate pair) are read again
-from where the input had them, through a small cache, so memory grows with the
-number of documents (about 1 kB each), never with their text.
+documents that need a second look (those in a candidate pair) are read back with
+their content sentences and stored vectors, through a small cache, so memory grows
+with the number of documents (about 1 kB each), never with their text, and no
+article is read, prepared or embedded a second time.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-from ..api import summarize_many
-from ..dedup.calibration import semantic_threshold
-from ..dedup.engine import DedupConfig, cluster_id
-from ..embed import Encoder
-from ..embed.document import SIMILARITY_PROMPT
+import numpy as np
+
+from ..dedup.calibration import dedup_config
+from ..dedup.engine import cluster_id
 from ..errors import SummarizeError
-from ..results import StorySummary
-from ..text.normalize import match_key
-from ..text.prepare import prepare
-from ..types import Document
-from .clusters import (
-    ClusterConfig,
-    Content,
-    Sketch,
-    candidate_pairs,
-    confirm_pair,
-    story_id,
-)
-from .inputs import Fields, load_text
+from ..pipeline import StoryArticle, Summarizer
+from ..text.normalize import joined_key, match_key
+from .clusters import ClusterConfig, Content, Sketch, candidate_pairs, confirm_pair, story_id
+from .record import DocumentRecord
+from .shared import Shared
 
 
 @dataclass
@@ -43,16 +35,6 @@ class Story:
     signals: dict[int, str] = field(default_factory=dict)  # member -> why it joined
     summary: list[dict[str, Any]] = field(default_factory=list)  # {n, index, text, score}
     error: str | None = None
-
-
-@dataclass
-class Shared:
-    """A sentence of one document that repeats a sentence of an earlier document."""
-
-    index: int
-    cluster: str  # stable sentence-cluster id
-    kept_n: int
-    kept_index: int
 
 
 @dataclass
@@ -74,24 +56,20 @@ class CrossResult:
 
 def build_stories(
     sketches: dict[int, Sketch],
-    loc_of: Callable[[int], tuple[tuple[str, int], list[int], str | None]],
+    record_of: Callable[[int], DocumentRecord],
+    vectors_of: Callable[[DocumentRecord], np.ndarray | None],
     *,
     config: ClusterConfig,
-    fields: Fields,
-    method: str,
-    story_sentences: int,
+    summarizer: Summarizer,
     story_docs: int,
-    encoder: Encoder | None,
-    learned: Collection[str],
     advance: Callable[[int], None] = lambda n: None,
 ) -> CrossResult:
     """Cluster the documents and summarise each multi-document story.
 
     Leader clustering as in the engine, over candidate pairs only: documents are
     visited in input order, and each joins the earliest-kept story whose first
-    document the engine confirms it repeats (strongest signal first), or starts
-    its own. ``loc_of(n)`` gives a document's input location, dropped sentence
-    indices and title, so its text can be read again.
+    document the engine confirms it repeats (strongest signal first), or starts its
+    own. ``summarizer`` makes the story summaries (its budget is the story's).
     """
     order = sorted(sketches)
     earlier: dict[int, list[int]] = {}
@@ -99,10 +77,9 @@ def build_stories(
     for i, j in candidate_pairs([sketches[n] for n in order], config):
         earlier.setdefault(order[j], []).append(order[i])
         count += 1
-    sentence_config = DedupConfig()
-    if encoder is not None:
-        sentence_config = DedupConfig(semantic=semantic_threshold(encoder.name))
-    load = lru_cache(maxsize=512)(lambda n: _load(n, loc_of, fields, sketches[n], encoder))
+    model = summarizer.encoder.name if summarizer.config.needs_model else None
+    sentence_config = dedup_config(model)
+    load = lru_cache(maxsize=512)(lambda n: _load(record_of(n), vectors_of, sketches[n]))
     members: dict[int, list[int]] = {}  # kept document -> the documents that joined it
     signals: dict[int, str] = {}
     joined: set[int] = set()
@@ -127,48 +104,38 @@ def build_stories(
         ns = [kept, *members[kept]]
         story = Story(story_id(load(kept)[0].key), ns, {n: signals[n] for n in ns[1:]})
         story_of.update(dict.fromkeys(ns, story.id))
-        docs = {n: load(n)[1] for n in ns[:story_docs]}
-        _summarise(story, docs, method, story_sentences, story_docs, encoder, learned, shared)
+        _summarise(story, {n: load(n) for n in ns[:story_docs]}, summarizer, shared)
         stories.append(story)
     stories.sort(key=lambda s: (-len(s.members), s.members[0]))
     return CrossResult(stories, story_of, shared, count)
 
 
 def _load(
-    n: int,
-    loc_of: Callable[[int], tuple[tuple[str, int], list[int], str | None]],
-    fields: Fields,
+    record: DocumentRecord,
+    vectors_of: Callable[[DocumentRecord], np.ndarray | None],
     sketch: Sketch,
-    encoder: Encoder | None,
-) -> tuple[Content, Document]:
-    """A document read again from its input: its content for confirmation, and itself."""
-    loc, drop, title = loc_of(n)
-    text, raw_title = load_text(loc, fields)
-    doc = prepare(text, title=title or raw_title, doc_id=str(n))
-    gone = set(drop)
-    content = [s.text for s in doc.sentences if s.index not in gone]
-    vectors = encoder.encode(content, SIMILARITY_PROMPT) if encoder and content else None
-    key = match_key(" ".join(content))
-    return Content(key, doc.title or "", content, vectors, sketch.vector), doc
+) -> tuple[Content, StoryArticle, DocumentRecord]:
+    """A document as confirmation sees it, and as a story summary sees it."""
+    vectors = vectors_of(record)
+    texts = [c.text for c in record.content]
+    key = joined_key(c.key for c in record.content)
+    content = Content(key, record.title or "", texts, vectors, sketch.vector)
+    picks = [i for i, c in enumerate(record.content) if c.candidate]
+    rows = vectors[picks] if vectors is not None else None
+    article = StoryArticle(record.title, [record.content[i].sentence() for i in picks], rows)
+    return content, article, record
 
 
 def _summarise(
     story: Story,
-    docs: dict[int, Document],
-    method: str,
-    sentences: int,
-    limit: int,
-    encoder: Encoder | None,
-    learned: Collection[str],
+    loaded: dict[int, tuple[Content, StoryArticle, DocumentRecord]],
+    summarizer: Summarizer,
     shared: dict[int, list[Shared]],
 ) -> None:
-    """One summary from the story's first ``limit`` articles, each fact once."""
-    ns = story.members[:limit]
+    """One summary from the story's first articles, each fact once."""
+    ns = list(loaded)
     try:
-        result: StorySummary = summarize_many(
-            [docs[n] for n in ns], sentences=sentences, method=method, model=encoder,
-            learned_boilerplate=learned,
-        )  # fmt: skip
+        result = summarizer.summarize_story([loaded[n][1] for n in ns])
     except SummarizeError as exc:
         story.error = str(exc)
         return
@@ -179,6 +146,6 @@ def _summarise(
     for (d, i), (kd, ki) in sorted(result.cross_duplicates.items()):
         if d == kd:
             continue  # a repeat inside one article is already in its own record
-        kept_text = result.documents[kd].sentences[ki].text
+        kept_text = next(c.text for c in loaded[ns[kd]][2].content if c.index == ki)
         cluster = cluster_id("sentence", match_key(kept_text))
         shared.setdefault(ns[d], []).append(Shared(i, cluster, ns[kd], ki))

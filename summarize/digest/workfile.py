@@ -1,11 +1,13 @@
 """The work directory of a digest: what makes ``--resume`` exact after any kill.
 
-Each finished document is one JSON line appended to ``docs.jsonl`` with a single
-write. A kill (even SIGKILL) can only leave a partial *last* line, which
-:func:`WorkFile.open` cuts off; every complete line is a finished document, so a
-restart skips exactly those and nothing is done twice. ``meta.json`` (written
-atomically) holds the run's settings and the learned boilerplate, so a resumed
-run uses the same ones, or refuses to mix settings.
+Each finished document is one :class:`~.record.DocumentRecord` appended to
+``docs.jsonl`` as one JSON line with a single write, after its content vectors were
+appended to ``vectors.f32``. A kill (even SIGKILL) can only leave a partial *last*
+line, which :meth:`WorkFile.done_ids` cuts off; every complete line is a finished
+document, so a restart skips exactly those and nothing is done twice (vectors a
+killed run wrote without their line are never referenced). ``meta.json`` (written
+atomically) holds the run's settings and the learned boilerplate, so a resumed run
+uses the same ones, or refuses to mix settings.
 """
 
 from __future__ import annotations
@@ -17,11 +19,15 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, BinaryIO
 
+import numpy as np
+
 from ..errors import SummarizeError
-from ..io.readers import write_atomic
+from ..io import write_atomic
+from .record import DocumentRecord
 
 META = "meta.json"
 DOCS = "docs.jsonl"
+VECTORS = "vectors.f32"
 
 
 def work_dir_for(output: Path) -> Path:
@@ -34,8 +40,11 @@ class WorkFile:
         self.dir = directory
         self.docs = directory / DOCS
         self.meta_path = directory / META
+        self.vectors = directory / VECTORS
         self._fd: int | None = None
+        self._vector_fd: int | None = None
         self._reader: BinaryIO | None = None
+        self._vector_reader: BinaryIO | None = None
 
     def start(self, settings: dict[str, Any], resume: bool) -> dict[str, Any] | None:
         """Prepare the directory; returns the saved meta when resuming a matching run."""
@@ -45,6 +54,7 @@ class WorkFile:
         meta = self.read_meta()
         if meta is None:
             self.docs.unlink(missing_ok=True)  # lines without meta belong to no known run
+            self.vectors.unlink(missing_ok=True)
             return None
         if meta.get("settings") != settings:
             raise SummarizeError(
@@ -65,7 +75,7 @@ class WorkFile:
     def done_ids(self) -> set[str]:
         """Ids of finished documents, after cutting off a partial last line."""
         self._repair()
-        return {rec["id"] for _, rec in self.records()}
+        return {rec.id for _, rec in self.records()}
 
     def _repair(self) -> None:
         if not self.docs.exists():
@@ -82,42 +92,68 @@ class WorkFile:
                 good += len(line)
             f.truncate(good)
 
-    def append(self, record: dict[str, Any]) -> None:
-        """One complete line per call, written with one write(2) where the OS allows."""
-        data = (json.dumps(record, ensure_ascii=False, separators=(",", ":")) + "\n").encode()
+    def append(self, record: DocumentRecord, vectors: np.ndarray | None = None) -> None:
+        """The vectors first, then one complete line, written with one write(2) where the
+        OS allows."""
+        if vectors is not None:
+            if self._vector_fd is None:
+                self._vector_fd = os.open(self.vectors, os.O_RDWR | os.O_APPEND | os.O_CREAT, 0o644)
+            record.vectors_at = os.lseek(self._vector_fd, 0, os.SEEK_END)
+            record.vector_dim = int(vectors.shape[1])
+            _write_all(self._vector_fd, np.ascontiguousarray(vectors, "<f4").tobytes())
+        line = json.dumps(record.to_json(), ensure_ascii=False, separators=(",", ":")) + "\n"
         if self._fd is None:
             self._fd = os.open(self.docs, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
-        view = memoryview(data)
-        while view:
-            written = os.write(self._fd, view)
-            view = view[written:]
+        _write_all(self._fd, line.encode())
+
+    def vectors_of(self, record: DocumentRecord) -> np.ndarray | None:
+        """The content vectors stored with ``record`` (one row per content sentence)."""
+        if record.vectors_at is None:
+            return None
+        if self._vector_reader is None:
+            self._vector_reader = open(self.vectors, "rb")
+        rows = len(record.content)
+        self._vector_reader.seek(record.vectors_at)
+        data = self._vector_reader.read(4 * rows * record.vector_dim)
+        return np.frombuffer(data, "<f4").reshape(rows, record.vector_dim)
 
     def close(self) -> None:
-        if self._fd is not None:
-            os.fsync(self._fd)
-            os.close(self._fd)
-            self._fd = None
-        if self._reader is not None:
-            self._reader.close()
-            self._reader = None
+        for name in ("_fd", "_vector_fd"):
+            fd = getattr(self, name)
+            if fd is not None:
+                os.fsync(fd)
+                os.close(fd)
+                setattr(self, name, None)
+        for name in ("_reader", "_vector_reader"):
+            handle = getattr(self, name)
+            if handle is not None:
+                handle.close()
+                setattr(self, name, None)
 
-    def records(self) -> Iterator[tuple[int, dict[str, Any]]]:
+    def records(self) -> Iterator[tuple[int, DocumentRecord]]:
         """(byte offset, record) for every line, in file order, streamed."""
         if not self.docs.exists():
             return
         with open(self.docs, "rb") as f:
             offset = 0
             for line in f:
-                yield offset, json.loads(line)
+                yield offset, DocumentRecord.from_json(json.loads(line))
                 offset += len(line)
 
-    def read_at(self, offset: int) -> dict[str, Any]:
+    def read_at(self, offset: int) -> DocumentRecord:
         """The record at ``offset`` (one handle kept open for the whole assembly)."""
         if self._reader is None:
             self._reader = open(self.docs, "rb")
         self._reader.seek(offset)
-        return json.loads(self._reader.readline())
+        return DocumentRecord.from_json(json.loads(self._reader.readline()))
 
     def remove(self) -> None:
         self.close()
         shutil.rmtree(self.dir, ignore_errors=True)
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        written = os.write(fd, view)
+        view = view[written:]

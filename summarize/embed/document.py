@@ -14,7 +14,7 @@ import numpy as np
 
 if TYPE_CHECKING:
     from ..types import Document
-    from . import Encoder
+    from .base import Encoder
 
 # e5 asks for the "query: " prompt on symmetric tasks (sentence vs sentence).
 SIMILARITY_PROMPT = "query"

@@ -1,5 +1,4 @@
-"""Reading inputs (files, stdin; text, HTML, JSON) and writing outputs atomically."""
+from summarize.io.readers import RawText, decode_bytes, read_text
+from summarize.io.writers import atomic_output, write_atomic
 
-from summarize.io.readers import RawText, decode_bytes, read_text, write_atomic
-
-__all__ = ["RawText", "decode_bytes", "read_text", "write_atomic"]
+__all__ = ["RawText", "atomic_output", "decode_bytes", "read_text", "write_atomic"]

@@ -10,10 +10,7 @@ from __future__ import annotations
 
 import codecs
 import json
-import os
 import re
-import secrets
-import stat
 import sys
 import unicodedata
 from dataclasses import dataclass
@@ -22,7 +19,7 @@ from typing import Literal
 
 import charset_normalizer
 
-from summarize.errors import InputError, SummarizeError
+from summarize.errors import InputError
 
 Format = Literal["txt", "md", "html", "json"]
 
@@ -423,65 +420,3 @@ def _parse_json(text: str, name: str) -> tuple[str, str | None, str | None]:
         raise InputError(f'{name}: the "id" field must be a string or an integer')
     title = title.strip() if title else None
     return body, title or None, None if record_id is None else str(record_id)
-
-
-# ----------------------------------------------------------------------------- write
-
-
-def write_atomic(path: Path, data: str | bytes) -> None:
-    """Write ``data`` (str as UTF-8) so readers see the old file or the new, never half.
-
-    The temp file lives in the target's directory so ``os.replace`` is a rename
-    on one filesystem; it is fsynced first so a crash cannot leave an empty file.
-    """
-    path = Path(path)
-    payload = data.encode("utf-8") if isinstance(data, str) else bytes(data)
-    tmp: Path | None = None
-    try:
-        tmp, fd = _create_temp(path)
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(payload)
-            handle.flush()
-            os.fsync(handle.fileno())
-        _keep_mode(path, tmp)
-        os.replace(tmp, path)
-        tmp = None
-        _fsync_dir(path.parent)
-    except OSError as exc:
-        raise SummarizeError(
-            f"{_display_name(str(path))}: cannot write ({exc.strerror or exc})"
-        ) from None
-    finally:
-        if tmp is not None:
-            tmp.unlink(missing_ok=True)
-
-
-def _create_temp(path: Path) -> tuple[Path, int]:
-    """A new hidden file beside ``path``; mode 0o666 lets the umask decide like open()."""
-    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
-    while True:
-        tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
-        try:
-            return tmp, os.open(tmp, flags, 0o666)
-        except FileExistsError:
-            continue
-
-
-def _keep_mode(path: Path, tmp: Path) -> None:
-    """Replacing a file keeps its permission bits."""
-    try:
-        mode = stat.S_IMODE(path.stat().st_mode)
-    except FileNotFoundError:
-        return
-    os.chmod(tmp, mode)
-
-
-def _fsync_dir(directory: Path) -> None:
-    """Make the rename itself durable; not possible (nor needed) on Windows."""
-    if os.name != "posix":
-        return
-    fd = os.open(directory, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)

@@ -146,7 +146,7 @@ _PUNCT = re.compile(r"[^\w\s\u0300-\u036f]|_")
 
 def match_key(text: str) -> str:
     """``normalize`` without punctuation: equal keys mean the same words in the same order."""
-    return key_of_normalized(normalize(text))
+    return " ".join(_PUNCT.sub(" ", normalize(text)).split())
 
 
 def joined_key(keys: Iterable[str]) -> str:
@@ -157,9 +157,3 @@ def joined_key(keys: Iterable[str]) -> str:
     """
     return " ".join(k for k in keys if k)
 
-
-def key_of_normalized(norm: str) -> str:
-    """``match_key`` of a text from its ``normalize``d form (``Sentence.key`` uses it:
-    the segmenter has normalised every sentence already, and doing it twice was a
-    tenth of the fast model's time)."""
-    return " ".join(_PUNCT.sub(" ", norm).split())

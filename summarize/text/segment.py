@@ -22,7 +22,7 @@ from __future__ import annotations
 import bisect
 import re
 
-from summarize.text.normalize import normalize
+from summarize.text.normalize import match_key
 from summarize.types import Paragraph, Sentence
 
 __all__ = ["ABBREVIATIONS", "is_space", "segment", "split_paragraphs", "split_sentences"]
@@ -288,7 +288,7 @@ def split_sentences(text: str, paragraph: Paragraph, first_index: int = 0) -> li
                     start=base + start,
                     end=base + end,
                     text=s,
-                    norm=normalize(s),
+                    key=match_key(s),
                 )
             )
     return sentences

@@ -1,0 +1,207 @@
+"""One document of a digest: the work file, the JSONL writer and the renderers read this.
+
+A :class:`DocumentRecord` is made once per input record, from its
+:class:`~summarize.results.Summary`, and written to the work file as one JSON line
+(``to_json``/``from_json``). It keeps what the later, batch-wide steps need so that
+no article is read, prepared or embedded twice: its content sentences (not title,
+chrome or repeats) with their match keys, its cluster sketch, and where its content
+vectors sit in the work folder's vector file.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+import numpy as np
+
+from ..dedup.engine import cluster_id
+from ..results import Reason, Summary
+from ..text.normalize import joined_key
+from ..types import Sentence
+from .clusters import Sketch, decode_array, encode_array, sketch, story_id
+from .inputs import Record
+
+SCHEMA = "summarize.digest/1"
+MIN_SHARED_WORDS = 8  # shorter repeats are headings, captions or chrome, not statements
+
+
+@dataclass(frozen=True)
+class Pick:
+    """A summary sentence (field order is the JSON order)."""
+
+    index: int
+    start: int
+    end: int
+    score: float
+    text: str
+
+
+@dataclass(frozen=True)
+class Cut:
+    """A duplicate removed from the article."""
+
+    index: int
+    level: str
+    start: int
+    end: int
+    text: str
+    signal: str
+    score: float
+    cluster: str | None
+    kept_index: int | None
+
+
+@dataclass(frozen=True)
+class ChromeLine:
+    """A sentence left out as site chrome, with its label."""
+
+    index: int
+    start: int
+    end: int
+    text: str
+    label: str
+
+
+@dataclass(frozen=True)
+class ContentSentence:
+    """A sentence of the article's own content; ``candidate``: summary material."""
+
+    index: int
+    paragraph: int
+    start: int
+    end: int
+    text: str
+    key: str
+    candidate: bool
+
+    def sentence(self) -> Sentence:
+        return Sentence(self.index, self.paragraph, self.start, self.end, self.text, self.key)
+
+
+@dataclass
+class DocumentRecord:
+    """What the digest knows of one input record after the per-article stages."""
+
+    n: int  # position in the input, from 0
+    id: str
+    title: str | None
+    source: str | None
+    loc: tuple[str, int]  # where the input had it (file, line)
+    fields: dict[str, Any] = field(default_factory=dict)
+    error: str | None = None
+    sentences: int = 0  # in the article, all kinds
+    summary: list[Pick] = field(default_factory=list)
+    duplicates: list[Cut] = field(default_factory=list)
+    boilerplate: list[ChromeLine] = field(default_factory=list)
+    content: list[ContentSentence] = field(default_factory=list)
+    story: str | None = None  # its own story id (its content key); clusters may merge it
+    sketch: Sketch | None = None
+    # Its content sentences' vectors in the work folder's vector file: byte offset and
+    # width (float32 rows, one per content sentence); None without a model.
+    vectors_at: int | None = None
+    vector_dim: int = 0
+
+    @classmethod
+    def failed(cls, rec: Record, error: str) -> DocumentRecord:
+        return cls(rec.ordinal, rec.id, rec.title, rec.source, tuple(rec.loc), rec.fields, error)
+
+    @classmethod
+    def from_summary(cls, rec: Record, result: Summary) -> tuple[DocumentRecord, np.ndarray | None]:
+        """The record of an article summarised without error, and its content vectors."""
+        excluded = {e.index: e.reason for e in result.excluded}
+        wanted = set(result.content_sentences())
+        content = [
+            ContentSentence(
+                s.index, s.paragraph, s.start, s.end, s.text, s.key,
+                excluded.get(s.index) in (None, Reason.DANGLING),
+            )
+            for s in result.document.sentences
+            if s.index in wanted
+        ]  # fmt: skip
+        vectors = None
+        if result.vectors is not None and content:  # the summary's own: no second call
+            vectors = result.vectors[[c.index for c in content]]
+        keys = [c.key for c in content]
+        record = cls(
+            rec.ordinal, rec.id, result.title, rec.source, tuple(rec.loc), rec.fields, None,
+            len(result.document.sentences),
+            [Pick(s.index, s.start, s.end, s.score, s.text) for s in result.sentences],
+            [
+                Cut(r.index, r.level, r.start, r.end, r.text, r.signal, r.score, r.cluster,
+                    r.kept_index)
+                for r in result.duplicates.removed
+            ],
+            [
+                ChromeLine(e.index, e.start, e.end, e.text, e.detail)
+                for e in result.excluded
+                if e.reason is Reason.BOILERPLATE
+            ],
+            content,
+            story_id(joined_key(keys)),  # == match_key(" ".join(content))
+            sketch([c.text for c in content], vectors, keys=keys),
+        )  # fmt: skip
+        return record, vectors
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+    def shared_candidates(self) -> list[tuple[int, str]]:
+        """(sentence index, sentence-cluster id) of statements long enough to be shared."""
+        return [
+            (c.index, cluster_id("sentence", c.key))
+            for c in self.content
+            if len(c.text.split()) >= MIN_SHARED_WORDS
+        ]
+
+    def to_json(self) -> dict[str, Any]:
+        out = asdict(self)
+        out["loc"] = list(self.loc)
+        out["sketch"] = None
+        if self.sketch is not None:
+            out["sketch"] = {
+                "text": encode_array(self.sketch.text),
+                "facts": encode_array(self.sketch.facts),
+                "vector": encode_array(self.sketch.vector),
+            }
+        out["content"] = [list(asdict(c).values()) for c in self.content]  # compact rows
+        return out
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> DocumentRecord:
+        sk = data.get("sketch")
+        return cls(
+            data["n"], data["id"], data.get("title"), data.get("source"),
+            (data["loc"][0], data["loc"][1]), data.get("fields") or {}, data.get("error"),
+            data.get("sentences", 0),
+            [Pick(**p) for p in data.get("summary", [])],
+            [Cut(**c) for c in data.get("duplicates", [])],
+            [ChromeLine(**b) for b in data.get("boilerplate", [])],
+            [ContentSentence(*row) for row in data.get("content", [])],
+            data.get("story"),
+            None if sk is None else Sketch(
+                decode_array(sk["text"], "<u4"), decode_array(sk["facts"], "<u4"),
+                decode_array(sk["vector"], "<f2"),
+            ),
+            data.get("vectors_at"), data.get("vector_dim", 0),
+        )  # fmt: skip
+
+    def public_json(self, story: str | None, story_size: int, shared: list) -> dict[str, Any]:
+        """The digest's JSONL record (work-only fields left out); see docs/digest.md."""
+        ok = self.ok
+        return {
+            "schema": SCHEMA,
+            "id": self.id,
+            "title": self.title,
+            "source": self.source,
+            "summary": [asdict(p) for p in self.summary],
+            "duplicates": [asdict(c) for c in self.duplicates],
+            "boilerplate": [asdict(b) for b in self.boilerplate],
+            "cluster": story if ok else None,
+            "cluster_size": story_size if ok else 0,
+            "shared_sentences": [s.__dict__ for s in shared],
+            "sentences": self.sentences,
+            "error": self.error,
+            "fields": self.fields,
+        }

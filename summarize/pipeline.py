@@ -1,0 +1,278 @@
+"""The pipeline's stages composed: a configuration, a model, and nothing else.
+
+prepare → embed → find duplicates → exclusions → rank → select. Each stage is a
+function of its own module (see docs/architecture.md) and the rules live there; a
+:class:`Summarizer` only hands each stage's result to the next.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass, replace
+from functools import lru_cache
+from typing import Any
+
+import numpy as np
+
+from .config import SummaryConfig
+from .dedup.calibration import dedup_config
+from .dedup.document import DedupResult, deduplicate_document
+from .dedup.engine import Item, find_duplicates
+from .embed import Encoder
+from .embed.document import SIMILARITY_PROMPT, embed_document
+from .errors import ConfigError, InputError
+from .rank.candidates import Candidates, candidates
+from .rank.methods import rank
+from .rank.select import Choice, choose
+from .results import Excluded, Reason, StorySentence, StorySummary, Summary, SummarySentence
+from .text.prepare import prepare
+from .timing import NO_TIMER, StageTimer
+from .types import Document, Sentence
+
+
+@dataclass
+class Analysis:
+    """One article after the per-document stages: what ranking starts from."""
+
+    document: Document
+    vectors: np.ndarray | None  # one row per sentence (None without a model)
+    title_vectors: np.ndarray | None  # the title's row, when embedded with the sentences
+    duplicates: DedupResult
+    candidates: Candidates
+
+
+@dataclass(frozen=True)
+class StoryArticle:
+    """What a story summary needs of one article: its title, the sentences that may be
+    picked, in order, and their vectors (one row each; None without a model)."""
+
+    title: str | None
+    sentences: list[Sentence]
+    vectors: np.ndarray | None
+
+    @classmethod
+    def from_analysis(cls, found: Analysis) -> StoryArticle:
+        cands = found.candidates.sentences
+        rows = None
+        if found.vectors is not None:
+            rows = found.vectors[[s.index for s in cands]]
+        return cls(found.document.title, cands, rows)
+
+
+class Summarizer:
+    """A configuration and the model it needs, loaded once, when a stage first needs it.
+
+    ``encoder``: an object with ``encode(texts, prompt_name) -> float32 (n, d)`` unit
+    rows and a ``name``; None loads ``config.model`` (``device``, ``batch_size``).
+    ``timer`` collects seconds per stage (the digest's report, ``benchmarks.stages``).
+    """
+
+    def __init__(
+        self,
+        config: SummaryConfig | None = None,
+        encoder: Encoder | None = None,
+        *,
+        device: str | None = None,
+        batch_size: int = 32,
+        timer: StageTimer | None = None,
+    ):
+        self.config = config or SummaryConfig()
+        self.timer = timer or NO_TIMER
+        if encoder is not None and not callable(getattr(encoder, "encode", None)):
+            raise ConfigError(f"model must be a name, a folder or an encoder, not {encoder!r}")
+        self._encoder = encoder
+        self._load = (device, batch_size)
+
+    def with_config(self, **changes: Any) -> Summarizer:
+        """The same model and timer with some settings changed (validated again)."""
+        device, batch_size = self._load
+        config = replace(self.config, **changes)
+        return Summarizer(
+            config, self._encoder, device=device, batch_size=batch_size, timer=self.timer
+        )
+
+    @property
+    def encoder(self) -> Encoder:
+        if self._encoder is None:
+            device, batch_size = self._load
+            self._encoder = shared_encoder(self.config.model, device=device, batch_size=batch_size)
+        return self._encoder
+
+    def analyse(
+        self,
+        doc: Document,
+        learned_boilerplate: Collection[str] = frozenset(),
+        *,
+        embed_title: bool = True,
+    ) -> Analysis:
+        """Embed, find duplicates and exclude: everything before ranking."""
+        encoder = self.encoder if self.config.needs_model else None
+        vectors = titles = None
+        if encoder is not None:  # the title rides along: one model call per article
+            extra = [doc.title] if embed_title and doc.title else []
+            with self.timer.stage("embedding"):
+                embedded = embed_document(doc, encoder, extra)
+            vectors, titles = embedded.sentences, embedded.extra
+        dedup = self._dedup(doc, vectors if self.config.semantic else None, encoder)
+        with self.timer.stage("exclusions"):
+            found = candidates(doc, dedup, learned_boilerplate)
+        return Analysis(doc, vectors, titles, dedup, found)
+
+    def summarize(
+        self,
+        text: str | Document,
+        *,
+        title: str | None = None,
+        learned_boilerplate: Collection[str] = frozenset(),
+    ) -> Summary:
+        """Extractive summary in original order; duplicates are removed before ranking."""
+        doc = self._document(text, title)
+        found = self.analyse(doc, learned_boilerplate)
+        cands = found.candidates.sentences
+        if not cands:
+            raise InputError(f"{doc.source or 'input'}: no sentence to summarise")
+        rows = found.vectors[[s.index for s in cands]] if found.vectors is not None else None
+        scores, picked = self._rank_and_select(cands, rows, found.title_vectors)
+        excluded = found.candidates.excluded + _dangling(cands, picked)
+        return Summary(
+            doc.title,
+            [_pick(cands[i], scores[i]) for i in sorted(picked.chosen)],
+            self.config.method,
+            self.config.describe_budget(),
+            self.encoder.name if self.config.needs_model else None,
+            doc,
+            found.duplicates,
+            sorted(excluded, key=lambda e: e.index),
+            found.vectors,
+        )
+
+    def deduplicate(self, text: str | Document, *, title: str | None = None) -> DedupResult:
+        """Remove repeated paragraphs, sentences and phrases; report every cut."""
+        doc = self._document(text, title)
+        encoder = self.encoder if self.config.semantic else None
+        vectors = None
+        if encoder is not None:
+            with self.timer.stage("embedding"):
+                vectors = embed_document(doc, encoder).sentences
+        return self._dedup(doc, vectors, encoder)
+
+    def summarize_many(
+        self,
+        texts: Sequence[str | Document],
+        *,
+        learned_boilerplate: Collection[str] = frozenset(),
+    ) -> StorySummary:
+        """A summary of a story told by several articles, each fact once.
+
+        Each article is cleaned as in :meth:`summarize`, then the articles are
+        summarised together by :meth:`summarize_story`.
+        """
+        docs = [self._document(t, None) for t in texts]
+        found = [self.analyse(d, learned_boilerplate, embed_title=False) for d in docs]
+        result = self.summarize_story([StoryArticle.from_analysis(a) for a in found])
+        result.documents = docs
+        return result
+
+    def summarize_story(self, articles: Sequence[StoryArticle]) -> StorySummary:
+        """One summary of articles already analysed (the digest keeps them).
+
+        Sentences repeated across articles (the same wire copy in two outlets) are
+        collapsed by the same duplicate engine, keeping the first article's wording.
+        Sentences are ranked together, each one's lead prior from its own article.
+        """
+        pool = [(d, s, pos) for d, a in enumerate(articles) for pos, s in enumerate(a.sentences)]
+        if not pool:
+            raise InputError("no sentence to summarise in these articles")
+        vecs = None
+        if self.config.needs_model:
+            vecs = np.vstack([a.vectors for a in articles if a.vectors is not None])
+        config = dedup_config(self._model_name(), self.config.threshold, self.config.keep)
+        with self.timer.stage("duplicates"):
+            items = [Item(s.key, s.text) for _, s, _ in pool]
+            across = find_duplicates(items, vecs, level="sentence", config=config)
+        keep = [i for i in range(len(pool)) if i not in across.removed]
+        titles = [a.title for a in articles if a.title]
+        title_vecs = None
+        if vecs is not None and titles:
+            with self.timer.stage("embedding"):
+                title_vecs = self.encoder.encode(titles, prompt_name=SIMILARITY_PROMPT)
+        scores, picked = self._rank_and_select(
+            [pool[i][1] for i in keep], vecs[keep] if vecs is not None else None, title_vecs,
+            [pool[i][2] for i in keep],
+        )  # fmt: skip
+        chosen = sorted(picked.chosen, key=lambda i: (pool[keep[i]][0], pool[keep[i]][1].index))
+        result = [_story_pick(pool[keep[i]][0], pool[keep[i]][1], scores[i]) for i in chosen]
+        dups = {
+            (pool[i][0], pool[i][1].index): (pool[m.kept][0], pool[m.kept][1].index)
+            for i, m in across.removed.items()
+        }
+        return StorySummary(
+            result, self.config.method, self.config.describe_budget(), self._model_name(), [],
+            dups,
+        )  # fmt: skip
+
+    def _model_name(self) -> str | None:
+        return self.encoder.name if self.config.needs_model else None
+
+    def _dedup(
+        self, doc: Document, vectors: np.ndarray | None, encoder: Encoder | None
+    ) -> DedupResult:
+        config = dedup_config(encoder.name if encoder else None, self.config.threshold)
+        config = replace(config, keep=self.config.keep)
+        with self.timer.stage("duplicates"):
+            return deduplicate_document(
+                doc, vectors, config=config, drop_boilerplate=self.config.drop_boilerplate
+            )
+
+    def _document(self, text: str | Document, title: str | None) -> Document:
+        if isinstance(text, Document):
+            return text
+        with self.timer.stage("prepare"):
+            return prepare(text, title=title)
+
+    def _rank_and_select(
+        self,
+        cands: list[Sentence],
+        vectors: np.ndarray | None,
+        title_vectors: np.ndarray | None,
+        positions: list[int] | None = None,
+    ) -> tuple[np.ndarray, Choice]:
+        method, limit = self.config.method, self.config.max_sentences(len(cands))
+        with self.timer.stage("ranking"):
+            ranking = rank(method, vectors, title_vectors, positions, count=len(cands))
+            texts = [s.text for s in cands]
+            choice = choose(
+                ranking.scores, ranking.similarities, texts, limit, max_words=self.config.words
+            )
+        return ranking.scores, choice
+
+
+@lru_cache(maxsize=4)
+def shared_encoder(
+    model: str | None = None, *, device: str | None = None, batch_size: int = 32
+) -> Encoder:
+    """A model loaded once per process for the module-level functions and the CLI.
+
+    Loading takes a second or more; hold a :class:`Summarizer` to control lifetime.
+    """
+    from .embed import load_encoder
+
+    return load_encoder(model, device=device, batch_size=batch_size)
+
+
+def _pick(s: Sentence, score: float) -> SummarySentence:
+    return SummarySentence(s.index, s.paragraph, s.start, s.end, s.text, round(float(score), 6))
+
+
+def _story_pick(document: int, s: Sentence, score: float) -> StorySentence:
+    return StorySentence(
+        document, s.index, s.paragraph, s.start, s.end, s.text, round(float(score), 6)
+    )
+
+
+def _dangling(cands: list[Sentence], picked: Choice) -> list[Excluded]:
+    """Sentences that lost their place for lack of the sentence they point back to."""
+    return [
+        Excluded(cands[i].index, cands[i].start, cands[i].end, cands[i].text, Reason.DANGLING)
+        for i in picked.dangling
+    ]
