@@ -54,7 +54,12 @@ def lexrank_weights(sims: np.ndarray, threshold: float | None = None) -> np.ndar
     return (sims >= threshold).astype(np.float64) * (1 - np.eye(n))
 
 
-def pagerank(weights: np.ndarray, personalization: np.ndarray | None = None) -> np.ndarray:
+def pagerank(
+    weights: np.ndarray,
+    personalization: np.ndarray | None = None,
+    *,
+    alpha: float = PAGERANK_ALPHA,
+) -> np.ndarray:
     """PageRank scores, deterministic and always converged.
 
     Dangling nodes (no edges) jump by the personalisation vector, so a sentence
@@ -84,7 +89,7 @@ def pagerank(weights: np.ndarray, personalization: np.ndarray | None = None) -> 
     x = np.full(n, 1.0 / n)
     for _ in range(2000):
         last = x
-        x = PAGERANK_ALPHA * (x @ step + last[dangling].sum() * jump) + (1 - PAGERANK_ALPHA) * jump
+        x = alpha * (x @ step + last[dangling].sum() * jump) + (1 - alpha) * jump
         if np.abs(x - last).sum() < n * PAGERANK_TOL:
             return x
     return out_weight / out_weight.sum() if out_weight.sum() > 0 else np.full(n, 1.0 / n)

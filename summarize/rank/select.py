@@ -10,6 +10,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .quotes import speaker_needs
+
 # Openers that point back to something said before. A sentence that starts with
 # one makes no sense on its own in a summary.
 _DANGLING = re.compile(
@@ -22,6 +24,19 @@ _DANGLING = re.compile(
 )
 
 
+# The same in English: connectives, demonstratives ("This", not "This year") and pronoun
+# subjects whose antecedent is in the sentence before ("He added", "They said").
+_DANGLING_EN = re.compile(
+    r"^(?:however|but|yet|meanwhile|moreover|furthermore|in addition|additionally|also|"
+    r"therefore|thus|hence|consequently|as a result|instead|nevertheless|nonetheless|"
+    r"likewise|similarly|indeed|in fact|besides|otherwise|and|the former|the latter|"
+    r"(?:this|that|these|those|such)(?!\s+(?:year|week|month|season|morning|afternoon|"
+    r"evening|weekend|summer|winter|spring|autumn|time)\b)|"
+    r"he|she|they|his|her|their|him|them|it (?:said|says|added|adds|also)|"
+    r"the (?:company|firm|group|club|player|minister|spokesman|spokeswoman) (?:said|says|added))\b",
+    re.IGNORECASE,
+)
+
 # "Đồng chí Ngô Hồng Quân cho biết" names its subject; "Đồng chí tham gia..." does not.
 _UNNAMED_TITLE = re.compile(r"^(?:đồng chí|ông|bà|anh|chị)\s+(\w)", re.IGNORECASE)
 
@@ -29,7 +44,7 @@ _UNNAMED_TITLE = re.compile(r"^(?:đồng chí|ông|bà|anh|chị)\s+(\w)", re.I
 def is_dangling(text: str) -> bool:
     """True if the sentence opens by pointing back at an earlier one."""
     head = text.lstrip(" “\"'‘(-–—•")
-    if _DANGLING.match(head):
+    if _DANGLING.match(head) or _DANGLING_EN.match(head):
         return True
     m = _UNNAMED_TITLE.match(head)
     return bool(m) and m.group(1).islower() and head[:1].isupper()
@@ -55,14 +70,16 @@ def choose(
 
     Candidates are positions 0..n-1 in document order. Scores are rescaled to
     [0, 1] so ``diversity`` means the same for every method. A sentence that
-    opens by pointing back ("Tuy nhiên", "Theo đó") is taken together with the
-    sentence before it when both fit, and is dropped otherwise.
+    opens by pointing back ("Tuy nhiên", "Theo đó", "However") is taken together with
+    the sentence before it when both fit, and is dropped otherwise; so is a quotation
+    with the sentence that names its speaker (:mod:`summarize.rank.quotes`).
     """
     n = len(texts)
     words = [len(t.split()) for t in texts]
     span = float(scores.max() - scores.min()) if n else 0.0
     rel = (scores - scores.min()) / span if span > 0 else np.ones(n)
     result = Choice([], [], [])
+    needs = speaker_needs(texts)
     left = set(range(n))
     used = 0
 
@@ -80,19 +97,30 @@ def choose(
             ),
         )
         left.discard(best)
-        take = [best]
-        if is_dangling(texts[best]) and best > 0 and best - 1 not in result.chosen:
-            take = [best - 1, best]
-            if not fits(take):
-                result.dangling.append(best)
-                continue
-            left.discard(best - 1)
-        if not fits(take):
-            result.over_budget.append(best)
+        take = _companions(best, texts, needs)
+        if take is None:  # a quotation whose speaker is nowhere near
+            result.dangling.append(best)
             continue
+        take = [i for i in take if i not in result.chosen]
+        if not fits(take):
+            (result.dangling if len(take) > 1 else result.over_budget).append(best)
+            continue
+        left.difference_update(take)
         result.chosen.extend(take)
         used += sum(words[i] for i in take)
     return result
+
+
+def _companions(i: int, texts: Sequence[str], needs: list[list[int] | None]) -> list[int] | None:
+    """Sentence ``i`` with what it cannot stand without: the sentence before it when it
+    opens by pointing back, the speaker of its quotation; None when that is missing."""
+    need = needs[i]
+    if need is None:
+        return None
+    take = {i, *need}
+    if is_dangling(texts[i]) and i > 0:
+        take.add(i - 1)
+    return sorted(take)
 
 
 def position_prior(n: int) -> np.ndarray:

@@ -99,13 +99,30 @@ def is_section_label(line: str) -> bool:
     return bool(parts) and all(p in _SECTIONS for p in parts)
 
 
+# Headlines often open on a quotation ("'Thuốc độc' Honda Super Cub...", "“Tôi đi”").
+_OPENING_QUOTES = "\"'“‘«"
+
+
 def _looks_like_title(line: str) -> bool:
     words = line.split()
     if not 2 <= len(words) <= _MAX_TITLE_WORDS or len(line) > _MAX_TITLE_CHARS:
         return False
-    if line[-1] in ".,;:…" or not (line[0].isupper() or line[0].isdigit() or line[0] in '“"'):
+    if _ends_like_a_sentence(line):
+        return False
+    head = line.lstrip(_OPENING_QUOTES)
+    # "iPad Pro 2 sẽ ra mắt": a brand written with a small first letter still opens a title.
+    brand = head[:1].islower() and head[1:2].isupper()
+    if not (head[:1].isupper() or head[:1].isdigit() or brand):
         return False
     return len(segment(line)[1]) == 1  # one sentence: "A. B" is body text, not a headline
+
+
+def _ends_like_a_sentence(line: str) -> bool:
+    """A final period, comma or colon; a trailing ellipsis ("Nga nhạt giọng...") is a
+    headline's teaser, not the end of body text."""
+    if line.endswith(("..", "…")):
+        return False
+    return line[-1] in ".,;:"
 
 
 def detect_title(text: str) -> tuple[int, int] | None:
