@@ -10,7 +10,7 @@ Labels: "share widget", "article tools", "visitor counter", "view counter",
 "engagement counter", "date line", "byline", "source credit", "photo credit",
 "image placeholder", "form label", "comments", "navigation", "section label",
 "related link", "media label", "hashtags", "tags", "copyright", "footer",
-"advertisement", "link", "banner".
+"advertisement", "link", "banner", "newsletter".
 
 :func:`boilerplate_reason` judges one line (or sentence) on its own;
 :func:`boilerplate_lines` also uses position, for chrome that only its place
@@ -79,12 +79,17 @@ _SHARE_TERMS = [
     "zalo", "twitter", "linkedin", "pinterest", "telegram", "messenger", "viber",
     "whatsapp", "email", "e-mail", "gửi email", "gửi bài viết", "gửi cho bạn bè",
     "copy link", "sao chép link", "sao chép liên kết", "sao chép đường dẫn", "like", "thích",
+    "share this article", "share this story", "share this page", "share this post",
+    "share this", "share article", "share story", "share on facebook", "share on twitter",
+    "share via email", "email this article", "copy article link",
 ]  # fmt: skip
 _TOOL_TERMS = [
     "in bài", "in bài viết", "in trang", "bản in", "in", "lưu", "lưu bài", "lưu bài viết",
     "lưu tin", "bỏ lưu", "đã lưu", "cỡ chữ", "a a a", "a- a+", "a+ a-", "font size",
     "nghe bài viết", "nghe đọc bài", "nghe đọc bài viết", "đọc bài viết", "tải về",
     "download", "báo lỗi", "góp ý", "theo dõi", "theo dõi trên google news",
+    "print", "print this article", "print this page", "save", "save article",
+    "save this article", "listen to this article", "listen", "text size", "gift this article",
 ]  # fmt: skip
 _FORM_TERMS = [
     "họ tên", "họ và tên", "tên của bạn", "tên", "email", "e-mail", "email của bạn",
@@ -103,6 +108,8 @@ _COMMENT_TERMS = [
     "comments", "comment", "xem thêm bình luận", "bạn đọc bình luận", "chưa có bình luận",
     "chưa có bình luận nào", "hãy là người đầu tiên bình luận", "bình luận facebook",
     "bình luận của bạn sẽ được biên tập trước khi đăng", "trả lời",
+    "leave a comment", "add a comment", "view comments", "show comments", "comments are closed",
+    "join the conversation", "reply",
 ]  # fmt: skip
 _NAV_TERMS = [
     "trang chủ", "về trang chủ", "quay lại", "quay về", "trở về", "trở lại", "về đầu trang",
@@ -125,6 +132,9 @@ _SECTION_TERMS = [
     "multimedia", "infographic", "infographics", "podcast", "emagazine", "e-magazine",
     "longform", "megastory", "tin tức", "tin tức - sự kiện", "tin tức sự kiện", "văn bản mới",
     "lịch công tác", "thông báo mới", "tin vắn", "dòng sự kiện",
+    "related articles", "related stories", "related content", "related topics", "related",
+    "more on this story", "top stories", "most read", "most popular", "trending",
+    "you may also like", "recommended", "read more", "more stories", "latest news",
 ]  # fmt: skip
 # News categories: a line made only of these is a section menu or breadcrumb.
 _CATEGORY_TERMS = [
@@ -137,7 +147,10 @@ _CATEGORY_TERMS = [
     "số hóa", "giáo dục - khoa học", "văn hóa - xã hội", "an ninh - quốc phòng",
     "tin tức", "tin trong nước", "tin quốc tế", "tin thế giới", "tin địa phương",
 ]  # fmt: skip
-_AD_TERMS = ["quảng cáo", "liên hệ quảng cáo", "advertisement", "sponsored", "tài trợ"]
+_AD_TERMS = [
+    "quảng cáo", "liên hệ quảng cáo", "advertisement", "sponsored", "tài trợ",
+    "sponsored content", "promoted", "ad", "skip advertisement",
+]  # fmt: skip
 _STAFF_TERMS = [
     "pv", "ctv", "btv", "nhóm pv", "nhóm phóng viên", "phóng viên", "nhóm ctv", "ttxvn",
     "vna", "tổng hợp", "lược dịch", "biên dịch", "nhóm thực hiện",
@@ -211,6 +224,21 @@ _RELATED = re.compile(
     r"(?:>>+|»)\s*\S.*"
     r"|(?:xem thêm|đọc thêm|tin liên quan|bài liên quan|xem tiếp|mời xem|mời quý vị xem|"
     r"video liên quan|tin cùng chuyên mục)\s*(?::|>>|»|\.\.\.)\s*.*"
+)
+# English site chrome that names a network or a newsletter: "Follow us on Twitter and
+# Facebook", "Sign up for our daily newsletter", "Image caption ...", "Getty Images".
+_NETWORK = r"(?:facebook|twitter|x|instagram|linkedin|youtube|tiktok|threads|whatsapp|telegram|"
+_NETWORK += r"google news|bluesky|mastodon|flipboard|rss)"
+_FOLLOW = re.compile(
+    rf"(?:follow|like|find|join) us(?: on| at)?(?:\s*(?:{_NETWORK}|[,&/:|]|and|or))*"
+)
+_NEWSLETTER = re.compile(
+    r"(?:sign up|subscribe|register)(?: now| today| here)?(?: to| for)?(?: our| the| a)?"
+    r"(?: free)?(?: daily| weekly| morning| evening)?(?: email)? newsletters?\b.*"
+)
+_IMAGE_CHROME = re.compile(
+    r"(?:image|photo|picture|video) (?:caption|copyright|source|credit)s?\b.*"
+    r"|(?:getty images|afp via getty images|reuters|ap photo|pa media|epa)"
 )
 _HASHTAGS = re.compile(r"#[^\s#]+(?:\s+#[^\s#]+)*")
 _TAGS = re.compile(r"(?:tags?|từ khóa|thẻ|chủ đề|keywords?)\s*:\s*\S.*")
@@ -381,6 +409,9 @@ _RULES: list[tuple[str, Callable[[str, str], bool]]] = [
     ("media label", lambda text, key: _full(_MEDIA, key) and _is_short(key, 25)),
     ("related link", lambda text, key: _full(_RELATED, key) and _is_short(key, 30)),
     ("share widget", lambda text, key: _full(_SHARE, key)),
+    ("share widget", lambda text, key: _full(_FOLLOW, key)),
+    ("newsletter", lambda text, key: _full(_NEWSLETTER, key) and _is_short(key, 20)),
+    ("photo credit", lambda text, key: _full(_IMAGE_CHROME, key) and _is_short(key, 25)),
     ("hashtags", lambda text, key: _full(_HASHTAGS, key)),
     ("tags", lambda text, key: _full(_TAGS, key) and _is_short(key, 30)),
     ("copyright", lambda text, key: bool(_COPYRIGHT.search(key)) and _is_short(key, 30)),
@@ -463,21 +494,45 @@ def _is_title_case(text: str) -> bool:
 # A caption ends with its photo credit: "Biểu tình tại Campuchia (Ảnh: Đỗ Tuấn Anh)",
 # "Người biểu tình sáng nay - Ảnh: AFP". Captions describe a picture the reader of
 # a summary cannot see, so they are never selected.
+# A dot inside a name ("M.T", "G.Minh") is part of the credit; ". " ends a sentence.
 _CAPTION_CREDIT = re.compile(
-    r"(?:^|[\s(\-–—,.])\(?\s*(?:ảnh|photo|nguồn ảnh|hình)\s*:\s*"
-    r"(?P<who>[^.!?()]{1,60})\)?\s*\.?\s*$",
+    r"(?:^|[\s(\-–—,.])\(?\s*(?:ảnh|photo|nguồn ảnh|hình|image|picture)\s*:\s*"
+    r"(?P<who>(?:[^.!?()]|\.(?=\S)){1,60})\)?\s*\.?\s*$",
+    re.IGNORECASE,
+)
+# "(Ảnh minh họa)", "(Ảnh Nguyễn Duy)", "(ảnh cắt từ clip)", "(Photo)": a parenthesis at
+# the end that only points at a picture. Not "(ảnh hưởng ...)" nor "(hình thức ...)".
+_CAPTION_PAREN = re.compile(
+    r"\(\s*(?:ảnh|photo|hình|image|picture)(?P<rest>(?:\s[^()]{0,60})?)\)\s*\.?\s*$",
+    re.IGNORECASE,
+)
+_PICTURE_KINDS = re.compile(
+    r"\s*(?:minh họa|minh hoạ|tư liệu|internet|chụp|cắt từ|nguồn|từ|của|do|"
+    r"illustration|file|courtesy|by|via)\b",
+    re.IGNORECASE,
+)
+# A short line that is only a credit: "Ảnh của Canloker.", "Tin-ảnh: G.Minh".
+_CREDIT_LINE = re.compile(
+    r"(?:ảnh|hình)\s+(?:của|do)\s+\S.{0,40}|(?:tin|bài)\s*[-–,/&]\s*ảnh\s*:\s*\S.{0,40}",
     re.IGNORECASE,
 )
 
-_CAPTION_WORD = re.compile("ảnh|photo|hình", re.IGNORECASE)
+_CAPTION_WORD = re.compile("ảnh|photo|hình|image|picture", re.IGNORECASE)
 
 
 def is_photo_caption(sentence: str) -> bool:
-    """True for a sentence that ends in a photo credit."""
-    if ":" not in sentence or not _CAPTION_WORD.search(sentence):
-        return False  # the cheap half of the pattern: most sentences stop here
-    m = _CAPTION_CREDIT.search(sentence.strip())
-    return bool(m) and m.group("who").strip()[:1].isupper()  # a credit names someone
+    """True for a sentence that ends in a photo credit or only points at a picture."""
+    if not _CAPTION_WORD.search(sentence):
+        return False  # the cheap half of the patterns: most sentences stop here
+    text = sentence.strip()
+    m = _CAPTION_CREDIT.search(text) if ":" in text else None
+    if m and m.group("who").strip()[:1].isupper():  # a credit names someone
+        return True
+    m = _CAPTION_PAREN.search(text)
+    if m:
+        rest = m.group("rest").strip()
+        return not rest or bool(_PICTURE_KINDS.match(rest)) or rest[:1].isupper()
+    return _is_short(text, 8) and _CREDIT_LINE.fullmatch(text.rstrip(".")) is not None
 
 
 # ------------------------------------------------------------------------ one judgement
