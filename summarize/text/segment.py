@@ -50,6 +50,10 @@ ABBREVIATIONS = frozenset(
 )
 # Abbreviations that may end a sentence ("cam, quýt v.v. Ngoài ra", byline "P.V.").
 _ETC = frozenset({"v.v", "vv", "etc", "p.v"})
+# English abbreviations that are also Vietnamese words ("no", "gen") when lower-case: only
+# their capitalised form, before a number or a name, is taken as the abbreviation.
+_BEFORE_NUMBER = frozenset({"No", "Nos", "Vol", "Fig", "Nr"})
+_CASED_TITLES = frozenset({"Gen", "Maj", "Brig", "Adm", "Cmdr", "Rev", "Hon", "Supt", "Insp"})
 _LIST_MARKER = re.compile(r"[(\[]?(?:\d{1,3}|[IVXLCDM]{1,6}|[A-Za-z])[)\].]?")
 
 # Photo credit glued to the next sentence in one-line bodies: "... - Ảnh: AFP Theo Hãng tin".
@@ -138,6 +142,10 @@ def _period_is_final(p: str, dot: int, sentence_start: int) -> bool:
     last = word.rsplit(".", 1)[-1]
     if last.casefold() in ABBREVIATIONS:
         return False
+    if last in _BEFORE_NUMBER and _digit_follows(p, dot + 1):
+        return False  # "No. 10 Downing Street", "Vol. 2"
+    if last in _CASED_TITLES:
+        return False  # "Gen. Mills", "Rev. King": the English title, capitalised
     if dot - sentence_start <= 8 and _LIST_MARKER.fullmatch(p[sentence_start:dot].strip()):
         return False  # "1. Nội dung", "II. Kết quả", "a. Mục tiêu"
     if len(last) == 1 and "A" <= last <= "Z":
@@ -148,6 +156,12 @@ def _period_is_final(p: str, dot: int, sentence_start: int) -> bool:
             return True
         return _next_word(p, dot + 1).casefold() in _STARTERS
     return True
+
+
+def _digit_follows(p: str, i: int) -> bool:
+    while i < len(p) and is_space(p[i]):
+        i += 1
+    return i < len(p) and p[i].isdigit()
 
 
 def _next_word(p: str, i: int) -> str:
