@@ -62,15 +62,18 @@ def deduplicate(
     drop_boilerplate: bool = False,
     semantic: bool = True,
     model: str | Encoder | None = None,
+    cross_lingual: bool = False,
 ) -> DedupResult:
     """Remove repeated paragraphs, sentences and phrases; report every cut.
 
-    ``threshold`` overrides the semantic (cosine) threshold calibrated for the
-    model; ``semantic=False`` uses only the exact and shingle signals (no model).
+    ``threshold`` replaces the model's calibrated duplicate decision by a cosine
+    threshold; ``semantic=False`` uses only the exact and shingle signals (no model);
+    ``cross_lingual=True`` also removes a translation of an earlier item (signal
+    ``cross-lingual``; items in different languages are compared by their vectors).
     """
     summarizer = _summarizer(
         model, threshold=threshold, keep=keep, drop_boilerplate=drop_boilerplate,
-        semantic=semantic,
+        semantic=semantic, cross_lingual=cross_lingual,
     )  # fmt: skip
     return summarizer.deduplicate(text, title=title)
 

