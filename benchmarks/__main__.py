@@ -1,6 +1,6 @@
 """One command for the benchmarks.
 
-    python -m benchmarks quality [--quick]   # ROUGE on VietnameseMDS, duplicate P/R/F1
+    python -m benchmarks quality [--quick]   # ROUGE (VietnameseMDS, baomoi, BBC), duplicates
     python -m benchmarks speed [--quick]     # throughput, docs/s, cold start, memory
     python -m benchmarks all [--quick]       # both (speed first)
     python -m benchmarks report              # tables + plot again from the saved JSON
@@ -42,7 +42,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--quick", action="store_true", help="a small subset, to check the harness")
     p.add_argument(
         "--methods",
-        default="textrank,lexrank,lead",
+        default="learned,textrank,lexrank,lead",
         help="summarize methods to run (%(default)s)",
     )
     p.add_argument(
@@ -76,13 +76,17 @@ def quality(args, models) -> dict | None:
         "command": command_line(),
         "machine": machine(),
         "single": single_document(args.data, systems, limit=single_limit, log=_log),
+        "baomoi": single_document(
+            args.data, systems, limit=single_limit, log=_log, dataset="baomoi"
+        ),
+        "english": single_document(args.data, systems, limit=single_limit, log=_log, dataset="bbc"),
         "multi": multi_document(args.data, systems, limit=cluster_limit, log=_log),
         "duplicates": duplicates.evaluate(
             args.data, models, limit=QUICK["pairs"] if args.quick else None, log=_log
         ),
     }
     result["seconds"] = round(time.perf_counter() - t0, 1)
-    if not any(result[k] for k in ("single", "multi", "duplicates")):
+    if not any(result[k] for k in ("single", "baomoi", "english", "multi", "duplicates")):
         _log(f"no benchmark data found under {args.data}: nothing measured")
         return None
     return result

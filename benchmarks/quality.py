@@ -28,8 +28,9 @@ from functools import partial
 from pathlib import Path
 from unicodedata import normalize
 
-from .common import VMDS_CLUSTERS, VMDS_DOCS, ModelSpec, present, read_jsonl, words
+from .common import BAOMOI, VMDS_CLUSTERS, VMDS_DOCS, ModelSpec, present, read_jsonl, words
 from .peers import PEERS, PeerUnavailable, take_words, top_k
+from .ranker_data import BBC
 from .rouge import rouge
 
 METRICS = ("rouge1", "rouge2", "rougeL")
@@ -134,16 +135,45 @@ def _run_peer(name: str, tally: Tally, call: Callable[[], str], refs) -> None:
     tally.add(text, refs, time.perf_counter() - t0)
 
 
-def _one_article(doc, method: str, model) -> str:
+def _one_article(doc, method: str, model, *, words: int | None = None, fold=None) -> str:
     from summarize import summarize
 
-    return summarize(doc, sentences=SINGLE_K, method=method, model=model).text
+    budget = {"words": words} if words else {"sentences": SINGLE_K}
+    with _held_out(method, model, fold):
+        return summarize(doc, **budget, method=method, model=model).text
 
 
-def _one_story(docs, budget: int, method: str, model) -> str:
+def _one_story(docs, budget: int, method: str, model, *, fold=None) -> str:
     from summarize.api import summarize_many
 
-    return summarize_many(docs, words=budget, method=method, model=model).text
+    with _held_out(method, model, fold):
+        return summarize_many(docs, words=budget, method=method, model=model).text
+
+
+def _held_out(method: str, model, fold: int | None):
+    """The learned method scores an article of its training data with the scorer of the
+    cross-validation fold that never saw it (``python -m benchmarks.train_ranker
+    --write`` saves them); other methods and unseen data sets use what ships."""
+    from contextlib import nullcontext
+
+    from summarize.rank.learned import family, scorer_override
+
+    from .train_ranker import load_fold_scorers
+
+    if method != "learned" or fold is None:
+        return nullcontext()
+    scorers = load_fold_scorers(family(getattr(model, "name", None)))
+    if scorers is None:
+        raise RuntimeError("no fold scorers: run python -m benchmarks.train_ranker --write")
+    return scorer_override(scorers[fold])
+
+
+def _fold(dataset: str, record: dict) -> int | None:
+    """The record's cross-validation fold if the learned scorer trains on ``dataset``."""
+    from .ranker_data import group_key
+    from .train_ranker import TRAIN_SETS, fold_of_group
+
+    return fold_of_group(group_key(dataset, record)) if dataset in TRAIN_SETS else None
 
 
 def _peer_top_k(peer, sents: list[str]) -> str:
@@ -161,42 +191,62 @@ def _tallies(systems: Sequence[Ours]) -> dict[str, Tally]:
     return tallies
 
 
+ARTICLE_SETS = {
+    "vmds": (VMDS_DOCS, "publisher lead (sapo) of each article"),
+    "baomoi": (BAOMOI, "publisher lead (sapo) of each raw baomoi article"),
+    "bbc": (BBC, "extractive reference summary (BBC News Summary, English)"),
+}
+
+
 def single_document(
-    data: Path, systems: Sequence[Ours], *, limit: int | None = None, log=print
-) -> dict | None:
-    """Mean ROUGE F1 per system over the VietnameseMDS articles (reference: the lead)."""
+    data: Path, systems: Sequence[Ours], *, limit: int | None = None, log=print,
+    dataset: str = "vmds",
+) -> dict | None:  # fmt: skip
+    """Mean ROUGE F1 per system over one set of articles, each against its reference.
+
+    Leads: 3 sentences. BBC: the reference's word count (its summaries are extracts of
+    about 40% of the article). The learned method is scored on held-out folds.
+    """
     from summarize import prepare
     from summarize.errors import SummarizeError
 
-    path = present(data, VMDS_DOCS)
+    rel, reference = ARTICLE_SETS[dataset]
+    path = present(data, rel)
     if path is None:
-        log(f"skipping single-document quality: {data / VMDS_DOCS} not found")
+        log(f"skipping single-document quality ({dataset}): {data / rel} not found")
         return None
     tallies = _tallies(systems)
     skipped = 0
     for n, d in enumerate(read_jsonl(path, limit), 1):
         text, ref = normalize("NFC", d["text"]), normalize("NFC", d["summary"])
         try:
-            doc = prepare(text, title=normalize("NFC", d["title"]))
+            doc = prepare(text, title=normalize("NFC", d["title"]) or None)
         except SummarizeError:
             skipped += 1
             continue
         sents = [s.text for s in doc.sentences]
-        if len(sents) <= SINGLE_K:
+        if len(sents) <= SINGLE_K or not ref.strip():
             skipped += 1
             continue
+        budget = words(ref) if dataset == "bbc" else None
+        fold = _fold(dataset, d)
         for s in systems:
-            _run_ours(s, tallies[s.name], partial(_one_article, doc, s.method), ref)
+            call = partial(_one_article, doc, s.method, words=budget, fold=fold)
+            _run_ours(s, tallies[s.name], call, ref)
         for name, peer in PEERS.items():
-            _run_peer(name, tallies[name], partial(_peer_top_k, peer, sents), ref)
+            if budget:
+                call = partial(_peer_words, peer, sents, list(range(len(sents))), budget)
+            else:
+                call = partial(_peer_top_k, peer, sents)
+            _run_peer(name, tallies[name], call, ref)
         if n % 100 == 0:
-            log(f"single documents: {n} read")
+            log(f"single documents ({dataset}): {n} read")
     results = {name: t.result() for name, t in tallies.items()}
     used = max((r.get("inputs", 0) for r in results.values()), default=0)
     return {
         "data": str(path),
-        "reference": "publisher lead (sapo) of each article",
-        "budget": f"{SINGLE_K} sentences",
+        "reference": reference,
+        "budget": "reference length in words" if dataset == "bbc" else f"{SINGLE_K} sentences",
         "inputs": used,
         "skipped": skipped,
         "systems": results,
@@ -237,8 +287,10 @@ def multi_document(
         budgets.append(budget)
         sents = [s.text for doc in docs for s in doc.sentences]
         positions = [i for doc in docs for i in range(len(doc.sentences))]
+        fold = _fold("vmds", {"cluster_id": str(c["id"]).removeprefix("vmds-")})
         for s in systems:
-            _run_ours(s, tallies[s.name], partial(_one_story, docs, budget, s.method), refs)
+            call = partial(_one_story, docs, budget, s.method, fold=fold)
+            _run_ours(s, tallies[s.name], call, refs)
         for name, peer in PEERS.items():
             call = partial(_peer_words, peer, sents, positions, budget)
             _run_peer(name, tallies[name], call, refs)

@@ -191,6 +191,10 @@ def quality_tables(q: dict) -> list[Table]:
     out = []
     if q.get("single"):
         out.append(rouge_table("Single documents: VietnameseMDS articles", q["single"]))
+    if q.get("baomoi"):
+        out.append(rouge_table("Single documents: raw baomoi articles", q["baomoi"]))
+    if q.get("english"):
+        out.append(rouge_table("Single documents: English (BBC, never trained on)", q["english"]))
     if q.get("multi"):
         out.append(rouge_table("Story clusters: VietnameseMDS", q["multi"]))
     if q.get("duplicates"):

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from typing import Any
 
-from .config import SummaryConfig
+from .config import DEFAULT_METHOD, SummaryConfig
 from .dedup.document import DedupResult
 from .embed import Encoder
 from .pipeline import Analysis, StoryArticle, Summarizer, shared_encoder
@@ -36,20 +36,23 @@ def summarize(
     sentences: int | None = None,
     ratio: float | None = None,
     words: int | None = None,
-    method: str = "textrank",
+    method: str = DEFAULT_METHOD,
     model: str | Encoder | None = None,
     threshold: float | None = None,
     learned_boilerplate: Collection[str] = frozenset(),
+    query: str | None = None,
 ) -> Summary:
     """Extractive summary in original order; duplicates are removed before ranking.
 
     One budget of ``sentences`` (default 3), ``ratio`` or ``words``. ``model``: a
     model name, local folder or encoder object. ``learned_boilerplate`` holds match
-    keys (``text.normalize.match_key``) of lines known to be site chrome.
+    keys (``text.normalize.match_key``) of lines known to be site chrome. ``query``:
+    pick the sentences that answer it instead (a query-focused summary).
     """
     summarizer = _summarizer(
-        model, sentences=sentences, ratio=ratio, words=words, method=method, threshold=threshold
-    )
+        model, sentences=sentences, ratio=ratio, words=words, method=method, threshold=threshold,
+        query=query,
+    )  # fmt: skip
     return summarizer.summarize(text, title=title, learned_boilerplate=learned_boilerplate)
 
 
@@ -84,7 +87,7 @@ def summarize_many(
     sentences: int | None = None,
     ratio: float | None = None,
     words: int | None = None,
-    method: str = "textrank",
+    method: str = DEFAULT_METHOD,
     model: str | Encoder | None = None,
     threshold: float | None = None,
     learned_boilerplate: Collection[str] = frozenset(),

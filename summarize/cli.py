@@ -31,6 +31,7 @@ COMMANDS = {"run", "dedup", "digest", "models", "calibrate"}
 
 
 class Method(str, Enum):
+    learned = "learned"
     textrank = "textrank"
     lexrank = "lexrank"
     lead = "lead"
@@ -83,10 +84,13 @@ def run(
     words: Annotated[
         int | None, typer.Option("--words", "-w", help="At most this many words.")
     ] = None,
-    method: Annotated[Method, typer.Option("--method", "-m")] = Method.textrank,
+    method: Annotated[Method, typer.Option("--method", "-m")] = Method.learned,
     fmt: Annotated[SummaryFormat, typer.Option("--format", "-f")] = SummaryFormat.text,
     output: OutOpt = None,
     title: Annotated[str | None, typer.Option(help="Title, if the text has none.")] = None,
+    query: Annotated[
+        str | None, typer.Option("--query", help="Pick the sentences that answer this.")
+    ] = None,
     model: ModelOpt = None,
     fast: FastOpt = False,
     device: DeviceOpt = None,
@@ -100,7 +104,9 @@ def run(
     from .text.prepare import prepare
 
     # Bad settings fail here, before any file or model is read.
-    config = SummaryConfig(sentences, ratio, words, method.value, _fast_model(model, fast))
+    config = SummaryConfig(
+        sentences, ratio, words, method.value, _fast_model(model, fast), query=query
+    )
     raw = read_text(file)
     if verbose:
         err.print(f"read {raw.source}: {raw.format}, encoding {raw.encoding}")
@@ -223,7 +229,7 @@ def digest(
         int | None, typer.Option("--words", "-w", help="At most this many words.")
     ] = None,
     story_sentences: Annotated[int, typer.Option(help="Sentences per story-cluster summary.")] = 5,
-    method: Annotated[Method, typer.Option("--method", "-m")] = Method.textrank,
+    method: Annotated[Method, typer.Option("--method", "-m")] = Method.learned,
     learn: Annotated[
         bool, typer.Option("--learn/--no-learn", help="Learn boilerplate from the batch.")
     ] = True,

@@ -14,8 +14,9 @@ from typing import Any, Literal
 from .errors import BudgetError, ConfigError
 
 Keep = Literal["first", "longest"]
-METHODS = ("textrank", "lexrank", "lead")
-EMBEDDING_METHODS = ("textrank", "lexrank")  # the others need no model
+METHODS = ("learned", "textrank", "lexrank", "lead")
+EMBEDDING_METHODS = ("learned", "textrank", "lexrank")  # the others need no model
+DEFAULT_METHOD = "learned"  # the best under cross-validation (docs/ranking.md)
 KEEP_POLICIES = ("first", "longest")
 DEFAULT_SENTENCES = 3
 
@@ -30,18 +31,20 @@ class SummaryConfig:
     ``threshold`` overrides the semantic-duplicate cosine calibrated for the model;
     ``semantic=False`` finds duplicates by their wording only; ``cross_lingual=True`` also
     finds an item and its translation (items in different languages, by their vectors).
+    ``query``: pick the sentences that answer it (a query-focused summary; needs the model).
     """
 
     sentences: int | None = None
     ratio: float | None = None
     words: int | None = None
-    method: str = "textrank"
+    method: str = DEFAULT_METHOD
     model: str | None = None
     threshold: float | None = None
     keep: Keep = "first"
     semantic: bool = True
     drop_boilerplate: bool = False
     cross_lingual: bool = False
+    query: str | None = None
 
     def __post_init__(self) -> None:
         _check_budget(self.sentences, self.ratio, self.words)
@@ -57,6 +60,8 @@ class SummaryConfig:
             raise ConfigError(f"--threshold must be in (0, 1] (got {self.threshold!r})")
         if self.keep not in KEEP_POLICIES:
             raise ConfigError(f"keep must be one of {', '.join(KEEP_POLICIES)} (got {self.keep!r})")
+        if self.query is not None and not (isinstance(self.query, str) and self.query.strip()):
+            raise ConfigError(f"--query must be a non-empty text (got {self.query!r})")
         for name in ("semantic", "drop_boilerplate", "cross_lingual"):
             if not isinstance(getattr(self, name), bool):
                 raise ConfigError(f"{name} must be True or False")
@@ -64,7 +69,7 @@ class SummaryConfig:
     @property
     def needs_model(self) -> bool:
         """Ranking by meaning, or finding duplicates by meaning, needs the encoder."""
-        return self.method in EMBEDDING_METHODS
+        return self.method in EMBEDDING_METHODS or self.query is not None
 
     def max_sentences(self, available: int) -> int:
         """How many sentences the budget allows out of ``available`` candidates."""
@@ -88,6 +93,7 @@ class SummaryConfig:
             "budget": [self.sentences, self.ratio, self.words],
             "model": self.model,
             "threshold": self.threshold,
+            **({"query": self.query} if self.query is not None else {}),
         }
 
 

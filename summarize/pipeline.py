@@ -24,6 +24,7 @@ from .embed.document import SIMILARITY_PROMPT, embed_document
 from .errors import ConfigError, InputError
 from .rank.candidates import Candidates, candidates
 from .rank.methods import rank
+from .rank.query import focus, relevance
 from .rank.select import Choice, choose
 from .results import Excluded, Reason, StorySentence, StorySummary, Summary, SummarySentence
 from .text.prepare import prepare
@@ -133,7 +134,10 @@ class Summarizer:
         if not cands:
             raise InputError(f"{doc.source or 'input'}: no sentence to summarise")
         rows = found.vectors[[s.index for s in cands]] if found.vectors is not None else None
-        scores, picked = self._rank_and_select(cands, rows, found.title_vectors)
+        starts = [s.start == doc.paragraphs[s.paragraph].start for s in cands]
+        scores, picked = self._rank_and_select(
+            cands, rows, found.title_vectors, starts=starts, title=doc.title
+        )
         excluded = found.candidates.excluded + _dangling(cands, picked)
         return Summary(
             doc.title,
@@ -145,6 +149,7 @@ class Summarizer:
             found.duplicates,
             sorted(excluded, key=lambda e: e.index),
             found.vectors,
+            self.config.query,
         )
 
     def deduplicate(self, text: str | Document, *, title: str | None = None) -> DedupResult:
@@ -203,7 +208,7 @@ class Summarizer:
                 title_vecs = self.encoder.encode(titles, prompt_name=SIMILARITY_PROMPT)
         scores, picked = self._rank_and_select(
             [pool[i][1] for i in keep], vecs[keep] if vecs is not None else None, title_vecs,
-            [pool[i][2] for i in keep],
+            [pool[i][2] for i in keep], title=" ".join(titles) or None,
         )  # fmt: skip
         chosen = sorted(picked.chosen, key=lambda i: (pool[keep[i]][0], pool[keep[i]][1].index))
         result = [_story_pick(pool[keep[i]][0], pool[keep[i]][1], scores[i]) for i in chosen]
@@ -243,11 +248,21 @@ class Summarizer:
         vectors: np.ndarray | None,
         title_vectors: np.ndarray | None,
         positions: list[int] | None = None,
+        starts: list[bool] | None = None,
+        title: str | None = None,
     ) -> tuple[np.ndarray, Choice]:
         method, limit = self.config.method, self.config.max_sentences(len(cands))
+        texts = [s.text for s in cands]
         with self.timer.stage("ranking"):
-            ranking = rank(method, vectors, title_vectors, positions, count=len(cands))
-            texts = [s.text for s in cands]
+            ranking = rank(
+                method, vectors, title_vectors, positions, count=len(cands), texts=texts,
+                paragraph_starts=starts, model=self._model_name(), title_text=title,
+            )  # fmt: skip
+        if self.config.query is not None:
+            with self.timer.stage("embedding"):
+                found = relevance(self.encoder, self.config.query, texts)
+            ranking = replace(ranking, scores=focus(found, ranking.scores))
+        with self.timer.stage("ranking"):
             choice = choose(
                 ranking.scores, ranking.similarities, texts, limit, max_words=self.config.words
             )

@@ -70,6 +70,7 @@ class Summary:
     # chrome lines); None for methods without a model. Kept so that callers that
     # need them too (the digest's clustering) do not embed the article again.
     vectors: np.ndarray | None = field(default=None, repr=False)
+    query: str | None = None  # what a query-focused summary was asked about
 
     @property
     def text(self) -> str:

@@ -27,7 +27,7 @@ def read(name: str) -> str:
 
 @pytest.mark.slow
 @pytest.mark.parametrize("name", NAMES)
-@pytest.mark.parametrize("method", ["textrank", "lexrank"])
+@pytest.mark.parametrize("method", ["learned", "textrank", "lexrank"])
 def test_sample_summaries_are_clean(name: str, method: str, encoder) -> None:
     text = read(name)
     result = summarize(text, sentences=4, method=method, model=encoder)

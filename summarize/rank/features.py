@@ -1,7 +1,8 @@
 """What the learned scorer sees of each candidate sentence: language-independent numbers.
 
-Every feature comes from the sentence's place in the article, its vector, or the shape
-of its characters (digits, capitals, quote marks), never from a word list, so a scorer
+Every feature comes from the sentence's place in the article, its vector, the words it
+shares with the title and the article, or the shape of its characters (digits, capitals,
+quote marks), never from a word list of some language, so a scorer
 fitted on Vietnamese news applies to any language the model covers. Features that
 compare sentences within one article are also given relative to the article (z-score,
 rank), because an encoder's cosines have a different typical level in every article.
@@ -12,6 +13,7 @@ group the ablation in ``docs/ranking.md`` removes at once.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -20,6 +22,7 @@ import numpy as np
 from .graph import pagerank, textrank_weights
 
 CENTRALITY_ALPHA = 0.85
+_WORD = re.compile(r"[^\W_]+")
 QUOTES = '"“”«»„'
 _OPEN_QUOTES = "\"“«„'‘"
 
@@ -38,9 +41,15 @@ COLUMNS: tuple[tuple[str, str], ...] = (
     ("title_rank", "title"),
     ("centroid_cos", "centroid"),
     ("centroid_z", "centroid"),
+    ("lead_cos", "lead"),
+    ("lead_z", "lead"),
     ("centrality", "centrality"),
     ("centrality_rank", "centrality"),
     ("novelty", "redundancy"),
+    ("title_words", "lexical"),
+    ("title_words_z", "lexical"),
+    ("shared_words", "lexical"),
+    ("shared_words_z", "lexical"),
     ("log_words", "length"),
     ("short", "length"),
     ("digits", "content"),
@@ -67,6 +76,7 @@ class Context:
     title_vector: np.ndarray | None = None
     positions: Sequence[int] | None = None
     paragraph_starts: Sequence[bool] | None = None
+    title: str | None = None
 
 
 def feature_matrix(ctx: Context) -> np.ndarray:
@@ -85,9 +95,11 @@ def feature_matrix(ctx: Context) -> np.ndarray:
         np.fill_diagonal(sims, 0.0)
     cols.update(_title(vecs, ctx.title_vector))
     cols.update(_centroid(vecs))
+    cols.update(_lead(sims, pos))
     cols.update(_centrality(sims))
     cols["novelty"] = _novelty(sims, pos)
     cols.update(_surface(ctx.texts))
+    cols.update(_lexical(ctx.texts, ctx.title))
     return np.column_stack([cols[name] for name in FEATURES]) if n else np.zeros((0, len(FEATURES)))
 
 
@@ -137,6 +149,23 @@ def _centroid(vecs: np.ndarray) -> dict[str, np.ndarray]:
     return {"centroid_cos": cos, "centroid_z": _zscore(cos)}
 
 
+LEAD_SENTENCES = 3
+
+
+def _lead(sims: np.ndarray, pos: np.ndarray) -> dict[str, np.ndarray]:
+    """Mean similarity to the article's own lead (its first sentences, itself left out):
+    a publisher's summary restates the lead, and the lead is where the news is."""
+    n = len(sims)
+    lead = pos < LEAD_SENTENCES
+    out = np.zeros(n)
+    for i in range(n):
+        others = lead.copy()
+        others[i] = False
+        if others.any():
+            out[i] = float(sims[i, others].mean())
+    return {"lead_cos": out, "lead_z": _zscore(out)}
+
+
 def _centrality(sims: np.ndarray) -> dict[str, np.ndarray]:
     """PageRank on TextRank's graph with a uniform jump and the classic damping (0.85):
     centrality alone, without the news prior the textrank method adds."""
@@ -154,6 +183,35 @@ def _novelty(sims: np.ndarray, pos: np.ndarray) -> np.ndarray:
         if earlier.any():
             out[i] = 1.0 - float(sims[i, earlier].max())
     return out
+
+
+def _words_of(text: str) -> set[str]:
+    return {w.casefold() for w in _WORD.findall(text)}
+
+
+def _lexical(texts: Sequence[str], title: str | None) -> dict[str, np.ndarray]:
+    """Wording shared with the title and with the rest of the article.
+
+    Words are runs of letters and digits in any script (so this holds wherever words are
+    written apart: Vietnamese syllables, English, Russian...). ``title_words``: the share
+    of the title's words the sentence has; ``shared_words``: the share of the sentence's
+    words that other sentences use too (the article's recurring vocabulary).
+    """
+    n = len(texts)
+    words = [_words_of(t) for t in texts]
+    head = _words_of(title) if title else set()
+    tw = np.array([len(w & head) / len(head) if head else 0.0 for w in words])
+    counts: dict[str, int] = {}
+    for w in words:
+        for x in w:
+            counts[x] = counts.get(x, 0) + 1
+    shared = np.array([sum(counts[x] > 1 for x in w) / len(w) if w else 0.0 for w in words])
+    return {
+        "title_words": tw,
+        "title_words_z": _zscore(tw) if n else tw,
+        "shared_words": shared,
+        "shared_words_z": _zscore(shared) if n else shared,
+    }
 
 
 def _surface(texts: Sequence[str]) -> dict[str, np.ndarray]:

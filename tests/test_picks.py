@@ -1,0 +1,145 @@
+"""Picks a reader would accept: no captions, the quoted headline found, quotes with their
+speaker, English openers that point back, English chrome and abbreviations.
+
+All texts are made up. Model-free or on the deterministic fake encoder: fast.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from summarize import summarize
+from summarize.rank.quotes import speaker_needs
+from summarize.rank.select import choose, is_dangling
+from summarize.text.boilerplate import boilerplate_reason, is_photo_caption
+from summarize.text.segment import segment
+from summarize.text.title import detect_title
+
+CAPTIONED = (
+    "Giá cam Xã Đoài tăng mạnh dịp Tết\n\n"
+    "Giá cam Xã Đoài tăng mạnh dịp Tết (Ảnh minh họa)\n\n"
+    "Năm nay nông dân xã Nghi Diên thu về hơn 7 tỷ đồng từ cam Xã Đoài. "
+    "Mỗi hộ trồng cam lãi từ 100 đến 150 triệu đồng. "
+    "Thương lái đến tận vườn để mua cam.\n\n"
+    "Vườn cam của ông Tuấn cho thu nhập cao nhất (Ảnh: Nguyễn Duy)\n\n"
+    "Chính quyền xã khuyến khích người dân mở rộng diện tích trồng cam."
+)
+
+
+@pytest.mark.parametrize("method", ["learned", "textrank", "lead"])
+def test_photo_captions_are_never_picked(method, fake_encoder) -> None:
+    # The first caption repeats the title word for word: the best match a ranker could
+    # want, and the lead method's first candidate. It must still stay out.
+    result = summarize(CAPTIONED, sentences=3, method=method, model=fake_encoder)
+    picked = [s.text for s in result.sentences]
+    assert picked and not any("Ảnh" in t for t in picked)
+    reasons = {e.text: e.detail for e in result.excluded}
+    assert reasons["Giá cam Xã Đoài tăng mạnh dịp Tết (Ảnh minh họa)"] == "photo caption"
+
+
+@pytest.mark.parametrize(
+    ("line", "caption"),
+    [
+        ("Miền Bắc có mưa lớn (Ảnh minh họa)", True),
+        ("Bà Thơm kể lại sự việc (Ảnh Nguyễn Duy)", True),
+        ("Thiếu tướng Phan Anh Minh phát biểu (Ảnh: M.T)", True),
+        ("Cô giáo đánh học sinh (ảnh cắt từ clip)", True),
+        ("Ảnh của Canloker.", True),
+        ("The minister arrives in Hanoi (Photo: Reuters)", True),
+        ("Mưa lớn gây thiệt hại (ảnh hưởng đến 300 hộ dân).", False),
+        ("Chọn cách học phù hợp (hình thức trực tuyến).", False),
+        ("Bức ảnh của tác giả Ge Zheng giành giải thưởng lớn nhất năm nay.", False),
+    ],
+)
+def test_caption_shapes(line: str, caption: bool) -> None:
+    assert is_photo_caption(line) is caption
+
+
+@pytest.mark.parametrize(
+    "headline",
+    [
+        "'Thuốc độc' Honda Super Cub độ bobber ở Hà Nội",
+        "“Trước tiên phải sâu sát, gần dân!”",
+        "Ukraine đưa Buk-M1 áp sát Nga, Nga nhạt giọng...",
+        "iPad Pro 2 sẽ ra mắt từ nửa sau năm nay",
+    ],
+)
+def test_headlines_opening_on_a_quote_are_titles(headline: str) -> None:
+    text = f"{headline}\n\nSáng nay, hàng trăm người đã đến xem. Nhiều người rất thích."
+    span = detect_title(text)
+    assert span is not None and text[span[0] : span[1]] == headline
+
+
+SPEECH = [
+    "Giá cam năm nay thấp hơn mọi năm.",  # 0
+    "Ông Sơn, Chủ tịch xã, cho biết:",  # 1
+    "“Năm nay cam được mùa.",  # 2
+    "Người dân lãi hơn 7 tỷ đồng.”",  # 3
+    "“Chúng tôi sẽ mở rộng diện tích”, ông Tuấn nói.",  # 4
+    "“Không ai biết chuyện này.”",  # 5: a quote nobody is said to have spoken
+    "Thương lái đến tận vườn.",  # 6
+]
+
+
+def test_speakers_of_quotations() -> None:
+    needs = speaker_needs(SPEECH)
+    assert needs[3] == [1] and needs[2] == [1]  # the speaker introduced it with a colon
+    assert needs[4] == [] and needs[0] == []  # speaker inside / not a quote
+    assert needs[5] is None  # no speaker anywhere near
+
+
+def test_a_quote_brings_its_speaker_or_loses_its_place() -> None:
+    scores = np.array([0.1, 0.0, 0.2, 1.0, 0.1, 0.9, 0.1])
+    sims = np.zeros((7, 7))
+    picked = choose(scores, sims, SPEECH, 3)
+    assert 3 in picked.chosen and 1 in picked.chosen  # the quote came with its speaker
+    assert 5 not in picked.chosen and 5 in picked.dangling  # the anonymous quote did not
+
+
+@pytest.mark.parametrize(
+    ("text", "dangling"),
+    [
+        ("However, the club said it would appeal.", True),
+        ("He added that the deal was done.", True),
+        ("This is the first time it has happened.", True),
+        ("They said the match would go ahead.", True),
+        ("This year the club won the league.", False),
+        ("Heavy rain hit the capital on Monday.", False),
+        ("Tuy nhiên, giá vàng vẫn tăng.", True),
+    ],
+)
+def test_english_openers_that_point_back(text: str, dangling: bool) -> None:
+    assert is_dangling(text) is dangling
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["Share this article", "Follow us on Twitter and Facebook", "Sign up for our newsletter",
+     "Image caption The minister on Monday", "Related articles", "Most read"],
+)  # fmt: skip
+def test_english_site_chrome(line: str) -> None:
+    assert boilerplate_reason(line) is not None
+
+
+def test_english_prose_is_not_chrome() -> None:
+    for line in ["He will follow us on the journey home.", "The advertisement was banned."]:
+        assert boilerplate_reason(line) is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "He lives at No. 10 Downing Street.",
+        "Gen. Mills met the troops on Monday.",
+        "Mr. J. R. Smith said hello to everyone.",
+    ],
+)
+def test_english_abbreviations_stay_whole(text: str) -> None:
+    sentences = segment(f"{text} The end came soon.")[1]
+    assert [s.text for s in sentences] == [text, "The end came soon."]
+
+
+def test_vietnamese_words_that_look_like_abbreviations_still_end_sentences() -> None:
+    assert len(segment("Tôi ăn no. Sau đó tôi ngủ.")[1]) == 2
+    assert len(segment("Đây là gen. Mills là tên khác.")[1]) == 2
