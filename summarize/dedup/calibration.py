@@ -283,29 +283,60 @@ def fit_decision(
     """
     y = np.asarray(gold, bool)
     keep = np.ones(len(y), bool) if weight is None else np.asarray(weight) > 0
-    x_fit, y_fit = _reaching(s, min_overlap, config, keep), y
-    x_fit, y_fit = s.features[x_fit], y[x_fit]
+    fit = _reaching(s, min_overlap, config, keep)
+    x_fit, y_fit = s.features[fit], y[fit]
     if unrelated is not None:
-        reach_unrelated = _reaching(unrelated, min_overlap, config)
-        hard = unrelated.features[reach_unrelated]
+        hard = unrelated.features[_reaching(unrelated, min_overlap, config)]
         x_fit, y_fit = np.r_[x_fit, hard], np.r_[y_fit, np.zeros(len(hard), bool)]
     if len(y_fit) < 4 or len(set(y_fit)) < 2:
         raise ValueError("too few pairs of both kinds reach the decision to fit it")
     w, b, mean, scale = fit_logistic(x_fit, y_fit)
     base = PairDecision(model, tuple(w), b, tuple(mean), tuple(scale), 0.5, min_overlap)
-    best: tuple[bool, float, float] | None = None
-    for t in np.unique(np.round(base.probability(x_fit), 6)):
-        if not 0.0 < t < 1.0:
-            continue
-        trial = replace(base, threshold=float(t))
-        if unrelated is not None:  # merges by the decision only: a copy is a copy
-            if (verdicts(unrelated, trial, config) & reach_unrelated).sum() > max_unrelated:
-                continue
-        pr, _, f1 = prf(list(verdicts(s, trial, config)), list(y))
-        key = (pr >= min_precision, f1, t)  # ties: the more cautious threshold
-        if best is None or key > best:
-            best = key
-    return replace(base, threshold=float(best[2]) if best else 0.999)
+    threshold = _best_threshold(base, s, y, min_precision, config, unrelated, max_unrelated)
+    return replace(base, threshold=threshold)
+
+
+def _best_threshold(
+    base: PairDecision,
+    s: PairSignals,
+    y: np.ndarray,
+    min_precision: float,
+    config: DedupConfig,
+    unrelated: PairSignals | None,
+    max_unrelated: int,
+) -> float:
+    """The probability threshold of :func:`fit_decision`, every candidate at once.
+
+    A pair is removed whatever the threshold (exact, or lexical and not blocked), or
+    when the decision reaches it and its probability is at least the threshold; so
+    counts at each candidate threshold are suffix sums over the sorted probabilities.
+    """
+    fixed = s.exact | (~s.blocked & s.lexical)
+    reach = _reaching(s, base.min_overlap, config) & ~fixed
+    p = base.probability(s.features)
+    candidates = np.unique(np.round(p[reach], 6))
+    candidates = candidates[(candidates > 0) & (candidates < 1)]
+    if not len(candidates):
+        return 0.999
+
+    def at_least(values: np.ndarray) -> np.ndarray:  # how many values >= each candidate
+        return len(values) - np.searchsorted(np.sort(values), candidates, side="left")
+
+    tp = (fixed & y).sum() + at_least(p[reach & y])
+    fp = (fixed & ~y).sum() + at_least(p[reach & ~y])
+    precision = np.where(tp + fp > 0, tp / np.maximum(tp + fp, 1), 0.0)
+    recall = tp / max(int(y.sum()), 1)
+    f1 = np.where(tp > 0, 2 * precision * recall / np.maximum(precision + recall, 1e-12), 0.0)
+    allowed = np.ones(len(candidates), bool)
+    if unrelated is not None:  # merges by the decision only: a copy is a copy
+        hard = base.probability(unrelated.features)[_reaching(unrelated, base.min_overlap, config)]
+        allowed = at_least(hard) <= max_unrelated
+    if not allowed.any():
+        return 0.999
+    ok = allowed & (precision >= min_precision)
+    pool = ok if ok.any() else allowed
+    best = np.flatnonzero(pool & (f1 == f1[pool].max()))
+    return float(candidates[best[-1]])  # ties: the more cautious threshold
 
 
 def _reaching(

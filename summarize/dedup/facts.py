@@ -39,8 +39,8 @@ class Facts:
 
     ``numbers``: canonical values written in digits (a set, for sketches); ``values``:
     every value in order as (canonical, as written), number words marked ``~``;
-    ``folded`` and ``capitals``: the text folded, and its capitalised words, for
-    telling whether it mentions a name.
+    ``folded`` and ``capitals``: the text folded, and its capitalised words that stand
+    alone, for telling whether it mentions a name.
     """
 
     numbers: frozenset[str]
@@ -59,7 +59,12 @@ def facts(text: str) -> Facts:
     text = unicodedata.normalize("NFC", text)
     found = values(text)
     words = _split_abbreviations(text).split()
-    capitals = frozenset(w.strip(_PUNCT) for w in words if w[:1].isupper())
+    upper = [w[:1].isupper() for w in words]
+    capitals = frozenset(  # capitalised words on their own ("đồng chí Quân", "bà Gordimer")
+        w.strip(_PUNCT)
+        for i, w in enumerate(words)
+        if upper[i] and not (i and upper[i - 1]) and not (i + 1 < len(words) and upper[i + 1])
+    )
     return Facts(
         frozenset(c for c, _ in found if not c.startswith(SOFT)),
         frozenset(_names(words[1:])),
@@ -324,7 +329,7 @@ def _names_shared(a: Facts, b: Facts) -> bool:
 
     A name is mentioned when its folded form is in the other's folded text ("Bắc Bộ"
     in "... Bắc bộ ...", "TP.HCM" in "... Thành phố Hồ Chí Minh ..."), when its last
-    word is a capitalised word there ("Ngô Hồng Quân", "đồng chí Quân"), or when one
+    word stands alone, capitalised, there ("Ngô Hồng Quân", "đồng chí Quân"), or when one
     name ends the other (all that is left for facts built from names alone).
     """
     for x, other in ((a, b), (b, a)):
