@@ -110,3 +110,22 @@ def test_query_is_checked_and_needs_the_model() -> None:
         SummaryConfig(query="  ")
     assert SummaryConfig(method="lead", query="giá vàng").needs_model
     assert Summarizer(SummaryConfig(query="x")).config.to_json()["query"] == "x"
+
+
+def test_cli_query_json_names_the_query(tmp_path, default_encoder) -> None:
+    """`summarize FILE --query ...`: the picks answer it and the JSON says which query."""
+    import json
+
+    from typer.testing import CliRunner
+
+    from summarize.cli import app
+
+    path = tmp_path / "two.txt"
+    path.write_text(TWO_STORIES, encoding="utf-8")
+    out = CliRunner().invoke(
+        app, ["run", str(path), "-n", "2", "--query", "đội tuyển bóng đá", "--format", "json"]
+    )
+    assert out.exit_code == 0, out.output
+    record = json.loads(out.stdout)
+    assert record["query"] == "đội tuyển bóng đá" and record["method"] == "learned"
+    assert {s["paragraph"] for s in record["sentences"]} == {1}
