@@ -70,13 +70,18 @@ def minhash_scores(pairs: Sequence[Pair]) -> np.ndarray:
 
 
 def engine_decisions(
-    pairs: Sequence[Pair], vectors: tuple[np.ndarray, np.ndarray] | None, threshold: float | None
+    pairs: Sequence[Pair],
+    vectors: tuple[np.ndarray, np.ndarray] | None,
+    threshold: float | None,
+    config=None,
 ) -> list[bool]:
-    """The engine's verdict on each pair: is the second sentence removed?"""
+    """The engine's verdict on each pair: is the second sentence removed? ``config``: the
+    engine's settings (a model's calibrated decision), else a cosine ``threshold``."""
     from summarize.dedup.engine import DedupConfig, Item, find_duplicates
     from summarize.text.normalize import match_key
 
-    config = DedupConfig(semantic=threshold if vectors is not None else None)
+    if config is None or vectors is None:
+        config = DedupConfig(semantic=threshold if vectors is not None else None)
     out = []
     for i, (a, b, _) in enumerate(pairs):
         items = [Item(match_key(a), a), Item(match_key(b), b)]
@@ -120,7 +125,8 @@ def _tune(scores: np.ndarray, gold: Sequence[bool]) -> float:
 def evaluate(
     data: Path, models: Sequence[ModelSpec], *, limit: int | None = None, log=print
 ) -> dict | None:
-    from summarize.dedup.calibration import load_pairs, semantic_threshold
+    from summarize.dedup.calibration import dedup_config, load_pairs, semantic_threshold
+    from summarize.dedup.decision import load_decision
 
     sets: dict[str, list[Pair]] = {}
     for name, rel in (("vnPara", VNPARA), ("ViSentSim", VISENTSIM)):
@@ -165,7 +171,11 @@ def evaluate(
             )
             for name, pairs in sets.items()
         }
-        if calibrated(encoder.name):
+        config = None
+        if load_decision(encoder.name) is not None:
+            config, threshold = dedup_config(encoder.name), None
+            how = "shipped decision (fitted on vnPara and ViSentSim: in-sample here)"
+        elif calibrated(encoder.name):
             threshold = semantic_threshold(encoder.name)
             how = "shipped (CALIBRATED, chosen on vnPara)"
         elif tune_on:
@@ -178,7 +188,7 @@ def evaluate(
             "ours",
             how,
             threshold,
-            lambda name, v=vecs, t=threshold: engine_decisions(sets[name], v[name], t),
+            lambda name, v=vecs, t=threshold, c=config: engine_decisions(sets[name], v[name], t, c),
         )
     add(
         "summarize engine (no model: exact, shingles, containment)",

@@ -90,7 +90,10 @@ def dedup_config(
         _warn_uncalibrated(model_name)
     across = None
     if cross_lingual:
-        across = decision.cross_lingual if decision and decision.cross_lingual else FALLBACK
+        across = decision.cross_lingual if decision else FALLBACK
+        if across is None:
+            _warn_uncalibrated(model_name, "cross-lingual ")
+            across = FALLBACK
     if threshold is not None or decision is None:
         semantic = threshold or semantic_threshold(model_name)
         return DedupConfig(semantic=semantic, keep=keep, cross_lingual=across)
@@ -98,18 +101,19 @@ def dedup_config(
     return DedupConfig(semantic=floor, keep=keep, decision=decision, cross_lingual=across)
 
 
-_warned: set[str] = set()
+_warned: set[tuple[str, str]] = set()
 
 
-def _warn_uncalibrated(model_name: str) -> None:
+def _warn_uncalibrated(model_name: str, what: str = "") -> None:
     key = model_key(model_name)
-    if key in _warned or any(key.startswith(n) for n in CALIBRATED):
+    if (what, key) in _warned or (not what and any(key.startswith(n) for n in CALIBRATED)):
         return
-    _warned.add(key)
+    _warned.add((what, key))
+    how = f"--translations PAIRS.jsonl --model {key}" if what else f"--model {key}"
     warnings.warn(
-        f"model {key} has no calibrated duplicate decision: using the fallback (cosine >= "
-        f"{FALLBACK} with some shared wording; cross-lingual cosine >= {FALLBACK}). To "
-        f"calibrate it: summarize calibrate PAIRS.jsonl --model {key}",
+        f"model {key} has no calibrated {what}duplicate decision: using the fallback "
+        f"(cosine >= {FALLBACK}{'' if what else ' with some shared wording'}). To calibrate "
+        f"it: summarize calibrate PAIRS.jsonl {how}",
         UncalibratedModelWarning,
         stacklevel=3,
     )
@@ -351,10 +355,10 @@ def _reaching(
 def cross_lingual_threshold(
     source: np.ndarray, target: np.ndarray, *, max_false: float = 0.01
 ) -> float:
-    """The lowest cosine at which at most ``max_false`` of the sentences would merge
-    with another pair's translation (rows of ``source`` and ``target`` are pairs)."""
+    """The lowest cosine at which at most ``max_false`` of the pairs of a sentence and
+    another pair's translation merge (rows of ``source`` and ``target`` are pairs)."""
     cosines = source @ target.T
-    wrong = np.where(np.eye(len(cosines), dtype=bool), -np.inf, cosines).max(axis=1)
+    wrong = cosines[~np.eye(len(cosines), dtype=bool)]
     return float(np.quantile(wrong, 1.0 - max_false, method="higher")) + 1e-6
 
 

@@ -5,8 +5,9 @@ different value disagrees:
 
 - dates: "20/5" = "20.5" = "20-5" = "20 tháng 5" = "20/05" -> ``20/5``; with a year
   (``20/5/2024``) or month and year (``5/2024``);
-- times: "7h30" = "7g30" = "7:30" = "7 giờ 30 phút" -> ``7h30``; "19h" = "19 giờ" =
-  "19h00" = "19:00" -> ``19h``;
+- times: "7h30" = "7g30" = "7:30" = "7 giờ 30 phút" = "7:30 a.m." -> ``7h30``; "19h" =
+  "19 giờ" = "19h00" = "19:00" = "7 p.m." -> ``19h``; English dates too ("July 1",
+  "1 July 2024"), so that a translation states the same values;
 - thousands separators: "1.916.383" = "1,916,383" = "1916383"; decimals: "2,5" (the
   Vietnamese comma) -> ``2.5``; a fraction's digits are kept as written ("2,50" is not
   "2,5": a changed digit must never look like the same value);
@@ -141,10 +142,20 @@ _WORDS = {"hai": 2, "bốn": 4, "sáu": 6, "bảy": 7, "tám": 8, "mười": 10}
 _ROMAN = {"I": 1, "V": 5, "X": 10, "L": 50}
 SOFT = "~"  # marks a value read from a number word
 
+_MONTH_NAMES = (
+    "january february march april may june july august september october november december"
+).split()
+_MONTHS = "|".join(
+    sorted({m.capitalize() for m in _MONTH_NAMES} | {m[:3].capitalize() for m in _MONTH_NAMES})
+)
 _TOKEN = re.compile(
     # dates in words: "20 tháng 5 năm 2024", "20 tháng 5", "tháng 5 năm 2024"
     r"(?P<vd>\d{1,2})\s+tháng\s+(?P<vm>\d{1,2})(?:\s+năm\s+(?P<vy>\d{4}))?(?!\d)"
     r"|tháng\s+(?P<wm>\d{1,2})\s+năm\s+(?P<wy>\d{4})(?!\d)"
+    # English dates and times, for translations: "July 1", "1 July 2024", "3 p.m."
+    rf"|(?P<em>{_MONTHS})\.?\s+(?P<ed>\d{{1,2}})(?:st|nd|rd|th)?(?:,?\s+(?P<ey>\d{{4}}))?(?!\d)"
+    rf"|(?P<fd>\d{{1,2}})(?:st|nd|rd|th)?\s+(?P<fm>{_MONTHS})\.?(?:,?\s+(?P<fy>\d{{4}}))?(?!\w)"
+    r"|(?<!\d)(?P<ah>1[0-2]|0?[1-9])(?::(?P<am>\d{2}))?\s*(?P<ap>[ap])\.?m\b\.?"
     # times: "7h30", "7g30", "7:30", "7 giờ 30 phút"; "19h", "19 giờ"
     r"|(?P<th>\d{1,2})\s*(?:h|g|giờ|:)\s*(?P<tm>\d{2})(?!\d)(?:\s*phút(?!\w)|')?"
     r"|(?P<hh>\d{1,2})\s*(?:h|giờ)(?!\w)"
@@ -184,6 +195,14 @@ def _canonical(m: re.Match, unit: bool) -> list[str]:
         return [_date(g["vd"], g["vm"], g["vy"])]
     if g["wm"] is not None:
         return [f"{int(g['wm'])}/{int(g['wy'])}"]
+    if g["em"] is not None or g["fm"] is not None:
+        month = _MONTH_NAMES.index(next(n for n in _MONTH_NAMES if n.startswith(
+            (g["em"] or g["fm"]).casefold()[:3])))  # fmt: skip
+        return [_date(g["ed"] or g["fd"], str(month + 1), g["ey"] or g["fy"])]
+    if g["ah"] is not None:
+        hour = int(g["ah"]) % 12 + (12 if g["ap"] == "p" else 0)
+        minutes = g["am"] or "00"
+        return [f"{hour}h{minutes}" if int(minutes) else f"{hour}h"]
     if g["th"] is not None:
         hour = int(g["th"])
         return [f"{hour}h{g['tm']}" if int(g["tm"]) else f"{hour}h"]

