@@ -30,7 +30,7 @@ import statistics
 import sys
 from collections import Counter
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -186,7 +186,6 @@ def with_length_cost(scorer, items: Sequence[Item], columns: np.ndarray):
     much is decided by summarising (a sample of) the training articles, never held-out ones.
     """
     from summarize.rank.features import FEATURES
-    from summarize.rank.learned import LinearScorer
 
     names = [FEATURES[c] for c in columns]
     if "log_words" not in names:
@@ -198,13 +197,11 @@ def with_length_cost(scorer, items: Sequence[Item], columns: np.ndarray):
         r2 = statistics.fmean(
             rouge_f(summary_tokens(it, scorer.score(it.x[:, columns]) - cost * it.x[:, columns[j]],
                                    budget(it)), it.ref, 2)
-            for it in sample
+            for it in sample if budget(it) is None
         )  # fmt: skip
         if r2 > best:
             best, best_cost = r2, cost
-    coef, icpt = scorer.coef.copy(), scorer.intercept - best_cost * scorer.mean[j]
-    coef[j] -= best_cost * scorer.scale[j]
-    return LinearScorer(scorer.features, scorer.mean, scorer.scale, coef, icpt)
+    return replace(scorer, features=tuple(names), length_cost=best_cost)
 
 
 def fit_trees(items: Sequence[Item], columns: np.ndarray, kind: str):
@@ -305,7 +302,7 @@ def cross_validate(
 
     def score(it: Item) -> np.ndarray:
         m, z = models[fold_of_group(it.group)], it.x[:, columns]
-        return m.score(z) if hasattr(m, "score") else m(z)
+        return m.score(z, word_budget=bool(budget(it))) if hasattr(m, "score") else m(z)
 
     return {name: evaluate(items, score) for name, items in data.items()}
 
@@ -386,9 +383,8 @@ def load_fold_scorers(model_key: str) -> list | None:
 
 def _full(scorer):
     from summarize.rank.features import FEATURES
-    from summarize.rank.learned import LinearScorer
 
-    return LinearScorer(FEATURES, scorer.mean, scorer.scale, scorer.coef, scorer.intercept)
+    return replace(scorer, features=FEATURES)
 
 
 def _print_rows(heading: str, rows: dict[str, dict], data) -> None:

@@ -23,7 +23,7 @@ from .embed import Encoder
 from .embed.document import SIMILARITY_PROMPT, embed_document
 from .errors import ConfigError, InputError
 from .rank.candidates import Candidates, candidates
-from .rank.methods import rank
+from .rank.methods import rank, story_method
 from .rank.query import focus, relevance
 from .rank.select import Choice, choose
 from .results import Excluded, Reason, StorySentence, StorySummary, Summary, SummarySentence
@@ -201,6 +201,7 @@ class Summarizer:
             items = [Item(s.key, s.text, tag(s.text)) for _, s, _ in pool]
             across = find_duplicates(items, vecs, level="sentence", config=config)
         keep = [i for i in range(len(pool)) if i not in across.removed]
+        method = story_method(self.config.method)
         titles = [a.title for a in articles if a.title]
         title_vecs = None
         if vecs is not None and titles:
@@ -208,7 +209,7 @@ class Summarizer:
                 title_vecs = self.encoder.encode(titles, prompt_name=SIMILARITY_PROMPT)
         scores, picked = self._rank_and_select(
             [pool[i][1] for i in keep], vecs[keep] if vecs is not None else None, title_vecs,
-            [pool[i][2] for i in keep], title=" ".join(titles) or None,
+            [pool[i][2] for i in keep], title=" ".join(titles) or None, method=method,
         )  # fmt: skip
         chosen = sorted(picked.chosen, key=lambda i: (pool[keep[i]][0], pool[keep[i]][1].index))
         result = [_story_pick(pool[keep[i]][0], pool[keep[i]][1], scores[i]) for i in chosen]
@@ -217,7 +218,7 @@ class Summarizer:
             for i, m in across.removed.items()
         }
         return StorySummary(
-            result, self.config.method, self.config.describe_budget(), self._model_name(), [],
+            result, method, self.config.describe_budget(), self._model_name(), [],
             dups,
         )  # fmt: skip
 
@@ -250,13 +251,16 @@ class Summarizer:
         positions: list[int] | None = None,
         starts: list[bool] | None = None,
         title: str | None = None,
+        method: str | None = None,
     ) -> tuple[np.ndarray, Choice]:
-        method, limit = self.config.method, self.config.max_sentences(len(cands))
+        method = method or self.config.method
+        limit = self.config.max_sentences(len(cands))
         texts = [s.text for s in cands]
         with self.timer.stage("ranking"):
             ranking = rank(
                 method, vectors, title_vectors, positions, count=len(cands), texts=texts,
                 paragraph_starts=starts, model=self._model_name(), title_text=title,
+                word_budget=self.config.words is not None,
             )  # fmt: skip
         if self.config.query is not None:
             with self.timer.stage("embedding"):

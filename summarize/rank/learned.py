@@ -28,16 +28,26 @@ WEIGHT_FILES = {"default": "learned-default.json", "static": "learned-static.jso
 
 @dataclass(frozen=True)
 class LinearScorer:
-    """``score = ((x - mean) / scale) @ coef + intercept``, one row per sentence."""
+    """``score = ((x - mean) / scale) @ coef + intercept``, one row per sentence, less
+    ``length_cost`` per log-word when the budget counts sentences.
+
+    Why the cost is apart: with a budget of k sentences, ROUGE F1 pays for every extra word
+    of each pick, so shorter sentences that carry the same content should win; a budget
+    in words already charges for length, and charging twice favours fragments.
+    """
 
     features: tuple[str, ...]
     mean: np.ndarray
     scale: np.ndarray
     coef: np.ndarray
     intercept: float
+    length_cost: float = 0.0
 
-    def score(self, x: np.ndarray) -> np.ndarray:
-        return ((x - self.mean) / self.scale) @ self.coef + self.intercept
+    def score(self, x: np.ndarray, *, word_budget: bool = False) -> np.ndarray:
+        out = ((x - self.mean) / self.scale) @ self.coef + self.intercept
+        if self.length_cost and not word_budget and "log_words" in self.features:
+            out = out - self.length_cost * x[:, self.features.index("log_words")]
+        return out
 
     def to_json(self) -> dict:
         return {
@@ -47,6 +57,7 @@ class LinearScorer:
             "scale": [round(float(v), 8) for v in self.scale],
             "coef": [round(float(v), 8) for v in self.coef],
             "intercept": round(float(self.intercept), 8),
+            "length_cost": round(float(self.length_cost), 8),
         }
 
     @classmethod
@@ -58,7 +69,10 @@ class LinearScorer:
         if any(a.shape != (len(features),) for a in arrays):
             raise ModelError("scorer weights do not match its feature list")
         mean, scale, coef = arrays
-        return cls(features, mean, np.where(scale > 0, scale, 1.0), coef, float(data["intercept"]))
+        return cls(
+            features, mean, np.where(scale > 0, scale, 1.0), coef, float(data["intercept"]),
+            float(data.get("length_cost", 0.0)),
+        )  # fmt: skip
 
 
 def family(model_name: str | None) -> str:
@@ -94,9 +108,12 @@ def scorer_override(scorer: LinearScorer) -> Iterator[None]:
         _OVERRIDE.reset(token)
 
 
-def learned_scores(ctx: Context, model_name: str | None = None) -> np.ndarray:
-    """Scores of an article's candidates (document order) by the model family's scorer."""
+def learned_scores(
+    ctx: Context, model_name: str | None = None, *, word_budget: bool = False
+) -> np.ndarray:
+    """Scores of an article's candidates (document order) by the model family's scorer;
+    ``word_budget``: the summary's budget is in words (no cost per word on top)."""
     if len(ctx.texts) == 0:
         return np.zeros(0)
     scorer = _OVERRIDE.get() or load_scorer(family(model_name))
-    return scorer.score(feature_matrix(ctx))
+    return scorer.score(feature_matrix(ctx), word_budget=word_budget)
