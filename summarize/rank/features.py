@@ -23,6 +23,7 @@ from .graph import pagerank, textrank_weights
 
 CENTRALITY_ALPHA = 0.85
 _WORD = re.compile(r"[^\W_]+")
+_DIGIT_WORD = re.compile(r"[^\s\d]*\d\S*")  # a whitespace-separated word with a digit
 QUOTES = '"“”«»„'
 _OPEN_QUOTES = "\"“«„'‘"
 
@@ -156,13 +157,10 @@ def _lead(sims: np.ndarray, pos: np.ndarray) -> dict[str, np.ndarray]:
     """Mean similarity to the article's own lead (its first sentences, itself left out):
     a publisher's summary restates the lead, and the lead is where the news is."""
     n = len(sims)
-    lead = pos < LEAD_SENTENCES
-    out = np.zeros(n)
-    for i in range(n):
-        others = lead.copy()
-        others[i] = False
-        if others.any():
-            out[i] = float(sims[i, others].mean())
+    others = (pos < LEAD_SENTENCES)[None, :] & ~np.eye(n, dtype=bool)
+    count = others.sum(axis=1)
+    total = np.where(others, sims, 0.0).sum(axis=1)
+    out = np.divide(total, count, out=np.zeros(n), where=count > 0)
     return {"lead_cos": out, "lead_z": _zscore(out)}
 
 
@@ -176,13 +174,11 @@ def _centrality(sims: np.ndarray) -> dict[str, np.ndarray]:
 
 def _novelty(sims: np.ndarray, pos: np.ndarray) -> np.ndarray:
     """1 minus the highest similarity to any earlier sentence: does it add something new?"""
-    n = len(sims)
-    out = np.ones(n)
-    for i in range(n):
-        earlier = pos < pos[i]
-        if earlier.any():
-            out[i] = 1.0 - float(sims[i, earlier].max())
-    return out
+    earlier = pos[None, :] < pos[:, None]
+    if not earlier.any():
+        return np.ones(len(sims))
+    highest = np.where(earlier, sims, -np.inf).max(axis=1)
+    return np.where(earlier.any(axis=1), 1.0 - highest, 1.0)
 
 
 def _words_of(text: str) -> set[str]:
@@ -227,7 +223,7 @@ def _surface(texts: Sequence[str]) -> dict[str, np.ndarray]:
 def _shape(text: str) -> tuple[float, ...]:
     words = text.split()
     count = max(len(words), 1)
-    digits = sum(any(c.isdigit() for c in w) for w in words) / count
+    digits = len(_DIGIT_WORD.findall(text)) / count
     # Capitalised words after the first: names and places in any cased script.
     capitals = sum(w[:1].isupper() for w in words[1:]) / count
     stripped = text.strip()
