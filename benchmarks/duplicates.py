@@ -122,11 +122,49 @@ def _tune(scores: np.ndarray, gold: Sequence[bool]) -> float:
     return calibrate(scores, list(gold)).threshold
 
 
+def _settings(model_name: str, vecs: dict, gold: dict, tune_on: str | None):
+    """(engine config or None, cosine threshold or None, where it comes from) for a model:
+    its shipped decision, its old shipped threshold, one tuned here, or the fallback."""
+    from summarize.dedup.calibration import dedup_config, semantic_threshold
+    from summarize.dedup.decision import load_decision
+
+    if load_decision(model_name) is not None:
+        how = "shipped decision (fitted on vnPara and ViSentSim: in-sample here)"
+        return dedup_config(model_name), None, how
+    if calibrated(model_name):
+        return None, semantic_threshold(model_name), "shipped (CALIBRATED, chosen on vnPara)"
+    if tune_on:
+        cos = np.sum(vecs[tune_on][0] * vecs[tune_on][1], axis=1)
+        return None, _tune(cos, gold[tune_on]), f"tuned on {tune_on} in this run"
+    return None, semantic_threshold(model_name), "fallback (uncalibrated)"
+
+
+def _baselines(sets: dict, gold: dict, tune_on: str | None, add) -> None:
+    """The same shingles, scored exactly and by MinHash: at 0.5, and tuned like the tool."""
+    for system, scorer in (("char 5-shingle Jaccard", jaccard_scores), ("MinHash", minhash_scores)):
+        scores = {name: scorer(pairs) for name, pairs in sets.items()}
+        add(
+            f"{system} ≥ {FIXED}",
+            "baseline",
+            "fixed a priori",
+            FIXED,
+            lambda name, s=scores: list(s[name] >= FIXED),
+        )
+        if tune_on:
+            t = _tune(scores[tune_on], gold[tune_on])
+            add(
+                f"{system}, tuned",
+                "baseline",
+                f"tuned on {tune_on} in this run",
+                t,
+                lambda name, s=scores, t=t: list(s[name] >= t),
+            )
+
+
 def evaluate(
     data: Path, models: Sequence[ModelSpec], *, limit: int | None = None, log=print
 ) -> dict | None:
-    from summarize.dedup.calibration import dedup_config, load_pairs, semantic_threshold
-    from summarize.dedup.decision import load_decision
+    from summarize.dedup.calibration import load_pairs
 
     sets: dict[str, list[Pair]] = {}
     for name, rel in (("vnPara", VNPARA), ("ViSentSim", VISENTSIM)):
@@ -171,18 +209,7 @@ def evaluate(
             )
             for name, pairs in sets.items()
         }
-        config = None
-        if load_decision(encoder.name) is not None:
-            config, threshold = dedup_config(encoder.name), None
-            how = "shipped decision (fitted on vnPara and ViSentSim: in-sample here)"
-        elif calibrated(encoder.name):
-            threshold = semantic_threshold(encoder.name)
-            how = "shipped (CALIBRATED, chosen on vnPara)"
-        elif tune_on:
-            cos = np.sum(vecs[tune_on][0] * vecs[tune_on][1], axis=1)
-            threshold, how = _tune(cos, gold[tune_on]), f"tuned on {tune_on} in this run"
-        else:
-            threshold, how = semantic_threshold(encoder.name), "fallback (uncalibrated)"
+        config, threshold, how = _settings(encoder.name, vecs, gold, tune_on)
         add(
             system,
             "ours",
@@ -198,25 +225,7 @@ def evaluate(
         lambda name: engine_decisions(sets[name], None, None),
     )
 
-    # Baselines: the same shingles, scored exactly and by MinHash.
-    for system, scorer in (("char 5-shingle Jaccard", jaccard_scores), ("MinHash", minhash_scores)):
-        scores = {name: scorer(pairs) for name, pairs in sets.items()}
-        add(
-            f"{system} ≥ {FIXED}",
-            "baseline",
-            "fixed a priori",
-            FIXED,
-            lambda name, s=scores: list(s[name] >= FIXED),
-        )
-        if tune_on:
-            t = _tune(scores[tune_on], gold[tune_on])
-            add(
-                f"{system}, tuned",
-                "baseline",
-                f"tuned on {tune_on} in this run",
-                t,
-                lambda name, s=scores, t=t: list(s[name] >= t),
-            )
+    _baselines(sets, gold, tune_on, add)
 
     return {
         "rule": f"duplicate = label 1 (vnPara) or mean score >= {GRADED_DUPLICATE} (ViSentSim)",

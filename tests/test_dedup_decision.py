@@ -36,7 +36,10 @@ def test_each_backend_loads_its_own_decision_from_json(name: str) -> None:
     decision = load_decision(name)
     assert decision is not None and name.startswith(decision.model)
     assert decision.features == FEATURES and 0 < decision.threshold < 1
-    assert decision.cross_lingual is not None and 0 < decision.cross_lingual < 1
+    if "static" in name:  # its vectors barely align languages: no cross-lingual cosine
+        assert decision.cross_lingual is None
+    else:
+        assert decision.cross_lingual is not None and 0 < decision.cross_lingual < 1
     folder = resources.files("summarize.dedup").joinpath("decisions")
     files = sorted(folder.iterdir(), key=lambda p: p.name)
     assert files and all(f.name.endswith(".json") for f in files)  # data, not pickles
