@@ -335,6 +335,7 @@ def calibrate(
 ) -> None:
     """Fit a model's duplicate decision on labelled pairs, and save it for later runs."""
     from .dedup.calibration import calibrate_model, load_pairs, load_translations
+    from .dedup.decision import user_dir
     from .pipeline import shared_encoder
 
     if not pairs.is_file():
@@ -358,8 +359,9 @@ def calibrate(
     Console().print(
         f"model {encoder.name}: decision written to {fit.path}\n"
         f"on these {fit.pairs} pairs: precision {fit.precision:.3f}, recall {fit.recall:.3f}, "
-        f"F1 {fit.f1:.3f} (threshold {d.threshold:.3f}{xl}); runs with --model {model or ''} "
-        f"use it from now on" + (" if the folder is the cache folder" if output else ""),
+        f"F1 {fit.f1:.3f} (threshold {d.threshold:.3f}{xl}); "
+        + (f"copy it to {user_dir()}/ for runs with --model {model or ''} to use it" if output
+           else f"runs with --model {model or ''} use it from now on"),
         markup=False, soft_wrap=True,
     )  # fmt: skip
 
