@@ -94,6 +94,7 @@ class SummaryConfig:
             "model": self.model,
             "threshold": self.threshold,
             **({"query": self.query} if self.query is not None else {}),
+            **({"cross_lingual": True} if self.cross_lingual else {}),
         }
 
 
