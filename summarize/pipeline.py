@@ -150,6 +150,9 @@ class Summarizer:
             sorted(excluded, key=lambda e: e.index),
             found.vectors,
             self.config.query,
+            title_vector=found.title_vectors[0]
+            if found.title_vectors is not None and len(found.title_vectors)
+            else None,
         )
 
     def deduplicate(self, text: str | Document, *, title: str | None = None) -> DedupResult:

@@ -411,8 +411,13 @@ def test_sigkill_then_resume_gives_every_document_once(tmp_path: Path) -> None:
 
 @pytest.mark.slow
 def test_textrank_digest_clusters_by_meaning(tmp_path: Path, encoder) -> None:
-    texts = [p.read_text() for p in SAMPLES[:3]]
-    edited = texts[1].replace("Bắc Ninh", "tỉnh Bắc Ninh", 2)
+    """An edited copy joins its original; another province's report does not.
+
+    (Reports on one campaign whose text never names its province, like two of the
+    samples, can join a story of that campaign: see docs/digest.md.)"""
+    by_name = {p.stem: p.read_text() for p in SAMPLES}
+    texts = [by_name["bac-giang-co-quan-tinh"], by_name["quang-ninh-quang-binh"]]
+    edited = texts[0].replace("Bắc Giang", "tỉnh Bắc Giang", 2)
     records = [{"id": f"s{i}", "text": t} for i, t in enumerate(texts)]
     records.append({"id": "edit", "text": edited})
     src = write_jsonl(tmp_path / "in.jsonl", records)
@@ -421,7 +426,7 @@ def test_textrank_digest_clusters_by_meaning(tmp_path: Path, encoder) -> None:
         [str(src)], [Output(out, "jsonl")], DigestOptions(story_sentences=3), model=encoder
     )
     got = {r["id"]: r for r in read_jsonl(out)}
-    assert got["s1"]["cluster"] == got["edit"]["cluster"] != got["s0"]["cluster"]
+    assert got["s0"]["cluster"] == got["edit"]["cluster"] != got["s1"]["cluster"]
     assert all(len(r["summary"]) == 3 for r in got.values())
     assert len(res.stories) == 1 and len(res.stories[0].summary) == 3
 

@@ -53,6 +53,9 @@ class ClusterConfig:
     topic: float = 0.85  # mean-vector cosine below which a pair is not looked at
     shared_share: float = 0.2  # of the shorter article's content sentences ...
     shared_least: int = 2  # ... and at least this many (one for 1-3 sentence articles)
+    # Group by event (digest/events.py) when the model has a shipped story model;
+    # False: by shared statements only, as above.
+    events: bool = True
 
 
 @dataclass(frozen=True)

@@ -1,9 +1,8 @@
 """Stream the records of a digest from files, folders, JSONL files and stdin.
 
 Records are produced one at a time so a 100,000-document input is never held in
-memory. Each record remembers where it came from (``loc``) so later stages can
-read its text again instead of keeping it. A record that cannot be read carries
-an ``error`` instead of text: the run reports it and goes on.
+memory. A record that cannot be read carries an ``error`` instead of text: the run
+reports it and goes on.
 """
 
 from __future__ import annotations
@@ -50,7 +49,6 @@ class Record:
     ordinal: int  # position in the input stream, from 0
     id: str  # unique within the run
     source: str  # "path" or "path:line"
-    loc: tuple[str, int]  # (file, byte offset of the JSONL line; -1 for a whole file)
     text: str | None = None
     title: str | None = None
     site: str | None = None
@@ -124,18 +122,6 @@ def iter_records(
             yield rec
 
 
-def load_text(loc: tuple[str, int], fields: Fields = Fields()) -> tuple[str, str | None]:
-    """Read one record's (text, title) again from where it was found."""
-    path, offset = loc
-    if offset < 0:
-        raw = read_text(path)
-        return raw.text, raw.title
-    with open(path, "rb") as handle:
-        handle.seek(offset)
-        data = _parse_line(handle.readline(), path, fields)
-    return data[fields.text], _title(data, fields)
-
-
 def _unique(record_id: str, seen: set[str]) -> str:
     out, n = record_id, 1
     while out in seen:
@@ -154,7 +140,7 @@ def _is_jsonl(path: Path) -> bool:
 
 
 def _file_record(src: Source) -> Record:
-    rec = Record(0, src.name, src.name, (str(src.path), -1))
+    rec = Record(0, src.name, src.name)
     try:
         raw = read_text(src.path)
     except SummarizeError as exc:
@@ -170,17 +156,14 @@ def _jsonl_records(src: Source, fields: Fields) -> Iterator[Record]:
     try:
         handle = open(src.path, "rb")
     except OSError as exc:
-        yield Record(0, src.name, src.name, (str(src.path), -1), error=_os_error(src, exc))
+        yield Record(0, src.name, src.name, error=_os_error(src, exc))
         return
     with handle:
-        offset, line_no = 0, 0
-        for line in handle:
-            line_no += 1
-            start, offset = offset, offset + len(line)
+        for line_no, line in enumerate(handle, start=1):
             if not line.strip():
                 continue
             where = f"{src.name}:{line_no}"
-            rec = Record(0, where, where, (str(src.path), start))
+            rec = Record(0, where, where)
             try:
                 data = _parse_line(line, where, fields)
             except SummarizeError as exc:

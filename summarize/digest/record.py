@@ -87,7 +87,6 @@ class DocumentRecord:
     id: str
     title: str | None
     source: str | None
-    loc: tuple[str, int]  # where the input had it (file, line)
     fields: dict[str, Any] = field(default_factory=dict)
     error: str | None = None
     sentences: int = 0  # in the article, all kinds
@@ -98,13 +97,15 @@ class DocumentRecord:
     story: str | None = None  # its own story id (its content key); clusters may merge it
     sketch: Sketch | None = None
     # Its content sentences' vectors in the work folder's vector file: byte offset and
-    # width (float32 rows, one per content sentence); None without a model.
+    # width (float32 rows, one per content sentence, then the title's when it has one);
+    # None without a model.
     vectors_at: int | None = None
     vector_dim: int = 0
+    title_vector: bool = False
 
     @classmethod
     def failed(cls, rec: Record, error: str) -> DocumentRecord:
-        return cls(rec.ordinal, rec.id, rec.title, rec.source, tuple(rec.loc), rec.fields, error)
+        return cls(rec.ordinal, rec.id, rec.title, rec.source, rec.fields, error)
 
     @classmethod
     def from_summary(cls, rec: Record, result: Summary) -> tuple[DocumentRecord, np.ndarray | None]:
@@ -123,8 +124,11 @@ class DocumentRecord:
         if result.vectors is not None and content:  # the summary's own: no second call
             vectors = result.vectors[[c.index for c in content]]
         keys = [c.key for c in content]
+        stored = vectors
+        if vectors is not None and result.title_vector is not None:
+            stored = np.vstack([vectors, result.title_vector[None, :]])
         record = cls(
-            rec.ordinal, rec.id, result.title, rec.source, tuple(rec.loc), rec.fields, None,
+            rec.ordinal, rec.id, result.title, rec.source, rec.fields, None,
             len(result.document.sentences),
             [Pick(s.index, s.start, s.end, s.score, s.text) for s in result.sentences],
             [
@@ -141,7 +145,8 @@ class DocumentRecord:
             story_id(joined_key(keys)),  # == match_key(" ".join(content))
             sketch([c.text for c in content], vectors, keys=keys),
         )  # fmt: skip
-        return record, vectors
+        record.title_vector = stored is not None and len(stored) > len(content)
+        return record, stored
 
     @property
     def ok(self) -> bool:
@@ -157,7 +162,6 @@ class DocumentRecord:
 
     def to_json(self) -> dict[str, Any]:
         out = asdict(self)
-        out["loc"] = list(self.loc)
         out["sketch"] = None
         if self.sketch is not None:
             out["sketch"] = {
@@ -173,7 +177,7 @@ class DocumentRecord:
         sk = data.get("sketch")
         return cls(
             data["n"], data["id"], data.get("title"), data.get("source"),
-            (data["loc"][0], data["loc"][1]), data.get("fields") or {}, data.get("error"),
+            data.get("fields") or {}, data.get("error"),
             data.get("sentences", 0),
             [Pick(**p) for p in data.get("summary", [])],
             [Cut(**c) for c in data.get("duplicates", [])],
@@ -184,7 +188,7 @@ class DocumentRecord:
                 decode_array(sk["text"], "<u4"), decode_array(sk["facts"], "<u4"),
                 decode_array(sk["vector"], "<f2"),
             ),
-            data.get("vectors_at"), data.get("vector_dim", 0),
+            data.get("vectors_at"), data.get("vector_dim", 0), data.get("title_vector", False),
         )  # fmt: skip
 
     def public_json(self, story: str | None, story_size: int, shared: list) -> dict[str, Any]:

@@ -52,8 +52,23 @@ def markdown_story(story: Story, docs: list[DocumentRecord]) -> str:
     lines.append("\nArticles:\n")
     for d in docs:
         why = story.signals.get(d.n, "first")
-        lines.append(f"- **{_md(d.title or d.id)}** ({_md(d.id)}; {why})")
+        where = "".join(f"; {name} {_md(value)}" for name, value in source_fields(d))
+        lines.append(f"- **{_md(d.title or d.id)}** ({_md(d.id)}; {_md(why)}{where})")
     return "\n".join(lines) + "\n"
+
+
+# Pass-through fields that say where and when an article was published, shown with
+# each article of a story (the input's own names, in this order of preference).
+SOURCE_FIELDS = ("url", "link", "date", "published", "time", "publisher", "site", "domain")
+
+
+def source_fields(doc: DocumentRecord) -> list[tuple[str, str]]:
+    """(name, value) of the article's source fields that the input had, as text."""
+    return [
+        (name, str(doc.fields[name]))
+        for name in SOURCE_FIELDS
+        if isinstance(doc.fields.get(name), (str, int, float)) and str(doc.fields[name]).strip()
+    ]
 
 
 def markdown_article(doc: DocumentRecord) -> str:
@@ -116,10 +131,22 @@ def html_story(story: Story, docs: list[DocumentRecord]) -> str:
         parts.append(f'<p class="err">no story summary: {_h(story.error)}</p>')
     items = "".join(
         f"<li><b>{_h(d.title or d.id)}</b> "
-        f'<span class="id">{_h(d.id)}; {_h(story.signals.get(d.n, "first"))}</span></li>'
+        f'<span class="id">{_h(d.id)}; {_h(story.signals.get(d.n, "first"))}'
+        f"{_html_sources(d)}</span></li>"
         for d in docs
     )
     parts.append(f"<p>Articles:</p><ul>{items}</ul></section>\n")
+    return "".join(parts)
+
+
+def _html_sources(doc: DocumentRecord) -> str:
+    """Source fields; a web address becomes a link only when it is http(s)."""
+    parts = []
+    for name, value in source_fields(doc):
+        if name in ("url", "link") and value.lower().startswith(("http://", "https://")):
+            parts.append(f'; <a href="{_h(value)}" rel="noopener noreferrer">{_h(value)}</a>')
+        else:
+            parts.append(f"; {_h(name)} {_h(value)}")
     return "".join(parts)
 
 

@@ -298,6 +298,7 @@ def _cross(
     cross = build_stories(
         sketches, lambda n: work.read_at(index[n]), work.vectors_of, config=options.clusters,
         summarizer=stories, story_docs=options.story_docs, advance=show.advance,
+        title_vector_of=work.title_vector_of,
     )  # fmt: skip
     rows = (
         (rec.n, i, cluster) for _, rec in work.records() for i, cluster in rec.shared_candidates()

@@ -22,6 +22,7 @@ from ..errors import SummarizeError
 from ..pipeline import StoryArticle, Summarizer
 from ..text.normalize import joined_key, match_key
 from .clusters import ClusterConfig, Content, Sketch, candidate_pairs, confirm_pair, story_id
+from .events import EventGraph, PairModel, average_linkage, load_pair_model, profile
 from .record import DocumentRecord
 from .shared import Shared
 
@@ -62,15 +63,50 @@ def build_stories(
     config: ClusterConfig,
     summarizer: Summarizer,
     story_docs: int,
+    title_vector_of: Callable[[DocumentRecord], np.ndarray | None] = lambda r: None,
     advance: Callable[[int], None] = lambda n: None,
 ) -> CrossResult:
     """Cluster the documents and summarise each multi-document story.
 
-    Leader clustering as in the engine, over candidate pairs only: documents are
-    visited in input order, and each joins the earliest-kept story whose first
-    document the engine confirms it repeats (strongest signal first), or starts its
-    own. ``summarizer`` makes the story summaries (its budget is the story's).
+    With a model that has a shipped story model (:mod:`.events`), articles are grouped
+    by event; otherwise (``--method lead``, another model) by shared statements.
+    ``summarizer`` makes the story summaries (its budget is the story's).
     """
+    load = lru_cache(maxsize=512)(lambda n: _load(record_of(n), vectors_of, sketches[n]))
+    pair_model = None
+    if config.events and summarizer.config.needs_model:
+        pair_model = load_pair_model(summarizer.encoder.name)
+    if pair_model is not None:
+        groups, signals, count = _event_groups(
+            sketches, load, title_vector_of, pair_model, config, advance
+        )
+    else:
+        groups, signals, count = _statement_groups(sketches, load, config, summarizer, advance)
+    stories: list[Story] = []
+    story_of: dict[int, str] = {}
+    shared: dict[int, list[Shared]] = {}
+    for ns in groups:
+        story = Story(story_id(load(ns[0])[0].key), ns, {n: signals[n] for n in ns[1:]})
+        story_of.update(dict.fromkeys(ns, story.id))
+        _summarise(story, {n: load(n) for n in ns[:story_docs]}, summarizer, shared)
+        stories.append(story)
+    stories.sort(key=lambda s: (-len(s.members), s.members[0]))
+    return CrossResult(stories, story_of, shared, count)
+
+
+Groups = tuple[list[list[int]], dict[int, str], int]  # stories, why each joined, pairs
+
+
+def _statement_groups(
+    sketches: dict[int, Sketch],
+    load: Callable[[int], tuple[Content, StoryArticle, DocumentRecord]],
+    config: ClusterConfig,
+    summarizer: Summarizer,
+    advance: Callable[[int], None],
+) -> Groups:
+    """Leader clustering as in the engine, over LSH candidate pairs: documents are
+    visited in input order, and each joins the earliest-kept story whose first document
+    the engine confirms it repeats (strongest signal first), or starts its own."""
     order = sorted(sketches)
     earlier: dict[int, list[int]] = {}
     count = 0
@@ -79,7 +115,6 @@ def build_stories(
         count += 1
     model = summarizer.encoder.name if summarizer.config.needs_model else None
     sentence_config = dedup_config(model)
-    load = lru_cache(maxsize=512)(lambda n: _load(record_of(n), vectors_of, sketches[n]))
     members: dict[int, list[int]] = {}  # kept document -> the documents that joined it
     signals: dict[int, str] = {}
     joined: set[int] = set()
@@ -96,18 +131,59 @@ def build_stories(
             signals[n] = best[2]
             joined.add(n)
         advance(1)
+    return [[k, *members[k]] for k in sorted(members)], signals, count
 
-    stories: list[Story] = []
-    story_of: dict[int, str] = {}
-    shared: dict[int, list[Shared]] = {}
-    for kept in sorted(members):
-        ns = [kept, *members[kept]]
-        story = Story(story_id(load(kept)[0].key), ns, {n: signals[n] for n in ns[1:]})
-        story_of.update(dict.fromkeys(ns, story.id))
-        _summarise(story, {n: load(n) for n in ns[:story_docs]}, summarizer, shared)
-        stories.append(story)
-    stories.sort(key=lambda s: (-len(s.members), s.members[0]))
-    return CrossResult(stories, story_of, shared, count)
+
+def _event_groups(
+    sketches: dict[int, Sketch],
+    load: Callable[[int], tuple[Content, StoryArticle, DocumentRecord]],
+    title_vector_of: Callable[[DocumentRecord], np.ndarray | None],
+    model: PairModel,
+    config: ClusterConfig,
+    advance: Callable[[int], None],
+) -> Groups:
+    """Articles grouped by event: neighbours and LSH pairs scored by the pair model,
+    merged by average linkage (see :mod:`.events`)."""
+    order = [n for n in sorted(sketches) if load(n)[0].vectors is not None]
+    profiles = []
+    for n in order:
+        content, _, record = load(n)
+        profiles.append(
+            profile(record.title, content.sentences, content.vectors, title_vector_of(record))
+        )
+    positions = {n: i for i, n in enumerate(order)}
+    lsh = [
+        (positions[a], positions[b])
+        for a, b in _ordinal_pairs(sketches, config)
+        if a in positions and b in positions
+    ]
+    graph = EventGraph(profiles, lambda i: load(order[i])[0].vectors, lsh)
+    probs = graph.probabilities(model, graph.pairs)
+    scored = dict(zip(graph.pairs, probs.tolist(), strict=True))
+    advance(len(order))
+
+    def probability(i: int, j: int) -> float:
+        pair = (min(i, j), max(i, j))
+        if pair not in scored:
+            scored[pair] = float(graph.probabilities(model, [pair])[0])
+        return scored[pair]
+
+    edges = [(p, i, j) for (i, j), p in scored.items()]
+    groups = average_linkage(len(order), edges, probability, model.threshold, graph.conflict)
+    stories, signals = [], {}
+    for group in groups:
+        if len(group) < 2:
+            continue
+        for k, i in enumerate(group[1:], start=1):
+            best = max(probability(i, e) for e in group[:k])
+            signals[order[i]] = f"same event (p {best:.2f})"
+        stories.append([order[i] for i in group])
+    return stories, signals, len(graph.pairs)
+
+
+def _ordinal_pairs(sketches: dict[int, Sketch], config: ClusterConfig) -> list[tuple[int, int]]:
+    order = sorted(sketches)
+    return [(order[i], order[j]) for i, j in candidate_pairs([sketches[n] for n in order], config)]
 
 
 def _load(

@@ -108,11 +108,20 @@ class WorkFile:
 
     def vectors_of(self, record: DocumentRecord) -> np.ndarray | None:
         """The content vectors stored with ``record`` (one row per content sentence)."""
+        stored = self._stored(record)
+        return None if stored is None else stored[: len(record.content)]
+
+    def title_vector_of(self, record: DocumentRecord) -> np.ndarray | None:
+        """The title's vector stored with ``record``, if it had a title and a model."""
+        stored = self._stored(record)
+        return stored[-1] if stored is not None and record.title_vector else None
+
+    def _stored(self, record: DocumentRecord) -> np.ndarray | None:
         if record.vectors_at is None:
             return None
         if self._vector_reader is None:
             self._vector_reader = open(self.vectors, "rb")
-        rows = len(record.content)
+        rows = len(record.content) + int(record.title_vector)
         self._vector_reader.seek(record.vectors_at)
         data = self._vector_reader.read(4 * rows * record.vector_dim)
         return np.frombuffer(data, "<f4").reshape(rows, record.vector_dim)

@@ -156,4 +156,3 @@ def joined_key(keys: Iterable[str]) -> str:
     within a word), so the key of a joined text is its parts' keys joined.
     """
     return " ".join(k for k in keys if k)
-

