@@ -13,12 +13,9 @@ from __future__ import annotations
 import numpy as np
 
 # Damping: the share of each step that follows graph edges rather than jumping by the
-# news prior (lead position + title). Classic TextRank uses 0.85; for news, where the
-# lead is strong, less measured better on VietnameseMDS (ROUGE-2 F1 against the
-# publisher lead, 617 articles, title weight 0.5: 0.85 -> 12.69, 0.5 -> 14.35,
-# 0.3 -> 15.13, 0.2 -> 15.51, 0.1 -> 15.80; LEAD-3 15.07). 0.2 keeps the graph a real
-# part of the score (it matters more where there is no lead, as in story clusters)
-# rather than chasing the last point on one data set.
+# news prior (lead position + title). Less than TextRank's classic 0.85, because the
+# lead is strong in news; 0.2 keeps the graph a real part of the score rather than
+# chasing the best value on one data set (the sweep: docs/benchmarks.md).
 PAGERANK_ALPHA = 0.2
 PAGERANK_TOL = 1.0e-8
 
