@@ -229,6 +229,14 @@ def digest(
         int | None, typer.Option("--words", "-w", help="At most this many words.")
     ] = None,
     story_sentences: Annotated[int, typer.Option(help="Sentences per story-cluster summary.")] = 5,
+    window_days: Annotated[
+        float | None,
+        typer.Option(
+            "--window-days",
+            help="Articles published more than this many days apart are never one story "
+            '(needs a "date", "published" or "time" field).',
+        ),
+    ] = None,
     method: Annotated[Method, typer.Option("--method", "-m")] = Method.learned,
     learn: Annotated[
         bool, typer.Option("--learn/--no-learn", help="Learn boilerplate from the batch.")
@@ -247,7 +255,7 @@ def digest(
 
     Exit status 3 when some records failed (they are listed in the output).
     """
-    from .digest import DigestOptions, Fields, LearnConfig, Output
+    from .digest import ClusterConfig, DigestOptions, Fields, LearnConfig, Output
     from .digest import digest as run_digest
     from .digest.runner import EXIT_RECORDS_FAILED, check, output_format
 
@@ -264,6 +272,7 @@ def digest(
         resume=resume, title=title, keep_work=keep_work,
         fields=Fields(id_field, text_field, title_field, site_field),
         learn=LearnConfig() if learn else None,
+        clusters=ClusterConfig(window_days=window_days),
     )  # fmt: skip
     check(options, outs, inputs)  # before any model is loaded
     encoder = None

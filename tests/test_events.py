@@ -180,3 +180,34 @@ def test_story_ids_are_stable_across_runs_and_resume(tmp_path: Path, static_enco
     resumed = _digest(tmp_path, static_encoder, "d.jsonl", resume=True)
     assert resumed.resumed == 2
     assert (tmp_path / "d.jsonl").read_text("utf-8") == whole
+
+
+@pytest.mark.slow
+def test_a_time_window_keeps_rewrites_published_far_apart_in_separate_stories(
+    tmp_path: Path, static_encoder
+) -> None:
+    from summarize.digest import ClusterConfig
+
+    dated = {"flood-a": "2024-08-04", "flood-b": "04/09/2024"}  # ISO and day-first
+    for r in RECORDS:
+        r["date"] = dated.get(r["id"], "2024-08-05")
+    try:
+        wide = _digest(tmp_path, static_encoder, "wide.jsonl", clusters=ClusterConfig())
+        narrow = _digest(
+            tmp_path, static_encoder, "narrow.jsonl", clusters=ClusterConfig(window_days=7)
+        )
+    finally:
+        for r in RECORDS:
+            r.pop("date")
+    assert [s.members for s in wide.stories] == [[0, 3]]  # no window: one story
+    assert narrow.stories == []  # 31 days apart: two stories
+
+
+def test_published_day_reads_iso_and_day_first_dates() -> None:
+    from summarize.digest.events import published_day
+
+    assert published_day({"date": "2024-09-04"}) == published_day({"published": "04/09/2024"})
+    assert published_day({"date": "2024-09-04T23:00:00+07:00"}) < published_day(
+        {"date": "2024-09-04T23:00:00+00:00"}
+    )
+    assert published_day({"date": "next Tuesday"}) is None and published_day({}) is None

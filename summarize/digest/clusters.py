@@ -56,6 +56,9 @@ class ClusterConfig:
     # Group by event (digest/events.py) when the model has a shipped story model;
     # False: by shared statements only, as above.
     events: bool = True
+    # Articles published more than this many days apart are never one story (read from
+    # a "date", "published" or "time" field of the input; None: no window).
+    window_days: float | None = None
 
 
 @dataclass(frozen=True)

@@ -145,9 +145,14 @@ class EventGraph:
         profiles: Sequence[Profile],
         vectors: Callable[[int], np.ndarray],
         extra_pairs: Iterable[tuple[int, int]] = (),
+        *,
+        days: Sequence[float | None] = (),
+        window: float | None = None,
     ) -> None:
         self.profiles = profiles
         self.vectors = vectors
+        self.days = days  # publication day of each article, when known
+        self.window = window
         keys = np.stack([p.key for p in profiles]) if profiles else np.zeros((0, 1))
         pairs = {(min(i, j), max(i, j)) for i, row in enumerate(neighbours(keys)) for j in row}
         counts: Counter[str] = Counter()
@@ -171,7 +176,12 @@ class EventGraph:
     def conflict(self, i: int, j: int) -> bool:
         """The two are about different people or places: each one's most repeated names
         are absent from the other (2% of same-event pairs on the development events,
-        39% of the others). Such a pair never ends up in one story."""
+        39% of the others); or they were published further apart than the window.
+        Such a pair never ends up in one story."""
+        if self.window is not None and i < len(self.days) and j < len(self.days):
+            di, dj = self.days[i], self.days[j]
+            if di is not None and dj is not None and abs(di - dj) > self.window:
+                return True  # published too far apart (the digest's time window)
         a, b = self.profiles[i], self.profiles[j]
         return _disjoint(a.main_names, b.names, 1) and _disjoint(b.main_names, a.names, 1)
 
@@ -279,6 +289,40 @@ def average_linkage(
             group[m] = a
         members[a].extend(members.pop(b))
     return [sorted(m) for _, m in sorted(members.items())]
+
+
+DATE_FIELDS = ("date", "published", "time")
+_DAY_FORMATS = ("%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%d/%m/%Y %H:%M", "%Y/%m/%d")
+
+
+def published_day(fields: dict) -> float | None:
+    """Days since 1970 of an article's publication date, from its input fields.
+
+    ISO 8601 ("2024-05-20", "2024-05-20T10:00:00+07:00") and the day-first forms
+    Vietnamese sites print ("20/05/2024"); None when no field holds a date.
+    """
+    from datetime import datetime, timezone
+
+    for name in DATE_FIELDS:
+        value = fields.get(name)
+        if not isinstance(value, str) or not value.strip():
+            continue
+        text = value.strip()
+        try:
+            when = datetime.fromisoformat(text.replace("Z", "+00:00"))
+        except ValueError:
+            when = None
+            for form in _DAY_FORMATS:
+                try:
+                    when = datetime.strptime(text, form)
+                    break
+                except ValueError:
+                    continue
+        if when is not None:
+            if when.tzinfo is None:
+                when = when.replace(tzinfo=timezone.utc)
+            return when.timestamp() / 86400.0
+    return None
 
 
 def _unit(v: np.ndarray) -> np.ndarray:

@@ -213,6 +213,9 @@ def check(options: DigestOptions, outputs: Sequence[Output], inputs: Sequence[st
             raise SummarizeError(f"{item}: no such file or folder")
     if options.story_sentences < 1:
         raise SummarizeError("--story-sentences must be at least 1")
+    window = options.clusters.window_days
+    if window is not None and not (window >= 0 and window < float("inf")):
+        raise SummarizeError(f"--window-days must be a number of days, 0 or more (got {window})")
     if options.limit is not None and options.limit < 1:
         raise SummarizeError("--limit must be at least 1")
     if not outputs:

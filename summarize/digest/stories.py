@@ -22,7 +22,14 @@ from ..errors import SummarizeError
 from ..pipeline import StoryArticle, Summarizer
 from ..text.normalize import joined_key, match_key
 from .clusters import ClusterConfig, Content, Sketch, candidate_pairs, confirm_pair, story_id
-from .events import EventGraph, PairModel, average_linkage, load_pair_model, profile
+from .events import (
+    EventGraph,
+    PairModel,
+    average_linkage,
+    load_pair_model,
+    profile,
+    published_day,
+)
 from .record import DocumentRecord
 from .shared import Shared
 
@@ -111,6 +118,8 @@ def _statement_groups(
     earlier: dict[int, list[int]] = {}
     count = 0
     for i, j in candidate_pairs([sketches[n] for n in order], config):
+        if _outside_window(load(order[i])[2], load(order[j])[2], config.window_days):
+            continue
         earlier.setdefault(order[j], []).append(order[i])
         count += 1
     model = summarizer.encoder.name if summarizer.config.needs_model else None
@@ -157,7 +166,10 @@ def _event_groups(
         for a, b in _ordinal_pairs(sketches, config)
         if a in positions and b in positions
     ]
-    graph = EventGraph(profiles, lambda i: load(order[i])[0].vectors, lsh)
+    days = [published_day(load(n)[2].fields) for n in order]
+    graph = EventGraph(
+        profiles, lambda i: load(order[i])[0].vectors, lsh, days=days, window=config.window_days
+    )
     probs = graph.probabilities(model, graph.pairs)
     scored = dict(zip(graph.pairs, probs.tolist(), strict=True))
     advance(len(order))
@@ -179,6 +191,13 @@ def _event_groups(
             signals[order[i]] = f"same event (p {best:.2f})"
         stories.append([order[i] for i in group])
     return stories, signals, len(graph.pairs)
+
+
+def _outside_window(a: DocumentRecord, b: DocumentRecord, window: float | None) -> bool:
+    if window is None:
+        return False
+    da, db = published_day(a.fields), published_day(b.fields)
+    return da is not None and db is not None and abs(da - db) > window
 
 
 def _ordinal_pairs(sketches: dict[int, Sketch], config: ClusterConfig) -> list[tuple[int, int]]:
