@@ -38,6 +38,9 @@ from .workfile import WorkFile, work_dir_for
 
 OutputFormat = Literal["jsonl", "markdown", "html"]
 EXIT_RECORDS_FAILED = 3
+# The work file's record layout (digest/record.py): a run left by another layout is
+# not resumed, since its records lack what the story step reads.
+WORK_FORMAT = 2
 
 
 class Progress(Protocol):
@@ -231,6 +234,7 @@ def _settings(inputs: Sequence[str], options: DigestOptions, model: Any) -> dict
     """Everything that changes a work record; a resumed run must match it."""
     return json_safe(
         {
+            "work_format": WORK_FORMAT,
             "inputs": [i if i == STDIN else str(Path(i).resolve()) for i in inputs],
             "glob": options.glob,
             "limit": options.limit,
