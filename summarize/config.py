@@ -93,6 +93,9 @@ class SummaryConfig:
             "budget": [self.sentences, self.ratio, self.words],
             "model": self.model,
             "threshold": self.threshold,
+            "keep": self.keep,
+            "semantic": self.semantic,
+            "drop_boilerplate": self.drop_boilerplate,
             **({"query": self.query} if self.query is not None else {}),
             **({"cross_lingual": True} if self.cross_lingual else {}),
         }

@@ -194,7 +194,9 @@ class Summarizer:
             raise InputError("no sentence to summarise in these articles")
         vecs = None
         if self.config.needs_model:
-            vecs = np.vstack([a.vectors for a in articles if a.vectors is not None])
+            if any(a.vectors is None or len(a.vectors) != len(a.sentences) for a in articles):
+                raise InputError("every article of a story needs one vector per sentence")
+            vecs = np.vstack([a.vectors for a in articles])
         config = dedup_config(
             self._model_name(), self.config.threshold, self.config.keep,
             cross_lingual=self.config.cross_lingual,
@@ -202,7 +204,8 @@ class Summarizer:
         tag = script if self.config.cross_lingual else (lambda _: "")
         with self.timer.stage("duplicates"):
             items = [Item(s.key, s.text, tag(s.text)) for _, s, _ in pool]
-            across = find_duplicates(items, vecs, level="sentence", config=config)
+            meaning = vecs if self.config.semantic else None  # as within one article
+            across = find_duplicates(items, meaning, level="sentence", config=config)
         keep = [i for i in range(len(pool)) if i not in across.removed]
         method = story_method(self.config.method)
         titles = [a.title for a in articles if a.title]

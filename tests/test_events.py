@@ -4,6 +4,7 @@ models, and made-up events digested with the real fast model."""
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -206,8 +207,49 @@ def test_a_time_window_keeps_rewrites_published_far_apart_in_separate_stories(
 def test_published_day_reads_iso_and_day_first_dates() -> None:
     from summarize.digest.events import published_day
 
-    assert published_day({"date": "2024-09-04"}) == published_day({"published": "04/09/2024"})
-    assert published_day({"date": "2024-09-04T23:00:00+07:00"}) < published_day(
-        {"date": "2024-09-04T23:00:00+00:00"}
-    )
+    day = published_day({"date": "2024-09-04"})
+    assert day == published_day({"published": "04/09/2024 10:00:00"})
+    assert day == published_day({"date": "2024-09-04T23:30:00+07:00"})  # its own day
+    assert published_day({"time": "05/09/2024"}) == day + 1
     assert published_day({"date": "next Tuesday"}) is None and published_day({}) is None
+
+
+@pytest.mark.slow
+def test_a_copy_kept_apart_by_the_window_never_shares_the_story_id(
+    tmp_path: Path, static_encoder
+) -> None:
+    from summarize.digest import ClusterConfig
+
+    copy = {"id": "flood_copy`x", "text": FLOOD_A, "date": "2024-10-04"}
+    RECORDS.append(copy)
+    for r in RECORDS[:-1]:
+        r["date"] = "2024-08-04"
+    try:
+        result = _digest(
+            tmp_path, static_encoder, "d.jsonl", "d.md", clusters=ClusterConfig(window_days=7)
+        )
+    finally:
+        RECORDS.pop()
+        for r in RECORDS:
+            r.pop("date")
+    rows = {r["id"]: r for r in map(json.loads, (tmp_path / "d.jsonl").read_text().splitlines())}
+    assert all(5 not in s.members for s in result.stories)  # 61 days later: not in a story
+    assert rows["flood_copy`x"]["cluster"] != rows["flood-a"]["cluster"]
+    for row in rows.values():  # every id names exactly the articles that carry it
+        same = [r for r in rows.values() if r["cluster"] == row["cluster"]]
+        assert row["cluster_size"] == len(same)
+    # Its id is shown as it is, in a code span that its backtick cannot close.
+    assert "`flood_copy'x`" in (tmp_path / "d.md").read_text("utf-8")
+
+
+def test_resume_refuses_other_duplicate_settings(tmp_path: Path) -> None:
+    from summarize import SummarizeError, SummaryConfig
+    from summarize.digest import DigestOptions, Output, digest
+
+    src = tmp_path / "in.jsonl"
+    src.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in RECORDS), "utf-8")
+    out = [Output(tmp_path / "d.jsonl", "jsonl")]
+    lead = SummaryConfig(method="lead", semantic=False)
+    digest([str(src)], out, DigestOptions(lead, keep_work=True))
+    with pytest.raises(SummarizeError, match="other settings"):
+        digest([str(src)], out, DigestOptions(replace(lead, drop_boilerplate=True), resume=True))

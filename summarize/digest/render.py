@@ -17,7 +17,7 @@ from .stories import CrossResult, Story
 
 def output_record(record: DocumentRecord, cross: CrossResult) -> dict[str, Any]:
     """The public JSONL record of one document, with its story and shared sentences."""
-    story = cross.story_of.get(record.n, record.story)
+    story = cross.story_id_of(record.n, record.story)
     return record.public_json(story, cross.size(story), cross.shared.get(record.n, []))
 
 
@@ -31,6 +31,12 @@ def _md(text: str | None) -> str:
     """Plain text safe in Markdown: no markup, links or HTML survive."""
     text = html.escape(" ".join((text or "").split()), quote=False)
     return _MD_SPECIAL.sub(r"\\\g<0>", text)
+
+
+def _code(text: str) -> str:
+    """A code span: its content is shown literally, so it is not escaped, only kept from
+    closing the span early (backticks) or breaking the line."""
+    return "`" + " ".join(text.replace("`", "'").split()) + "`"
 
 
 def markdown_header(title: str, stats: dict[str, Any]) -> str:
@@ -72,7 +78,7 @@ def source_fields(doc: DocumentRecord) -> list[tuple[str, str]]:
 
 
 def markdown_article(doc: DocumentRecord) -> str:
-    lines = [f"\n### {_md(doc.title or doc.id)}\n", f"`{_md(doc.id)}`\n"]
+    lines = [f"\n### {_md(doc.title or doc.id)}\n", f"{_code(doc.id)}\n"]
     lines += [f"- {_md(s.text)}" for s in doc.summary]
     return "\n".join(lines) + "\n"
 
@@ -88,7 +94,7 @@ def markdown_footer(learned: LearnedBoilerplate, failed: list[DocumentRecord]) -
         lines.append(f"None (a line must recur in {learned.min_stories} unrelated stories).")
     if failed:
         lines.append(f"\n## Failed records ({len(failed)})\n")
-        lines += [f"- `{_md(d.id)}`: {_md(d.error)}" for d in failed]
+        lines += [f"- {_code(d.id)}: {_md(d.error)}" for d in failed]
     return "\n".join(lines) + "\n"
 
 

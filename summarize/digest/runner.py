@@ -239,8 +239,7 @@ def _settings(inputs: Sequence[str], options: DigestOptions, model: Any) -> dict
             "glob": options.glob,
             "limit": options.limit,
             "fields": asdict(options.fields),
-            "method": options.summary.method,
-            "budget": [options.summary.sentences, options.summary.ratio, options.summary.words],
+            "summary": options.summary.to_json(),  # every setting that changes a record
             "model": (
                 (model or options.summary.model)
                 if model is None or isinstance(model, str)
@@ -288,6 +287,7 @@ def _cross(
     """Read the work file once for sketches and counts, then cluster."""
     index: dict[int, int] = {}  # ordinal -> byte offset in the work file
     sketches: dict[int, Sketch] = {}
+    alone: list[tuple[int, str, str]] = []  # (ordinal, content id, record id)
     stats = {"documents": 0, "failed": 0, "sentences": 0}
     for offset, rec in work.records():
         if rec.n in index:
@@ -300,6 +300,8 @@ def _cross(
         stats["sentences"] += rec.sentences
         if rec.sketch is not None:
             sketches[rec.n] = rec.sketch
+        if rec.story is not None:
+            alone.append((rec.n, rec.story, rec.id))
     show.stage("clustering", None)
     stories = summarizer.with_config(sentences=options.story_sentences, ratio=None, words=None)
     cross = build_stories(
@@ -311,6 +313,7 @@ def _cross(
         (rec.n, i, cluster) for _, rec in work.records() for i, cluster in rec.shared_candidates()
     )
     cross.shared = merge(cross.shared, shared_sentences(rows, work.dir / "shared.sqlite"))
+    cross.give_own_ids([a for a in alone if a[0] not in cross.story_of])
     stats["stories"] = len(cross.stories)
     return cross, stats, index
 

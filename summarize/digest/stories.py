@@ -9,6 +9,7 @@ article is read, prepared or embedded a second time.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -51,7 +52,22 @@ class CrossResult:
     story_of: dict[int, str]  # ordinal -> story id, for documents in a multi-document story
     shared: dict[int, list[Shared]]
     candidate_pairs: int
+    # ordinal -> its own id, for an article alone in its story whose content id is
+    # another article's too (a copy the time window kept apart): ids never collide.
+    own: dict[int, str] = field(default_factory=dict)
     _sizes: dict[str, int] = field(default_factory=dict, repr=False)
+
+    def story_id_of(self, n: int, content_id: str | None) -> str | None:
+        """The story an article is in: its story's id, or its own."""
+        return self.story_of.get(n) or self.own.get(n, content_id)
+
+    def give_own_ids(self, alone: list[tuple[int, str, str]]) -> None:
+        """``alone``: (ordinal, content id, record id) of the articles in no story."""
+        taken = Counter(content for _, content, _ in alone)
+        taken.update(s.id for s in self.stories)
+        for n, content, record_id in alone:
+            if taken[content] > 1:
+                self.own[n] = cluster_id("document", f"{content} {record_id}")
 
     def size(self, story: str | None) -> int:
         """Documents in a story: 1 for a story only one document tells."""
