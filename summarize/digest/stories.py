@@ -134,7 +134,8 @@ def _statement_groups(
     earlier: dict[int, list[int]] = {}
     count = 0
     for i, j in candidate_pairs([sketches[n] for n in order], config):
-        if _outside_window(load(order[i])[2], load(order[j])[2], config.window_days):
+        window = config.window_days
+        if window is not None and _outside_window(load(order[i])[2], load(order[j])[2], window):
             continue
         earlier.setdefault(order[j], []).append(order[i])
         count += 1
