@@ -116,9 +116,9 @@ def _pairs(work: Path, model: str):
 
     wf = WorkFile(work)
     records = [r for _, r in wf.records() if r.ok and r.content and r.vectors_at is not None]
-    vectors = [wf.vectors_of(r) for r in records]
+    vectors = [wf.vectors_of(r.vector_ref) for r in records]
     profiles = [
-        profile(r.title, [c.text for c in r.content], v, wf.title_vector_of(r))
+        profile(r.title, [c.text for c in r.content], v, wf.title_vector_of(r.vector_ref))
         for r, v in zip(records, vectors, strict=True)
     ]
     lsh = candidate_pairs([r.sketch for r in records], ClusterConfig())

@@ -20,6 +20,7 @@ import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from functools import cache
 from importlib import resources
 
@@ -309,8 +310,6 @@ def published_day(fields: dict) -> float | None:
     time zone, so ``--window-days 0`` means "the same day". None when no field holds a
     date.
     """
-    from datetime import datetime
-
     for name in DATE_FIELDS:
         value = fields.get(name)
         if not isinstance(value, str) or not value.strip():

@@ -79,6 +79,17 @@ class ContentSentence:
         return Sentence(self.index, self.paragraph, self.start, self.end, self.text, self.key)
 
 
+@dataclass(frozen=True)
+class VectorRef:
+    """Where a record's vectors sit in the work folder's vector file: ``rows`` content
+    rows of ``dim`` float32 from byte ``offset``, then the title's row if ``title``."""
+
+    offset: int
+    rows: int
+    dim: int
+    title: bool
+
+
 @dataclass
 class DocumentRecord:
     """What the digest knows of one input record after the per-article stages."""
@@ -151,6 +162,13 @@ class DocumentRecord:
     @property
     def ok(self) -> bool:
         return self.error is None
+
+    @property
+    def vector_ref(self) -> VectorRef | None:
+        """Where its vectors are stored; None without a model."""
+        if self.vectors_at is None:
+            return None
+        return VectorRef(self.vectors_at, len(self.content), self.vector_dim, self.title_vector)
 
     def shared_candidates(self) -> list[tuple[int, str]]:
         """(sentence index, sentence-cluster id) of statements long enough to be shared."""

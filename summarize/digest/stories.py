@@ -31,7 +31,7 @@ from .events import (
     profile,
     published_day,
 )
-from .record import DocumentRecord
+from .record import DocumentRecord, VectorRef
 from .shared import Shared
 
 
@@ -81,12 +81,12 @@ class CrossResult:
 def build_stories(
     sketches: dict[int, Sketch],
     record_of: Callable[[int], DocumentRecord],
-    vectors_of: Callable[[DocumentRecord], np.ndarray | None],
+    vectors_of: Callable[[VectorRef | None], np.ndarray | None],
     *,
     config: ClusterConfig,
     summarizer: Summarizer,
     story_docs: int,
-    title_vector_of: Callable[[DocumentRecord], np.ndarray | None] = lambda r: None,
+    title_vector_of: Callable[[VectorRef | None], np.ndarray | None] = lambda ref: None,
     advance: Callable[[int], None] = lambda n: None,
 ) -> CrossResult:
     """Cluster the documents and summarise each multi-document story.
@@ -101,7 +101,7 @@ def build_stories(
         pair_model = load_pair_model(summarizer.encoder.name)
     if pair_model is not None:
         groups, signals, count = _event_groups(
-            sketches, load, title_vector_of, pair_model, config, advance
+            sketches, load, vectors_of, title_vector_of, pair_model, config, advance
         )
     else:
         groups, signals, count = _statement_groups(sketches, load, config, summarizer, advance)
@@ -117,6 +117,7 @@ def build_stories(
     return CrossResult(stories, story_of, shared, count)
 
 
+VECTOR_CACHE = 1024  # articles' vectors kept for pair scoring (about 30 kB each)
 Groups = tuple[list[list[int]], dict[int, str], int]  # stories, why each joined, pairs
 
 
@@ -163,7 +164,8 @@ def _statement_groups(
 def _event_groups(
     sketches: dict[int, Sketch],
     load: Callable[[int], tuple[Content, StoryArticle, DocumentRecord]],
-    title_vector_of: Callable[[DocumentRecord], np.ndarray | None],
+    vectors_of: Callable[[VectorRef | None], np.ndarray | None],
+    title_vector_of: Callable[[VectorRef | None], np.ndarray | None],
     model: PairModel,
     config: ClusterConfig,
     advance: Callable[[int], None],
@@ -171,22 +173,25 @@ def _event_groups(
     """Articles grouped by event: neighbours and LSH pairs scored by the pair model,
     merged by average linkage (see :mod:`.events`)."""
     order = [n for n in sorted(sketches) if load(n)[0].vectors is not None]
-    profiles = []
+    profiles, refs, days = [], [], []
     for n in order:
         content, _, record = load(n)
+        ref = record.vector_ref
         profiles.append(
-            profile(record.title, content.sentences, content.vectors, title_vector_of(record))
+            profile(record.title, content.sentences, content.vectors, title_vector_of(ref))
         )
+        refs.append(ref)
+        days.append(published_day(record.fields))
     positions = {n: i for i, n in enumerate(order)}
     lsh = [
         (positions[a], positions[b])
         for a, b in _ordinal_pairs(sketches, config)
         if a in positions and b in positions
     ]
-    days = [published_day(load(n)[2].fields) for n in order]
-    graph = EventGraph(
-        profiles, lambda i: load(order[i])[0].vectors, lsh, days=days, window=config.window_days
-    )
+    # Pairs ask for vectors in no useful order: read them alone (one seek each) rather
+    # than whole records through the record cache.
+    vectors = lru_cache(maxsize=VECTOR_CACHE)(lambda i: vectors_of(refs[i]))
+    graph = EventGraph(profiles, vectors, lsh, days=days, window=config.window_days)
     probs = graph.probabilities(model, graph.pairs)
     scored = dict(zip(graph.pairs, probs.tolist(), strict=True))
     advance(len(order))
@@ -224,11 +229,11 @@ def _ordinal_pairs(sketches: dict[int, Sketch], config: ClusterConfig) -> list[t
 
 def _load(
     record: DocumentRecord,
-    vectors_of: Callable[[DocumentRecord], np.ndarray | None],
+    vectors_of: Callable[[VectorRef | None], np.ndarray | None],
     sketch: Sketch,
 ) -> tuple[Content, StoryArticle, DocumentRecord]:
     """A document as confirmation sees it, and as a story summary sees it."""
-    vectors = vectors_of(record)
+    vectors = vectors_of(record.vector_ref)
     texts = [c.text for c in record.content]
     key = joined_key(c.key for c in record.content)
     content = Content(key, record.title or "", texts, vectors, sketch.vector)

@@ -23,7 +23,7 @@ import numpy as np
 
 from ..errors import SummarizeError
 from ..io import write_atomic
-from .record import DocumentRecord
+from .record import DocumentRecord, VectorRef
 
 META = "meta.json"
 DOCS = "docs.jsonl"
@@ -106,25 +106,26 @@ class WorkFile:
             self._fd = os.open(self.docs, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
         _write_all(self._fd, line.encode())
 
-    def vectors_of(self, record: DocumentRecord) -> np.ndarray | None:
-        """The content vectors stored with ``record`` (one row per content sentence)."""
-        stored = self._stored(record)
-        return None if stored is None else stored[: len(record.content)]
+    def vectors_of(self, ref: VectorRef | None) -> np.ndarray | None:
+        """The content vectors a record points at (one row per content sentence)."""
+        stored = self._stored(ref)
+        return None if stored is None or ref is None else stored[: ref.rows]
 
-    def title_vector_of(self, record: DocumentRecord) -> np.ndarray | None:
-        """The title's vector stored with ``record``, if it had a title and a model."""
-        stored = self._stored(record)
-        return stored[-1] if stored is not None and record.title_vector else None
+    def title_vector_of(self, ref: VectorRef | None) -> np.ndarray | None:
+        """The title's vector a record points at, if it had a title and a model."""
+        stored = self._stored(ref)
+        return stored[-1] if stored is not None and ref is not None and ref.title else None
 
-    def _stored(self, record: DocumentRecord) -> np.ndarray | None:
-        if record.vectors_at is None:
+    def _stored(self, ref: VectorRef | None) -> np.ndarray | None:
+        """One seek and one read: no JSON, so the story step can re-read vectors cheaply."""
+        if ref is None:
             return None
         if self._vector_reader is None:
             self._vector_reader = open(self.vectors, "rb")
-        rows = len(record.content) + int(record.title_vector)
-        self._vector_reader.seek(record.vectors_at)
-        data = self._vector_reader.read(4 * rows * record.vector_dim)
-        return np.frombuffer(data, "<f4").reshape(rows, record.vector_dim)
+        rows = ref.rows + int(ref.title)
+        self._vector_reader.seek(ref.offset)
+        data = self._vector_reader.read(4 * rows * ref.dim)
+        return np.frombuffer(data, "<f4").reshape(rows, ref.dim)
 
     def close(self) -> None:
         for name in ("_fd", "_vector_fd"):
