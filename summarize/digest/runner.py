@@ -165,11 +165,10 @@ def _run(
     with timings.stage("cross-document"):
         cross, stats, index = _cross(work, options, summarizer, show)
     stats["learned"] = len(learned.lines)
-    t = time.perf_counter()
     show.stage("writing", None)
-    for out in outputs:
-        _write(out, work, index, cross, learned, stats, options.title)
-    timings.add("writing", time.perf_counter() - t)
+    with timings.stage("writing"):
+        for out in outputs:
+            _write(out, work, index, cross, learned, stats, options.title)
     if not options.keep_work:
         work.remove()
     else:
@@ -270,14 +269,13 @@ def _learn(
     learner = BoilerplateLearner(options.learn or LearnConfig())
     show.stage("learning boilerplate", None)
     total = 0
-    t = time.perf_counter()
-    for rec in iter_records(sources, fields=options.fields, limit=options.limit):
-        total += 1
-        if options.learn is not None and rec.text is not None:
-            _, sentences = segment(rec.text)
-            learner.add([s.text for s in sentences], rec.site, [s.key for s in sentences])
-        show.advance()
-    timings.add("learning boilerplate", time.perf_counter() - t)
+    with timings.stage("learning boilerplate"):
+        for rec in iter_records(sources, fields=options.fields, limit=options.limit):
+            total += 1
+            if options.learn is not None and rec.text is not None:
+                _, sentences = segment(rec.text)
+                learner.add([s.text for s in sentences], rec.site, [s.key for s in sentences])
+            show.advance()
     return learner.result(), total
 
 
