@@ -37,7 +37,7 @@ def main(argv: list[str] | None = None) -> int:
     records = [r for _, r in wf.records() if r.ok and r.content and r.vectors_at is not None]
     vectors = [np.array(wf.vectors_of(r.vector_ref)) for r in records]
     base = [
-        profile(r.title, [c.text for c in r.content], v, wf.title_vector_of(r.vector_ref))
+        profile(r.title, r.names, r.numbers, v, wf.title_vector_of(r.vector_ref))
         for r, v in zip(records, vectors, strict=True)
     ]
     model = load_pair_model(args.model)

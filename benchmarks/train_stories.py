@@ -91,7 +91,7 @@ def _corpus_and_digest(vmds: Path, baomoi: Path, tmp: Path, args) -> tuple[dict,
     random.Random(0).shuffle(records)
     gold = {r["id"]: r.get("gold") for r in records}
     out = tmp / "d.jsonl"
-    if (tmp / ".d.jsonl.digest-work").is_dir() and out.exists():  # an earlier run's
+    if _reusable(tmp / ".d.jsonl.digest-work") and out.exists():  # an earlier run's
         return gold, {r["id"]: r["cluster"] or ("solo", r["id"]) for r in read_jsonl(out)}
     from summarize import SummaryConfig
     from summarize.digest import ClusterConfig, DigestOptions, Output, digest
@@ -108,6 +108,17 @@ def _corpus_and_digest(vmds: Path, baomoi: Path, tmp: Path, args) -> tuple[dict,
     return gold, statement
 
 
+def _reusable(work: Path) -> bool:
+    """A kept work folder of this version's record layout (an older one lacks fields)."""
+    from summarize.digest.runner import WORK_FORMAT
+
+    try:
+        meta = json.loads((work / "meta.json").read_text("utf-8"))
+    except (OSError, ValueError):
+        return False
+    return meta.get("settings", {}).get("work_format") == WORK_FORMAT
+
+
 def _pairs(work: Path, model: str):
     """Article ids, the event graph and the feature rows of its candidate pairs."""
     from summarize.digest.clusters import ClusterConfig, candidate_pairs
@@ -118,7 +129,7 @@ def _pairs(work: Path, model: str):
     records = [r for _, r in wf.records() if r.ok and r.content and r.vectors_at is not None]
     vectors = [wf.vectors_of(r.vector_ref) for r in records]
     profiles = [
-        profile(r.title, [c.text for c in r.content], v, wf.title_vector_of(r.vector_ref))
+        profile(r.title, r.names, r.numbers, v, wf.title_vector_of(r.vector_ref))
         for r, v in zip(records, vectors, strict=True)
     ]
     lsh = candidate_pairs([r.sketch for r in records], ClusterConfig())

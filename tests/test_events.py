@@ -10,12 +10,14 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from summarize.dedup.signals import facts
 from summarize.digest.events import (
     FEATURES,
     PairModel,
     average_linkage,
     features,
     load_pair_model,
+    opening_facts,
     profile,
 )
 
@@ -77,9 +79,10 @@ def test_features_of_a_pair() -> None:
     rng = np.random.default_rng(1)
     va = rng.normal(size=(4, 8)).astype(np.float32)
     va /= np.linalg.norm(va, axis=1, keepdims=True)
-    a = profile("Lũ ở Yên Bái ngày 5/8", ["Ngày 5/8, ông Nguyễn Văn A nói 12 người mất tích."],
-                va, va[0])  # fmt: skip
-    b = profile("Lũ ở Yên Bái ngày 6/8", ["Ngày 6/8, bà Trần Thị B cho biết."], va[:2], va[1])
+    a_facts = opening_facts([facts("Ngày 5/8, ông Nguyễn Văn A nói 12 người mất tích.")])
+    b_facts = opening_facts([facts("Ngày 6/8, bà Trần Thị B cho biết.")])
+    a = profile("Lũ ở Yên Bái ngày 5/8", *a_facts, va, va[0])
+    b = profile("Lũ ở Yên Bái ngày 6/8", *b_facts, va[:2], va[1])
     row = features(a, b, va, va[:2])
     assert row.shape == (len(FEATURES),)
     named = dict(zip(FEATURES, row, strict=True))

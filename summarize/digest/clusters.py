@@ -75,20 +75,22 @@ def sketch(
     vectors: np.ndarray | None = None,
     *,
     keys: Sequence[str] | None = None,
+    found: Sequence[Facts] | None = None,
 ) -> Sketch:
     """Sketch a document from its content sentences (chrome already left out).
 
-    ``keys``: the sentences' match keys when the caller has them already.
+    ``keys``, ``found``: the sentences' match keys and facts when the caller has them.
     """
     bigrams: set[str] = set()
     named: set[str] = set()
-    for s, key in zip(sentences, map(match_key, sentences) if keys is None else keys, strict=True):
+    keys = [match_key(s) for s in sentences] if keys is None else keys
+    found = [facts(s) for s in sentences] if found is None else found
+    for key, f in zip(keys, found, strict=True):
         words = key.split()
         if len(words) > 1:
             bigrams.update(map(" ".join, itertools.pairwise(words)))
         else:
             bigrams.add(" ".join(words))  # a one-word (or empty) key stands for itself
-        f = facts(s)
         named.update(n.casefold() for n in f.names)
         named.update(n for n in f.numbers if len(n) > 1)
     vec = None

@@ -18,7 +18,7 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
@@ -26,7 +26,7 @@ from importlib import resources
 
 import numpy as np
 
-from ..dedup.signals import facts
+from ..dedup.signals import Facts, facts
 
 NEIGHBOURS = 20  # nearest profiles each article is compared with
 LEAD_SENTENCES = 3
@@ -67,22 +67,33 @@ class Profile:
         return np.concatenate([self.title, self.mean, self.lead]) / np.sqrt(3.0)
 
 
-def profile(
-    title: str | None, texts: Sequence[str], vectors: np.ndarray, title_vector: np.ndarray | None
-) -> Profile:
-    """An article's profile from its content sentences, their vectors and its title's."""
-    dim = vectors.shape[1]
+def opening_facts(found: Sequence[Facts]) -> tuple[dict[str, int], list[str]]:
+    """Names (casefolded: in how many sentences) and numbers of an article's first
+    content sentences, from their facts; the digest keeps them in its work record."""
     names: Counter[str] = Counter()
     numbers: set[str] = set()
-    for text in texts[:FACT_SENTENCES]:
-        f = facts(text)
+    for f in found[:FACT_SENTENCES]:
         names.update({n.casefold() for n in f.names})
         numbers.update(n for n in f.numbers if len(n) > 1)
-    main = frozenset(n for n, count in names.most_common(MAIN_NAMES) if count >= 2)
+    return dict(names), sorted(numbers)
+
+
+def profile(
+    title: str | None,
+    names: Mapping[str, int],
+    numbers: Iterable[str],
+    vectors: np.ndarray,
+    title_vector: np.ndarray | None,
+) -> Profile:
+    """An article's profile: its opening facts (:func:`opening_facts`), its content
+    sentences' vectors and its title's."""
+    dim = vectors.shape[1]
+    numbers = frozenset(numbers)
+    main = frozenset(n for n, count in Counter(names).most_common(MAIN_NAMES) if count >= 2)
     t = np.zeros(dim, np.float32) if title_vector is None else title_vector.astype(np.float32)
     return Profile(
         _unit(t), _unit(vectors.mean(axis=0)), _unit(vectors[:LEAD_SENTENCES].mean(axis=0)),
-        len(vectors), frozenset(names), frozenset(numbers),
+        len(vectors), frozenset(names), numbers,
         frozenset(n for n in numbers if _DATE.fullmatch(n)), main,
         frozenset(facts(title or "").numbers),
     )  # fmt: skip

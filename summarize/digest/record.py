@@ -16,10 +16,12 @@ from typing import Any
 import numpy as np
 
 from ..dedup.engine import cluster_id
+from ..dedup.signals import facts
 from ..results import Reason, Summary
 from ..text.normalize import joined_key
 from ..types import Sentence
 from .clusters import Sketch, decode_array, encode_array, sketch, story_id
+from .events import opening_facts
 from .inputs import Record
 
 SCHEMA = "summarize.digest/1"
@@ -113,6 +115,10 @@ class DocumentRecord:
     vectors_at: int | None = None
     vector_dim: int = 0
     title_vector: bool = False
+    # Names (in how many opening sentences) and numbers its opening states: what the
+    # story step compares (digest/events.opening_facts), computed once, here.
+    names: dict[str, int] = field(default_factory=dict)
+    numbers: list[str] = field(default_factory=list)
 
     @classmethod
     def failed(cls, rec: Record, error: str) -> DocumentRecord:
@@ -135,6 +141,7 @@ class DocumentRecord:
         if result.vectors is not None and content:  # the summary's own: no second call
             vectors = result.vectors[[c.index for c in content]]
         keys = [c.key for c in content]
+        found = [facts(c.text) for c in content]
         stored = vectors
         if vectors is not None and result.title_vector is not None:
             stored = np.vstack([vectors, result.title_vector[None, :]])
@@ -154,8 +161,9 @@ class DocumentRecord:
             ],
             content,
             story_id(joined_key(keys)),  # == match_key(" ".join(content))
-            sketch([c.text for c in content], vectors, keys=keys),
+            sketch([c.text for c in content], vectors, keys=keys, found=found),
         )  # fmt: skip
+        record.names, record.numbers = opening_facts(found)
         record.title_vector = stored is not None and len(stored) > len(content)
         return record, stored
 
@@ -207,6 +215,7 @@ class DocumentRecord:
                 decode_array(sk["vector"], "<f2"),
             ),
             data.get("vectors_at"), data.get("vector_dim", 0), data.get("title_vector", False),
+            data.get("names") or {}, data.get("numbers") or [],
         )  # fmt: skip
 
     def public_json(self, story: str | None, story_size: int, shared: list) -> dict[str, Any]:

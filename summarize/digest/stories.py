@@ -178,7 +178,9 @@ def _event_groups(
         content, _, record = load(n)
         ref = record.vector_ref
         profiles.append(
-            profile(record.title, content.sentences, content.vectors, title_vector_of(ref))
+            profile(
+                record.title, record.names, record.numbers, content.vectors, title_vector_of(ref)
+            )  # fmt: skip
         )
         refs.append(ref)
         days.append(published_day(record.fields))
