@@ -10,18 +10,26 @@ from __future__ import annotations
 
 import codecs
 import json
+import os
 import re
+import stat
 import sys
 import unicodedata
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
 import charset_normalizer
 
-from summarize.errors import InputError
+from summarize.errors import ConfigError, InputError
 
 Format = Literal["txt", "md", "html", "json"]
+
+# Inputs larger than this are refused (``--max-bytes``, ``max_bytes=``): the
+# longest real news articles are a few hundred kilobytes, so this leaves ample room
+# while keeping a mistaken input (a database dump, /dev/zero) from eating memory.
+DEFAULT_MAX_BYTES = 20_000_000
 
 STDIN = "-"
 _STDIN_NAME = "<stdin>"
@@ -67,16 +75,28 @@ class RawText:
 # --------------------------------------------------------------------------- reading
 
 
-def read_text(source: str | Path, format: Format | None = None) -> RawText:
+class InputWarning(UserWarning):
+    """Something in the input was repaired (stray NUL bytes); the CLI prints one line."""
+
+
+def read_text(
+    source: str | Path,
+    format: Format | None = None,
+    *,
+    max_bytes: int | None = DEFAULT_MAX_BYTES,
+) -> RawText:
     """Read, decode and extract one input; ``format`` overrides the extension.
 
     ``"-"`` reads bytes from stdin, whose format is sniffed (JSON object, HTML
-    document, else plain text) because there is no extension to go by.
+    document, else plain text) because there is no extension to go by. Only
+    regular files are read (a FIFO or a device such as ``/dev/zero`` is refused),
+    and no more than ``max_bytes`` bytes (``None``: no limit) from a file or stdin.
     """
     src = str(source)
     stdin = src == STDIN
     name = _STDIN_NAME if stdin else _display_name(src)
-    data = _read_stdin() if stdin else _read_file(Path(src))
+    data = _read_stdin(max_bytes) if stdin else read_limited(Path(src), max_bytes)
+    data = _drop_stray_nuls(data, name)
     fmt = format or ("txt" if stdin else _format_from_suffix(src))
     if fmt == "html":
         text, encoding = _decode_html(data, name)
@@ -106,13 +126,65 @@ def _display_name(src: str) -> str:
     return src.replace("\r", "\\r").replace("\n", "\\n")
 
 
-def _read_file(path: Path) -> bytes:
-    """Read all bytes, turning OS errors into one-line messages naming the file."""
+def check_max_bytes(max_bytes: int | None) -> int | None:
+    """``max_bytes`` as given, after checking it is a positive whole number (or None)."""
+    if max_bytes is None:
+        return None
+    if isinstance(max_bytes, bool) or not isinstance(max_bytes, int) or max_bytes < 1:
+        raise ConfigError(f"max_bytes must be a whole number, 1 or more (got {max_bytes!r})")
+    return max_bytes
+
+
+def parse_size(text: str) -> int | None:
+    """A ``--max-bytes`` value: ``20000000``, ``20MB``, ``512k``, ``1GiB``; ``0``: no limit."""
+
+    match = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([kmg]?)(i?b)?\s*", text.lower())
+    if text.strip().lower() in ("none", "off", "unlimited"):
+        return None
+    if not match:
+        raise ConfigError(
+            f"--max-bytes: {text!r} is not a size (such as 20000000, 20MB, 500kB; 0: no limit)"
+        )
+    number, unit, suffix = match.groups()
+    base = 1024 if suffix == "ib" else 1000
+    size = int(float(number) * base ** " kmg".index(unit or " "))
+    return size or None
+
+
+def too_large(name: str, limit: int, size: int | None = None) -> InputError:
+    """The one message for every input over the size limit."""
+    what = f" ({size:,} bytes)" if size is not None else ""
+    return InputError(
+        f"{name}: larger than the {limit:,}-byte input limit{what}; "
+        "raise it with --max-bytes (max_bytes= in Python) if this input is really text"
+    )
+
+
+_KINDS = (
+    (stat.S_ISFIFO, "a named pipe (FIFO)"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+    (stat.S_ISSOCK, "a socket"),
+)
+
+
+def file_kind(mode: int) -> str:
+    """What a non-regular file is, in words."""
+    return next((what for test, what in _KINDS if test(mode)), "not a regular file")
+
+
+def read_limited(path: Path, max_bytes: int | None = DEFAULT_MAX_BYTES) -> bytes:
+    """All bytes of a regular file, refusing anything else and anything over ``max_bytes``.
+
+    The file is opened without blocking, so a FIFO with no writer cannot hang the
+    open, then checked with ``fstat`` on the open descriptor (no race with the path
+    being swapped); a device such as ``/dev/zero`` is refused before one byte is read.
+    """
+    max_bytes = check_max_bytes(max_bytes)
     name = _display_name(str(path))
-    if path.is_dir():
-        raise InputError(f"{name}: is a directory, not a file")
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
     try:
-        return path.read_bytes()
+        fd = _open(path, flags)
     except FileNotFoundError:
         raise InputError(f"{name}: no such file") from None
     except IsADirectoryError:
@@ -121,20 +193,106 @@ def _read_file(path: Path) -> bytes:
         raise InputError(f"{name}: permission denied, cannot read the file") from None
     except OSError as exc:
         raise InputError(f"{name}: cannot read the file ({exc.strerror or exc})") from None
+    info = os.fstat(fd)
+    refusal = None
+    if stat.S_ISDIR(info.st_mode):
+        refusal = InputError(f"{name}: is a directory, not a file")
+    elif not stat.S_ISREG(info.st_mode):
+        refusal = InputError(
+            f"{name}: is {file_kind(info.st_mode)}, not a regular file; "
+            f"to read it anyway, send it to standard input: summarize - < {name}"
+        )
+    elif max_bytes is not None and info.st_size > max_bytes:
+        refusal = too_large(name, max_bytes, info.st_size)
+    if refusal is not None:
+        os.close(fd)
+        raise refusal
+    with os.fdopen(fd, "rb") as handle:
+        try:
+            data = handle.read(-1 if max_bytes is None else max_bytes + 1)
+        except OSError as exc:
+            raise InputError(f"{name}: cannot read the file ({exc.strerror or exc})") from None
+    if max_bytes is not None and len(data) > max_bytes:  # it grew while we read it
+        raise too_large(name, max_bytes)
+    return data
 
 
-def _read_stdin() -> bytes:
-    """Raw bytes from stdin, so the same decoding rules apply as for files."""
+def _open(path: Path, flags: int) -> int:
+    """``os.open`` (a seam for tests that simulate OS errors)."""
+    return os.open(path, flags)
+
+
+def _read_stdin(max_bytes: int | None = DEFAULT_MAX_BYTES) -> bytes:
+    """Raw bytes from stdin, so the same decoding rules apply as for files.
+
+    At most ``max_bytes`` are read: ``summarize - < /dev/zero`` stops with an error
+    after that many bytes instead of filling the memory.
+    """
+    max_bytes = check_max_bytes(max_bytes)
     stream = sys.stdin
     if stream is None:
         raise InputError(f"{_STDIN_NAME}: no standard input is attached")
     buffer = getattr(stream, "buffer", None)
+    want = -1 if max_bytes is None else max_bytes + 1
     try:
         if buffer is not None:
-            return buffer.read()
-        return stream.read().encode("utf-8")  # already text (e.g. a StringIO)
+            data = _read_upto(buffer, want)
+        else:  # already text (e.g. a StringIO)
+            data = stream.read(want).encode("utf-8")
     except OSError as exc:
         raise InputError(f"{_STDIN_NAME}: cannot read ({exc.strerror or exc})") from None
+    if max_bytes is not None and len(data) > max_bytes:
+        raise too_large(_STDIN_NAME, max_bytes)
+    return data
+
+
+def _read_upto(buffer, want: int) -> bytes:
+    """Read until EOF or ``want`` bytes (a pipe returns short reads)."""
+    if want < 0:
+        return buffer.read()
+    parts, got = [], 0
+    while got < want:
+        chunk = buffer.read(want - got)
+        if not chunk:
+            break
+        parts.append(chunk)
+        got += len(chunk)
+    return b"".join(parts)
+
+
+# At most one NUL per 100 bytes is a stray byte in a text (a bad copy, a database
+# export); more than that is binary data.
+_MAX_NUL_SHARE = 0.01
+
+
+def _drop_stray_nuls(data: bytes, name: str) -> bytes:
+    """Remove a few stray NUL bytes from an otherwise valid UTF-8 or cp1258 text, with a warning.
+
+    UTF-16/32 text (NULs in every other byte) and binary data are left alone for
+    :func:`decode_bytes` to decode or refuse.
+    """
+    if b"\x00" not in data or any(data.startswith(bom) for bom, _ in _BOMS):
+        return data
+    if _sniff_utf16(data):
+        return data
+    count = data.count(b"\x00")
+    if count > max(1, _MAX_NUL_SHARE * len(data)):
+        return data
+    cleaned = data.replace(b"\x00", b"")
+    try:
+        text = cleaned.decode("utf-8")
+    except UnicodeDecodeError:
+        text = _decode_cp1258(cleaned)
+    if not text or len(_CONTROL.findall(text)) > _MAX_CONTROL_RATIO * len(text):
+        return data
+    first = data.index(b"\x00")
+    what = "a NUL byte" if count == 1 else f"{count} NUL bytes"
+    warnings.warn(
+        f"{name}: removed {what} (first at byte offset {first}); the rest is text",
+        InputWarning,
+        stacklevel=3,
+    )
+    return cleaned
 
 
 def _format_from_suffix(src: str) -> Format:
@@ -181,12 +339,39 @@ def decode_bytes(data: bytes, *, name: str = "input") -> tuple[str, str]:
         raise _binary(name)
     try:
         return _checked(data.decode("utf-8"), "utf-8", name)
-    except UnicodeDecodeError:
-        pass
+    except UnicodeDecodeError as exc:
+        if _damaged_utf8(data):
+            bad = data[exc.start]
+            raise InputError(
+                f"{name}: invalid UTF-8 at byte offset {exc.start} (byte 0x{bad:02x}); the "
+                "rest is UTF-8, so the file is damaged or mixes encodings"
+            ) from None
     text = _decode_cp1258(data)
     if text is not None:
         return _checked(text, "cp1258", name)
     return _checked(*_decode_other(data, name), name)
+
+
+# A well-formed UTF-8 sequence of two to four bytes.
+_UTF8_SEQUENCE = re.compile(
+    rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}"
+)
+_NON_ASCII = re.compile(rb"[\x80-\xff]")
+
+
+def _damaged_utf8(data: bytes) -> bool:
+    """UTF-8 with a few bad bytes, rather than a legacy code page.
+
+    Legacy Vietnamese (cp1258) and Western text almost never form valid multi-byte
+    UTF-8 sequences, so when such sequences outnumber the stray high bytes at least
+    four to one the file is UTF-8 that was damaged (cut mid-character, a byte of
+    another encoding pasted in): decoding it as a code page would garble every
+    letter, and saying where the bad byte is lets the user fix it.
+    """
+    sequences = _UTF8_SEQUENCE.findall(data)
+    in_sequences = sum(len(seq) for seq in sequences)
+    stray = len(_NON_ASCII.findall(data)) - in_sequences
+    return len(sequences) >= 4 and 0 < stray * 4 <= len(sequences)
 
 
 def _strict(data: bytes, encoding: str, name: str) -> str:
@@ -362,6 +547,22 @@ def _declared_charset(data: bytes) -> str | None:
     return _CHARSET_ALIASES.get(codec, codec)
 
 
+# libxml2 (under lxml and trafilatura) stops building the tree this deep.
+_LXML_MAX_DEPTH = 256
+
+
+def _too_deep(html: str) -> bool:
+    """True when libxml2 gave up on the page for nesting too deep (its resource limit)."""
+    from lxml import etree
+
+    parser = etree.HTMLParser()
+    try:
+        etree.fromstring(html, parser)
+    except (etree.LxmlError, ValueError):
+        pass
+    return any("depth" in entry.message.lower() for entry in parser.error_log)
+
+
 def _extract_html(html: str, name: str) -> tuple[str, str | None]:
     """Main article text (one paragraph per line) and title, via trafilatura, offline."""
     import trafilatura  # slow to import; only HTML input needs it
@@ -376,6 +577,11 @@ def _extract_html(html: str, name: str) -> tuple[str, str | None]:
     )
     text = (doc.text or "") if doc is not None else ""
     if not text.strip():
+        if _too_deep(html):
+            raise InputError(
+                f"{name}: the HTML is nested deeper than the parser's limit of "
+                f"{_LXML_MAX_DEPTH} elements, so no article text could be extracted"
+            )
         raise InputError(f"{name}: no article text found in the HTML")
     title = (doc.title or "").strip() or None
     return text, title
