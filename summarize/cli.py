@@ -66,6 +66,10 @@ DeviceOpt = Annotated[str | None, typer.Option(help="torch device, e.g. cpu or c
 BatchOpt = Annotated[int, typer.Option("--batch-size", min=1, help="Sentences per model call.")]
 VerboseOpt = Annotated[bool, typer.Option("--verbose", "-v", help="Say what was read and how.")]
 OutOpt = Annotated[Path | None, typer.Option("--output", "-o", help="Write here, not stdout.")]
+MaxBytesOpt = Annotated[
+    str, typer.Option("--max-bytes", help="Refuse an input (a digest: a record) larger than "
+                      "this, e.g. 50MB; 0: no limit. See docs/security.md.")
+]  # fmt: skip
 FastOpt = Annotated[
     bool, typer.Option("--fast", help="Static fast model (many times faster, a little less "
                        "accurate): same as --model e5-static.")
@@ -95,11 +99,13 @@ def run(
     fast: FastOpt = False,
     device: DeviceOpt = None,
     batch_size: BatchOpt = 32,
+    max_bytes: MaxBytesOpt = "20MB",
     verbose: VerboseOpt = False,
 ) -> None:
     """Summarise one article (the default command: `summarize FILE`)."""
     from .config import SummaryConfig
-    from .io import read_text
+    from .io import check_outputs, read_text
+    from .io.readers import parse_size
     from .report import render_summary
     from .text.prepare import prepare
 
@@ -107,7 +113,8 @@ def run(
     config = SummaryConfig(
         sentences, ratio, words, method.value, _fast_model(model, fast), query=query
     )
-    raw = read_text(file)
+    check_outputs([output] if output else [], [file])
+    raw = read_text(file, max_bytes=parse_size(max_bytes))
     if verbose:
         err.print(f"read {raw.source}: {raw.format}, encoding {raw.encoding}")
     doc = prepare(raw.text, title=title or raw.title, encoding=raw.encoding, source=raw.source)
@@ -155,11 +162,13 @@ def dedup(
     fast: FastOpt = False,
     device: DeviceOpt = None,
     batch_size: BatchOpt = 32,
+    max_bytes: MaxBytesOpt = "20MB",
     verbose: VerboseOpt = False,
 ) -> None:
     """Remove repeated paragraphs, sentences and captions; say what went and why."""
     from .config import SummaryConfig
-    from .io import read_text, write_atomic
+    from .io import check_outputs, read_text, write_all_atomic
+    from .io.readers import parse_size
     from .report import render_dedup_report, show_dedup
     from .text.prepare import prepare
 
@@ -167,17 +176,21 @@ def dedup(
         model=_fast_model(model, fast), threshold=threshold, keep=keep.value,
         semantic=semantic, drop_boilerplate=drop_boilerplate, cross_lingual=cross_lingual,
     )  # fmt: skip
-    raw = read_text(file)
+    # Outputs are checked before the work, and written together at the end: all or nothing.
+    check_outputs([p for p in (output, report) if p is not None], [file])
+    raw = read_text(file, max_bytes=parse_size(max_bytes))
     if verbose:
         err.print(f"read {raw.source}: {raw.format}, encoding {raw.encoding}")
     doc = prepare(raw.text, title=raw.title, encoding=raw.encoding, source=raw.source)
     result = _summarizer(config, device, batch_size).deduplicate(doc)
+    files: list[tuple[Path, str]] = []
     if report is not None:
         rfmt = report_format.value if report_format else _format_from_suffix(report)
-        write_atomic(report, render_dedup_report(result, rfmt))
+        files.append((report, render_dedup_report(result, rfmt)))
     if output is not None:
-        write_atomic(output, result.text)
-    else:
+        files.append((output, result.text))
+    write_all_atomic(files)
+    if output is None:
         sys.stdout.write(result.text)
     show_dedup(result, err)
 

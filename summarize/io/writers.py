@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import secrets
 import stat
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import IO
@@ -41,8 +41,7 @@ def atomic_output(path: Path, *, binary: bool = False) -> Iterator[IO]:
         tmp = None
         _fsync_dir(path.parent)
     except OSError as exc:
-        shown = str(path).replace("\r", "\\r").replace("\n", "\\n")  # one line
-        raise SummarizeError(f"{shown}: cannot write ({exc.strerror or exc})") from None
+        raise SummarizeError(f"{_shown(path)}: cannot write ({exc.strerror or exc})") from None
     finally:
         if tmp is not None:
             tmp.unlink(missing_ok=True)
@@ -53,6 +52,89 @@ def write_atomic(path: Path, data: str | bytes) -> None:
     payload = data.encode("utf-8") if isinstance(data, str) else bytes(data)
     with atomic_output(path, binary=True) as handle:
         handle.write(payload)
+
+
+def write_all_atomic(items: Sequence[tuple[Path, str | bytes]]) -> None:
+    """Write several files all or nothing: every one is complete on disk before any is
+    renamed into place, so a failure (a full disk, a bad folder) leaves all old files.
+    """
+    staged: list[tuple[Path, Path]] = []
+    path = Path()
+    try:
+        for path, data in items:
+            payload = data.encode("utf-8") if isinstance(data, str) else bytes(data)
+            tmp, fd = _create_temp(Path(path))
+            staged.append((Path(path), tmp))
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(payload)
+                handle.flush()
+                os.fsync(handle.fileno())
+            _keep_mode(Path(path), tmp)
+        for path, tmp in staged:
+            os.replace(tmp, path)
+        for folder in {p.parent for p, _ in staged}:
+            _fsync_dir(folder)
+    except OSError as exc:
+        raise SummarizeError(f"{_shown(path)}: cannot write ({exc.strerror or exc})") from None
+    finally:
+        for _, tmp in staged:
+            tmp.unlink(missing_ok=True)
+
+
+def check_outputs(outputs: Sequence[Path], inputs: Sequence[str | Path] = ()) -> None:
+    """Refuse outputs that cannot be written or would destroy an input, before any work.
+
+    An output is refused when it is a folder, when its folder does not exist or is not
+    writable, when it is the same file as an input (by device and inode, so another
+    name, a hard link or a symlink to the input is caught too), and when two outputs
+    are the same file.
+    """
+    seen: dict[tuple[int, int] | str, Path] = {}
+    for out in outputs:
+        out = Path(out)
+        name = _shown(out)
+        if out.is_dir():
+            raise SummarizeError(f"{name}: is a folder; give a file name to write to")
+        parent = out.parent
+        if not parent.is_dir():
+            raise SummarizeError(f"{name}: the folder {_shown(parent)} does not exist")
+        if not os.access(parent, os.W_OK | os.X_OK):
+            raise SummarizeError(f"{name}: cannot write in the folder {_shown(parent)} "
+                                 "(permission denied)")  # fmt: skip
+        for src in inputs:
+            if str(src) != "-" and _same_file(out, Path(src)):
+                raise SummarizeError(
+                    f"{name}: is the input {_shown(Path(src))}; writing there would destroy "
+                    "it, so give another output file"
+                )
+        key = _identity(out)
+        if key in seen:
+            also = "" if seen[key] == out else f" (also as {_shown(seen[key])})"
+            raise SummarizeError(
+                f"{name}: named twice as an output{also}; give each output its own file"
+            )
+        seen[key] = out
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return os.path.samefile(a, b)
+    except OSError:  # one of them does not exist (yet): not the same file
+        return False
+
+
+def _identity(path: Path) -> tuple[int, int] | str:
+    """The file an output names: its inode when it exists, else its absolute path."""
+    try:
+        info = path.stat()
+    except OSError:
+        return str(path.resolve())
+    return (info.st_dev, info.st_ino)
+
+
+def _shown(path: Path) -> str:
+    """A path on one line, for messages."""
+    return str(path).replace("\r", "\\r").replace("\n", "\\n")
 
 
 def _create_temp(path: Path) -> tuple[Path, int]:
