@@ -27,7 +27,7 @@ app = typer.Typer(
 )
 err = Console(stderr=True, highlight=False)
 
-COMMANDS = {"run", "dedup", "digest", "models", "calibrate"}
+COMMANDS = {"run", "dedup", "digest", "models", "calibrate", "serve"}
 
 
 class Method(str, Enum):
@@ -386,6 +386,28 @@ def calibrate(
            else f"runs with --model {model or ''} use it from now on"),
         markup=False, soft_wrap=True,
     )  # fmt: skip
+
+
+@app.command("serve")
+def serve(
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    max_body: Annotated[
+        int, typer.Option("--max-body", help="Largest request body in bytes (larger: 413).")
+    ] = 10 * 1024 * 1024,
+    model: ModelOpt = None,
+    fast: FastOpt = False,
+    device: DeviceOpt = None,
+    batch_size: BatchOpt = 32,
+) -> None:
+    """Serve the editors' web page and the HTTP API (model loaded once; docs at /docs)."""
+    from .config import SummaryConfig
+    from .serve import ServeOptions
+    from .serve import serve as run_server
+
+    options = ServeOptions(host, port, max_body)
+    config = SummaryConfig(model=_fast_model(model, fast))
+    run_server(_summarizer(config, device, batch_size), options)
 
 
 def _summarizer(config, device: str | None, batch_size: int):

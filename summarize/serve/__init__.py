@@ -1,0 +1,74 @@
+"""`summarize serve`: a web page for editors and an HTTP API, on FastAPI and uvicorn.
+
+The model is loaded once, before the server accepts connections; every request shares
+it (``engine.Engine``). ``app.create_app`` builds the ASGI app around an engine, so tests
+and other ASGI servers can use it with any encoder; :func:`serve` is what the command runs.
+
+FastAPI and uvicorn are the ``serve`` extra (``pip install "summarize[serve]"``); they are
+imported only here, never by the rest of the package.
+"""
+
+from __future__ import annotations
+
+import socket
+import sys
+from dataclasses import dataclass
+
+from ..errors import SummarizeError
+
+DEFAULT_HOST = "127.0.0.1"
+DEFAULT_PORT = 8000
+
+
+@dataclass(frozen=True)
+class ServeOptions:
+    host: str = DEFAULT_HOST
+    port: int = DEFAULT_PORT
+    max_body: int = 10 * 1024 * 1024
+    log_level: str = "info"
+
+
+def check(options: ServeOptions) -> None:
+    """Mistakes found before the model is loaded: a bad port, a taken address."""
+    if not 0 < options.port < 65536:
+        raise SummarizeError(f"--port must be in 1..65535 (got {options.port})")
+    if options.max_body < 1:
+        raise SummarizeError(f"--max-body must be at least 1 byte (got {options.max_body})")
+    try:
+        family = socket.AF_INET6 if ":" in options.host else socket.AF_INET
+        with socket.socket(family, socket.SOCK_STREAM) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            probe.bind((options.host, options.port))
+    except OSError as e:
+        raise SummarizeError(
+            f"cannot listen on {options.host}:{options.port}: {e.strerror or e}"
+        ) from None
+
+
+def serve(summarizer, options: ServeOptions = ServeOptions()) -> None:
+    """Load the model, then serve until interrupted (Ctrl-C or SIGTERM stop it cleanly)."""
+    try:
+        import uvicorn
+
+        from .app import create_app
+        from .engine import Engine
+    except ImportError as e:
+        raise SummarizeError(
+            f"summarize serve needs the serve extra ({e.name} is missing): "
+            'pip install "summarize[serve]"'
+        ) from None
+    check(options)
+    engine = Engine(summarizer)
+    sys.stderr.write("summarize serve: loading the model…\n")
+    engine.load()
+    app = create_app(engine, max_body=options.max_body)
+    sys.stderr.write(
+        f"summarize serve: model {engine.model_name} ready; "
+        f"open http://{_shown(options.host)}:{options.port}/ (API docs at /docs)\n"
+    )
+    sys.stderr.flush()
+    uvicorn.run(app, host=options.host, port=options.port, log_level=options.log_level)
+
+
+def _shown(host: str) -> str:
+    return f"[{host}]" if ":" in host else host

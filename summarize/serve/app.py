@@ -1,0 +1,211 @@
+"""The web application: the newsroom page, the JSON API, and their errors.
+
+Routes are thin: they parse a request, hand it to the :class:`~.engine.Engine` in a
+worker thread (``run_in_threadpool``: the model work is CPU-bound and must not stall the
+event loop), and render what comes back with the project's own renderers
+(``summarize.report``). Every failure becomes a response, never a dead server:
+
+- malformed JSON → 400, wrong types or unknown fields → 422, settings that
+  :class:`~summarize.config.SummaryConfig` refuses or an empty text → 422, each with a
+  JSON body ``{"detail": "<one line>"}``;
+- a body over ``max_body`` bytes → 413 (``middleware.BodyLimit``: refused on its declared
+  length, or counted as the bytes arrive when it has none);
+- anything else a handler raises → 500 with a JSON body (``middleware.CatchAll``); the
+  connection and the server go on.
+"""
+
+from __future__ import annotations
+
+import logging
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import HTMLResponse, JSONResponse
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import UploadFile
+from starlette.exceptions import HTTPException
+
+from .. import __version__
+from ..errors import ModelError, SummarizeError
+from ..report import dedup_record, summary_record
+from .engine import Article, Engine
+from .middleware import BodyLimit, CatchAll
+from .page import Form, render_page
+from .schemas import DeduplicateRequest, DigestRequest, SummarizeRequest
+
+log = logging.getLogger("summarize.serve")
+
+MAX_BODY = 10 * 1024 * 1024  # default request limit: far above any article, far below RAM
+MAX_FILES = 50  # uploads per form
+
+
+def create_app(engine: Engine, *, max_body: int = MAX_BODY) -> FastAPI:
+    """The ASGI app around an engine whose model is loaded (``Engine.load``)."""
+    app = FastAPI(
+        title="summarize",
+        version=__version__,
+        description="Extractive summaries, duplicate removal and story clusters for "
+        "(Vietnamese) news text. The page for editors is at `/`.",
+    )
+    app.add_middleware(CatchAll)  # added first: inside the body limit
+    app.add_middleware(BodyLimit, max_body=max_body)
+    app.state.engine = engine
+    _errors(app)
+
+    @app.get("/healthz", tags=["service"])
+    def healthz() -> dict[str, Any]:
+        """Liveness: the model is loaded and the server answers."""
+        return {"status": "ok", "model": engine.model_name, "version": __version__}
+
+    @app.post("/api/summarize", tags=["api"])
+    async def api_summarize(body: SummarizeRequest) -> dict[str, Any]:
+        """An extractive summary: the summary JSON schema (``sentences[]`` with
+        ``text``, ``index``, ``start``, ``end``, ``score``; offsets index ``text``)."""
+        summary = await run_in_threadpool(
+            engine.summarize, body.text, title=body.title, **body.settings()
+        )
+        return summary_record(summary)
+
+    @app.post("/api/deduplicate", tags=["api"])
+    async def api_deduplicate(body: DeduplicateRequest) -> dict[str, Any]:
+        """The cleaned text (``text``) and every cut (``removed[]``, with the dedup
+        report's clusters, boilerplate and conflicts)."""
+        result = await run_in_threadpool(
+            engine.deduplicate, body.text, title=body.title, **body.settings()
+        )
+        return {**dedup_record(result), "text": result.text}
+
+    @app.post("/api/digest", tags=["api"])
+    async def api_digest(body: DigestRequest) -> dict[str, Any]:
+        """A small batch: each article's digest record and the story clusters."""
+        articles = [
+            Article(a.text, a.title, a.id, dict(a.model_extra or {})) for a in body.articles
+        ]
+        result = await run_in_threadpool(
+            engine.digest, articles, story_sentences=body.story_sentences, learn=body.learn,
+            **body.settings(),
+        )  # fmt: skip
+        return {
+            "documents": result.documents,
+            "failed": result.failed,
+            "stories": result.stories,
+            "records": result.records,
+        }
+
+    @app.get("/", response_class=HTMLResponse, include_in_schema=False)
+    def page() -> HTMLResponse:
+        return HTMLResponse(render_page(engine.model_name, Form()))
+
+    @app.post("/", response_class=HTMLResponse, include_in_schema=False)
+    async def page_summarize(request: Request) -> HTMLResponse:
+        form, articles = await _read_form(request, max_body)
+        return await _page_result(engine, form, articles, batch=False)
+
+    @app.post("/batch", response_class=HTMLResponse, include_in_schema=False)
+    async def page_batch(request: Request) -> HTMLResponse:
+        form, articles = await _read_form(request, max_body, batch=True)
+        return await _page_result(engine, form, articles, batch=True)
+
+    return app
+
+
+async def _read_form(request: Request, max_body: int, batch: bool = False):
+    """The page's form and its articles: the pasted text (in batch mode, pieces
+    separated by a line of ``---``) and each uploaded file, read like a CLI input."""
+    data = await request.form(max_files=MAX_FILES, max_fields=40, max_part_size=max_body)
+    values = {k: v for k, v in data.multi_items() if isinstance(v, str)}
+    form = Form.from_fields(values, batch=batch)
+    articles = [Article(t, form.title or None) for t in form.pasted()]
+    uploads = [f for f in data.getlist("files") if isinstance(f, UploadFile) and f.filename]
+    for upload in uploads:
+        articles.append(await run_in_threadpool(_read_upload, upload.filename, upload.file))
+    return form, articles
+
+
+def _read_upload(name: str, stream) -> Article:
+    """An uploaded file through the CLI's reader (encodings, HTML, JSON records)."""
+    from ..io import read_text
+
+    safe = Path(name).name or "upload.txt"
+    with tempfile.TemporaryDirectory(prefix="summarize-upload-") as tmp:
+        path = Path(tmp) / safe
+        path.write_bytes(stream.read())
+        raw = read_text(path)
+    return Article(raw.text, raw.title, safe)
+
+
+async def _page_result(engine: Engine, form: Form, articles: list[Article], batch: bool):
+    try:
+        settings = form.settings()
+        if batch:
+            result = await run_in_threadpool(
+                engine.digest, articles, story_sentences=form.story_count(), **settings
+            )
+            return HTMLResponse(render_page(engine.model_name, form, batch=result))
+        if not articles:
+            raise SummarizeError("paste an article or choose a file")
+        summaries = []
+        for a in articles:
+            summary = await run_in_threadpool(
+                engine.summarize, a.text, title=a.title, query=form.query or None, **settings
+            )
+            summaries.append((a, summary))
+        return HTMLResponse(render_page(engine.model_name, form, summaries=summaries))
+    except SummarizeError as e:
+        page = render_page(engine.model_name, form, error=str(e))
+        return HTMLResponse(page, status_code=500 if isinstance(e, ModelError) else 422)
+    except Exception as e:  # the page says so; the server goes on
+        log.exception("page request failed")
+        page = render_page(
+            engine.model_name, form, error=f"internal error: {type(e).__name__}: {e}"
+        )
+        return HTMLResponse(page, status_code=500)
+
+
+def _errors(app: FastAPI) -> None:
+    """One JSON shape for every error: ``{"detail": "<one line>"}`` (plus ``errors``,
+    the field-by-field list, for a request that does not match its schema)."""
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
+        errors = exc.errors()
+        if any(e.get("type") == "json_invalid" for e in errors):
+            where = next(e for e in errors if e.get("type") == "json_invalid")
+            reason = (where.get("ctx") or {}).get("error", "JSON decode error")
+            pos = where["loc"][-1] if where.get("loc") else "?"
+            return _error(400, f"malformed JSON body: {reason} at character {pos}")
+        return JSONResponse(
+            {"detail": _one_line(errors), "errors": _plain(errors)}, status_code=422
+        )
+
+    @app.exception_handler(SummarizeError)
+    async def refused(request: Request, exc: SummarizeError) -> JSONResponse:
+        return _error(500 if isinstance(exc, ModelError) else 422, str(exc))
+
+    @app.exception_handler(HTTPException)
+    async def http_error(request: Request, exc: HTTPException) -> JSONResponse:
+        return _error(exc.status_code, str(exc.detail), headers=exc.headers)
+
+
+def _error(status: int, message: str, headers: dict[str, str] | None = None) -> JSONResponse:
+    return JSONResponse({"detail": " ".join(message.split())}, status_code=status, headers=headers)
+
+
+def _one_line(errors: list[dict[str, Any]]) -> str:
+    """``body.sentences: Input should be a valid integer; body.text: Field required``."""
+    parts = []
+    for e in errors:
+        where = ".".join(str(x) for x in e.get("loc", ()))
+        parts.append(f"{where}: {e.get('msg', 'invalid')}" if where else e.get("msg", "invalid"))
+    return "; ".join(parts) or "invalid request"
+
+
+def _plain(errors: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The validation errors as plain JSON (their ``ctx`` may hold exception objects)."""
+    return [
+        {"loc": list(e.get("loc", ())), "msg": e.get("msg", ""), "type": e.get("type", "")}
+        for e in errors
+    ]

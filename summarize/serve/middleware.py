@@ -1,0 +1,107 @@
+"""Two pure ASGI middlewares that keep every failure a JSON answer on a live connection.
+
+:class:`BodyLimit`: a body whose declared ``Content-Length`` is over the limit is refused
+before it is read; a body without one (chunked) is counted as it arrives and refused as
+soon as it passes the limit, so no request holds more than ``max_body`` bytes in memory.
+
+:class:`CatchAll`: an exception a handler raises becomes a 500 with a JSON body *here*,
+inside Starlette's outermost error middleware. That one answers too, but then re-raises
+to the server, and uvicorn closes the connection: a client's next request on it (HTTP
+keep-alive) would fail with a reset. Caught here, the connection stays usable.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+
+from starlette.datastructures import Headers
+from starlette.exceptions import HTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+log = logging.getLogger("summarize.serve")
+
+
+class TooLarge(HTTPException):
+    def __init__(self, limit: int) -> None:
+        super().__init__(413, f"request body too large: the limit is {limit} bytes")
+
+
+class BodyLimit:
+    """Pure ASGI middleware (no buffering): 413 with ``{"detail": ...}`` past ``max_body``."""
+
+    def __init__(self, app: ASGIApp, max_body: int) -> None:
+        self.app = app
+        self.max_body = max_body
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        declared = Headers(scope=scope).get("content-length")
+        if declared is not None and declared.isdigit() and int(declared) > self.max_body:
+            await _reply(send, TooLarge(self.max_body))
+            return
+        seen = 0
+        started = False
+
+        async def counted() -> Message:
+            nonlocal seen
+            message = await receive()
+            if message["type"] == "http.request":
+                seen += len(message.get("body", b""))
+                if seen > self.max_body:
+                    raise TooLarge(self.max_body)  # the routes' error handler renders it
+            return message
+
+        async def watched(message: Message) -> None:
+            nonlocal started
+            if message["type"] == "http.response.start":
+                started = True
+            await send(message)
+
+        try:
+            await self.app(scope, counted, watched)
+        except TooLarge as e:  # raised where no handler was in reach
+            if started:
+                raise
+            await _reply(send, e)
+
+
+class CatchAll:
+    """Any exception out of the app: logged with its traceback, answered with a 500."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def watched(message: Message) -> None:
+            nonlocal started
+            if message["type"] == "http.response.start":
+                started = True
+            await send(message)
+
+        try:
+            await self.app(scope, receive, watched)
+        except Exception as e:
+            log.exception("%s %s failed", scope.get("method"), scope.get("path"))
+            if not started:  # else the response is cut short; nothing better can be sent
+                await _send_json(send, 500, f"internal error: {type(e).__name__}: {e}")
+
+
+async def _reply(send: Send, error: TooLarge) -> None:
+    await _send_json(send, 413, error.detail, close=True)
+
+
+async def _send_json(send: Send, status: int, message: str, close: bool = False) -> None:
+    body = json.dumps({"detail": " ".join(message.split())}).encode()
+    headers = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
+    if close:  # the unread body is still on its way: this connection cannot be reused
+        headers.append((b"connection", b"close"))
+    await send({"type": "http.response.start", "status": status, "headers": headers})
+    await send({"type": "http.response.body", "body": body})

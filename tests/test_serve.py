@@ -1,0 +1,422 @@
+"""`summarize serve`: the HTTP API and the editors' page, tested against a running server.
+
+A real uvicorn server listens on 127.0.0.1 (a free port, bound before it starts) in a
+thread of the test process, and httpx talks to it over TCP; the page is driven in
+Debian's Chromium by Playwright (the system browser, never a downloaded one). Models:
+the deterministic trigram encoder of ``conftest.py``, wrapped so that a marker word can
+make it fail or stall (to prove a failing request does not take the server down, and
+that model work runs off the event loop). The ``summarize serve`` command itself is
+run as a subprocess and stopped with SIGINT.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import httpx
+import pytest
+from conftest import FakeEncoder
+
+from summarize import Summarizer, deduplicate, reconstruct
+from summarize.dedup.document import Removed
+from summarize.serve import ServeOptions
+from summarize.serve.app import MAX_BODY, create_app
+from summarize.serve.engine import Engine
+
+pytestmark = pytest.mark.filterwarnings("ignore::UserWarning")  # uncalibrated fake model
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLES = ROOT / "samples"
+BAC_GIANG = (SAMPLES / "bac-giang-co-quan-tinh.txt").read_text("utf-8")
+HUE = (SAMPLES / "thua-thien-hue.txt").read_text("utf-8")
+LIMIT = 200_000  # the test server's body limit (the default, 10 MB, is checked apart)
+CHROMIUM = shutil.which("chromium") or (
+    "/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None
+)
+
+
+class Trouble(FakeEncoder):
+    """The fake encoder, but ``BOOM`` in a text raises and ``SLOW`` in a text stalls."""
+
+    name = "fake-trigram-encoder"
+
+    def encode(self, texts, prompt_name: str = "passage"):
+        if any("BOOM" in t for t in texts):
+            raise RuntimeError("encoder exploded")
+        if any("SLOW" in t for t in texts):
+            time.sleep(1.5)
+        return super().encode(texts, prompt_name)
+
+
+def _free_socket() -> socket.socket:
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind(("127.0.0.1", 0))
+    return sock
+
+
+@contextmanager
+def running(app, timeout: float = 20.0) -> Iterator[str]:
+    """Serve ``app`` with uvicorn in a thread; always stopped, even when a test fails."""
+    import uvicorn
+
+    sock = _free_socket()
+    port = sock.getsockname()[1]
+    config = uvicorn.Config(app, log_level="warning", lifespan="off", timeout_graceful_shutdown=5)
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    try:
+        deadline = time.monotonic() + timeout
+        while not server.started:
+            assert thread.is_alive(), "the server thread died while starting"
+            assert time.monotonic() < deadline, "the server did not start in time"
+            time.sleep(0.02)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout)
+        sock.close()
+        assert not thread.is_alive(), "the server did not stop"
+
+
+@pytest.fixture(scope="module")
+def base_url() -> Iterator[str]:
+    engine = Engine(Summarizer(encoder=Trouble()))
+    engine.load()
+    with running(create_app(engine, max_body=LIMIT)) as url:
+        yield url
+
+
+@pytest.fixture()
+def client(base_url: str) -> Iterator[httpx.Client]:
+    with httpx.Client(base_url=base_url, timeout=30) as c:
+        yield c
+
+
+def _reference(text: str, **settings) -> list:
+    return Summarizer(encoder=FakeEncoder()).with_config(**settings).summarize(text).sentences
+
+
+# ------------------------------------------------------------------------------- API
+
+
+def test_health_and_docs(client: httpx.Client) -> None:
+    r = client.get("/healthz")
+    assert r.status_code == 200
+    assert r.json()["status"] == "ok" and r.json()["model"] == "fake-trigram-encoder"
+    spec = client.get("/openapi.json").json()
+    assert {"/api/summarize", "/api/deduplicate", "/api/digest", "/healthz"} <= set(spec["paths"])
+    assert "swagger-ui" in client.get("/docs").text
+
+
+def test_summarize_returns_the_summary_schema(client: httpx.Client) -> None:
+    r = client.post("/api/summarize", json={"text": BAC_GIANG, "sentences": 2})
+    assert r.status_code == 200, r.text
+    body = r.json()
+    picks = body["sentences"]
+    expected = _reference(BAC_GIANG, sentences=2)
+    assert [p["text"] for p in picks] == [s.text for s in expected]
+    for p, s in zip(picks, expected, strict=True):
+        assert (p["index"], p["start"], p["end"]) == (s.index, s.start, s.end)
+        assert p["score"] == pytest.approx(s.score)
+        assert BAC_GIANG[p["start"] : p["end"]] == p["text"]  # offsets index the sent text
+
+
+def test_summarize_budgets_method_title_and_query(client: httpx.Client) -> None:
+    by_ratio = client.post("/api/summarize", json={"text": HUE, "ratio": 0.2}).json()
+    assert [p["text"] for p in by_ratio["sentences"]] == [
+        s.text for s in _reference(HUE, ratio=0.2)
+    ]
+    by_words = client.post("/api/summarize", json={"text": HUE, "words": 40}).json()
+    assert sum(len(p["text"].split()) for p in by_words["sentences"]) <= 40
+    lead = client.post(
+        "/api/summarize", json={"text": HUE, "method": "lead", "title": "Huế", "sentences": 1}
+    ).json()
+    assert lead["method"] == "lead" and lead["title"] == "Huế"
+    asked = client.post(
+        "/api/summarize", json={"text": HUE, "query": "học tập Bác", "sentences": 1}
+    )
+    assert asked.status_code == 200 and asked.json()["query"] == "học tập Bác"
+
+
+def test_deduplicate_returns_cleaned_text_and_every_cut(client: httpx.Client) -> None:
+    text = BAC_GIANG + "\n\n" + BAC_GIANG.split("\n")[2]  # a paragraph repeated at the end
+    r = client.post("/api/deduplicate", json={"text": text})
+    assert r.status_code == 200, r.text
+    body = r.json()
+    expected = deduplicate(text, model=FakeEncoder())
+    assert body["text"] == expected.text
+    assert len(body["removed"]) == len(expected.removed) >= 2
+    cuts = [Removed(**{k: v for k, v in r.items() if k in Removed.__dataclass_fields__})
+            for r in body["removed"]]  # fmt: skip
+    assert reconstruct(body["text"], cuts) == text  # the cuts give the original back
+    lexical = client.post("/api/deduplicate", json={"text": text, "semantic": False})
+    assert lexical.status_code == 200 and lexical.json()["removed"]
+
+
+def test_digest_clusters_a_small_batch(client: httpx.Client) -> None:
+    paras = BAC_GIANG.split("\n")
+    retold = "\n\n".join(["Bắc Giang: hàng nghìn việc làm tốt theo gương Bác", *paras[1:8]])
+    articles = [
+        {"id": "bg", "text": BAC_GIANG, "url": "https://example.vn/bg"},
+        {"id": "hue", "text": HUE},
+        {"id": "bg-retold", "text": retold, "publisher": "Báo B"},
+    ]
+    r = client.post("/api/digest", json={"articles": articles, "sentences": 2})
+    assert r.status_code == 200, r.text
+    body = r.json()
+    assert body["documents"] == 3 and body["failed"] == 0
+    assert [sorted(s["articles"]) for s in body["stories"]] == [["bg", "bg-retold"]]
+    assert body["stories"][0]["summary"]
+    records = {rec["id"]: rec for rec in body["records"]}
+    assert list(records) == ["bg", "hue", "bg-retold"]  # one digest record each, in order
+    assert records["bg"]["fields"]["url"] == "https://example.vn/bg"  # passed through
+    assert records["bg-retold"]["fields"]["publisher"] == "Báo B"
+
+
+@pytest.mark.parametrize(
+    ("body", "status", "says"),
+    [
+        (b'{"text": "abc",', 400, "malformed JSON"),
+        (b"[1, 2]", 422, "body"),
+        (json.dumps({"text": BAC_GIANG, "sentences": 2, "ratio": 0.5}).encode(), 422,
+         "only one budget"),
+        (json.dumps({"text": BAC_GIANG, "ratio": 1.5}).encode(), 422, "--ratio"),
+        (json.dumps({"text": BAC_GIANG, "sentences": "two"}).encode(), 422, "sentences"),
+        (json.dumps({"text": BAC_GIANG, "method": "magic"}).encode(), 422, "method"),
+        (json.dumps({"text": BAC_GIANG, "sentence": 2}).encode(), 422, "sentence"),
+        (json.dumps({"text": "   "}).encode(), 422, "empty"),
+        (json.dumps({"title": "no text"}).encode(), 422, "text"),
+    ],
+)  # fmt: skip
+def test_bad_requests_get_a_json_error(client, body: bytes, status: int, says: str) -> None:
+    r = client.post("/api/summarize", content=body, headers={"content-type": "application/json"})
+    assert r.status_code == status, r.text
+    assert r.headers["content-type"].startswith("application/json")
+    detail = r.json()["detail"]
+    assert isinstance(detail, str) and says in detail and "\n" not in detail
+
+
+def test_unknown_route_and_method_are_json_errors(client: httpx.Client) -> None:
+    assert client.get("/api/nothing").status_code == 404
+    r = client.get("/api/summarize")
+    assert r.status_code == 405 and r.json()["detail"]
+
+
+def test_bodies_over_the_limit_get_413(client: httpx.Client) -> None:
+    big = json.dumps({"text": "Một câu dài. " * (LIMIT // 10)}).encode()
+    assert len(big) > LIMIT
+    r = client.post("/api/summarize", content=big, headers={"content-type": "application/json"})
+    assert r.status_code == 413 and "limit" in r.json()["detail"]
+
+    def chunks():  # no Content-Length: the server must count the bytes as they come
+        for i in range(0, len(big), 16_384):
+            yield big[i : i + 16_384]
+
+    r = client.post(
+        "/api/summarize", content=chunks(), headers={"content-type": "application/json"}
+    )
+    assert r.status_code == 413 and "limit" in r.json()["detail"]
+    r = client.post("/", files={"files": ("big.txt", b"x " * LIMIT)})
+    assert r.status_code == 413
+    assert client.get("/healthz").status_code == 200  # and the server goes on
+
+
+def test_default_body_limit_is_10_mb() -> None:
+    assert MAX_BODY == 10 * 1024 * 1024 == ServeOptions().max_body
+
+
+def test_a_failing_request_does_not_stop_the_server(client: httpx.Client) -> None:
+    r = client.post("/api/summarize", json={"text": BAC_GIANG + "\n\nBOOM goes the model."})
+    assert r.status_code == 500
+    assert "RuntimeError: encoder exploded" in r.json()["detail"]
+    r = client.post("/api/summarize", json={"text": BAC_GIANG, "sentences": 1})
+    assert r.status_code == 200 and len(r.json()["sentences"]) == 1
+
+
+def test_model_work_runs_off_the_event_loop(base_url: str) -> None:
+    """A slow summary (1.5 s in the model) does not hold up the health check."""
+    done: dict[str, float] = {}
+
+    def slow() -> None:
+        with httpx.Client(base_url=base_url, timeout=30) as c:
+            r = c.post("/api/summarize", json={"text": "SLOW. " + BAC_GIANG})
+            done["slow"] = time.monotonic() if r.status_code == 200 else -1
+
+    worker = threading.Thread(target=slow)
+    worker.start()
+    time.sleep(0.3)
+    with httpx.Client(base_url=base_url, timeout=30) as c:
+        assert c.get("/healthz").status_code == 200
+    answered = time.monotonic()
+    worker.join(30)
+    assert done["slow"] > answered  # the health check came back while the model worked
+
+
+def test_page_form_post_with_files(client: httpx.Client) -> None:
+    body = "".join(f"<p>{p}</p>" for p in HUE.split("\n")[1:])
+    html = f"<html><head><title>Tin Huế</title></head><body><article>{body}</article></body></html>"
+    r = client.post(
+        "/",
+        data={"budget": "sentences", "amount": "2", "method": "learned"},
+        files=[("files", ("bg.txt", BAC_GIANG.encode())), ("files", ("hue.html", html.encode()))],
+    )
+    assert r.status_code == 200, r.text[:500]
+    assert r.text.count('class="summary-list"') == 2 and r.text.count("<iframe") == 2
+    for s in _reference(BAC_GIANG, sentences=2):
+        assert s.text in r.text
+    assert "Tin Huế" in r.text  # the HTML file's title, read as the CLI reads it
+    bad = client.post("/", data={"text": BAC_GIANG, "budget": "ratio", "amount": "2"})
+    assert bad.status_code == 422 and "--ratio must be in (0, 1]" in bad.text
+    empty = client.post("/", data={"text": " "})
+    assert empty.status_code == 422 and "paste an article" in empty.text
+
+
+# ------------------------------------------------------------------------ the browser
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if CHROMIUM is None:
+        pytest.skip("chromium is not installed (apt-get install -y chromium): no browser test")
+    sync_api = pytest.importorskip("playwright.sync_api", reason="pip install playwright")
+    with sync_api.sync_playwright() as p:
+        b = p.chromium.launch(
+            executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"], timeout=30_000
+        )
+        try:
+            yield b
+        finally:
+            b.close()
+
+
+def test_browser_paste_submit_see_summary_and_report(browser, base_url: str) -> None:
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    page.set_default_timeout(20_000)
+    try:
+        page.goto(base_url + "/")
+        assert page.locator("body[data-ready='1']").count() == 1
+        page.fill("#text", BAC_GIANG)
+        page.select_option("#one-budget", "sentences")
+        page.fill("#one-amount", "2")
+        page.click("#summarise")
+        page.wait_for_selector("#summary-1 li")
+        shown = page.locator("#summary-1 li").all_inner_texts()
+        expected = [s.text for s in _reference(BAC_GIANG, sentences=2)]
+        assert [t.split("\n")[0] for t in shown] == expected
+        assert page.input_value("#text") == BAC_GIANG  # the form keeps what was pasted
+        report = page.frame_locator(".report-frame").first
+        report.locator("html[data-ready='1']").wait_for(state="attached")
+        assert report.locator(".doc").inner_text().startswith(BAC_GIANG.split("\n")[0])
+        assert page.locator(".result .card").count() == 2  # summary and report, side by side
+        boxes = [page.locator(".result > .card").nth(i).bounding_box() for i in (0, 1)]
+        assert boxes[0]["x"] + boxes[0]["width"] <= boxes[1]["x"]
+    finally:
+        page.close()
+
+
+def test_browser_batch_mode_shows_story_clusters(browser, base_url: str) -> None:
+    paras = BAC_GIANG.split("\n")
+    retold = "\n\n".join(["Bắc Giang: hàng nghìn việc làm tốt theo gương Bác", *paras[1:8]])
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    page.set_default_timeout(20_000)
+    try:
+        page.goto(base_url + "/#batch")
+        page.fill("#batch-text", f"{BAC_GIANG}\n---\n{HUE}\n---\n{retold}")
+        page.click("#cluster")
+        page.wait_for_selector("#batch-results .story")
+        stories = page.locator("#batch-results .story:not(.single)")
+        assert stories.count() == 1
+        assert stories.first.locator(".size").inner_text() == "2"
+        assert (
+            "article-1" in stories.first.inner_text() and "article-3" in stories.first.inner_text()
+        )
+        assert page.locator("#batch-results .story.single").count() == 1
+    finally:
+        page.close()
+
+
+# ------------------------------------------------------------------------ the command
+
+
+def test_serve_command_starts_answers_and_stops(tmp_path: Path) -> None:
+    """`summarize serve` in a subprocess (its model loader swapped for the fake encoder
+    before the command runs), asked over HTTP, then stopped with SIGINT."""
+    sock = _free_socket()
+    port = sock.getsockname()[1]
+    sock.close()
+    script = (
+        "import sys; from conftest import FakeEncoder; import summarize.pipeline as p; "
+        "p.shared_encoder = lambda *a, **k: FakeEncoder(); "
+        "from summarize.cli import main; main(sys.argv[1:])"
+    )
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "tests")}
+    cmd = [sys.executable, "-c", script, "serve", "--port", str(port), "--max-body", "1000"]
+    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        url = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 20
+        while True:
+            assert proc.poll() is None, proc.communicate()[1]
+            try:
+                if httpx.get(url + "/healthz", timeout=1).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            assert time.monotonic() < deadline, "summarize serve did not come up"
+            time.sleep(0.1)
+        r = httpx.post(url + "/api/summarize", json={"text": "x" * 2000}, timeout=10)
+        assert r.status_code == 413  # --max-body reached the server
+        r = httpx.post(url + "/api/summarize", json={"text": "Một. Hai ba. Bốn năm sáu."})
+        assert r.status_code == 200 and r.json()["sentences"]
+        proc.send_signal(signal.SIGINT)
+        _, err = proc.communicate(timeout=15)
+        assert proc.returncode == 0, err
+        assert "model fake-trigram-encoder ready" in err
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.communicate()
+
+
+@pytest.mark.parametrize(
+    ("argv", "says"),
+    [
+        (["--port", "70000"], "--port must be in 1..65535"),
+        (["--port", "{taken}"], "cannot listen on 127.0.0.1:{taken}"),
+        (["--max-body", "0"], "--max-body must be at least 1"),
+        (["--fast", "--model", "x"], "--fast and --model exclude each other"),
+    ],
+)
+def test_serve_command_refuses_bad_options(argv, says, capsys, monkeypatch) -> None:
+    """One line on stderr and exit status 1, before any model is loaded."""
+    from summarize import cli, pipeline
+
+    def no_model(*args, **kwargs):
+        raise AssertionError("the model was loaded before the options were checked")
+
+    monkeypatch.setattr(pipeline, "shared_encoder", no_model)
+    holder = _free_socket()
+    holder.listen()
+    try:
+        taken = holder.getsockname()[1]
+        with pytest.raises(SystemExit) as stop:
+            cli.main(["serve", *(a.format(taken=taken) for a in argv)])
+    finally:
+        holder.close()
+    assert stop.value.code == 1
+    err = capsys.readouterr().err
+    assert err.startswith("summarize: error: ") and err.count("\n") == 1, err
+    assert says.format(taken=taken) in err
