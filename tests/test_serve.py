@@ -41,6 +41,9 @@ SAMPLES = ROOT / "samples"
 BAC_GIANG = (SAMPLES / "bac-giang-co-quan-tinh.txt").read_text("utf-8")
 HUE = (SAMPLES / "thua-thien-hue.txt").read_text("utf-8")
 LIMIT = 200_000  # the test server's body limit (the default, 10 MB, is checked apart)
+HOSTILE_TITLE = (
+    'Tin <b>nóng</b> <img src=x onerror="window.pwned=1"><script>window.pwned=2</script>'
+)
 CHROMIUM = shutil.which("chromium") or (
     "/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None
 )
@@ -105,8 +108,9 @@ def client(base_url: str) -> Iterator[httpx.Client]:
         yield c
 
 
-def _reference(text: str, **settings) -> list:
-    return Summarizer(encoder=FakeEncoder()).with_config(**settings).summarize(text).sentences
+def _reference(text: str, title: str | None = None, **settings) -> list:
+    summarizer = Summarizer(encoder=FakeEncoder()).with_config(**settings)
+    return summarizer.summarize(text, title=title).sentences
 
 
 # ------------------------------------------------------------------------------- API
@@ -309,13 +313,17 @@ def test_browser_paste_submit_see_summary_and_report(browser, base_url: str) -> 
         page.goto(base_url + "/")
         assert page.locator("body[data-ready='1']").count() == 1
         page.fill("#text", BAC_GIANG)
+        page.fill("#title", HOSTILE_TITLE)
         page.select_option("#one-budget", "sentences")
         page.fill("#one-amount", "2")
         page.click("#summarise")
         page.wait_for_selector("#summary-1 li")
         shown = page.locator("#summary-1 li").all_inner_texts()
-        expected = [s.text for s in _reference(BAC_GIANG, sentences=2)]
+        expected = [s.text for s in _reference(BAC_GIANG, title=HOSTILE_TITLE, sentences=2)]
         assert [t.split("\n")[0] for t in shown] == expected
+        # What an editor pastes is shown as text, never run as markup.
+        assert page.evaluate("window.pwned") is None
+        assert HOSTILE_TITLE in page.locator("#result-1 h2").first.inner_text()
         assert page.input_value("#text") == BAC_GIANG  # the form keeps what was pasted
         report = page.frame_locator(".report-frame").first
         report.locator("html[data-ready='1']").wait_for(state="attached")
