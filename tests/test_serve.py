@@ -286,6 +286,25 @@ def test_page_form_post_with_files(client: httpx.Client) -> None:
     assert bad.status_code == 422 and "--ratio must be in (0, 1]" in bad.text
     empty = client.post("/", data={"text": " "})
     assert empty.status_code == 422 and "paste an article" in empty.text
+    binary = client.post("/", files={"files": ("photo.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00")})
+    assert binary.status_code == 422 and "photo.txt" in binary.text  # the page, with the reason
+    assert binary.headers["content-type"].startswith("text/html")
+
+
+def test_page_batch_takes_a_jsonl_upload(client: httpx.Client) -> None:
+    paras = BAC_GIANG.split("\n")
+    lines = [
+        {"id": "bg", "text": BAC_GIANG, "url": "https://example.vn/bg"},
+        {"id": "hue", "title": "Huế", "text": HUE},
+        {"id": "bg-2", "text": "\n\n".join(["Bắc Giang làm theo Bác", *paras[1:8]])},
+    ]
+    jsonl = "".join(json.dumps(x, ensure_ascii=False) + "\n" for x in lines).encode()
+    r = client.post("/batch", data={"amount": "2"}, files={"files": ("news.jsonl", jsonl)})
+    assert r.status_code == 200, r.text[:300]
+    assert r.text.count('class="story"') == 1 and r.text.count('class="story single"') == 1
+    assert "https://example.vn/bg" in r.text  # the article's source, shown with its story
+    bad = client.post("/batch", files={"files": ("news.jsonl", b'{"text": "a"}\n{oops\n')})
+    assert bad.status_code == 422 and "news.jsonl:2: not JSON" in bad.text
 
 
 # ------------------------------------------------------------------------ the browser

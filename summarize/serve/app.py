@@ -16,30 +16,24 @@ event loop), and render what comes back with the project's own renderers
 
 from __future__ import annotations
 
-import logging
-import tempfile
-from pathlib import Path
 from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse
 from starlette.concurrency import run_in_threadpool
-from starlette.datastructures import UploadFile
 from starlette.exceptions import HTTPException
 
 from .. import __version__
 from ..errors import ModelError, SummarizeError
 from ..report import dedup_record, summary_record
+from . import forms
 from .engine import Article, Engine
 from .middleware import BodyLimit, CatchAll
 from .page import Form, render_page
 from .schemas import DeduplicateRequest, DigestRequest, SummarizeRequest
 
-log = logging.getLogger("summarize.serve")
-
 MAX_BODY = 10 * 1024 * 1024  # default request limit: far above any article, far below RAM
-MAX_FILES = 50  # uploads per form
 
 
 def create_app(engine: Engine, *, max_body: int = MAX_BODY) -> FastAPI:
@@ -101,68 +95,13 @@ def create_app(engine: Engine, *, max_body: int = MAX_BODY) -> FastAPI:
 
     @app.post("/", response_class=HTMLResponse, include_in_schema=False)
     async def page_summarize(request: Request) -> HTMLResponse:
-        form, articles = await _read_form(request, max_body)
-        return await _page_result(engine, form, articles, batch=False)
+        return await forms.handle(engine, request, max_body, batch=False)
 
     @app.post("/batch", response_class=HTMLResponse, include_in_schema=False)
     async def page_batch(request: Request) -> HTMLResponse:
-        form, articles = await _read_form(request, max_body, batch=True)
-        return await _page_result(engine, form, articles, batch=True)
+        return await forms.handle(engine, request, max_body, batch=True)
 
     return app
-
-
-async def _read_form(request: Request, max_body: int, batch: bool = False):
-    """The page's form and its articles: the pasted text (in batch mode, pieces
-    separated by a line of ``---``) and each uploaded file, read like a CLI input."""
-    data = await request.form(max_files=MAX_FILES, max_fields=40, max_part_size=max_body)
-    values = {k: v for k, v in data.multi_items() if isinstance(v, str)}
-    form = Form.from_fields(values, batch=batch)
-    articles = [Article(t, form.title or None) for t in form.pasted()]
-    uploads = [f for f in data.getlist("files") if isinstance(f, UploadFile) and f.filename]
-    for upload in uploads:
-        articles.append(await run_in_threadpool(_read_upload, upload.filename, upload.file))
-    return form, articles
-
-
-def _read_upload(name: str, stream) -> Article:
-    """An uploaded file through the CLI's reader (encodings, HTML, JSON records)."""
-    from ..io import read_text
-
-    safe = Path(name).name or "upload.txt"
-    with tempfile.TemporaryDirectory(prefix="summarize-upload-") as tmp:
-        path = Path(tmp) / safe
-        path.write_bytes(stream.read())
-        raw = read_text(path)
-    return Article(raw.text, raw.title, safe)
-
-
-async def _page_result(engine: Engine, form: Form, articles: list[Article], batch: bool):
-    try:
-        settings = form.settings()
-        if batch:
-            result = await run_in_threadpool(
-                engine.digest, articles, story_sentences=form.story_count(), **settings
-            )
-            return HTMLResponse(render_page(engine.model_name, form, batch=result))
-        if not articles:
-            raise SummarizeError("paste an article or choose a file")
-        summaries = []
-        for a in articles:
-            summary = await run_in_threadpool(
-                engine.summarize, a.text, title=a.title, query=form.query or None, **settings
-            )
-            summaries.append((a, summary))
-        return HTMLResponse(render_page(engine.model_name, form, summaries=summaries))
-    except SummarizeError as e:
-        page = render_page(engine.model_name, form, error=str(e))
-        return HTMLResponse(page, status_code=500 if isinstance(e, ModelError) else 422)
-    except Exception as e:  # the page says so; the server goes on
-        log.exception("page request failed")
-        page = render_page(
-            engine.model_name, form, error=f"internal error: {type(e).__name__}: {e}"
-        )
-        return HTMLResponse(page, status_code=500)
 
 
 def _errors(app: FastAPI) -> None:

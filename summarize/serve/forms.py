@@ -1,0 +1,107 @@
+"""The page's two forms: read what was pasted and uploaded, run it, render the page.
+
+Uploads are read as the command line reads its inputs (``summarize.io.read_text``:
+encodings, HTML extraction, JSON records); in batch mode a ``.jsonl`` upload is a list of
+articles, one JSON object per line, as ``summarize digest`` takes them. A mistake (an empty
+form, a binary file, a budget out of range) comes back as the page with the message in it.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import tempfile
+from pathlib import Path
+from typing import IO
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import UploadFile
+from starlette.exceptions import HTTPException
+
+from ..errors import InputError, ModelError, SummarizeError
+from .engine import Article, Engine
+from .page import Form, render_page
+
+log = logging.getLogger("summarize.serve")
+
+MAX_FILES = 50  # uploads per form
+JSONL = (".jsonl", ".ndjson")
+
+
+async def handle(engine: Engine, request: Request, max_body: int, *, batch: bool) -> HTMLResponse:
+    """Answer a form post with the page: results, or the form again with the error."""
+    form = Form(batch=batch)
+    try:
+        data = await request.form(max_files=MAX_FILES, max_fields=40, max_part_size=max_body)
+        values = {k: v for k, v in data.multi_items() if isinstance(v, str)}
+        form = Form.from_fields(values, batch=batch)
+        articles = [Article(t, form.title or None) for t in form.pasted()]
+        for upload in data.getlist("files"):
+            if isinstance(upload, UploadFile) and upload.filename:
+                found = await run_in_threadpool(read_upload, upload.filename, upload.file, batch)
+                articles.extend(found)
+        settings = form.settings()
+        if batch:
+            result = await run_in_threadpool(
+                engine.digest, articles, story_sentences=form.story_count(), **settings
+            )
+            return HTMLResponse(render_page(engine.model_name, form, batch=result))
+        if not articles:
+            raise InputError("paste an article or choose a file")
+        summaries = []
+        for a in articles:
+            summary = await run_in_threadpool(
+                engine.summarize, a.text, title=a.title, query=form.query or None, **settings
+            )
+            summaries.append((a, summary))
+        return HTMLResponse(render_page(engine.model_name, form, summaries=summaries))
+    except HTTPException:
+        raise  # a body over the limit, a malformed form: the JSON error handlers answer
+    except SummarizeError as e:
+        page = render_page(engine.model_name, form, error=str(e))
+        return HTMLResponse(page, status_code=500 if isinstance(e, ModelError) else 422)
+    except Exception as e:  # the page says so; the server goes on
+        log.exception("page request failed")
+        error = f"internal error: {type(e).__name__}: {e}"
+        return HTMLResponse(render_page(engine.model_name, form, error=error), status_code=500)
+
+
+def read_upload(name: str, stream: IO[bytes], batch: bool = False) -> list[Article]:
+    """The articles of one uploaded file (one, or a JSONL file's records in batch mode)."""
+    from ..io import read_text
+
+    safe = Path(name).name
+    if safe in ("", ".", ".."):
+        safe = "upload.txt"
+    data = stream.read()
+    if batch and safe.lower().endswith(JSONL):
+        return _jsonl_articles(data, safe)
+    with tempfile.TemporaryDirectory(prefix="summarize-upload-") as tmp:
+        path = Path(tmp) / safe
+        path.write_bytes(data)
+        raw = read_text(path)
+    return [Article(raw.text, raw.title, safe)]
+
+
+def _jsonl_articles(data: bytes, name: str) -> list[Article]:
+    """JSON objects with ``text`` (and ``title``, ``id``; other fields pass through)."""
+    from ..io.readers import decode_bytes
+
+    text, _ = decode_bytes(data, name=name)
+    out = []
+    for n, line in enumerate(text.splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as e:
+            raise InputError(f"{name}:{n}: not JSON ({e.msg})") from None
+        if not isinstance(record, dict) or not isinstance(record.get("text"), str):
+            raise InputError(f'{name}:{n}: expected a JSON object with a "text" string')
+        title, rid = record.pop("title", None), record.pop("id", None)
+        body = record.pop("text")
+        out.append(Article(body, title if isinstance(title, str) else None,
+                           str(rid) if rid is not None else f"{name}:{n}", record))  # fmt: skip
+    return out
