@@ -122,6 +122,8 @@ def test_health_and_docs(client: httpx.Client) -> None:
     assert r.json()["status"] == "ok" and r.json()["model"] == "fake-trigram-encoder"
     spec = client.get("/openapi.json").json()
     assert {"/api/summarize", "/api/deduplicate", "/api/digest", "/healthz"} <= set(spec["paths"])
+    errors = spec["paths"]["/api/summarize"]["post"]["responses"]
+    assert {"400", "413", "422", "500"} <= set(errors)  # the error answers are documented
     assert "swagger-ui" in client.get("/docs").text
 
 

@@ -31,7 +31,7 @@ from . import forms
 from .engine import Article, Engine
 from .middleware import BodyLimit, CatchAll
 from .page import Form, render_page
-from .schemas import DeduplicateRequest, DigestRequest, SummarizeRequest
+from .schemas import ERRORS, DeduplicateRequest, DigestRequest, SummarizeRequest
 
 MAX_BODY = 10 * 1024 * 1024  # default request limit: far above any article, far below RAM
 
@@ -54,7 +54,7 @@ def create_app(engine: Engine, *, max_body: int = MAX_BODY) -> FastAPI:
         """Liveness: the model is loaded and the server answers."""
         return {"status": "ok", "model": engine.model_name, "version": __version__}
 
-    @app.post("/api/summarize", tags=["api"])
+    @app.post("/api/summarize", tags=["api"], responses=ERRORS)
     async def api_summarize(body: SummarizeRequest) -> dict[str, Any]:
         """An extractive summary: the summary JSON schema (``sentences[]`` with
         ``text``, ``index``, ``start``, ``end``, ``score``; offsets index ``text``)."""
@@ -63,7 +63,7 @@ def create_app(engine: Engine, *, max_body: int = MAX_BODY) -> FastAPI:
         )
         return summary_record(summary)
 
-    @app.post("/api/deduplicate", tags=["api"])
+    @app.post("/api/deduplicate", tags=["api"], responses=ERRORS)
     async def api_deduplicate(body: DeduplicateRequest) -> dict[str, Any]:
         """The cleaned text (``text``) and every cut (``removed[]``, with the dedup
         report's clusters, boilerplate and conflicts)."""
@@ -72,7 +72,7 @@ def create_app(engine: Engine, *, max_body: int = MAX_BODY) -> FastAPI:
         )
         return {**dedup_record(result), "text": result.text}
 
-    @app.post("/api/digest", tags=["api"])
+    @app.post("/api/digest", tags=["api"], responses=ERRORS)
     async def api_digest(body: DigestRequest) -> dict[str, Any]:
         """A small batch: each article's digest record and the story clusters."""
         articles = [

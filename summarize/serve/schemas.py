@@ -70,3 +70,18 @@ class DigestRequest(Budget):
     articles: list[ArticleIn] = Field(min_length=1, description="The articles (at most 200).")
     story_sentences: int = Field(5, ge=1, description="Sentences per story summary.")
     learn: bool = Field(True, description="Learn site chrome repeated across the batch.")
+
+
+class ErrorBody(BaseModel):
+    """Every error answer: one line saying what went wrong (``errors``: per field, on 422)."""
+
+    detail: str
+    errors: list[dict[str, Any]] | None = None
+
+
+ERRORS: dict[int | str, dict[str, Any]] = {
+    400: {"model": ErrorBody, "description": "The body is not JSON."},
+    413: {"model": ErrorBody, "description": "The body is over the server's limit."},
+    422: {"model": ErrorBody, "description": "A field or setting is wrong, or the text empty."},
+    500: {"model": ErrorBody, "description": "The request failed inside; the server goes on."},
+}
