@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from summarize.text.boilerplate import boilerplate_lines, boilerplate_reason
@@ -267,6 +267,7 @@ def test_whitespace_and_bullets() -> None:
     assert boilerplate_reason("\u00a0 •  Chia   sẻ bài viết ") == "share widget"
 
 
+@settings(deadline=None)
 @given(st.lists(st.text(max_size=80), max_size=12))
 def test_never_crashes(lines: list[str]) -> None:
     labels = boilerplate_lines(lines)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import unicodedata
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from summarize.text.normalize import canonical_tones, match_key, normalize
@@ -120,12 +120,14 @@ VI_TEXT = st.text(
 )
 
 
+@settings(deadline=None)
 @given(VI_TEXT)
 def test_normalize_is_idempotent(text):
     once = normalize(text)
     assert normalize(once) == once
 
 
+@settings(deadline=None)
 @given(VI_TEXT)
 def test_match_key_is_idempotent_and_clean(text):
     key = match_key(text)
@@ -133,6 +135,7 @@ def test_match_key_is_idempotent_and_clean(text):
     assert key == key.strip() and "  " not in key
 
 
+@settings(deadline=None)
 @given(st.text(max_size=80))
 def test_normalize_never_fails_and_has_no_edge_space(text):
     out = normalize(text)
@@ -153,6 +156,7 @@ def test_tone_prefilter_finds_what_the_fix_finds() -> None:
         assert bool(_TONE_CANDIDATE.search(line)) == bool(_TONE_FIX.search(line)), line
 
 
+@settings(deadline=None)
 @given(st.text(alphabet="qQuUoOaăâeêiyáàảãạéèẻẽẹýỳỷỹỵúùủũụ .", max_size=12))
 def test_tone_prefilter_agrees_on_any_vowel_run(text: str) -> None:
     from summarize.text.normalize import _TONE_CANDIDATE, _TONE_FIX

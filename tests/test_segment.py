@@ -474,7 +474,7 @@ RAW = st.text(
 )
 
 
-@settings(max_examples=400)
+@settings(max_examples=400, deadline=None)
 @given(st.one_of(GLUED, SPACED, RAW))
 def test_offsets_and_coverage_on_generated_text(text):
     check_offsets(text)
