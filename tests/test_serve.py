@@ -271,6 +271,26 @@ def test_model_work_runs_off_the_event_loop(base_url: str) -> None:
     assert done["slow"] > answered  # the health check came back while the model worked
 
 
+def test_concurrent_requests_share_the_model_safely(base_url: str) -> None:
+    """Requests at once, with different texts and budgets: each gets its own answer."""
+    jobs = [(BAC_GIANG, 1), (HUE, 2), (BAC_GIANG, 3), (HUE, 1), (BAC_GIANG, 2), (HUE, 3)]
+    got: dict[int, list[str]] = {}
+
+    def ask(i: int) -> None:
+        text, n = jobs[i]
+        with httpx.Client(base_url=base_url, timeout=60) as c:
+            r = c.post("/api/summarize", json={"text": text, "sentences": n})
+            got[i] = [p["text"] for p in r.json()["sentences"]] if r.status_code == 200 else []
+
+    threads = [threading.Thread(target=ask, args=(i,)) for i in range(len(jobs))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    for i, (text, n) in enumerate(jobs):
+        assert got[i] == [s.text for s in _reference(text, sentences=n)], i
+
+
 def test_page_form_post_with_files(client: httpx.Client) -> None:
     body = "".join(f"<p>{p}</p>" for p in HUE.split("\n")[1:])
     html = f"<html><head><title>Tin Huế</title></head><body><article>{body}</article></body></html>"

@@ -18,6 +18,7 @@ from ..errors import SummarizeError
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8000
+LOOPBACK = ("127.0.0.1", "localhost", "::1")
 
 
 @dataclass(frozen=True)
@@ -66,6 +67,11 @@ def serve(summarizer, options: ServeOptions = ServeOptions()) -> None:
         f"summarize serve: model {engine.model_name} ready; "
         f"open http://{_shown(options.host)}:{options.port}/ (API docs at /docs)\n"
     )
+    if options.host not in LOOPBACK:
+        sys.stderr.write(
+            f"summarize serve: warning: listening on {options.host} with no authentication; "
+            "anyone who can reach it can use it (see docs/serve.md)\n"
+        )
     sys.stderr.flush()
     uvicorn.run(app, host=options.host, port=options.port, log_level=options.log_level)
 
