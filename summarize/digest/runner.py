@@ -26,7 +26,7 @@ from ..io import atomic_output
 from ..pipeline import Summarizer
 from ..text.segment import segment
 from ..timing import StageTimer
-from . import render
+from . import html_page, render
 from .batch_boilerplate import BoilerplateLearner, LearnConfig, LearnedBoilerplate
 from .clusters import ClusterConfig, Sketch
 from .inputs import STDIN, Fields, Record, iter_records, resolve_inputs, spool_stdin
@@ -286,7 +286,7 @@ def _cross(
     index: dict[int, int] = {}  # ordinal -> byte offset in the work file
     sketches: dict[int, Sketch] = {}
     alone: list[tuple[int, str, str]] = []  # (ordinal, content id, record id)
-    stats = {"documents": 0, "failed": 0, "sentences": 0}
+    stats = {"documents": 0, "failed": 0, "sentences": 0, "duplicates": 0}
     for offset, rec in work.records():
         if rec.n in index:
             continue  # cannot happen with one writer; never report a document twice
@@ -296,6 +296,7 @@ def _cross(
             stats["failed"] += 1
             continue
         stats["sentences"] += rec.sentences
+        stats["duplicates"] += len(rec.duplicates)
         if rec.sketch is not None:
             sketches[rec.n] = rec.sketch
         if rec.story is not None:
@@ -338,13 +339,17 @@ def _render(fmt, handle, work, index, cross, learned, stats, title) -> None:
         for n in sorted(index):
             handle.write(_json_line(render.output_record(work.read_at(index[n]), cross)))
         return
-    md = fmt == "markdown"
-    handle.write((render.markdown_header if md else render.html_header)(title, stats))
+    if fmt == "html":
+        html_page.write_page(
+            handle, title, stats, cross, learned, sorted(index), lambda n: work.read_at(index[n])
+        )
+        return
+    handle.write(render.markdown_header(title, stats))
     in_story = set(cross.story_of)
     for story in cross.stories:
         docs = [work.read_at(index[n]) for n in story.members]
-        handle.write((render.markdown_story if md else render.html_story)(story, docs))
-    handle.write("\n## Other articles\n" if md else "<section><h2>Other articles</h2>\n")
+        handle.write(render.markdown_story(story, docs))
+    handle.write("\n## Other articles\n")
     failed = []
     for n in sorted(index):
         if n in in_story:
@@ -353,10 +358,8 @@ def _render(fmt, handle, work, index, cross, learned, stats, title) -> None:
         if not doc.ok:
             failed.append(doc)
             continue
-        handle.write((render.markdown_article if md else render.html_article)(doc))
-    if not md:
-        handle.write("</section>\n")
-    handle.write((render.markdown_footer if md else render.html_footer)(learned, failed))
+        handle.write(render.markdown_article(doc))
+    handle.write(render.markdown_footer(learned, failed))
 
 
 def _json_line(record: dict[str, Any]) -> str:
