@@ -102,17 +102,6 @@ def test_onnx_folder_is_a_sentence_transformers_folder(default_encoder) -> None:
     np.testing.assert_allclose(generic.encode(texts), default_encoder.encode(texts), atol=1e-6)
 
 
-def test_sentence_transformers_onnx_backend_loads_it(default_encoder) -> None:
-    pytest.importorskip("optimum.onnxruntime", reason="sentence-transformers' ONNX backend")
-    from sentence_transformers import SentenceTransformer
-
-    st = SentenceTransformer(str(plain(default_encoder).folder), backend="onnx")
-    texts = sample_sentences(10)
-    ours = default_encoder.encode(texts, "query")
-    theirs = st.encode(texts, prompt_name="query", normalize_embeddings=True)
-    assert np.sum(ours * theirs, axis=1).min() > 0.999
-
-
 def test_corrupted_onnx_folder_fails_its_check(default_encoder, tmp_path: Path) -> None:
     copy = tmp_path / "copy"
     shutil.copytree(plain(default_encoder).folder, copy)
