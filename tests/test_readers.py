@@ -409,12 +409,33 @@ def test_permission_denied(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> N
     assert_input_error(path, "permission denied")
 
 
-@pytest.mark.skipif(os.name != "posix" or os.geteuid() == 0, reason="root reads anything")
-def test_permission_denied_for_real(tmp_path: Path) -> None:
-    path = tmp_path / "secret.txt"
-    path.write_text("Nội dung", encoding="utf-8")
-    path.chmod(0)
-    assert_input_error(path, "permission denied")
+@pytest.mark.skipif(os.name != "posix", reason="POSIX file modes")
+def test_permission_denied_for_real() -> None:
+    """A mode-0 file, refused by the OS itself. Root reads anything, so as root the
+    reader runs in a child process that drops to the unprivileged ``nobody`` (after its
+    imports: the interpreter may live under root's home) before it reads."""
+    import subprocess
+    import tempfile
+
+    code = (
+        "import os, sys\n"
+        "from summarize.errors import InputError\n"
+        "from summarize.io import read_text\n"
+        "if os.geteuid() == 0:\n"
+        "    os.setgroups([]); os.setgid(65534); os.setuid(65534)\n"
+        "try:\n    read_text(sys.argv[1])\nexcept InputError as e:\n    print(e)\n"
+    )
+    with tempfile.TemporaryDirectory() as folder:
+        os.chmod(folder, 0o755)  # the child may enter the folder, not read the file
+        path = Path(folder) / "secret.txt"
+        path.write_text("Nội dung", encoding="utf-8")
+        path.chmod(0)
+        p = subprocess.run(
+            [sys.executable, "-c", code, str(path)], capture_output=True, text=True,
+            cwd=folder, timeout=120,
+        )  # fmt: skip
+    assert p.returncode == 0 and p.stderr == "", p.stderr
+    assert p.stdout.startswith(f"{path}: permission denied"), p.stdout
 
 
 # --------------------------------------------------------------------------- writing
