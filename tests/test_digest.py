@@ -372,6 +372,25 @@ def test_resume_refuses_other_settings(tmp_path: Path) -> None:
         digest([str(src)], [Output(out, "jsonl")], lead(resume=True))
 
 
+# `summarize digest` as the CLI runs it, except that the process stops itself (SIGSTOP)
+# right after its work file receives its STOP_AFTER-th record: the test kills it at that
+# known point however fast or loaded the machine is, instead of racing a sleep.
+STOP_AFTER_RECORDS = """
+import os, signal, sys
+from summarize.cli import main
+from summarize.digest.workfile import WorkFile
+append, written = WorkFile.append, [0]
+def counted(self, *args, **kwargs):
+    append(self, *args, **kwargs)
+    written[0] += 1
+    if written[0] == int(os.environ["STOP_AFTER"]):
+        os.kill(os.getpid(), signal.SIGSTOP)
+WorkFile.append = counted
+sys.argv[0] = "summarize"
+main()
+"""
+
+
 def test_sigkill_then_resume_gives_every_document_once(tmp_path: Path) -> None:
     """Kill a real `summarize digest` with SIGKILL mid-run, then finish it with --resume."""
     records = batch(300)
@@ -379,23 +398,32 @@ def test_sigkill_then_resume_gives_every_document_once(tmp_path: Path) -> None:
     records.insert(10, {"id": "empty", "text": ""})
     src = write_jsonl(tmp_path / "in.jsonl", records)
     out = tmp_path / "digest.jsonl"
-    args = [sys.executable, "-m", "summarize.cli", "digest", str(src), "-m", "lead"]
-    args += ["-o", str(out), "-o", str(tmp_path / "digest.html"), "--resume"]
-    proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    cli = ["digest", str(src), "-m", "lead", "-o", str(out), "-o", str(tmp_path / "digest.html")]
+    cli.append("--resume")
     docs = work_dir_for(out) / "docs.jsonl"
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline and proc.poll() is None:
-        if docs.exists() and docs.read_bytes().count(b"\n") >= 40:
-            break
-        time.sleep(0.05)
-    assert proc.poll() is None, "the run finished before it could be killed"
-    os.kill(proc.pid, signal.SIGKILL)
-    proc.wait()
+    with open(tmp_path / "first.err", "wb") as first_err:
+        proc = subprocess.Popen(
+            [sys.executable, "-c", STOP_AFTER_RECORDS, *cli], stdout=subprocess.DEVNULL,
+            stderr=first_err, env={**os.environ, "STOP_AFTER": "40"},
+        )  # fmt: skip
+        try:
+            deadline = time.monotonic() + 300
+            while not (status := os.waitpid(proc.pid, os.WUNTRACED | os.WNOHANG))[0]:
+                assert time.monotonic() < deadline, "no 40 records in 300 s"
+                time.sleep(0.05)
+            assert os.WIFSTOPPED(status[1]), (tmp_path / "first.err").read_text()
+            assert docs.read_bytes().count(b"\n") == 40  # 40 whole records, then the kill
+            os.kill(proc.pid, signal.SIGKILL)
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+            proc.wait()
+    assert proc.returncode == -signal.SIGKILL
     done_before = docs.read_bytes().count(b"\n")
-    assert 40 <= done_before < len(records)
+    assert done_before == 40
     assert not out.exists()
 
-    p = subprocess.run(args, capture_output=True, timeout=600)
+    p = run_cli(*cli)
     assert p.returncode == 3, p.stderr.decode()  # the empty record failed
     assert f"({done_before} from an earlier run)" in p.stderr.decode()
     got = read_jsonl(out)
