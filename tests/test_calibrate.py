@@ -1,0 +1,142 @@
+"""`summarize calibrate` and the calibration helpers it stands on.
+
+Pairs are made up here (``_made_up_pairs`` in test_dedup_decision.py); the command runs
+on the static model (``--model e5-static``: no torch, a few seconds), writing to a
+temporary folder, never to the user's cache.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+from test_dedup_decision import _made_up_pairs
+
+from summarize.dedup.calibration import Calibration, calibrate, load_pairs
+from summarize.dedup.decision import PairDecision, load_decision
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def write_pairs(path: Path, rows: list[dict]) -> Path:
+    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), "utf-8")
+    return path
+
+
+def labelled(pairs=None) -> list[dict]:
+    return [
+        {"sentence1": a, "sentence2": b, "label": int(g)} for a, b, g in pairs or _made_up_pairs()
+    ]
+
+
+def run(*args: str, cache: Path) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "summarize.cli", "calibrate", *args],
+        capture_output=True, text=True, cwd=ROOT, timeout=600,
+        env={**os.environ, "SUMMARIZE_CACHE_DIR": str(cache)},
+    )  # fmt: skip
+
+
+# ------------------------------------------------------------------------ load_pairs
+
+
+def test_load_pairs_reads_labels_and_graded_scores(tmp_path: Path) -> None:
+    path = tmp_path / "pairs.jsonl"
+    path.write_text(
+        '{"sentence1": "Một", "sentence2": "Hai", "label": 1}\n'
+        "\n"  # blank lines are skipped
+        '{"sentence1": "Ba", "sentence2": "Bốn", "label": 0, "id": 7}\n'
+        '{"sentence1": "Năm", "sentence2": "Sáu", "score": 3.5}\n'
+        '{"sentence1": "Bảy", "sentence2": "Tám", "score": 3.4}\n',
+        "utf-8",
+    )
+    assert load_pairs(path) == [
+        ("Một", "Hai", True), ("Ba", "Bốn", False), ("Năm", "Sáu", True), ("Bảy", "Tám", False),
+    ]  # fmt: skip
+    # --min-score moves the line between duplicate and not, for graded pairs only
+    assert [g for *_, g in load_pairs(path, min_score=3.0)] == [True, False, True, True]
+    assert [g for *_, g in load_pairs(path, min_score=4.0)] == [True, False, False, False]
+
+
+def test_load_pairs_refuses_rows_without_a_verdict(tmp_path: Path) -> None:
+    with pytest.raises(KeyError):
+        load_pairs(write_pairs(tmp_path / "a.jsonl", [{"sentence1": "Một", "sentence2": "Hai"}]))
+    (tmp_path / "b.jsonl").write_text("sentence1,sentence2,label\n", "utf-8")
+    with pytest.raises(ValueError):
+        load_pairs(tmp_path / "b.jsonl")
+
+
+# ------------------------------------------------------------- the threshold rule
+
+
+def test_calibrate_takes_the_highest_recall_threshold_at_the_precision_asked() -> None:
+    cosines = np.array([0.95, 0.90, 0.85, 0.80, 0.75])
+    gold = [True, True, False, True, False]
+    # at 0.90: precision 1, recall 2/3; lower thresholds let the false pair in
+    strict = calibrate(cosines, gold, min_precision=0.98)
+    assert strict == Calibration(0.9, 1.0, pytest.approx(2 / 3), pytest.approx(0.8), 5)
+    # precision 0.75 is enough at 0.80, which finds every duplicate
+    loose = calibrate(cosines, gold, min_precision=0.7)
+    assert (loose.threshold, loose.precision, loose.recall) == (0.8, 0.75, 1.0)
+    # no threshold reaches precision 1.01: the best F1 (0.80, F1 6/7) is returned
+    best_f1 = calibrate(cosines, gold, min_precision=1.01)
+    assert best_f1.threshold == 0.8 and best_f1.f1 == pytest.approx(6 / 7)
+
+
+# ------------------------------------------------------------------ the command
+
+
+def test_calibrate_command_writes_a_decision_that_runs_find(
+    tmp_path: Path, static_encoder, summarize_cache_dir: Path, monkeypatch
+) -> None:
+    pairs = write_pairs(tmp_path / "pairs.jsonl", labelled())
+    out = tmp_path / "cache" / "decisions"
+    p = run(str(pairs), "--model", "e5-static", "-o", str(out), cache=summarize_cache_dir)
+    assert p.returncode == 0, p.stderr
+    said = " ".join(p.stdout.split())
+    (written,) = out.glob("*.json")
+    assert f"decision written to {written}" in said
+    assert "on these 12 pairs: precision 1.000" in said  # made-up pairs separate cleanly
+    assert "copy it to" in said  # with -o, runs will not find it by themselves
+    decision = PairDecision.from_json(json.loads(written.read_text("utf-8")))
+    assert written.name == f"{decision.model}.json"
+    assert decision.model == static_encoder.name.split("@")[0]
+    assert decision.info == {"pairs": 12, "translations": 0}
+    # and a run whose cache holds that folder uses it, not the shipped decision
+    assert load_decision(static_encoder.name) != decision
+    monkeypatch.setenv("SUMMARIZE_CACHE_DIR", str(tmp_path / "cache"))
+    assert load_decision(static_encoder.name) == decision
+
+
+@pytest.mark.parametrize(
+    "content, needle",
+    [(None, "no such file"), ("", "no pairs"), ('{"sentence1": "Một"}\n', "not a pairs file"),
+     ("sentence1,sentence2,label\n", "not a pairs file")],
+)  # fmt: skip
+def test_calibrate_bad_pairs_file_is_one_line(tmp_path: Path, content, needle) -> None:
+    """Refused before any model is loaded: the cache here holds no model at all."""
+    path = tmp_path / "pairs.jsonl"
+    if content is not None:
+        path.write_text(content, "utf-8")
+    p = run(str(path), cache=tmp_path / "empty-cache")
+    lines = p.stderr.strip().splitlines()
+    assert p.returncode == 1 and len(lines) == 1 and "Traceback" not in p.stderr, p.stderr
+    assert lines[0].startswith(f"summarize: error: {path}: {needle}"), lines
+    assert not (tmp_path / "empty-cache").exists()  # nothing built, nothing written
+
+
+def test_calibrate_needs_both_kinds_of_pairs(tmp_path: Path, summarize_cache_dir: Path) -> None:
+    same_only = [r for r in labelled() if r["label"] == 1]
+    pairs = write_pairs(tmp_path / "pairs.jsonl", same_only)
+    p = run(
+        str(pairs), "--model", "e5-static", "-o", str(tmp_path / "out"), cache=summarize_cache_dir
+    )
+    lines = p.stderr.strip().splitlines()
+    assert p.returncode == 1 and len(lines) == 1 and "Traceback" not in p.stderr, p.stderr
+    assert lines[0].startswith(f"summarize: error: {pairs}: "), lines
+    assert not (tmp_path / "out").exists()
