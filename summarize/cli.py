@@ -224,6 +224,10 @@ def digest(
         bool, typer.Option("--resume", help="Continue an interrupted run with the same output.")
     ] = False,
     glob: Annotated[str, typer.Option(help="Files to take from folders.")] = "*",
+    follow_links: Annotated[
+        bool, typer.Option("--follow-links", help="Also read links that lead out of a folder.")
+    ] = False,
+    max_bytes: MaxBytesOpt = "20MB",
     limit: Annotated[int | None, typer.Option(help="Only the first N records.")] = None,
     id_field: Annotated[str, typer.Option(help="JSONL field with the id.")] = "id",
     text_field: Annotated[str, typer.Option(help="JSONL field with the text.")] = "text",
@@ -271,6 +275,7 @@ def digest(
     from .digest import ClusterConfig, DigestOptions, Fields, LearnConfig, Output
     from .digest import digest as run_digest
     from .digest.runner import EXIT_RECORDS_FAILED, check, output_format
+    from .io.readers import parse_size
 
     outs = [Output(p, output_format(p, fmt.value if fmt else None)) for p in output or []]
     if fmt is not None and len(outs) > 1:
@@ -283,6 +288,7 @@ def digest(
     options = DigestOptions(
         summary=summary, story_sentences=story_sentences, glob=glob, limit=limit,
         resume=resume, title=title, keep_work=keep_work,
+        max_bytes=parse_size(max_bytes), follow_links=follow_links,
         fields=Fields(id_field, text_field, title_field, site_field),
         learn=LearnConfig() if learn else None,
         clusters=ClusterConfig(window_days=window_days),

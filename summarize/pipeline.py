@@ -21,7 +21,7 @@ from .dedup.engine import Item, find_duplicates
 from .dedup.language import script
 from .embed import Encoder
 from .embed.document import SIMILARITY_PROMPT, embed_document
-from .errors import ConfigError, InputError
+from .errors import BudgetError, ConfigError, InputError
 from .rank.candidates import Candidates, candidates
 from .rank.methods import rank, story_method
 from .rank.query import focus, relevance
@@ -138,6 +138,12 @@ class Summarizer:
         scores, picked = self._rank_and_select(
             cands, rows, found.title_vectors, starts=starts, title=doc.title
         )
+        if not picked.chosen and picked.over_budget and self.config.words is not None:
+            shortest = min(len(s.text.split()) for s in cands)
+            raise BudgetError(
+                f"{doc.source or 'input'}: a budget of {self.config.words} words is smaller "
+                f"than every sentence (the shortest has {shortest} words); raise the word budget"
+            )
         excluded = found.candidates.excluded + _dangling(cands, picked)
         return Summary(
             doc.title,

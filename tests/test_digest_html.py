@@ -338,6 +338,26 @@ def test_side_by_side_puts_articles_in_columns(open_page, built) -> None:
     assert story.locator("details.full[open]").count() == 0
 
 
+def test_a_shared_sentence_link_unfolds_its_copy(open_page, built) -> None:
+    _, _, records, _ = built
+    page, _ = open_page()
+    a, b = records["goc"], records["dang-lai"]
+    details_b = page.locator(f"#a-{b.n} details.full")
+    assert details_b.get_attribute("open") is None  # folded at first
+    link = page.locator(f"#a-{a.n} details.full a.to").first
+    target = link.get_attribute("href")
+    assert target.startswith(f"#s-{b.n}-")
+    page.locator(f"#a-{a.n} details.full summary").click()  # unfold a, follow its link
+    link.click()
+    page.wait_for_function(f"document.querySelector('#a-{b.n} details.full').open")
+    copy = page.locator(target)
+    assert copy.is_visible() and copy.inner_text() in {c.text for c in a.content}
+    copy.hover()  # pointing at it lights up its copies in both articles
+    lit = page.locator("mark.sh.hot")
+    assert lit.count() >= 2
+    assert {m.get_attribute("data-g") for m in lit.all()} == {copy.get_attribute("data-g")}
+
+
 def test_a_phone_gets_one_readable_column(open_page, built) -> None:
     _, _, _, result = built
     page, _ = open_page(width=390)

@@ -4,8 +4,8 @@ Top to bottom: a search box, the counts, a table of the stories by size (each ro
 link to its story), then each story: its multi-article summary (each sentence links to
 the article it came from), its articles with their sources (publisher, date, address)
 and why each joined, each article's summary and, folded, its full text with the
-sentences it shares with other articles marked (same colour for the same sentence,
-each mark a link to where the sentence appears again). A checkbox per story lays its
+sentences it shares with other articles marked (pointing at one lights up its copies;
+each mark links to where the sentence appears again). A checkbox per story lays its
 articles out side by side, in columns. Then the articles in no story, the learned
 boilerplate and the failed records.
 
@@ -39,7 +39,6 @@ from .stories import CrossResult, Story
 URL_FIELDS = ("url", "link")
 DATE_FIELDS = ("date", "published", "time")
 PUBLISHER_FIELDS = ("publisher", "site", "domain")
-COLOURS = 8  # shared-sentence groups cycle through this many highlight colours
 MAX_LINKS = 3  # links from one marked sentence to the other places it appears
 
 
@@ -153,16 +152,6 @@ class SharedIndex:
         """The other articles' places of sentence ``i`` of article ``n``."""
         g = self.group_of.get((n, i))
         return [] if g is None else [p for p in self.members[g] if p[0] != n]
-
-
-@dataclass
-class _Painter:
-    """Colours of the shared-sentence groups within one story, by first appearance."""
-
-    colour: dict[int, int] = field(default_factory=dict)
-
-    def __call__(self, group: int) -> int:
-        return self.colour.setdefault(group, len(self.colour) % COLOURS)
 
 
 # ----------------------------------------------------------------------- the writer
@@ -366,8 +355,7 @@ def _story(page: Page, story: Story, brief: _Brief, docs: list[DocumentRecord]) 
         f'<label class="sbs" for="sbs-{sid}">Side by side</label>'
         '<div class="arts">'
     )
-    painter = _Painter()
-    parts += [_article(page, d, story, painter) for d in docs]
+    parts += [_article(page, d, story) for d in docs]
     parts.append("</div></section>\n")
     return "".join(parts)
 
@@ -380,9 +368,7 @@ def docs_position(story: Story, n: int) -> int:
         return 0
 
 
-def _article(
-    page: Page, doc: DocumentRecord, story: Story | None, painter: _Painter | None = None
-) -> str:
+def _article(page: Page, doc: DocumentRecord, story: Story | None) -> str:
     n = doc.n
     head = doc.title or doc.id
     number = f'<span class="num">{docs_position(story, n)}</span> ' if story is not None else ""
@@ -399,11 +385,9 @@ def _article(
     else:
         ref.append('<a class="up" href="#top">↑ overview</a>')
     parts.append(f'<p class="ref">{" · ".join(ref)}</p>')
-    paint = painter or _Painter()
     if doc.summary:
         items = "".join(
-            f"<li>{_sentence(page, n, s.index, s.text, paint, anchor=False)}</li>"
-            for s in doc.summary
+            f"<li>{_sentence(page, n, s.index, s.text, anchor=False)}</li>" for s in doc.summary
         )
         parts.append(f'<ol class="sum">{items}</ol>')
     if story is not None and doc.content:
@@ -414,7 +398,7 @@ def _article(
             if c.paragraph != last:
                 paragraphs.append([])
                 last = c.paragraph
-            paragraphs[-1].append(_sentence(page, n, c.index, c.text, paint, anchor=True))
+            paragraphs[-1].append(_sentence(page, n, c.index, c.text, anchor=True))
         body = "".join(f"<p>{' '.join(p)}</p>" for p in paragraphs)
         parts.append(
             f'<details class="full"><summary>Full text · {len(doc.content)} sentences'
@@ -425,7 +409,7 @@ def _article(
     return "".join(parts)
 
 
-def _sentence(page: Page, n: int, i: int, text: str, paint: _Painter, *, anchor: bool) -> str:
+def _sentence(page: Page, n: int, i: int, text: str, *, anchor: bool) -> str:
     """A sentence as text, or marked when another article has it too, with links there."""
     others = page.index.elsewhere(n, i)
     if not others:
@@ -439,7 +423,7 @@ def _sentence(page: Page, n: int, i: int, text: str, paint: _Painter, *, anchor:
         for m, j in others[:MAX_LINKS]
     )
     return (
-        f'<mark class="sh c{paint(g)}" data-g="{g}"{ident} '
+        f'<mark class="sh" data-g="{g}"{ident} '
         f'title="{_h(f"also in: {names}{more}")}">{_h(text)}</mark>{links}'
     )
 

@@ -13,6 +13,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Sequence
+from contextlib import ExitStack
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal, Protocol
@@ -22,7 +23,8 @@ import numpy as np
 from ..config import SummaryConfig
 from ..embed import Encoder
 from ..errors import SummarizeError
-from ..io import atomic_output
+from ..io import atomic_output, check_outputs
+from ..io.readers import DEFAULT_MAX_BYTES, check_max_bytes
 from ..pipeline import Summarizer
 from ..text.segment import segment
 from ..timing import StageTimer
@@ -30,6 +32,7 @@ from . import html_page, render
 from .batch_boilerplate import BoilerplateLearner, LearnConfig, LearnedBoilerplate
 from .clusters import ClusterConfig, Sketch
 from .inputs import STDIN, Fields, Record, iter_records, resolve_inputs, spool_stdin
+from .lock import lock_path_for, locked_outputs
 from .process import process
 from .record import DocumentRecord
 from .shared import merge, shared_sentences
@@ -78,6 +81,8 @@ class DigestOptions:
     resume: bool = False
     keep_work: bool = False  # leave the work folder (sketches, per-document records) behind
     title: str = "Digest"
+    max_bytes: int | None = DEFAULT_MAX_BYTES  # per record (a file, a JSONL line); None: no limit
+    follow_links: bool = False  # follow links that lead out of an input folder
 
 
 @dataclass
@@ -106,17 +111,19 @@ def digest(
     show = progress or _Silent()
     timings = StageTimer()
     target = next((o.path for o in outputs if o.path is not None), None)
-    if target is None:
-        if options.resume:
-            raise SummarizeError("--resume needs an output file (-o), not standard output")
-        work = WorkFile(Path(tempfile.mkdtemp(prefix="summarize-digest-")))
-    else:
-        work = WorkFile(work_dir_for(target))
-    try:
-        return _run(inputs, outputs, options, model, show, timings, work)
-    finally:
+    if target is None and options.resume:
+        raise SummarizeError("--resume needs an output file (-o), not standard output")
+    # One run per output: a second one would delete this one's work folder as it works.
+    with locked_outputs([o.path for o in outputs if o.path is not None]):
         if target is None:
-            work.remove()  # a temporary folder: nothing to resume
+            work = WorkFile(Path(tempfile.mkdtemp(prefix="summarize-digest-")))
+        else:
+            work = WorkFile(work_dir_for(target))
+        try:
+            return _run(inputs, outputs, options, model, show, timings, work)
+        finally:
+            if target is None:
+                work.remove()  # a temporary folder: nothing to resume
 
 
 def _run(
@@ -130,9 +137,12 @@ def _run(
 ) -> DigestResult:
     settings = _settings(inputs, options, model)
     meta = work.start(settings, options.resume)
+    own = [p for o in outputs if o.path is not None for p in (o.path, lock_path_for(o.path))]
     sources = resolve_inputs(
-        inputs, glob=options.glob, stdin_spool=_stdin(inputs, work, meta is not None)
-    )
+        inputs, glob=options.glob,
+        stdin_spool=_stdin(inputs, work, meta is not None, options.max_bytes),
+        max_bytes=options.max_bytes, follow_links=options.follow_links, exclude=[*own, work.dir],
+    )  # fmt: skip
     encoder = model if model is not None and not isinstance(model, str) else None
     config = options.summary
     if isinstance(model, str):
@@ -164,11 +174,17 @@ def _run(
 
     with timings.stage("cross-document"):
         cross, stats, index = _cross(work, options, summarizer, show)
+    if stats["documents"] < total:  # never report success with records missing
+        raise SummarizeError(
+            f"{work.dir}: only {stats['documents']} of {total} records are in the work folder "
+            "(was it changed by another process?); run the digest again without --resume"
+        )
     stats["learned"] = len(learned.lines)
     show.stage("writing", None)
-    with timings.stage("writing"):
+    with timings.stage("writing"), ExitStack() as files:
+        # Every file output is complete before any replaces its old version: all or nothing.
         for out in outputs:
-            _write(out, work, index, cross, learned, stats, options.title)
+            _write(out, work, index, cross, learned, stats, options.title, files)
     if not options.keep_work:
         work.remove()
     else:
@@ -224,9 +240,10 @@ def check(options: DigestOptions, outputs: Sequence[Output], inputs: Sequence[st
         raise SummarizeError("no output given")
     if sum(o.path is None for o in outputs) > 1:
         raise SummarizeError("only one output can go to standard output")
-    for o in outputs:
-        if o.path is not None and not o.path.parent.is_dir():
-            raise SummarizeError(f"{o.path}: the folder {o.path.parent} does not exist")
+    check_max_bytes(options.max_bytes)
+    # A folder, a missing or read-only folder, an input: refused now, not after the work.
+    check_outputs([o.path for o in outputs if o.path is not None], inputs)
+
 
 
 def _settings(inputs: Sequence[str], options: DigestOptions, model: Any) -> dict[str, Any]:
@@ -253,13 +270,16 @@ def json_safe(value: Any) -> Any:
     return json.loads(json.dumps(value))
 
 
-def _stdin(inputs: Sequence[str], work: WorkFile, resuming: bool) -> Path | None:
+def _stdin(
+    inputs: Sequence[str], work: WorkFile, resuming: bool, max_bytes: int | None
+) -> Path | None:
     if STDIN not in inputs:
         return None
     spool = work.dir / "stdin.jsonl"
     if resuming and spool.exists():
         return spool  # the records already done came from this copy
-    return spool_stdin(spool)
+    return spool_stdin(spool, max_bytes)
+
 
 
 def _learn(
@@ -325,13 +345,17 @@ def _write(
     learned: LearnedBoilerplate,
     stats: dict[str, Any],
     title: str,
+    files: ExitStack,
 ) -> None:
+    """Render one output; a file is replaced when ``files`` closes, with the others."""
     if out.path is None:
         _render(out.format, sys.stdout, work, index, cross, learned, stats, title)
         sys.stdout.flush()
         return
-    with atomic_output(out.path) as handle:
-        _render(out.format, handle, work, index, cross, learned, stats, title)
+    handle = files.enter_context(atomic_output(out.path))
+    _render(out.format, handle, work, index, cross, learned, stats, title)
+
+
 
 
 def _render(fmt, handle, work, index, cross, learned, stats, title) -> None:

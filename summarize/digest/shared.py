@@ -15,6 +15,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..errors import SummarizeError
+
 
 @dataclass
 class Shared:
@@ -34,6 +36,15 @@ def shared_sentences(
     Every occurrence after the first, in another document, is reported against
     the first one.
     """
+    try:
+        return _shared_sentences(rows, scratch)
+    except sqlite3.Error as exc:  # a full disk, a folder removed under us: one line, no traceback
+        raise SummarizeError(f"{scratch}: cannot group the shared sentences ({exc})") from None
+
+
+def _shared_sentences(
+    rows: Iterable[tuple[int, int, str]], scratch: Path
+) -> dict[int, list[Shared]]:
     scratch.unlink(missing_ok=True)
     con = sqlite3.connect(scratch)
     try:

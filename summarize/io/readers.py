@@ -600,13 +600,36 @@ _JSON_KINDS = {
 }
 
 
+# The json module's messages, in words a user who never read the JSON grammar follows.
+_JSON_PROBLEMS = (
+    ("Expecting value", "a value is missing or is not JSON (is the line cut short, or is "
+     "a string missing its double quotes?)"),
+    ("Unterminated string", "a string is not closed (a missing \" or a cut line)"),
+    ("Expecting ',' delimiter", "a comma is missing between two items"),
+    ("Expecting ':' delimiter", "a colon is missing after a field name"),
+    ("Expecting property name", "a field name must be in double quotes, and no comma may "
+     "come before a closing }"),
+    ("Extra data", "something follows the JSON value (two objects on one line?)"),
+    ("Invalid control character", "a raw control character (a tab or a line break) sits "
+     "inside a string; write it as \\t or \\n"),
+    ("Invalid \\escape", "a backslash starts an escape JSON does not know (write \\\\ "
+     "for a backslash)"),
+)  # fmt: skip
+
+
+def plain_json_error(exc: json.JSONDecodeError) -> str:
+    """What is wrong at ``exc``'s position, in plain words."""
+    return next((words for msg, words in _JSON_PROBLEMS if exc.msg.startswith(msg)), exc.msg)
+
+
 def _parse_json(text: str, name: str) -> tuple[str, str | None, str | None]:
     """A JSON object with a ``text`` string and optional ``title``/``id``."""
     try:
         record = json.loads(text)
     except json.JSONDecodeError as exc:
         raise InputError(
-            f"{name}: invalid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}"
+            f"{name}: invalid JSON at line {exc.lineno}, column {exc.colno}: "
+            f"{plain_json_error(exc)}"
         ) from None
     if not isinstance(record, dict):
         kind = _JSON_KINDS[type(record)]
@@ -626,3 +649,13 @@ def _parse_json(text: str, name: str) -> tuple[str, str | None, str | None]:
         raise InputError(f'{name}: the "id" field must be a string or an integer')
     title = title.strip() if title else None
     return body, title or None, None if record_id is None else str(record_id)
+
+
+def extract_html(html: str, name: str = "html") -> tuple[str, str | None]:
+    """The article text (one paragraph per line) and title of an HTML page given as a
+    string: what a file read as HTML gets, for ``summarize(html=...)``."""
+    if not isinstance(html, str):
+        raise InputError(f"{name}: expected the HTML as a string, got {type(html).__name__}")
+    if _is_blank(html):
+        raise InputError(f"{name}: the HTML is empty")
+    return _extract_html(html, name)

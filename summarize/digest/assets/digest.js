@@ -7,12 +7,14 @@
   var root = document.documentElement;
   root.classList.add("js");
 
-  /* ---- search: every word must appear; without tone marks it ignores them ---- */
+  /* ---- search: the query is a phrase (Vietnamese words are syllables: "biểu tình" is
+   * one word); typed without tone marks it ignores them, typed with them it needs them */
   function fold(s) {
     return s.normalize("NFD").replace(/[\u0300-\u036f]/g, "").replace(/[\u0111\u0110]/g, "d")
       .toLowerCase();
   }
   function lower(s) { return s.normalize("NFC").toLowerCase(); }
+  function squeeze(s) { return s.replace(/\s+/g, " "); }
   function term(t) {
     var exact = lower(t), loose = fold(t);
     // a word typed with its tone marks ("mưa") must match them; "mua" matches any
@@ -20,7 +22,7 @@
   }
   function entry(el) { return { el: el, raw: null, folded: null }; }
   function has(e, t) {
-    if (e.raw === null) { e.raw = lower(e.el.textContent || ""); e.folded = fold(e.raw); }
+    if (e.raw === null) { e.raw = squeeze(lower(e.el.textContent || "")); e.folded = fold(e.raw); }
     return (t.loose ? e.folded : e.raw).indexOf(t.text) !== -1;
   }
   function all(e, terms) {
@@ -44,7 +46,7 @@
   function show(el, yes) { if (yes) el.removeAttribute("hidden"); else el.setAttribute("hidden", ""); }
 
   function apply(query) {
-    var terms = query.split(/\s+/).filter(Boolean).map(term);
+    var phrase = squeeze(query).trim(), terms = phrase ? [term(phrase)] : [];
     var nStories = 0, nArticles = 0;
     stories.forEach(function (s) {
       var hit = !terms.length || all(s.all, terms);
