@@ -92,7 +92,7 @@ def _corpus_and_digest(vmds: Path, baomoi: Path, tmp: Path, args) -> tuple[dict,
     gold = {r["id"]: r.get("gold") for r in records}
     out = tmp / "d.jsonl"
     if _reusable(tmp / ".d.jsonl.digest-work") and out.exists():  # an earlier run's
-        return gold, {r["id"]: r["cluster"] or ("solo", r["id"]) for r in read_jsonl(out)}
+        return gold, {r["id"]: _story(r) for r in read_jsonl(out)}
     from summarize import SummaryConfig
     from summarize.digest import ClusterConfig, DigestOptions, Output, digest
 
@@ -104,8 +104,13 @@ def _corpus_and_digest(vmds: Path, baomoi: Path, tmp: Path, args) -> tuple[dict,
     summary = SummaryConfig(model=MODELS[args.model])
     options = DigestOptions(summary, clusters=ClusterConfig(events=False), keep_work=True)
     digest([str(corpus)], [Output(out, "jsonl")], options)
-    statement = {r["id"]: r["cluster"] or ("solo", r["id"]) for r in read_jsonl(out)}
+    statement = {r["id"]: _story(r) for r in read_jsonl(out)}
     return gold, statement
+
+
+def _story(record: dict):
+    """The digest's story id of a record (schema 2), or a cluster of its own."""
+    return (record["story"] or {}).get("id") or ("solo", record["id"])
 
 
 def _reusable(work: Path) -> bool:

@@ -160,9 +160,9 @@ def test_rewrites_of_one_event_are_one_story_and_another_event_in_the_same_place
     result = _digest(tmp_path, request.getfixturevalue(model), "d.jsonl", "d.md")
     out = tmp_path / "d.jsonl"
     rows = {r["id"]: r for r in map(json.loads, out.read_text("utf-8").splitlines())}
-    assert rows["flood-a"]["cluster"] == rows["flood-b"]["cluster"]
-    assert rows["flood-a"]["cluster_size"] == 2
-    assert rows["festival"]["cluster"] != rows["flood-a"]["cluster"]
+    assert rows["flood-a"]["story"] == rows["flood-b"]["story"]
+    assert rows["flood-a"]["story"]["size"] == 2
+    assert rows["festival"]["story"] != rows["flood-a"]["story"]
     assert [s.members for s in result.stories] == [[0, 3]]
     picks = result.stories[0].summary
     assert picks and all(p["text"] in (FLOOD_A if p["n"] == 0 else FLOOD_B) for p in picks)
@@ -237,10 +237,10 @@ def test_a_copy_kept_apart_by_the_window_never_shares_the_story_id(
             r.pop("date")
     rows = {r["id"]: r for r in map(json.loads, (tmp_path / "d.jsonl").read_text().splitlines())}
     assert all(5 not in s.members for s in result.stories)  # 61 days later: not in a story
-    assert rows["flood_copy`x"]["cluster"] != rows["flood-a"]["cluster"]
+    assert rows["flood_copy`x"]["story"] != rows["flood-a"]["story"]
     for row in rows.values():  # every id names exactly the articles that carry it
-        same = [r for r in rows.values() if r["cluster"] == row["cluster"]]
-        assert row["cluster_size"] == len(same)
+        same = [r for r in rows.values() if r["story"]["id"] == row["story"]["id"]]
+        assert row["story"]["size"] == len(same)
     # Its id is shown as it is, in a code span that its backtick cannot close.
     assert "`flood_copy'x`" in (tmp_path / "d.md").read_text("utf-8")
 

@@ -9,7 +9,7 @@ import pytest
 from report_cases import HOSTILE, RESULTS, dedup, each_result
 
 from summarize.dedup.document import DedupResult, reconstruct
-from summarize.report import DEDUP_SCHEMA, removed_from_json, render_dedup_report
+from summarize.report import SCHEMA_VERSION, removed_from_json, render_dedup_report
 
 
 @each_result
@@ -18,7 +18,7 @@ def test_json_round_trip_gives_back_the_original(
 ) -> None:
     report = render_dedup_report(result, "json")
     record = json.loads(report)
-    assert record["schema"] == DEDUP_SCHEMA
+    assert (record["schema_version"], record["kind"]) == (SCHEMA_VERSION, "dedup")
     assert reconstruct(result.text, removed_from_json(record)) == original
     assert reconstruct(result.text, removed_from_json(report)) == original  # str works too
     assert removed_from_json(record) == result.removed
@@ -64,7 +64,11 @@ def test_json_conflicts_and_clusters_of_the_hostile_document() -> None:
 def test_removed_from_json_rejects_other_documents() -> None:
     with pytest.raises(ValueError, match="not a dedup report"):
         removed_from_json({"schema": "summarize.summary/1", "removed": []})
+    with pytest.raises(ValueError, match="not a dedup report"):
+        removed_from_json({"schema_version": SCHEMA_VERSION, "kind": "summary", "removed": []})
     with pytest.raises(ValueError, match="unsupported"):
         removed_from_json({"schema": "summarize.dedup/99", "removed": []})
+    with pytest.raises(ValueError, match="unsupported"):
+        removed_from_json({"schema_version": 99, "kind": "dedup", "removed": []})
     with pytest.raises(ValueError, match="unknown report format"):
         render_dedup_report(RESULTS[0][2], "pdf")

@@ -276,4 +276,4 @@ def test_digest_fast_option(static_encoder, summarize_cache_dir: Path, tmp_path:
     p = _python(_NO_TORCH, summarize_cache_dir, "digest", str(src), "--fast", "-o", str(out), "-q")
     assert "NO-TORCH 0" in p.stderr, p.stderr[-2000:]
     (record,) = [json.loads(line) for line in out.read_text().splitlines()]
-    assert record["error"] is None and len(record["summary"]) == 3
+    assert record["error"] is None and len(record["sentences"]) == 3

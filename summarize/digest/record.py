@@ -17,6 +17,8 @@ import numpy as np
 
 from ..dedup.engine import cluster_id
 from ..dedup.signals import facts
+from ..report.common import SCHEMA_VERSION
+from ..report.json_report import article_fields, excluded_to_json, removed_to_json
 from ..results import Reason, Summary
 from ..text.normalize import joined_key
 from ..types import Sentence
@@ -24,45 +26,49 @@ from .clusters import Sketch, decode_array, encode_array, sketch, story_id
 from .events import opening_facts
 from .inputs import Record
 
-SCHEMA = "summarize.digest/1"
 MIN_SHARED_WORDS = 8  # shorter repeats are headings, captions or chrome, not statements
 
 
 @dataclass(frozen=True)
 class Pick:
-    """A summary sentence (field order is the JSON order)."""
+    """A summary sentence (fields and order as ``sentences[]`` of docs/schema.md)."""
 
     index: int
+    paragraph: int
     start: int
     end: int
-    score: float
     text: str
+    score: float
 
 
 @dataclass(frozen=True)
 class Cut:
-    """A duplicate removed from the article."""
+    """A duplicate removed from the article (``removed[]`` of docs/schema.md)."""
 
-    index: int
     level: str
+    index: int
     start: int
     end: int
     text: str
+    reason: str
     signal: str
     score: float
     cluster: str | None
     kept_index: int | None
+    kept_start: int | None
+    kept_end: int | None
 
 
 @dataclass(frozen=True)
-class ChromeLine:
-    """A sentence left out as site chrome, with its label."""
+class Left:
+    """A sentence that could not be picked, and why (``excluded[]`` of docs/schema.md)."""
 
     index: int
     start: int
     end: int
     text: str
-    label: str
+    reason: str
+    detail: str
 
 
 @dataclass(frozen=True)
@@ -103,9 +109,10 @@ class DocumentRecord:
     fields: dict[str, Any] = field(default_factory=dict)
     error: str | None = None
     sentences: int = 0  # in the article, all kinds
+    paragraphs: int = 0
     summary: list[Pick] = field(default_factory=list)
     duplicates: list[Cut] = field(default_factory=list)
-    boilerplate: list[ChromeLine] = field(default_factory=list)
+    excluded: list[Left] = field(default_factory=list)  # every reason, chrome included
     content: list[ContentSentence] = field(default_factory=list)
     story: str | None = None  # its own story id (its content key); clusters may merge it
     sketch: Sketch | None = None
@@ -147,18 +154,11 @@ class DocumentRecord:
             stored = np.vstack([vectors, result.title_vector[None, :]])
         record = cls(
             rec.ordinal, rec.id, result.title, rec.source, rec.fields, None,
-            len(result.document.sentences),
-            [Pick(s.index, s.start, s.end, s.score, s.text) for s in result.sentences],
-            [
-                Cut(r.index, r.level, r.start, r.end, r.text, r.signal, r.score, r.cluster,
-                    r.kept_index)
-                for r in result.duplicates.removed
-            ],
-            [
-                ChromeLine(e.index, e.start, e.end, e.text, e.detail)
-                for e in result.excluded
-                if e.reason is Reason.BOILERPLATE
-            ],
+            len(result.document.sentences), len(result.document.paragraphs),
+            [Pick(s.index, s.paragraph, s.start, s.end, s.text, s.score)
+             for s in result.sentences],
+            [Cut(**removed_to_json(r)) for r in result.duplicates.removed],
+            [Left(**excluded_to_json(e)) for e in result.excluded],
             content,
             story_id(joined_key(keys)),  # == match_key(" ".join(content))
             sketch([c.text for c in content], vectors, keys=keys, found=found),
@@ -204,10 +204,10 @@ class DocumentRecord:
         return cls(
             data["n"], data["id"], data.get("title"), data.get("source"),
             data.get("fields") or {}, data.get("error"),
-            data.get("sentences", 0),
+            data.get("sentences", 0), data.get("paragraphs", 0),
             [Pick(**p) for p in data.get("summary", [])],
             [Cut(**c) for c in data.get("duplicates", [])],
-            [ChromeLine(**b) for b in data.get("boilerplate", [])],
+            [Left(**b) for b in data.get("excluded", [])],
             [ContentSentence(*row) for row in data.get("content", [])],
             data.get("story"),
             None if sk is None else Sketch(
@@ -218,21 +218,30 @@ class DocumentRecord:
             data.get("names") or {}, data.get("numbers") or [],
         )  # fmt: skip
 
+    @property
+    def boilerplate(self) -> list[Left]:
+        """The sentences left out as site chrome (``detail`` is the label)."""
+        return [e for e in self.excluded if e.reason == Reason.BOILERPLATE.value]
+
     def public_json(self, story: str | None, story_size: int, shared: list) -> dict[str, Any]:
-        """The digest's JSONL record (work-only fields left out); see docs/digest.md."""
+        """The digest's public JSONL record (``kind: "digest-article"``, docs/schema.md):
+        the fields of a summary record, then the story and what the article shares."""
         ok = self.ok
         return {
-            "schema": SCHEMA,
-            "id": self.id,
-            "title": self.title,
-            "source": self.source,
-            "summary": [asdict(p) for p in self.summary],
-            "duplicates": [asdict(c) for c in self.duplicates],
-            "boilerplate": [asdict(b) for b in self.boilerplate],
-            "cluster": story if ok else None,
-            "cluster_size": story_size if ok else 0,
+            "schema_version": SCHEMA_VERSION,
+            "kind": "digest-article",
+            **article_fields(
+                doc_id=self.id,
+                title=self.title,
+                source=self.source,
+                sentences=[asdict(p) for p in self.summary],
+                excluded=[asdict(e) for e in self.excluded],
+                removed=[asdict(c) for c in self.duplicates],
+                paragraphs=self.paragraphs,
+                total=self.sentences,
+            ),
+            "story": {"id": story, "size": story_size} if ok and story else None,
             "shared_sentences": [s.__dict__ for s in shared],
-            "sentences": self.sentences,
             "error": self.error,
             "fields": self.fields,
         }

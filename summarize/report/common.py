@@ -12,7 +12,10 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from ..dedup.document import DedupResult, Removed
 
-DEDUP_SCHEMA = "summarize.dedup/1"
+# Every JSON record carries ``schema_version`` (and ``kind``); bumped only when a change
+# breaks readers (docs/schema.md). Version 1 named each record ``summarize.<kind>/1``.
+SCHEMA_VERSION = 2
+DEDUP_SCHEMA = f"summarize.dedup/{SCHEMA_VERSION}"  # how the Markdown/HTML reports cite it
 LEVELS = ("paragraph", "sentence", "phrase")
 
 

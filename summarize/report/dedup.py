@@ -2,7 +2,7 @@
 
 Rendering never computes: everything shown comes from the ``DedupResult``, and offsets
 always index the original text (``result.document.text``). JSON is the reference; CSV,
-Markdown and HTML are views of the same data (``docs/report-schema.md``).
+Markdown and HTML are views of the same data (``docs/schema.md``).
 """
 
 from __future__ import annotations

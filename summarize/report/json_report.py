@@ -1,7 +1,12 @@
-"""The JSON report (schema ``summarize.dedup/1``), the reference every other format views.
+"""The JSON records of every result, in one vocabulary (``docs/schema.md``).
 
-Its fields are documented in ``docs/report-schema.md``; with the cleaned text it gives
-back the original exactly, which is why ``removed_from_json`` lives here too.
+Every record a user or program reads (``summarize -f json``, the dedup ``--report``,
+the digest's JSONL, the HTTP API) carries ``schema_version`` and ``kind`` and names
+the same things the same way: ``sentences`` are the picks, ``removed`` the cuts of
+duplicate removal, ``excluded`` the sentences that could not be picked and why,
+``counts`` the sizes. ``summary_to_json``, ``dedup_to_json`` and ``article_fields``
+build them; the dedup report with the cleaned text gives back the original exactly,
+which is why ``removed_from_json`` lives here too.
 """
 
 from __future__ import annotations
@@ -12,23 +17,113 @@ from collections.abc import Mapping
 from dataclasses import asdict, fields
 from typing import TYPE_CHECKING, Any
 
-from .common import DEDUP_SCHEMA, Cluster, clusters, counts, cut_boilerplate, unit_span
+from .common import (
+    SCHEMA_VERSION,
+    Cluster,
+    clusters,
+    counts,
+    cut_boilerplate,
+    unit_span,
+)
 
 if TYPE_CHECKING:
     from ..dedup.document import ConflictingVariant, DedupResult, Removed
+    from ..results import Summary
+
+LEGACY_DEDUP_SCHEMA = "summarize.dedup/1"  # what version 1 reports said instead
+
+# What a removal is called everywhere; the dedup report adds the cut spans
+# (cut_start, cut_end, cut_text) that reconstruction needs.
+REMOVED_FIELDS = (
+    "level", "index", "start", "end", "text", "reason", "signal", "score", "cluster",
+    "kept_index", "kept_start", "kept_end",
+)  # fmt: skip
+
+
+def summary_to_json(summary: Summary) -> dict[str, Any]:
+    """The ``summary`` record of one article, as a plain dict (``kind: "summary"``)."""
+    doc = summary.document
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "kind": "summary",
+        **article_fields(
+            doc_id=doc.id or None,
+            title=summary.title,
+            source=doc.source,
+            sentences=[asdict(s) for s in summary.sentences],
+            excluded=[excluded_to_json(e) for e in summary.excluded],
+            removed=[removed_to_json(r) for r in summary.duplicates.removed],
+            paragraphs=len(doc.paragraphs),
+            total=len(doc.sentences),
+        ),
+        "encoding": doc.encoding,
+        "method": summary.method,
+        "query": summary.query,
+        "model": summary.model,
+        "budget": summary.budget,
+        "error": None,  # a batch (`summarize a.txt b.txt -f json`) names a failed input's
+    }
+
+
+def article_fields(
+    *,
+    doc_id: str | None,
+    title: str | None,
+    source: str | None,
+    sentences: list[dict[str, Any]],
+    excluded: list[dict[str, Any]],
+    removed: list[dict[str, Any]],
+    paragraphs: int,
+    total: int,
+) -> dict[str, Any]:
+    """The fields every per-article record shares (a summary, a digest article), in order."""
+    return {
+        "id": doc_id,
+        "title": title,
+        "source": source,
+        "sentences": sentences,
+        "excluded": excluded,
+        "removed": removed,
+        "counts": {
+            "paragraphs": paragraphs,
+            "sentences": total,
+            "selected": len(sentences),
+            "excluded": len(excluded),
+            "removed": len(removed),
+        },
+    }
+
+
+def removed_to_json(r: Removed | Any) -> dict[str, Any]:
+    """One removal (a ``Removed`` or an object with the same fields) without its cut span."""
+    return {name: getattr(r, name, None) for name in REMOVED_FIELDS}
+
+
+def excluded_to_json(e: Any) -> dict[str, Any]:
+    """A sentence that could not be picked: where, what, and why (``reason``, ``detail``)."""
+    return {
+        "index": e.index, "start": e.start, "end": e.end, "text": e.text,
+        "reason": str(e.reason), "detail": e.detail,
+    }  # fmt: skip
+
+
+def to_json_line(record: Mapping[str, Any]) -> str:
+    """One record as one line of JSONL (UTF-8 text as it is, no indentation)."""
+    return json.dumps(record, ensure_ascii=False) + "\n"
 
 
 def render_json(result: DedupResult) -> str:
-    return json.dumps(dedup_record(result), ensure_ascii=False, indent=2) + "\n"
+    return json.dumps(dedup_to_json(result), ensure_ascii=False, indent=2) + "\n"
 
 
-def dedup_record(result: DedupResult) -> dict[str, Any]:
-    """The JSON form as a plain dict, for callers that embed it in their own JSON."""
+def dedup_to_json(result: DedupResult) -> dict[str, Any]:
+    """The dedup report as a plain dict (``kind: "dedup"``), for callers that embed it."""
     doc = result.document
     found = clusters(result)
     cut = cut_boilerplate(result)
     return {
-        "schema": DEDUP_SCHEMA,
+        "schema_version": SCHEMA_VERSION,
+        "kind": "dedup",
         "source": doc.source,
         "encoding": doc.encoding,
         "id": doc.id or None,
@@ -91,14 +186,30 @@ def removed_from_json(record: Mapping[str, Any] | str | bytes) -> list[Removed]:
         record = json.loads(record)
     if not isinstance(record, Mapping):
         raise ValueError("not a dedup report: expected a JSON object")
-    schema = record.get("schema")
-    if not isinstance(schema, str) or not schema.startswith("summarize.dedup/"):
-        raise ValueError(f"not a dedup report (schema {schema!r})")
-    if schema != DEDUP_SCHEMA:
-        raise ValueError(f"unsupported report schema {schema!r}; this version reads {DEDUP_SCHEMA}")
+    if "schema_version" in record:
+        if record.get("kind") != "dedup":
+            raise ValueError(f"not a dedup report (kind {record.get('kind')!r})")
+        if record["schema_version"] != SCHEMA_VERSION:
+            raise ValueError(
+                f"unsupported report schema_version {record['schema_version']!r}; "
+                f"this version reads {SCHEMA_VERSION}"
+            )
+    else:  # version 1 reports named themselves with a string; their removals read the same
+        schema = record.get("schema")
+        if not isinstance(schema, str) or not schema.startswith("summarize.dedup/"):
+            raise ValueError(f"not a dedup report (schema {schema!r})")
+        if schema != LEGACY_DEDUP_SCHEMA:
+            raise ValueError(
+                f"unsupported report schema {schema!r}; this version reads "
+                f"schema_version {SCHEMA_VERSION} and {LEGACY_DEDUP_SCHEMA}"
+            )
     names = {f.name for f in fields(Removed)}
     return [Removed(**{k: v for k, v in item.items() if k in names}) for item in record["removed"]]
 
 
 def _sha256(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+# The name of version 0.1, kept for its callers.
+dedup_record = dedup_to_json

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import json
-from dataclasses import asdict
 
 from ..results import Summary
+from .common import SCHEMA_VERSION
+from .json_report import summary_to_json
 
-SUMMARY_SCHEMA = "summarize.summary/1"
+SUMMARY_SCHEMA = f"summarize.summary/{SCHEMA_VERSION}"
 
 
 def render_summary(summary: Summary, fmt: str = "text") -> str:
@@ -22,21 +23,5 @@ def render_summary(summary: Summary, fmt: str = "text") -> str:
 
 
 def summary_record(summary: Summary) -> dict:
-    """The JSON form; field names match the Python API's attribute names."""
-    doc = summary.document
-    return {
-        "schema": SUMMARY_SCHEMA,
-        "source": doc.source,
-        "encoding": doc.encoding,
-        "title": summary.title,
-        "method": summary.method,
-        "query": summary.query,
-        "model": summary.model,
-        "budget": summary.budget,
-        "sentences": [asdict(s) for s in summary.sentences],
-        "excluded": [asdict(e) for e in summary.excluded],
-        "duplicates_removed": [
-            {k: v for k, v in asdict(r).items() if not k.startswith("cut_")}
-            for r in summary.duplicates.removed
-        ],
-    }
+    """The JSON form (``docs/schema.md``); the same as ``summary_to_json``."""
+    return summary_to_json(summary)
