@@ -43,7 +43,7 @@ OutputFormat = Literal["jsonl", "markdown", "html"]
 EXIT_RECORDS_FAILED = 3
 # The work file's record layout (digest/record.py): a run left by another layout is
 # not resumed, since its records lack what the story step reads.
-WORK_FORMAT = 3
+WORK_FORMAT = 4  # 4: records keep every exclusion and the full removal fields
 
 
 class Progress(Protocol):
