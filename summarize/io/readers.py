@@ -352,26 +352,20 @@ def decode_bytes(data: bytes, *, name: str = "input") -> tuple[str, str]:
     return _checked(*_decode_other(data, name), name)
 
 
-# A well-formed UTF-8 sequence of two to four bytes.
-_UTF8_SEQUENCE = re.compile(
-    rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}"
-)
-_NON_ASCII = re.compile(rb"[\x80-\xff]")
-
-
 def _damaged_utf8(data: bytes) -> bool:
     """UTF-8 with a few bad bytes, rather than a legacy code page.
 
     Legacy Vietnamese (cp1258) and Western text almost never form valid multi-byte
-    UTF-8 sequences, so when such sequences outnumber the stray high bytes at least
-    four to one the file is UTF-8 that was damaged (cut mid-character, a byte of
-    another encoding pasted in): decoding it as a code page would garble every
-    letter, and saying where the bad byte is lets the user fix it.
+    UTF-8 sequences, so when such sequences outnumber the bad ones at least four to
+    one the file is UTF-8 that was damaged (cut mid-character, a byte of another
+    encoding pasted in): decoding it as a code page would garble every letter, and
+    saying where the bad byte is lets the user fix it. Counted in C by the decoder
+    (constant extra memory per character, whatever the size).
     """
-    sequences = _UTF8_SEQUENCE.findall(data)
-    in_sequences = sum(len(seq) for seq in sequences)
-    stray = len(_NON_ASCII.findall(data)) - in_sequences
-    return len(sequences) >= 4 and 0 < stray * 4 <= len(sequences)
+    text = data.decode("utf-8", "replace")
+    bad = text.count("\ufffd") - data.count("\ufffd".encode())
+    valid = len(text) - len(text.encode("ascii", "ignore")) - bad  # multi-byte characters
+    return valid >= 4 and 0 < bad * 4 <= valid
 
 
 def _strict(data: bytes, encoding: str, name: str) -> str:
