@@ -29,7 +29,7 @@ import pytest
 from conftest import FakeEncoder
 
 from summarize import Summarizer, deduplicate, reconstruct
-from summarize.dedup.document import Removed
+from summarize.report import SCHEMA_VERSION, removed_from_json
 from summarize.serve import ServeOptions
 from summarize.serve.app import MAX_BODY, create_app
 from summarize.serve.engine import Engine
@@ -131,6 +131,7 @@ def test_summarize_returns_the_summary_schema(client: httpx.Client) -> None:
     r = client.post("/api/summarize", json={"text": BAC_GIANG, "sentences": 2})
     assert r.status_code == 200, r.text
     body = r.json()
+    assert (body["schema_version"], body["kind"]) == (SCHEMA_VERSION, "summary")
     picks = body["sentences"]
     expected = _reference(BAC_GIANG, sentences=2)
     assert [p["text"] for p in picks] == [s.text for s in expected]
@@ -165,9 +166,9 @@ def test_deduplicate_returns_cleaned_text_and_every_cut(client: httpx.Client) ->
     expected = deduplicate(text, model=FakeEncoder())
     assert body["text"] == expected.text
     assert len(body["removed"]) == len(expected.removed) >= 2
-    cuts = [Removed(**{k: v for k, v in r.items() if k in Removed.__dataclass_fields__})
-            for r in body["removed"]]  # fmt: skip
-    assert reconstruct(body["text"], cuts) == text  # the cuts give the original back
+    assert (body["schema_version"], body["kind"]) == (SCHEMA_VERSION, "dedup")
+    # the cuts give the original back, read by the public reader of dedup reports
+    assert reconstruct(body["text"], removed_from_json(body)) == text
     lexical = client.post("/api/deduplicate", json={"text": text, "semantic": False})
     assert lexical.status_code == 200 and lexical.json()["removed"]
 
@@ -188,6 +189,9 @@ def test_digest_clusters_a_small_batch(client: httpx.Client) -> None:
     assert body["stories"][0]["summary"]
     records = {rec["id"]: rec for rec in body["records"]}
     assert list(records) == ["bg", "hue", "bg-retold"]  # one digest record each, in order
+    assert {(r["schema_version"], r["kind"]) for r in body["records"]} == {
+        (SCHEMA_VERSION, "digest-article")
+    }
     assert records["bg"]["fields"]["url"] == "https://example.vn/bg"  # passed through
     assert records["bg-retold"]["fields"]["publisher"] == "Báo B"
 
@@ -441,17 +445,20 @@ def test_serve_command_starts_answers_and_stops(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(
-    ("argv", "says"),
+    ("argv", "says", "usage"),
     [
-        (["--port", "70000"], "--port must be in 1..65535"),
-        (["--port", "{taken}"], "cannot listen on 127.0.0.1:{taken}"),
-        (["--max-body", "0"], "--max-body must be at least 1"),
-        (["--fast", "--model", "x"], "--fast and --model exclude each other"),
+        (["--port", "70000"], "--port must be in 1..65535", True),
+        (["--port", "{taken}"], "cannot listen on 127.0.0.1:{taken}", False),
+        (["--max-body", "0"], "--max-body must be at least 1", True),
+        (["--fast", "--model", "x"], "--fast and --model exclude each other", True),
     ],
 )
-def test_serve_command_refuses_bad_options(argv, says, capsys, monkeypatch) -> None:
-    """One line on stderr and exit status 1, before any model is loaded."""
+def test_serve_command_refuses_bad_options(argv, says, usage, capsys, monkeypatch) -> None:
+    """One line on stderr and a failure status, before any model is loaded; a bad value
+    is a usage error (``ConfigError``), a taken port is not."""
     from summarize import cli, pipeline
+    from summarize.errors import ConfigError, SummarizeError
+    from summarize.serve import check
 
     def no_model(*args, **kwargs):
         raise AssertionError("the model was loaded before the options were checked")
@@ -461,11 +468,18 @@ def test_serve_command_refuses_bad_options(argv, says, capsys, monkeypatch) -> N
     holder.listen()
     try:
         taken = holder.getsockname()[1]
+        args = [a.format(taken=taken) for a in argv]
         with pytest.raises(SystemExit) as stop:
-            cli.main(["serve", *(a.format(taken=taken) for a in argv)])
+            cli.main(["serve", *args])
+        if "--fast" not in argv:
+            port = int(args[1]) if args[0] == "--port" else 8000
+            limit = int(args[1]) if args[0] == "--max-body" else 10
+            with pytest.raises(SummarizeError) as raised:
+                check(ServeOptions(port=port, max_body=limit))
+            assert isinstance(raised.value, ConfigError) == usage
     finally:
         holder.close()
-    assert stop.value.code == 1
+    assert stop.value.code not in (0, None)
     err = capsys.readouterr().err
     assert err.startswith("summarize: error: ") and err.count("\n") == 1, err
     assert says.format(taken=taken) in err

@@ -14,7 +14,7 @@ import socket
 import sys
 from dataclasses import dataclass
 
-from ..errors import SummarizeError
+from ..errors import ConfigError, SummarizeError
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8000
@@ -30,11 +30,12 @@ class ServeOptions:
 
 
 def check(options: ServeOptions) -> None:
-    """Mistakes found before the model is loaded: a bad port, a taken address."""
+    """Mistakes found before the model is loaded: a bad port or limit (``ConfigError``,
+    a usage error), an address that cannot be listened on (``SummarizeError``)."""
     if not 0 < options.port < 65536:
-        raise SummarizeError(f"--port must be in 1..65535 (got {options.port})")
+        raise ConfigError(f"--port must be in 1..65535 (got {options.port})")
     if options.max_body < 1:
-        raise SummarizeError(f"--max-body must be at least 1 byte (got {options.max_body})")
+        raise ConfigError(f"--max-body must be at least 1 byte (got {options.max_body})")
     try:
         family = socket.AF_INET6 if ":" in options.host else socket.AF_INET
         with socket.socket(family, socket.SOCK_STREAM) as probe:

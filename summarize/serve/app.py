@@ -26,7 +26,7 @@ from starlette.exceptions import HTTPException
 
 from .. import __version__
 from ..errors import ModelError, SummarizeError
-from ..report import dedup_record, summary_record
+from ..report import dedup_to_json, summary_to_json
 from . import forms
 from .engine import Article, Engine
 from .middleware import BodyLimit, CatchAll
@@ -61,7 +61,7 @@ def create_app(engine: Engine, *, max_body: int = MAX_BODY) -> FastAPI:
         summary = await run_in_threadpool(
             engine.summarize, body.text, title=body.title, **body.settings()
         )
-        return summary_record(summary)
+        return summary_to_json(summary)
 
     @app.post("/api/deduplicate", tags=["api"], responses=ERRORS)
     async def api_deduplicate(body: DeduplicateRequest) -> dict[str, Any]:
@@ -70,7 +70,7 @@ def create_app(engine: Engine, *, max_body: int = MAX_BODY) -> FastAPI:
         result = await run_in_threadpool(
             engine.deduplicate, body.text, title=body.title, **body.settings()
         )
-        return {**dedup_record(result), "text": result.text}
+        return {**dedup_to_json(result), "text": result.text}
 
     @app.post("/api/digest", tags=["api"], responses=ERRORS)
     async def api_digest(body: DigestRequest) -> dict[str, Any]:
