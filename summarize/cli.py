@@ -25,7 +25,9 @@ app = typer.Typer(
     help="Extractive summaries and duplicate removal for (Vietnamese) news text.\n\n"
     "[bold]summarize FILE[/bold] summarises one article; see the commands below for more.",
 )
-err = Console(stderr=True, highlight=False)
+# soft_wrap: a message is one line however long its path (rich would wrap at 80 columns
+# when stderr is not a terminal, splitting `--verbose` lines mid-path).
+err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 COMMANDS = {"run", "dedup", "digest", "models", "calibrate", "serve"}
 

@@ -1,0 +1,230 @@
+"""What `summarize FILE` and `summarize dedup` write, as a user runs them.
+
+Real processes on the samples. The summary's layout is checked against the Python API's
+picks for the same input (so these tests say how the CLI renders, not which sentences
+a method prefers); most runs use ``--method lead`` or ``--no-semantic`` (no model).
+The JSON report is read back through ``removed_from_json`` rather than by key names.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from summarize import deduplicate, reconstruct, summarize
+from summarize.report import removed_from_json
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLES = ROOT / "samples"
+HUE = SAMPLES / "thua-thien-hue.txt"
+BAC_GIANG = SAMPLES / "bac-giang-co-quan-tinh.txt"
+REPEATED = "5 năm qua, các chi, đảng bộ cơ sở trong Đảng bộ"  # Bắc Giang's repeated paragraph
+
+
+def run(*args: str, stdin: bytes | None = None, cwd: Path = ROOT) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "summarize.cli", *args],
+        input=stdin, capture_output=True, cwd=cwd, timeout=600, env=dict(os.environ),
+    )  # fmt: skip
+
+
+def ok(p: subprocess.CompletedProcess) -> tuple[str, str]:
+    out, err = p.stdout.decode(), p.stderr.decode()
+    assert p.returncode == 0, err
+    assert "Traceback" not in err
+    return out, err
+
+
+def lead_texts(path: Path, n: int, title: str | None = None) -> tuple[str | None, list[str]]:
+    result = summarize(path.read_text("utf-8"), sentences=n, method="lead", title=title)
+    return result.title, [s.text for s in result.sentences]
+
+
+# ---------------------------------------------------------------- summarize FILE
+
+
+def test_default_text_output_is_the_title_then_one_sentence_a_line() -> None:
+    out, err = ok(run(str(HUE), "-m", "lead"))
+    title, texts = lead_texts(HUE, 3)  # 3 sentences: the default budget
+    assert title == "Cụ thể hóa việc học và làm theo Bác"
+    assert out == "\n".join([title, "", *texts]) + "\n"
+    original = HUE.read_text("utf-8")
+    assert all(t in original for t in texts)  # the article's own sentences, unedited
+    assert err == ""  # nothing else said without --verbose
+
+
+def test_markdown_output_is_a_heading_and_a_list() -> None:
+    out, _ = ok(run(str(HUE), "-m", "lead", "-n", "2", "--format", "markdown"))
+    title, texts = lead_texts(HUE, 2)
+    assert out.splitlines() == [f"# {title}", "", *(f"- {t}" for t in texts)]
+
+
+def test_verbose_says_what_was_read_and_done_on_stderr_only(tmp_path: Path) -> None:
+    """--verbose names the real encoding (a UTF-16 copy here) and the run's counts; the
+    summary on stdout is the same as without it."""
+    copy = tmp_path / "hue-utf16.txt"
+    copy.write_bytes(HUE.read_text("utf-8").encode("utf-16"))
+    quiet_out, quiet_err = ok(run(str(copy), "-m", "lead", "-n", "2"))
+    out, err = ok(run(str(copy), "-m", "lead", "-n", "2", "--verbose"))
+    assert out == quiet_out and quiet_err == ""
+    result = summarize(HUE.read_text("utf-8"), sentences=2, method="lead")
+    lines = err.splitlines()
+    assert len(lines) == 2, err
+    assert str(copy) in lines[0] and "utf-16" in lines[0]
+    assert f"{len(result.document.sentences)} sentences" in lines[1]
+    assert f"{len(result.duplicates.removed)} duplicates removed" in lines[1]
+    assert "method lead" in lines[1] and "2 sentences" in lines[1]
+
+
+def test_title_option_names_a_text_that_has_none() -> None:
+    body = (
+        "Ủy ban nhân dân tỉnh đã phê duyệt kế hoạch sửa chữa các tuyến đường liên xã. "
+        "Công trình dự kiến hoàn thành vào cuối năm nay. Người dân địa phương rất phấn khởi.\n"
+    ).encode()
+    out, _ = ok(run("-", "-m", "lead", "-n", "2", stdin=body))
+    assert out.splitlines()[0].startswith("Ủy ban")  # no title line without --title
+    out, _ = ok(run("-", "-m", "lead", "-n", "2", "--title", "Sửa đường liên xã", stdin=body))
+    assert out.splitlines()[:3] == ["Sửa đường liên xã", "", body.decode().split(". ")[0] + "."]
+    md, _ = ok(
+        run("-", "-m", "lead", "-n", "1", "--title", "Sửa đường", "-f", "markdown", stdin=body)
+    )
+    assert md.startswith("# Sửa đường\n\n- Ủy ban")
+
+
+@pytest.mark.slow
+def test_title_option_steers_the_default_model(default_encoder) -> None:
+    """Bắc Giang without its title line and with its lead moved last: the lead comes back
+    only when --title gives the title it restates (default method and model)."""
+    from test_summarize import BAC_GIANG_LEAD, lead_moved_to_the_end
+
+    title, body = lead_moved_to_the_end().split("\n", 1)
+    out, _ = ok(run("-", "-n", "3", stdin=body.encode()))
+    assert BAC_GIANG_LEAD not in out.splitlines()
+    out, _ = ok(run("-", "-n", "3", "--title", title, stdin=body.encode()))
+    lines = out.splitlines()
+    assert lines[0] == title and lines[-1] == BAC_GIANG_LEAD
+
+
+def test_output_file_gets_what_stdout_would(tmp_path: Path) -> None:
+    target = tmp_path / "summary.md"
+    target.write_text("an older summary\n", "utf-8")
+    printed, _ = ok(run(str(HUE), "-m", "lead", "-f", "markdown"))
+    out, err = ok(run(str(HUE), "-m", "lead", "-f", "markdown", "-o", str(target)))
+    assert out == "" and err == ""
+    assert target.read_text("utf-8") == printed  # replaced whole
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["summary.md"]  # no temp file left
+
+
+# ------------------------------------------------------------------------- dedup
+
+
+def dedup_run(tmp_path: Path, report_name: str, *extra: str) -> tuple[Path, str, str]:
+    clean, report = tmp_path / "clean.txt", tmp_path / report_name
+    out, err = ok(run("dedup", str(BAC_GIANG), "--no-semantic", "-o", str(clean),
+                      "--report", str(report), *extra))  # fmt: skip
+    assert out == ""
+    return report, clean.read_text("utf-8"), err
+
+
+def check_json_report(text: str, cleaned: str) -> None:
+    report = json.loads(text)
+    (removed,) = removed_from_json(report)
+    assert removed.text.startswith(REPEATED)
+    assert reconstruct(cleaned, [removed]) == BAC_GIANG.read_text("utf-8")
+
+
+def check_csv_report(text: str, cleaned: str) -> None:
+    (row,) = list(csv.DictReader(io.StringIO(text)))
+    assert row["level"] == "paragraph" and row["text"].startswith(REPEATED)
+    original = BAC_GIANG.read_text("utf-8")
+    assert original[int(row["start"]) : int(row["end"])] == row["text"]  # exact offsets
+    assert cleaned.count("987 vấn đề") == 1  # the statistic, stated once
+
+
+def check_markdown_report(text: str, cleaned: str) -> None:
+    assert text.startswith("# ") and "\n|" in text  # a heading and a table
+    assert REPEATED in text and "<html" not in text
+
+
+def check_html_report(text: str, cleaned: str) -> None:
+    assert text.lstrip().lower().startswith("<!doctype html")
+    assert text.rstrip().endswith("</html>") and REPEATED in text
+
+
+CHECKS = {
+    "json": check_json_report, "csv": check_csv_report,
+    "markdown": check_markdown_report, "html": check_html_report,
+}  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "name, kind",
+    [("report.json", "json"), ("report.csv", "csv"), ("report.md", "markdown"),
+     ("report.html", "html"), ("report.htm", "html"), ("report.txt", "json")],
+)  # fmt: skip
+def test_report_format_follows_the_extension(tmp_path: Path, name: str, kind: str) -> None:
+    report, cleaned, err = dedup_run(tmp_path, name)
+    CHECKS[kind](report.read_text("utf-8"), cleaned)
+    assert "removed 1 paragraph" in err
+
+
+@pytest.mark.parametrize("kind", ["json", "csv", "markdown", "html"])
+def test_report_format_option_overrides_the_extension(tmp_path: Path, kind: str) -> None:
+    other = {"json": "report.csv", "csv": "report.html", "markdown": "r.json", "html": "r.md"}
+    report, cleaned, _ = dedup_run(tmp_path, other[kind], "--report-format", kind)
+    CHECKS[kind](report.read_text("utf-8"), cleaned)
+
+
+@pytest.mark.parametrize("value", ["1.5", "0", "-0.2"])
+def test_bad_threshold_is_one_line_and_writes_nothing(tmp_path: Path, value: str) -> None:
+    clean = tmp_path / "clean.txt"
+    p = run("dedup", str(BAC_GIANG), "--threshold", value, "-o", str(clean))
+    err = p.stderr.decode()
+    assert p.returncode != 0 and "Traceback" not in err
+    assert len(err.strip().splitlines()) == 1 and "--threshold" in err, err
+    assert p.stdout == b"" and not clean.exists()
+
+
+KEEP_TEXT = """Sửa đường liên xã ở Hà Giang
+
+Ủy ban nhân dân tỉnh đã phê duyệt kế hoạch sửa chữa các tuyến đường liên xã trong năm nay.
+
+Công trình dự kiến hoàn thành vào cuối năm, với tổng vốn đầu tư hơn 120 tỷ đồng.
+
+Ủy ban nhân dân tỉnh đã phê duyệt kế hoạch sửa chữa các tuyến đường liên xã trong năm nay, \
+trong đó có 15 tuyến ở các huyện vùng cao và biên giới của tỉnh.
+
+Người dân địa phương rất phấn khởi khi nghe tin này.
+"""
+
+
+def test_keep_longest_keeps_the_fuller_later_paragraph(tmp_path: Path) -> None:
+    """A short paragraph restated later with more detail: --keep first keeps both (the
+    later one says more, so it is no repeat of the first); --keep longest drops the
+    short first one for the fuller one."""
+    src = tmp_path / "keep.txt"
+    src.write_text(KEEP_TEXT, "utf-8")
+    short, full = KEEP_TEXT.split("\n\n")[1], KEEP_TEXT.split("\n\n")[3]
+    first, _ = ok(run("dedup", str(src), "--no-semantic", "--keep", "first"))
+    assert first == KEEP_TEXT
+    longest, err = ok(run("dedup", str(src), "--no-semantic", "--keep", "longest"))
+    assert short + "\n\n" not in longest and full in longest
+    assert longest == KEEP_TEXT.replace(short + "\n\n", "", 1)
+    assert "removed 1 paragraph" in err
+    api = deduplicate(KEEP_TEXT, semantic=False, keep="longest")
+    assert api.text == longest
+
+
+def test_dedup_reads_stdin_and_writes_stdout() -> None:
+    data = BAC_GIANG.read_bytes()
+    out, err = ok(run("dedup", "-", "--no-semantic", stdin=data))
+    api = deduplicate(data.decode(), semantic=False)
+    assert out == api.text and out.count("987 vấn đề") == 1
+    assert "removed 1 paragraph" in err
