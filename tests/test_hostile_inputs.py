@@ -194,6 +194,28 @@ def test_several_files_are_written_all_or_nothing(tmp_path: Path) -> None:
     assert (first.read_text(), second.read_text()) == ("new", "two")
 
 
+@pytest.mark.skipif(not os.path.exists("/dev/null"), reason="no /dev/null")
+def test_devices_and_links_as_outputs_are_written_not_replaced(tmp_path: Path) -> None:
+    """-o /dev/null writes into the device (as root, a rename would replace the device
+    node with a file); -o LINK replaces the link's target and keeps the link."""
+    from summarize.io import atomic_output, write_atomic
+
+    before = os.stat("/dev/null")
+    write_atomic(Path("/dev/null"), "tóm tắt\n")
+    with atomic_output(Path("/dev/null")) as handle:
+        handle.write("tóm tắt\n")
+    write_all_atomic([(Path("/dev/null"), "x"), (tmp_path / "f.txt", "y")])
+    after = os.stat("/dev/null")
+    assert (after.st_ino, after.st_rdev) == (before.st_ino, before.st_rdev)
+    target, link = tmp_path / "real.txt", tmp_path / "link.txt"
+    target.write_text("old")
+    link.symlink_to(target)
+    write_atomic(link, "new")
+    assert link.is_symlink() and target.read_text() == "new"
+    with pytest.raises(SummarizeError, match="is a file, not a folder"):
+        check_outputs([target / "x.txt"])
+
+
 def test_dedup_writes_text_and_report_together(monkeypatch, capsys, tmp_path, article) -> None:
     clean, report = tmp_path / "clean.txt", tmp_path / "report.json"
     code, out, _ = run_main(

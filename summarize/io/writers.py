@@ -24,9 +24,14 @@ def atomic_output(path: Path, *, binary: bool = False) -> Iterator[IO]:
     """A stream whose content replaces ``path`` when the block ends without error.
 
     The temporary file lives in the target's folder, so ``os.replace`` is a rename on
-    one filesystem; a replaced file keeps its permission bits.
+    one filesystem; a replaced file keeps its permission bits. A symlink is written
+    through (its target is replaced, the link stays); a device or FIFO that already
+    exists (``/dev/null``, ``/dev/stdout``) is written into directly, never replaced.
     """
-    path = Path(path)
+    path, direct = _target(Path(path))
+    if direct:
+        yield from _direct_output(path, binary)
+        return
     tmp: Path | None = None
     try:
         tmp, fd = _create_temp(path)
@@ -47,6 +52,26 @@ def atomic_output(path: Path, *, binary: bool = False) -> Iterator[IO]:
             tmp.unlink(missing_ok=True)
 
 
+def _target(path: Path) -> tuple[Path, bool]:
+    """The file to replace (links followed), and whether it must be written in place."""
+    real = Path(os.path.realpath(path)) if path.is_symlink() else path
+    try:
+        mode = real.stat().st_mode
+    except OSError:
+        return real, False
+    return real, not stat.S_ISREG(mode) and not stat.S_ISDIR(mode)
+
+
+def _direct_output(path: Path, binary: bool) -> Iterator[IO]:
+    """Write into an existing device or FIFO (there is no file to replace)."""
+    try:
+        kwargs = {} if binary else {"encoding": "utf-8", "newline": "\n"}
+        with open(path, "wb" if binary else "w", **kwargs) as handle:
+            yield handle
+    except OSError as exc:
+        raise SummarizeError(f"{_shown(path)}: cannot write ({exc.strerror or exc})") from None
+
+
 def write_atomic(path: Path, data: str | bytes) -> None:
     """Write ``data`` (str as UTF-8) with :func:`atomic_output`."""
     payload = data.encode("utf-8") if isinstance(data, str) else bytes(data)
@@ -61,9 +86,14 @@ def write_all_atomic(items: Sequence[tuple[Path, str | bytes]]) -> None:
     staged: list[tuple[Path, Path]] = []
     path = Path()
     try:
-        for path, data in items:
+        direct = []
+        for given, data in items:
             payload = data.encode("utf-8") if isinstance(data, str) else bytes(data)
-            tmp, fd = _create_temp(Path(path))
+            path, in_place = _target(Path(given))
+            if in_place:  # a device or FIFO: written last, once every file is staged
+                direct.append((path, payload))
+                continue
+            tmp, fd = _create_temp(path)
             staged.append((Path(path), tmp))
             with os.fdopen(fd, "wb") as handle:
                 handle.write(payload)
@@ -74,6 +104,9 @@ def write_all_atomic(items: Sequence[tuple[Path, str | bytes]]) -> None:
             os.replace(tmp, path)
         for folder in {p.parent for p, _ in staged}:
             _fsync_dir(folder)
+        for path, payload in direct:
+            with open(path, "wb") as handle:
+                handle.write(payload)
     except OSError as exc:
         raise SummarizeError(f"{_shown(path)}: cannot write ({exc.strerror or exc})") from None
     finally:
@@ -96,6 +129,8 @@ def check_outputs(outputs: Sequence[Path], inputs: Sequence[str | Path] = ()) ->
         if out.is_dir():
             raise SummarizeError(f"{name}: is a folder; give a file name to write to")
         parent = out.parent
+        if parent.exists() and not parent.is_dir():
+            raise SummarizeError(f"{name}: {_shown(parent)} is a file, not a folder")
         if not parent.is_dir():
             raise SummarizeError(f"{name}: the folder {_shown(parent)} does not exist")
         if not os.access(parent, os.W_OK | os.X_OK):
