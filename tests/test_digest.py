@@ -278,7 +278,7 @@ def test_markdown_and_html_are_escaped_and_grouped(tmp_path: Path) -> None:
     )
     assert res.failed == 1
     h = page.read_text()
-    assert "<script>" not in h and "&lt;script&gt;" in h
+    assert "<script>alert" not in h and "&lt;script&gt;" in h and h.count("<script>") == 1
     assert "<title>Tin &lt;ngày&gt;</title>" in h and "Failed records (1)" in h
     assert "x&lt;1&gt;" in h and "2 articles" in h
     m = md.read_text()
