@@ -162,7 +162,6 @@ class Page:
     """What every part of the page needs to know: titles for links, where each
     article is shown, the shared-sentence groups."""
 
-    cross: CrossResult
     index: SharedIndex
     titles: dict[int, str]  # story members' titles, for links to them
     full_text: set[int]  # articles shown with their full text (sentence anchors exist)
@@ -192,7 +191,7 @@ def write_page(
         groups.setdefault(n, set()).add(g)
     briefs = [_brief([read(n) for n in story.members], groups) for story in cross.stories]
     titles = {n: t for b in briefs for n, t in b.titles.items()}
-    page = Page(cross, index, titles, set(cross.story_of), {n: len(g) for n, g in groups.items()})
+    page = Page(index, titles, set(cross.story_of), {n: len(g) for n, g in groups.items()})
 
     handle.write(_head(title))
     handle.write(_overview(title, stats, cross, index, learned, briefs))

@@ -21,8 +21,9 @@
     return fold(exact) === exact ? { text: loose, loose: true } : { text: exact, loose: false };
   }
   function entry(el) { return { el: el, raw: null, folded: null }; }
+  function read(e) { e.raw = squeeze(lower(e.el.textContent || "")); e.folded = fold(e.raw); }
   function has(e, t) {
-    if (e.raw === null) { e.raw = squeeze(lower(e.el.textContent || "")); e.folded = fold(e.raw); }
+    if (e.raw === null) read(e);
     return (t.loose ? e.folded : e.raw).indexOf(t.text) !== -1;
   }
   function all(e, terms) {
@@ -42,10 +43,28 @@
     document.querySelectorAll("#others .art, #failed .failed-item"), entry);
   var box = document.getElementById("q"), count = document.getElementById("q-count");
 
+  /* the text of every item is read once, in idle time after loading, so the first
+   * query does not pay for it (a 3,000-article page: about a second) */
+  var pending = stories.map(function (s) { return s.all; });
+  stories.forEach(function (s) { pending = pending.concat(s.arts); });
+  pending = pending.concat(loners);
+  var idle = window.requestIdleCallback || function (f) { return setTimeout(f, 50); };
+  function warm(deadline) {
+    var until = performance.now() + 12;
+    while (pending.length && (deadline && deadline.timeRemaining ? deadline.timeRemaining() > 1
+      : performance.now() < until)) {
+      var e = pending.pop();
+      if (e.raw === null) read(e);
+    }
+    if (pending.length) idle(warm);
+  }
+  idle(warm);
+
   function plural(n, one, many) { return n + " " + (n === 1 ? one : many); }
-  function show(el, yes) { if (yes) el.removeAttribute("hidden"); else el.setAttribute("hidden", ""); }
+  function show(el, yes) { if (el.hidden === yes) el.hidden = !yes; }  // touch only changes
 
   function apply(query) {
+    var started = performance.now();
     var phrase = squeeze(query).trim(), terms = phrase ? [term(phrase)] : [];
     var nStories = 0, nArticles = 0;
     stories.forEach(function (s) {
@@ -66,40 +85,50 @@
       plural(nArticles, "article", "articles") : "";
     root.setAttribute("data-matches", terms.length ? nStories + "," + nArticles : "");
     mark(terms);
+    root.setAttribute("data-search-ms", String(Math.round(performance.now() - started)));
   }
 
-  /* matches painted with the CSS Custom Highlight API where there is one (no DOM change) */
-  var MAX_MARKS = 2000;
+  /* matches painted with the CSS Custom Highlight API where there is one (no DOM change),
+   * in what is shown: hidden items and folded texts are skipped (unfolding one repaints) */
+  var MAX_MARKS = 2000, current = [];
   function mark(terms) {
+    current = terms;
     if (!window.CSS || !CSS.highlights || typeof Highlight === "undefined") return;
     CSS.highlights.delete("q");
     if (!terms.length) return;
-    var ranges = [], main = document.querySelector("main");
-    var walk = document.createTreeWalker(main, NodeFilter.SHOW_TEXT);
+    var t = terms[0], ranges = [];
+    var walk = document.createTreeWalker(document.querySelector("main"),
+      NodeFilter.SHOW_ELEMENT | NodeFilter.SHOW_TEXT, { acceptNode: function (n) {
+        if (n.nodeType === 3) return NodeFilter.FILTER_ACCEPT;
+        if (n.hidden || (n.tagName === "DETAILS" && !n.open)) return NodeFilter.FILTER_REJECT;
+        return NodeFilter.FILTER_SKIP;
+      } });
     for (var node = walk.nextNode(); node && ranges.length < MAX_MARKS; node = walk.nextNode()) {
-      var parent = node.parentElement;
-      if (!parent || parent.closest("[hidden]")) continue;
-      var s = node.data, loose = "", exact = "", lmap = [], emap = [];
+      var s = node.data;
+      if ((t.loose ? fold(s) : lower(s)).indexOf(t.text) === -1) continue;
+      var hay = "", map = [];  // the node's text as matched, and where each unit came from
       for (var k = 0; k < s.length; k++) {
-        var f = fold(s[k]), e = lower(s[k]), j;
-        for (j = 0; j < f.length; j++) { loose += f[j]; lmap.push(k); }
-        for (j = 0; j < e.length; j++) { exact += e[j]; emap.push(k); }
+        var c = t.loose ? fold(s[k]) : lower(s[k]);
+        for (var j = 0; j < c.length; j++) { hay += c[j]; map.push(k); }
       }
-      terms.forEach(function (t) {
-        var hay = t.loose ? loose : exact, map = t.loose ? lmap : emap, at = 0;
-        while (ranges.length < MAX_MARKS && (at = hay.indexOf(t.text, at)) !== -1) {
-          var r = new Range();
-          r.setStart(node, map[at]);
-          r.setEnd(node, map[at + t.text.length - 1] + 1);
-          ranges.push(r);
-          at += t.text.length;
-        }
-      });
+      for (var at = hay.indexOf(t.text); at !== -1 && ranges.length < MAX_MARKS;
+        at = hay.indexOf(t.text, at + t.text.length)) {
+        var r = new Range();
+        r.setStart(node, map[at]);
+        r.setEnd(node, map[at + t.text.length - 1] + 1);
+        ranges.push(r);
+      }
     }
     var h = new Highlight();
     ranges.forEach(function (r) { h.add(r); });
     CSS.highlights.set("q", h);
   }
+  var again = 0;  // unfolding (one or a whole story's) repaints once, after the last
+  document.addEventListener("toggle", function () {
+    if (!current.length) return;
+    clearTimeout(again);
+    again = setTimeout(function () { mark(current); }, 50);
+  }, true);
 
   var timer = 0;
   function later() {
