@@ -246,6 +246,11 @@ def test_bodies_over_the_limit_get_413(client: httpx.Client) -> None:
 
 def test_default_body_limit_is_10_mb() -> None:
     assert MAX_BODY == 10 * 1024 * 1024 == ServeOptions().max_body
+    engine = Engine(Summarizer(encoder=FakeEncoder()))
+    over = b'{"text": "' + b"x" * MAX_BODY + b'"}'
+    with running(create_app(engine)) as url, httpx.Client(base_url=url, timeout=30) as c:
+        r = c.post("/api/summarize", content=over, headers={"content-type": "application/json"})
+        assert r.status_code == 413 and str(MAX_BODY) in r.json()["detail"]
 
 
 def test_a_failing_request_does_not_stop_the_server(client: httpx.Client) -> None:

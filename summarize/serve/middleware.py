@@ -20,6 +20,7 @@ from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 log = logging.getLogger("summarize.serve")
+DISCARD = 64 * 1024 * 1024  # bytes of a refused body read and dropped, at most
 
 
 class TooLarge(HTTPException):
@@ -40,6 +41,7 @@ class BodyLimit:
             return
         declared = Headers(scope=scope).get("content-length")
         if declared is not None and declared.isdigit() and int(declared) > self.max_body:
+            await _discard(receive, message=None)
             await _reply(send, TooLarge(self.max_body))
             return
         seen = 0
@@ -51,6 +53,7 @@ class BodyLimit:
             if message["type"] == "http.request":
                 seen += len(message.get("body", b""))
                 if seen > self.max_body:
+                    await _discard(receive, message)
                     raise TooLarge(self.max_body)  # the routes' error handler renders it
             return message
 
@@ -92,6 +95,22 @@ class CatchAll:
             log.exception("%s %s failed", scope.get("method"), scope.get("path"))
             if not started:  # else the response is cut short; nothing better can be sent
                 await _send_json(send, 500, f"internal error: {type(e).__name__}: {e}")
+
+
+async def _discard(receive: Receive, message: Message | None) -> None:
+    """Read and drop the rest of a refused body (up to ``DISCARD`` bytes) before answering.
+
+    The server closes the connection after a 413; bytes the client sent that were never
+    read make the kernel reset it, and a client still writing its body may then see the
+    reset instead of the answer. Draining first lets it read the 413. A body beyond
+    ``DISCARD`` is not worth the wait: the connection is closed on it.
+    """
+    dropped = 0
+    while message is None or (message["type"] == "http.request" and message.get("more_body")):
+        message = await receive()
+        dropped += len(message.get("body", b""))
+        if dropped > DISCARD:
+            return
 
 
 async def _reply(send: Send, error: TooLarge) -> None:
