@@ -290,6 +290,7 @@ def _with_cuts(doc: Document, removed: list[Removed]) -> list[Removed]:
         for p in doc.paragraphs
     }
     gone = {r.index for r in removed if r.level == "sentence"}
+    by_paragraph = _Paragraphs(doc, gone)
     out = []
     for r in removed:
         if r.level == "paragraph":
@@ -299,19 +300,22 @@ def _with_cuts(doc: Document, removed: list[Removed]) -> list[Removed]:
             start = r.kept_end if r.kept_end is not None else r.start
             end = r.end
         else:
-            start, end = _sentence_cut(doc, r.index, gone, next_para_start)
+            start, end = _sentence_cut(doc, r.index, gone, next_para_start, by_paragraph)
         out.append(_replace_cut(r, start, end, text[start:end]))
     return sorted(out, key=lambda r: r.cut_start)
 
 
 def _sentence_cut(
-    doc: Document, index: int, gone: set[int], next_para_start: dict[int, int]
+    doc: Document,
+    index: int,
+    gone: set[int],
+    next_para_start: dict[int, int],
+    by_paragraph: _Paragraphs,
 ) -> tuple[int, int]:
     s = doc.sentences[index]
-    same = [t for t in doc.sentences if t.paragraph == s.paragraph]
-    pos = next(i for i, t in enumerate(same) if t.index == index)
-    kept_after = any(t.index not in gone for t in same[pos + 1 :])
-    kept_before = any(t.index not in gone for t in same[:pos])
+    same, pos, kept = by_paragraph.place(s)
+    kept_after = kept[-1] - kept[pos + 1] > 0
+    kept_before = kept[pos] > 0
     if kept_after:
         return s.start, same[pos + 1].start
     if kept_before:
@@ -320,6 +324,35 @@ def _sentence_cut(
     if pos + 1 < len(same):
         return s.start, same[pos + 1].start
     return s.start, next_para_start[s.paragraph]
+
+
+class _Paragraphs:
+    """Each paragraph's sentences, and how many of them are kept before each one.
+
+    Why: looking these up by scanning the paragraph for every cut sentence made a long
+    one-paragraph text (a scraped body on one line) quadratic.
+    """
+
+    def __init__(self, doc: Document, gone: set[int]) -> None:
+        self.sentences: dict[int, list] = {}
+        self.position: dict[int, int] = {}
+        for t in doc.sentences:
+            same = self.sentences.setdefault(t.paragraph, [])
+            self.position[t.index] = len(same)
+            same.append(t)
+        self.gone = gone
+        self.kept: dict[int, list[int]] = {}
+
+    def place(self, s) -> tuple[list, int, list[int]]:
+        """(the paragraph's sentences, ``s``'s position, kept counts: ``kept[i]`` of the
+        sentences before position ``i`` are kept)."""
+        same = self.sentences[s.paragraph]
+        if s.paragraph not in self.kept:
+            counts = [0]
+            for t in same:
+                counts.append(counts[-1] + (t.index not in self.gone))
+            self.kept[s.paragraph] = counts
+        return same, self.position[s.index], self.kept[s.paragraph]
 
 
 def _replace_cut(r: Removed, start: int, end: int, cut_text: str) -> Removed:

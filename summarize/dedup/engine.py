@@ -126,7 +126,7 @@ def find_duplicates(
     if len(order) < 2:  # nothing to compare (an article of one paragraph, say)
         return Grouping([], [])
     vectors = embeddings if config.semantic is not None else None
-    pairs = (_Pairwise if len(order) <= _PAIRWISE else _Pairs)(items, order, vectors, config)
+    pairs = _pair_finder(len(order), vectors, config)(items, order, vectors, config)
     known: dict[int, Facts] = {}
     kept = [False] * len(order)  # by position in ``order``
     clusters: dict[int, Cluster] = {}  # by kept item, once it has a member
@@ -176,6 +176,14 @@ _PER_PAIR = 256
 
 # row -> [(earlier column, signal, score or the features a decision reads)]
 _Firing = dict[int, list[tuple[int, str, float | tuple[float, ...]]]]
+
+
+def _pair_finder(n: int, embeddings: np.ndarray | None, config: DedupConfig) -> type:
+    """Pair by pair for a handful of items; by shared rare shingles (``_Sparse``) when
+    only the text signals count; else every pair (``_Pairs``)."""
+    if n <= _PAIRWISE:
+        return _Pairwise
+    return _Pairs if embeddings is not None else _Sparse
 
 
 def _rank(signal: str, score: float) -> tuple[int, float]:
@@ -312,6 +320,7 @@ class _Pairs:
         self.scripts = np.array([scripts.setdefault(items[i].script, len(scripts)) for i in order])
         self.meaning = _Meaning(config)
         indptr, self.owner = shingle_columns(keys)
+        self.first_of = indptr  # column j's entries: first_of[j] .. first_of[j + 1]
         self.first = np.repeat(indptr[:-1], np.diff(indptr))  # first entry of the column
         self.shared = np.arange(len(self.owner)) - self.first  # earlier items sharing it
         self.sizes = np.bincount(self.owner, minlength=len(keys))  # len(shingles(key))
@@ -397,6 +406,174 @@ class _Pairs:
         norms = np.linalg.norm(vectors.astype(np.float64), axis=1)
         cosine = vectors[lo:hi] @ vectors.T
         return cosine >= floor - margin * norms[lo:hi, None] * norms
+
+
+class _Sparse(_Pairs):
+    """What :class:`_Pairs` decides by the text signals, from the pairs that can fire.
+
+    Why: :class:`_Pairs` spends a cell on every pair and counts every shared shingle,
+    the square of how often a common one ("của c") occurs: a 4 MB text took a minute.
+    Without meaning, a pair fires only on a large overlap (prefix filtering): rank each
+    item's shingles rarest first; a Jaccard of ``t`` or more between ``p`` and ``q`` needs
+    at least ``t * max(|p|, |q|)`` shared shingles, so the first ``|x| - floor(t |x|) + 1``
+    shingles of each (its prefix) share one; ``p`` contained in ``q`` (``contained`` of
+    its shingles) shares one of ``p``'s prefix for ``contained`` with any of ``q``'s. The
+    candidates are the pairs meeting either way (and the length bound of each), few for
+    real text; their exact overlaps are counted and every signal decided as in
+    :class:`_Pairs`, with the same floats. Used when meaning is off; with meaning a
+    pair needs only a tenth of its shingles in common and every pair is scored.
+    """
+
+    def __init__(
+        self,
+        items: Sequence[Item],
+        order: list[int],
+        embeddings: np.ndarray | None,
+        config: DedupConfig,
+    ) -> None:
+        super().__init__(items, order, embeddings, config)
+        n, sizes, owner = len(order), self.sizes, self.owner
+        self.n_columns = len(self.first_of) - 1
+        frequency = np.diff(self.first_of)
+        column = np.repeat(np.arange(self.n_columns), frequency)  # entries: by column, row
+        rarity = np.empty(self.n_columns, np.int64)
+        rarity[np.argsort(frequency, kind="stable")] = np.arange(self.n_columns)
+        by_row = np.argsort(owner * self.n_columns + rarity[column])  # each row rarest first
+        self.starts = np.cumsum(sizes) - sizes
+        rank = np.empty(len(owner), np.int64)
+        rank[by_row] = np.arange(len(owner)) - np.repeat(self.starts, sizes)
+        # (row, shingle) ascending: row r's shingles are cells[starts[r] : starts[r] + sizes[r]].
+        self.cells = np.sort(owner * self.n_columns + column)
+        self.similar = min(config.near_exact, 1.0)  # an exact copy has a Jaccard of 1
+        self.extra = 1 + np.floor(_EXTRA * sizes).astype(np.int64)
+        similar = np.flatnonzero(rank < (_prefix(sizes, self.similar) + self.extra - 1)[owner])
+        inside = np.flatnonzero(rank < (_prefix(sizes, config.contained) + self.extra - 1)[owner])
+        # Either index: entries in column order (q ascending in a column), and for each
+        # probe entry (sorted by row) where its column starts there and how many of
+        # the column's entries come before it (the earlier items sharing the shingle).
+        start, before = _earlier_in_column(column[similar])
+        indexes = (
+            ((owner[similar], rank[similar], start, before), similar),
+            ((owner, rank, self.first[inside], self.shared[inside]), inside),
+        )
+        self.probes = []  # (index rows, index ranks, probe rows, probe ranks, first, count)
+        work = np.zeros(n)
+        for (q, j, first, count), probe in indexes:
+            by = np.argsort(owner[probe], kind="stable")
+            rows = owner[probe][by]
+            self.probes.append((q, j, rows, rank[probe][by], first[by], count[by]))
+            work += np.bincount(rows, count[by], n)
+        self.blocks = _row_blocks(work, _SHARED)
+
+    def candidates(self, lo: int, hi: int) -> tuple[np.ndarray, np.ndarray]:
+        """Rows lo <= p < hi and the earlier items q they may duplicate, each pair once,
+        sorted by (p, q).
+
+        Each probe lists a pair once per shingle it shares there; with ``s`` of them, the
+        last at rank ``i`` in ``p`` and ``j`` in ``q``, the two share at most
+        ``s + min(|p| - i - 1, |q| - j - 1)`` shingles (any shared shingle rarer than that
+        one is among the ``s``: positional filtering), which must reach the overlap the
+        signal needs.
+        """
+        n, c, found = len(self.sizes), self.config, []
+        for k, (index, ranks, rows, probe_ranks, first, count) in enumerate(self.probes):
+            at = slice(*np.searchsorted(rows, [lo, hi]))
+            first, count = first[at], count[at]
+            step = np.arange(count.sum()) - np.repeat(np.cumsum(count) - count, count)
+            entry = np.repeat(first, count) + step
+            p, q = np.repeat(rows[at], count), index[entry]
+            i, j = np.repeat(probe_ranks[at], count), ranks[entry]
+            if not len(p):
+                continue
+            code = p * n + q
+            by = np.lexsort((i, code))
+            code, i, j = code[by], i[by], j[by]
+            last = np.append(code[1:] != code[:-1], True)
+            starts = np.flatnonzero(np.concatenate(([True], last[:-1])))
+            shared = np.diff(np.append(starts, len(code)))
+            code, i, j = code[last], i[last], j[last]
+            p, q = code // n, code % n
+            a, b = self.sizes[p], self.sizes[q]
+            most = shared + np.minimum(a - i - 1, b - j - 1)
+            if k == 0:  # a Jaccard of t needs t / (1 + t) of the two sizes in common
+                t = self.similar
+                keep = (np.minimum(a, b) / np.maximum(a, b) >= t) & (
+                    most >= t / (1 + t) * (a + b) - _SLACK
+                )
+                keep &= shared >= np.minimum(self.extra[p], self.extra[q])
+            else:
+                keep = (a <= b) & (self.words[p] >= c.min_contained_words)
+                keep &= (most >= c.contained * a - _SLACK) & (shared >= self.extra[p])
+            found.append(code[keep])
+        pairs = np.unique(np.concatenate(found)) if found else np.zeros(0, np.int64)
+        return pairs // n, pairs % n
+
+    def intersections(self, rows: np.ndarray, columns: np.ndarray) -> np.ndarray:
+        """``len(shingles[p] & shingles[q])`` for each pair, from the sorted cells."""
+        cells, out = self.cells, np.zeros(len(rows), np.int64)
+        for lo in range(0, len(rows), _CHUNK):
+            p, q = rows[lo : lo + _CHUNK], columns[lo : lo + _CHUNK]
+            count = self.sizes[p]
+            which = np.repeat(np.arange(len(p)), count)
+            step = np.arange(count.sum()) - np.repeat(np.cumsum(count) - count, count)
+            grams = cells[np.repeat(self.starts[p], count) + step] % self.n_columns
+            wanted = np.repeat(q, count) * self.n_columns + grams
+            at = np.minimum(np.searchsorted(cells, wanted), len(cells) - 1)
+            out[lo : lo + _CHUNK] = np.bincount(which, cells[at] == wanted, len(p))
+        return out
+
+    def firing(self, lo: int, hi: int, kept: list[bool]) -> _Firing:
+        c = self.config
+        rows, columns = self.candidates(lo, hi)
+        may = np.ones(len(rows), bool)
+        before = columns < lo
+        may[before] = np.array(kept[:lo], bool)[columns[before]]
+        rows, columns = rows[may], columns[may]
+        inter = self.intersections(rows, columns)
+        a, b = self.sizes[rows], self.sizes[columns]
+        jaccard = inter / (a + b - inter)  # as signals.jaccard: same floats
+        inside = inter / a
+        signal = np.full(len(rows), -1, np.int8)
+        signal[(self.words[rows] >= c.min_contained_words) & (a <= b) & (inside >= c.contained)] = 1
+        signal[jaccard >= c.near_exact] = 2
+        signal[self.key_ids[rows] == self.key_ids[columns]] = 3
+        fire = np.flatnonzero(signal >= 0)
+        out: _Firing = {}
+        for p, q, code, j, inner in zip(
+            rows[fire].tolist(), columns[fire].tolist(), signal[fire].tolist(),
+            jaccard[fire].tolist(), inside[fire].tolist(), strict=True,
+        ):  # fmt: skip
+            out.setdefault(p, []).append((q, _SIGNALS[code], (j, inner, j, 1.0)[code]))
+        return out
+
+
+def _earlier_in_column(columns: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """For entries sorted by column: where each one's column starts, and its place in it."""
+    new = np.flatnonzero(np.concatenate(([True], columns[1:] != columns[:-1])))
+    first = np.repeat(new, np.diff(np.append(new, len(columns))))
+    return first, np.arange(len(columns)) - first
+
+
+def _prefix(sizes: np.ndarray, share: float) -> np.ndarray:
+    """How many of its rarest shingles an item must show so that any item with which it
+    shares ``share`` of them (or more) shares one of those."""
+    return sizes - np.floor(max(share, 0.0) * sizes).astype(np.int64) + 1
+
+
+_CHUNK = 1 << 16  # candidate pairs per chunk of the exact overlap count
+_EXTRA = 0.1  # prefixes this share of an item longer, so that a candidate shares that many
+_SLACK = 1e-6  # rounding room in the bounds, so that they never drop a pair that fires
+
+
+def _row_blocks(work: np.ndarray, budget: int) -> list[tuple[int, int]]:
+    """Consecutive row ranges of at most ``budget`` work each (a row over it: alone)."""
+    blocks, lo, load = [], 0, 0.0
+    for p, w in enumerate(work.tolist()):
+        if p > lo and load + w > budget:
+            blocks.append((lo, p))
+            lo, load = p, 0.0
+        load += w
+    return [*blocks, (lo, len(work))]
 
 
 def _blocks(owner: np.ndarray, shared: np.ndarray, n: int) -> list[tuple[int, int]]:

@@ -7,10 +7,9 @@ reader (or a killed run) never sees half a digest.
 
 from __future__ import annotations
 
-import html
-import re
 from typing import Any
 
+from ..report.escape import md_escape
 from .batch_boilerplate import LearnedBoilerplate
 from .record import DocumentRecord
 from .stories import CrossResult, Story
@@ -25,13 +24,10 @@ def output_record(record: DocumentRecord, cross: CrossResult) -> dict[str, Any]:
 # ------------------------------------------------------------------------ Markdown
 
 
-_MD_SPECIAL = re.compile(r"[\\`*_\[\]|]")
-
-
 def _md(text: str | None) -> str:
-    """Plain text safe in Markdown: no markup, links or HTML survive."""
-    text = html.escape(" ".join((text or "").split()), quote=False)
-    return _MD_SPECIAL.sub(r"\\\g<0>", text)
+    """Plain text on one line, safe in Markdown: no markup, links, HTML or block
+    structure (a sentence starting "# " or "1. ") survive (:func:`md_escape`)."""
+    return md_escape(" ".join((text or "").split()), newline=" ")
 
 
 def _code(text: str) -> str:

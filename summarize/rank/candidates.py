@@ -6,6 +6,7 @@ excluded with a :class:`~summarize.results.Reason`, so nothing leaves silently.
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections.abc import Collection
 from dataclasses import dataclass
 
@@ -61,16 +62,21 @@ def candidates(
 
 
 def _duplicate_of(doc: Document, removed: list[Removed]) -> dict[int, Removed]:
-    """Sentence index -> the removal that cut it (whatever level cut it)."""
+    """Sentence index -> the removal that cut it (whatever level cut it; the last one
+    listed wins). The sentences inside a removal are found by bisection on their
+    starts: a scan of every sentence per removal made a long text quadratic."""
+    sentences = doc.sentences
+    starts = [s.start for s in sentences]
     dup_of: dict[int, Removed] = {}
     for r in removed:
-        for s in doc.sentences:
-            if (
-                r.start <= s.start
-                and s.end <= r.end
-                or (r.level == "sentence" and r.index == s.index)
-            ):
-                dup_of[s.index] = r
+        inside = []
+        for s in sentences[bisect_left(starts, r.start) : bisect_right(starts, r.end)]:
+            if s.end <= r.end:
+                inside.append(s.index)
+        if r.level == "sentence" and 0 <= r.index < len(sentences):
+            inside.append(r.index)
+        for index in sorted(set(inside)):
+            dup_of[index] = r
     return dup_of
 
 

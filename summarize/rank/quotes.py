@@ -9,6 +9,7 @@ the quote. Only quote marks and punctuation are read: the rule holds in any lang
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -17,6 +18,7 @@ _CLOSE = "”»"
 _STRAIGHT = '"'
 _MIN_LETTERS = 3  # "”, ông Sơn nói" names someone; "”." does not
 _LOOKAHEAD = 4  # sentences searched forward for the end of a quotation
+_MARK = re.compile("[" + re.escape(_OPEN + _CLOSE + _STRAIGHT) + "]")
 
 
 @dataclass(frozen=True)
@@ -31,7 +33,8 @@ def _scan(texts: Sequence[str]) -> list[_Marks]:
     out, depth = [], 0
     for t in texts:
         before, opens, closes = depth > 0, -1, -1
-        for k, c in enumerate(t):
+        for found in _MARK.finditer(t):  # only the marks change anything
+            k, c = found.start(), found.group()
             opening = c in _OPEN or (c == _STRAIGHT and depth == 0)
             if opening:
                 if depth == 0 and opens < 0:
@@ -62,14 +65,16 @@ def speaker_needs(texts: Sequence[str]) -> list[list[int] | None]:
     sentence ``j`` names the speaker of its quotation, None if no speaker is near."""
     marks = _scan(texts)
     out: list[list[int] | None] = []
+    opened = 0  # the first sentence of the quotation sentence i is in (found once: an
+    # unclosed mark early in a long text made walking back for each sentence quadratic)
     for i, m in enumerate(marks):
+        if i == 0 or not m.inside_before:
+            opened = i
         starts_quoted = texts[i].lstrip()[:1] in _OPEN + _STRAIGHT
         if not (m.inside_before or starts_quoted) or _speaker_in(texts[i], m):
             out.append([])
             continue
-        first = i
-        while first > 0 and marks[first].inside_before:
-            first -= 1
+        first = opened
         if first != i and _speaker_in(texts[first], marks[first]) and marks[first].opens_at > 0:
             out.append([first])  # Ông Sơn nói: “... | ... (this sentence)
         elif first > 0 and texts[first - 1].rstrip().endswith(":"):

@@ -8,6 +8,7 @@ import io
 from typing import TYPE_CHECKING
 
 from .common import blank
+from .escape import csv_cell
 
 if TYPE_CHECKING:
     from ..dedup.document import DedupResult
@@ -19,6 +20,8 @@ CSV_COLUMNS = (
 
 
 def render_csv(result: DedupResult) -> str:
+    """Every removal as a row; text cells go through :func:`.escape.csv_cell`, so a line
+    starting with "=" or "-" stays text in a spreadsheet (it starts with an apostrophe)."""
     text = result.document.text
     buf = io.StringIO()
     writer = csv.writer(buf)
@@ -27,11 +30,10 @@ def render_csv(result: DedupResult) -> str:
         kept_text = ""
         if r.kept_start is not None and r.kept_end is not None:
             kept_text = text[r.kept_start : r.kept_end]
-        writer.writerow(
-            [
-                r.cluster or "", r.level, r.index, r.start, r.end, r.reason, r.signal,
-                f"{r.score:.4f}", blank(r.kept_index), blank(r.kept_start), blank(r.kept_end),
-                r.text, kept_text,
-            ]
-        )  # fmt: skip
+        row = [
+            r.cluster or "", r.level, r.index, r.start, r.end, r.reason, r.signal,
+            f"{r.score:.4f}", blank(r.kept_index), blank(r.kept_start), blank(r.kept_end),
+            r.text, kept_text,
+        ]  # fmt: skip
+        writer.writerow([csv_cell(cell) for cell in row])
     return buf.getvalue()

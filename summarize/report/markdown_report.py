@@ -3,7 +3,6 @@ people. Document text is escaped so that it always renders literally."""
 
 from __future__ import annotations
 
-import re
 from typing import TYPE_CHECKING, Any
 
 from .common import (
@@ -16,17 +15,12 @@ from .common import (
     cut_boilerplate,
     level_dups,
 )
+from .escape import md_escape
 
 if TYPE_CHECKING:
     from ..dedup.document import DedupResult
 
-_MD_SPECIAL = re.compile(r"([\\|<&*_`\[\]])")
-
-
-def md_escape(text: str, *, newline: str = "<br>") -> str:
-    """Text safe in a Markdown table cell: markup characters escaped, lines joined."""
-    out = _MD_SPECIAL.sub(r"\\\1", text)
-    return out.replace("\r\n", "\n").replace("\r", "\n").replace("\n", newline)
+__all__ = ["md_escape", "render_markdown"]  # md_escape: re-exported, its home is .escape
 
 
 def render_markdown(result: DedupResult) -> str:

@@ -6,6 +6,7 @@ import json
 
 from ..results import Summary
 from .common import SCHEMA_VERSION
+from .escape import md_escape
 from .json_report import summary_to_json
 
 SUMMARY_SCHEMA = f"summarize.summary/{SCHEMA_VERSION}"
@@ -14,9 +15,9 @@ SUMMARY_SCHEMA = f"summarize.summary/{SCHEMA_VERSION}"
 def render_summary(summary: Summary, fmt: str = "text") -> str:
     if fmt == "json":
         return json.dumps(summary_record(summary), ensure_ascii=False, indent=2) + "\n"
-    if fmt == "markdown":
-        head = f"# {summary.title}\n\n" if summary.title else ""
-        body = "\n".join(f"- {s.text}" for s in summary.sentences)
+    if fmt == "markdown":  # the article's text escaped: it shows, it never renders
+        head = f"# {md_escape(summary.title, newline=' ')}\n\n" if summary.title else ""
+        body = "\n".join(f"- {md_escape(s.text, newline=' ')}" for s in summary.sentences)
         return f"{head}{body}\n"
     head = f"{summary.title}\n\n" if summary.title else ""
     return head + "\n".join(s.text for s in summary.sentences) + "\n"

@@ -16,21 +16,28 @@
   }
   function flash() {
     document.querySelectorAll(".flash").forEach(function (el) { el.classList.remove("flash"); });
-    var id = location.hash.slice(1);
-    if (/^[krx][0-9]+$/.test(id)) {
+    var id = String(location.hash || "").slice(1);
+    if (/^[krx][0-9]+$/.test(id)) {  // only an id of ours becomes a selector
       document.querySelectorAll("." + id).forEach(function (el) { el.classList.add("flash"); });
     }
   }
-  boxes.forEach(function (b) { b.addEventListener("change", apply); });
-  // A link such as report.html#hide=dup-sentence,boilerplate opens with those hidden.
-  var m = /(?:^#|&)hide=([^&]*)/.exec(location.hash);
-  if (m) {
-    decodeURIComponent(m[1]).split(",").forEach(function (c) {
-      boxes.forEach(function (b) {
-        if (c === "all" || b.getAttribute("data-filter") === c) b.checked = false;
-      });
-    });
+  // The categories a link hides: report.html#hide=dup-sentence,boilerplate. The URL is
+  // anyone's input: a bad escape ("#hide=%") is read as written, never thrown, and a
+  // name only ever matches a checkbox's own data-filter (it is never made into a
+  // selector or markup).
+  function hiddenIn(hash) {
+    var m = /(?:^#|&)hide=([^&]*)/.exec(String(hash || ""));
+    if (!m) return [];
+    var value = m[1];
+    try { value = decodeURIComponent(value); } catch (err) { /* keep it as written */ }
+    return value.split(",");
   }
+  boxes.forEach(function (b) { b.addEventListener("change", apply); });
+  hiddenIn(location.hash).forEach(function (c) {
+    boxes.forEach(function (b) {
+      if (c === "all" || b.getAttribute("data-filter") === c) b.checked = false;
+    });
+  });
   window.addEventListener("hashchange", flash);
   apply();
   flash();
