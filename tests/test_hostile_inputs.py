@@ -291,6 +291,16 @@ def test_records_missing_from_the_work_folder_fail_the_run(monkeypatch, tmp_path
     assert not out.exists()
 
 
+def test_shared_sentence_step_errors_are_one_line(tmp_path: Path) -> None:
+    """The sqlite step whose folder vanished (what a second run used to do) says so."""
+    from summarize.digest.shared import shared_sentences
+
+    rows = [(0, 0, "s1"), (1, 0, "s1")]
+    assert shared_sentences(rows, tmp_path / "s.sqlite")[1][0].kept_n == 0
+    with pytest.raises(SummarizeError, match="cannot group the shared sentences"):
+        shared_sentences(rows, tmp_path / "gone" / "s.sqlite")
+
+
 # ------------------------------------------------------------------ digest folder entries
 
 
