@@ -191,7 +191,7 @@ def test_cache_keys_on_model_name_and_prompt(encoder, tmp_path: Path) -> None:
 def test_cache_stores_are_listed(encoder, tmp_path: Path, monkeypatch) -> None:
     monkeypatch.setenv("SUMMARIZE_CACHE_DIR", str(tmp_path))
     CachedEncoder(plain(encoder)).encode(["Một câu."])  # default path, under the cache dir
-    assert (tmp_path / "embeddings.sqlite").is_file()
+    assert (tmp_path / "vectors.sqlite").is_file()
     stores = [m for m in available_models() if m["kind"] == "embedding-cache"]
     assert [(s["name"], s["vectors"]) for s in stores] == [(encoder.name, 1)]
 

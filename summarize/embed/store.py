@@ -19,15 +19,17 @@ runs a recipe into a temporary folder and installs it.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import importlib.util
 import json
 import os
 import shutil
+import sys
 import threading
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -231,6 +233,46 @@ def _install(built: Path, spec: ModelSpec) -> None:
     shutil.rmtree(trash, ignore_errors=True)
 
 
+HEARTBEAT_SECONDS = 30.0  # how often a build says it is still running, off a terminal
+
+
+@contextlib.contextmanager
+def announced_build(what: str, every: float | None = None) -> Iterator[None]:
+    """Say on stderr that a one-time build starts, and keep saying it runs.
+
+    A first run that builds a model can take minutes; in a pipeline (stderr not a
+    terminal) a rich progress bar draws nothing, so the run looked hung. The start is
+    always announced, with the way to do it ahead of time; off a terminal a plain line
+    follows every ``every`` seconds (a terminal has the recipe's own progress bar).
+    """
+    out = console()
+    out.print(
+        f"Building {what}: a one-time step that can take minutes "
+        "(`summarize models --build` builds every model ahead of time).",
+        markup=False, highlight=False,
+    )  # fmt: skip
+    if out.is_terminal:
+        yield
+        return
+    every = HEARTBEAT_SECONDS if every is None else every
+    done = threading.Event()
+    start = time.perf_counter()
+
+    def beat() -> None:
+        while not done.wait(every):
+            secs = time.perf_counter() - start
+            sys.stderr.write(f"summarize: still building {what} ({secs:.0f} s)\n")
+            sys.stderr.flush()
+
+    ticker = threading.Thread(target=beat, name="build heartbeat", daemon=True)
+    ticker.start()
+    try:
+        yield
+    finally:
+        done.set()
+        ticker.join()
+
+
 def build(spec: ModelSpec, recipe: Recipe, *, force: bool = False) -> Path:
     """Build the spec's folder with ``recipe(out, scratch)`` unless it is already good.
 
@@ -247,7 +289,7 @@ def build(spec: ModelSpec, recipe: Recipe, *, force: bool = False) -> Path:
     start = time.perf_counter()
     try:
         (tmp / "scratch").mkdir(parents=True)
-        with offline():
+        with offline(), announced_build(spec.what):
             extra = recipe(tmp / "model", tmp / "scratch")
         write_manifest(tmp / "model", spec, extra)
         _install(tmp / "model", spec)
