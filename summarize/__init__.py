@@ -7,7 +7,7 @@
 Heavy dependencies (torch, sentence-transformers) load on first use, not on import.
 """
 
-from .api import deduplicate, summarize, summarize_many
+from .api import deduplicate, digest_records, summarize, summarize_many
 from .config import SummaryConfig
 from .dedup.document import DedupResult, Removed, reconstruct
 from .errors import ConfigError, InputError, ModelError, SummarizeError
@@ -37,6 +37,7 @@ __all__ = [
     "SummarizeError",
     "SummarySentence",
     "deduplicate",
+    "digest_records",
     "prepare",
     "reconstruct",
     "summarize",

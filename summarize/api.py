@@ -14,6 +14,7 @@ from typing import Any
 from .config import DEFAULT_METHOD, SummaryConfig
 from .dedup.document import DedupResult
 from .embed import Encoder
+from .errors import ConfigError
 from .pipeline import Analysis, StoryArticle, Summarizer, shared_encoder
 from .results import StorySummary, Summary
 from .types import Document
@@ -23,6 +24,7 @@ __all__ = [
     "StoryArticle",
     "Summarizer",
     "deduplicate",
+    "digest_records",
     "shared_encoder",
     "summarize",
     "summarize_many",
@@ -30,8 +32,9 @@ __all__ = [
 
 
 def summarize(
-    text: str | Document,
+    text: str | Document | None = None,
     *,
+    html: str | None = None,
     title: str | None = None,
     sentences: int | None = None,
     ratio: float | None = None,
@@ -48,7 +51,12 @@ def summarize(
     model name, local folder or encoder object. ``learned_boilerplate`` holds match
     keys (``text.normalize.match_key``) of lines known to be site chrome. ``query``:
     pick the sentences that answer it instead (a query-focused summary).
+
+    ``html``: a web page as a string instead of ``text``; its article text and title
+    are extracted as for an .html file (a string passed as ``text`` is always plain
+    text, tags included).
     """
+    text, title = _text_or_html(text, html, title)
     summarizer = _summarizer(
         model, sentences=sentences, ratio=ratio, words=words, method=method, threshold=threshold,
         query=query,
@@ -57,8 +65,9 @@ def summarize(
 
 
 def deduplicate(
-    text: str | Document,
+    text: str | Document | None = None,
     *,
+    html: str | None = None,
     title: str | None = None,
     threshold: float | None = None,
     keep: str = "first",
@@ -73,7 +82,9 @@ def deduplicate(
     threshold; ``semantic=False`` uses only the exact and shingle signals (no model);
     ``cross_lingual=True`` also removes a translation of an earlier item (signal
     ``cross-lingual``; items in different languages are compared by their vectors).
+    ``html``: a web page as a string instead of ``text`` (as in :func:`summarize`).
     """
+    text, title = _text_or_html(text, html, title)
     summarizer = _summarizer(
         model, threshold=threshold, keep=keep, drop_boilerplate=drop_boilerplate,
         semantic=semantic, cross_lingual=cross_lingual,
@@ -97,6 +108,32 @@ def summarize_many(
         model, sentences=sentences, ratio=ratio, words=words, method=method, threshold=threshold
     )
     return summarizer.summarize_many(texts, learned_boilerplate=learned_boilerplate)
+
+
+def _text_or_html(
+    text: str | Document | None, html: str | None, title: str | None
+) -> tuple[str | Document, str | None]:
+    """Exactly one of ``text`` and ``html``; a page gives its article text and title."""
+    if (text is None) == (html is None):
+        raise ConfigError(
+            "give either text or html, not both"
+            if text is not None
+            else "give the text to summarise (or html=...)"
+        )
+    if html is None:
+        return text, title  # type: ignore[return-value]
+    from .io.readers import extract_html
+
+    body, found = extract_html(html)
+    return body, title or found
+
+
+def digest_records(items, **options):  # noqa: ANN001, ANN201 - documented where it lives
+    """Per-article digest records from any iterable, lazily: see
+    :func:`summarize.digest.stream.digest_records` (stories need the batch ``digest``)."""
+    from .digest.stream import digest_records as stream
+
+    return stream(items, **options)
 
 
 def _summarizer(model: str | Encoder | None, **settings: Any) -> Summarizer:

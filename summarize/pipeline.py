@@ -67,6 +67,7 @@ class Summarizer:
     ``encoder``: an object with ``encode(texts, prompt_name) -> float32 (n, d)`` unit
     rows and a ``name``; None loads ``config.model`` (``device``, ``batch_size``).
     ``timer`` collects seconds per stage (the digest's report, ``benchmarks.stages``).
+    ``cache=False`` loads the model without the on-disk embedding cache (``--no-cache``).
     """
 
     def __init__(
@@ -77,6 +78,7 @@ class Summarizer:
         device: str | None = None,
         batch_size: int = 32,
         timer: StageTimer | None = None,
+        cache: bool = True,
     ):
         self.config = config or SummaryConfig()
         self.timer = timer or NO_TIMER
@@ -84,21 +86,38 @@ class Summarizer:
             raise ConfigError(f"model must be a name, a folder or an encoder, not {encoder!r}")
         self._encoder = encoder
         self._load = (device, batch_size)
+        self._cache = cache
 
     def with_config(self, **changes: Any) -> Summarizer:
         """The same model and timer with some settings changed (validated again)."""
         device, batch_size = self._load
         config = replace(self.config, **changes)
         return Summarizer(
-            config, self._encoder, device=device, batch_size=batch_size, timer=self.timer
-        )
+            config, self._encoder, device=device, batch_size=batch_size, timer=self.timer,
+            cache=self._cache,
+        )  # fmt: skip
 
     @property
     def encoder(self) -> Encoder:
         if self._encoder is None:
             device, batch_size = self._load
-            self._encoder = shared_encoder(self.config.model, device=device, batch_size=batch_size)
+            self._encoder = shared_encoder(
+                self.config.model, device=device, batch_size=batch_size, cache=self._cache
+            )
         return self._encoder
+
+    def prefetch(self, docs: Sequence[Document]) -> None:
+        """Embed the texts ``summarize(doc)`` will embed for each of ``docs`` in one model
+        call, and drop what an earlier prefetch held. Why: a bulk run's model runs are
+        then few and full instead of a few small ones per article (docs/speed.md); the
+        per-document calls are served from memory. A no-op without a model."""
+        if not self.config.needs_model:
+            return
+        if not isinstance(self._encoder, PrefetchEncoder):
+            self._encoder = PrefetchEncoder(self.encoder)
+        self._encoder.forget()
+        with self.timer.stage("embedding"):
+            prefetch_documents(self._encoder, docs)
 
     def analyse(
         self,
@@ -287,15 +306,17 @@ class Summarizer:
 
 @lru_cache(maxsize=4)
 def shared_encoder(
-    model: str | None = None, *, device: str | None = None, batch_size: int = 32
-) -> Encoder:
+    model: str | None = None, *, device: str | None = None, batch_size: int = 32,
+    cache: bool = True,
+) -> Encoder:  # fmt: skip
     """A model loaded once per process for the module-level functions and the CLI.
 
     Loading takes a second or more; hold a :class:`Summarizer` to control lifetime.
+    ``cache=False``: without the on-disk embedding cache.
     """
     from .embed import load_encoder
 
-    return load_encoder(model, device=device, batch_size=batch_size)
+    return load_encoder(model, device=device, batch_size=batch_size, cache=cache)
 
 
 def _pick(s: Sentence, score: float) -> SummarySentence:
