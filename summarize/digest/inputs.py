@@ -91,7 +91,12 @@ def resolve_inputs(
     max_bytes = check_max_bytes(max_bytes)
     out: list[Source] = []
     skipped = Skipped()
-    avoid = {_real(p) for p in exclude}
+    avoid = set()
+    for p in exclude:  # by device and inode: another name for them is caught too
+        try:
+            avoid.add(_file_id(Path(p)))
+        except OSError:
+            pass  # not there (yet): it cannot be in a folder listing either
     for item in inputs:
         if item == STDIN:
             if stdin_spool is None:
@@ -148,20 +153,21 @@ class Skipped:
 
 
 def _folder_files(
-    root: Path, glob: str, follow_links: bool, avoid: set[Path], skipped: Skipped
+    root: Path, glob: str, follow_links: bool, avoid: set[tuple[int, int]], skipped: Skipped
 ) -> list[Path]:
     """Regular files under ``root`` matching ``glob`` (relative like ``Path.rglob``).
 
     Links are resolved before anything is read: one that leaves ``root`` is skipped
     unless ``follow_links`` (else a link to ``/etc`` or a home folder would publish
-    its files), and a folder reached twice (a link loop) is walked once.
+    its files), and a folder reached twice (a link loop) is walked once. One ``stat``
+    per entry; nothing is opened.
     """
     top = _real(root)
-    visited = {top}
+    visited = {_file_id(root)}
+    pattern = glob
+    while pattern.startswith("**/"):  # rglob is recursive already
+        pattern = pattern[3:]
     files: list[Path] = []
-
-    def wanted(path: Path) -> bool:
-        return PurePath(path.relative_to(root)).match(glob)
 
     def walk(folder: Path) -> None:
         try:
@@ -171,44 +177,48 @@ def _folder_files(
             return
         for entry in entries:
             path = Path(entry.path)
+            wanted = PurePath(path.relative_to(root)).match(pattern)
+            link = entry.is_symlink()
             try:
-                is_dir = entry.is_dir()  # follows links
-            except OSError:
-                is_dir = False
-            if not is_dir and not wanted(path):
+                info = os.stat(entry.path)  # follows links
+            except OSError as exc:
+                if link and wanted:
+                    skipped.add("dangling", str(path))
+                elif not link:
+                    skipped.add("unreadable", f"{path} ({exc.strerror or exc})")
+                continue
+            is_dir = stat.S_ISDIR(info.st_mode)
+            if not is_dir and not wanted:
                 continue  # the user's filter, not a skip worth reporting
-            if _real(path) in avoid:
+            if (info.st_dev, info.st_ino) in avoid:
                 if not entry.name.startswith("."):
                     skipped.add("output", str(path))
                 continue
             if entry.name.startswith("."):
                 skipped.add("hidden", str(path))
                 continue
-            if entry.is_symlink():
+            if link and not follow_links:
                 target = _real(path)
-                if not target.exists():
-                    skipped.add("dangling", str(path))
-                    continue
-                if not follow_links and not target.is_relative_to(top):
+                if not target.is_relative_to(top):
                     skipped.add("outside", f"{path} -> {target}")
                     continue
-            try:
-                mode = path.stat().st_mode
-            except OSError as exc:
-                skipped.add("unreadable", f"{path} ({exc.strerror or exc})")
-                continue
-            if stat.S_ISDIR(mode):
-                real = _real(path)
-                if real not in visited:
-                    visited.add(real)
+            if is_dir:
+                key = (info.st_dev, info.st_ino)
+                if key not in visited:
+                    visited.add(key)
                     walk(path)
-            elif stat.S_ISREG(mode):
+            elif stat.S_ISREG(info.st_mode):
                 files.append(path)
             else:
-                skipped.add("special", f"{path} is {file_kind(mode)}")
+                skipped.add("special", f"{path} is {file_kind(info.st_mode)}")
 
     walk(root)
     return sorted(files)
+
+
+def _file_id(path: Path) -> tuple[int, int]:
+    info = os.stat(path)
+    return info.st_dev, info.st_ino
 
 
 def _real(path: Path) -> Path:
