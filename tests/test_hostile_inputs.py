@@ -365,6 +365,19 @@ def test_folder_skips_are_warnings_in_the_api(folder: Path) -> None:
     assert str(folder / "leak.txt") in names and len(caught) == 3
 
 
+@pytest.mark.skipif(not POSIX, reason="symlinks")
+def test_link_loops_and_recursive_globs(tmp_path: Path) -> None:
+    root = tmp_path / "in"
+    (root / "a" / "b").mkdir(parents=True)
+    (root / "top.txt").write_text(text(0), "utf-8")
+    (root / "a" / "b" / "deep.txt").write_text(text(1), "utf-8")
+    (root / "a" / "b" / "up").symlink_to(root)  # a loop, inside the folder
+    names = [s.name for s in resolve_inputs([str(root)])]
+    assert names == [str(root / "a/b/deep.txt"), str(root / "top.txt")]
+    assert [s.name for s in resolve_inputs([str(root)], glob="**/*.txt")] == names
+    assert [s.name for s in resolve_inputs([str(root)], glob="b/*.txt")] == names[:1]
+
+
 def test_a_digest_never_reads_its_own_output(tmp_path: Path) -> None:
     root = tmp_path / "in"
     root.mkdir()
