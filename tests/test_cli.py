@@ -120,7 +120,7 @@ def test_dedup_command_writes_clean_text_and_report(tmp_path: Path) -> None:
 
 
 @pytest.mark.slow
-def test_default_model_summary_end_to_end(encoder, summarize_cache_dir: Path) -> None:
+def test_default_model_summary_end_to_end(default_encoder, summarize_cache_dir: Path) -> None:
     """The README's first command: default model, real sample, a sensible summary."""
     src = SAMPLES / "thua-thien-hue.txt"
     p = run(str(src), "--format", "json", env={"SUMMARIZE_CACHE_DIR": str(summarize_cache_dir)})
