@@ -6,6 +6,7 @@ Heavy modules (torch, sentence-transformers) are imported inside commands, so
 
 from __future__ import annotations
 
+import contextlib
 import sys
 import warnings
 from enum import Enum
@@ -197,6 +198,11 @@ def dedup(
     show_dedup(result, err)
 
 
+class Engine(str, Enum):
+    local = "local"
+    dask = "dask"
+
+
 class DigestFormat(str, Enum):
     jsonl = "jsonl"
     markdown = "markdown"
@@ -269,6 +275,18 @@ def digest(
     fast: FastOpt = False,
     device: DeviceOpt = None,
     batch_size: BatchOpt = 32,
+    engine: Annotated[
+        Engine,
+        typer.Option(help="Where the work runs: this process, or a Dask cluster (pip extra dask)."),
+    ] = Engine.local,
+    workers: Annotated[
+        int | None,
+        typer.Option(help="--engine dask: start a local cluster of N worker processes (2)."),
+    ] = None,
+    scheduler: Annotated[
+        str | None,
+        typer.Option(help="--engine dask: use the cluster at this address (tcp://host:8786)."),
+    ] = None,
 ) -> int:
     """Digest many articles: summaries, story clusters, learned boilerplate.
 
@@ -295,19 +313,23 @@ def digest(
         learn=LearnConfig() if learn else None,
         clusters=ClusterConfig(window_days=window_days),
     )  # fmt: skip
-    check(options, outs, inputs)  # before any model is loaded
+    check(options, outs, inputs)  # before any model is loaded or cluster started
+    cluster = _digest_engine(engine, workers, scheduler, options.summary.model, device, batch_size)
     encoder = None
-    if options.summary.needs_model:
+    if options.summary.needs_model and cluster is None:
         from .pipeline import shared_encoder
 
         encoder = shared_encoder(options.summary.model, device=device, batch_size=batch_size)
-    if quiet or not err.is_terminal:
-        result = run_digest(inputs, outs, options, model=encoder)
-    else:
-        from .digest.progress import RichProgress
+    with cluster or contextlib.nullcontext():
+        if quiet or not err.is_terminal:
+            result = run_digest(inputs, outs, options, model=encoder, engine=cluster)
+        else:
+            from .digest.progress import RichProgress
 
-        with RichProgress(err) as bar:
-            result = run_digest(inputs, outs, options, model=encoder, progress=bar)
+            with RichProgress(err) as bar:
+                result = run_digest(
+                    inputs, outs, options, model=encoder, progress=bar, engine=cluster
+                )
     if not quiet:
         where = ", ".join(str(o.path) for o in outs if o.path) or "stdout"
         sys.stderr.write(
@@ -316,6 +338,24 @@ def digest(
             f"{len(result.learned.lines)} boilerplate lines learned; wrote {where}\n"
         )
     return EXIT_RECORDS_FAILED if result.failed else 0
+
+
+def _digest_engine(
+    engine: Engine,
+    workers: int | None,
+    scheduler: str | None,
+    model: str | None,
+    device: str | None,
+    batch_size: int,
+):  # -> DaskEngine | None; Dask is imported only for --engine dask
+    if engine is Engine.local:
+        if workers is not None or scheduler is not None:
+            raise SummarizeError("--workers and --scheduler need --engine dask")
+        return None
+    from .digest.dask_engine import DaskEngine
+    from .digest.tasks import EncoderSpec
+
+    return DaskEngine(workers, scheduler, spec=EncoderSpec(model, device, batch_size))
 
 
 @app.command("models")

@@ -480,16 +480,16 @@ def test_digest_embeds_each_sentence_once(tmp_path: Path, static_encoder) -> Non
 
 
 def test_an_unexpected_error_fails_one_record_not_the_run(tmp_path: Path, monkeypatch) -> None:
-    from summarize.digest import runner
+    from summarize.digest import process as stage
 
-    real = runner.process
+    real = stage.process
 
     def flaky(rec, *args):
         if rec.id == "a2":
             raise ValueError("boom")
         return real(rec, *args)
 
-    monkeypatch.setattr(runner, "process", flaky)
+    monkeypatch.setattr(stage, "process", flaky)
     src = write_jsonl(tmp_path / "in.jsonl", batch(5))
     out = tmp_path / "d.jsonl"
     res = digest([str(src)], [Output(out, "jsonl")], lead())

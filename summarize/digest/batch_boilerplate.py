@@ -13,6 +13,13 @@ cheap and the memory per key small.
 Memory is bounded: the table of counted keys is pruned of rare keys whenever it
 grows past ``max_keys`` (lossy counting, so a key can be undercounted by at most
 the pruning floor, which is reported).
+
+Counting can be spread over processes or machines: :func:`count_documents` counts one
+partition of the batch exactly (what ``add`` would see, per key and in order), and
+:meth:`BoilerplateLearner.merge` folds partitions in input order. The result is the one
+``add`` gives, document by document, as long as the table never reaches ``max_keys``
+(then both are lossy counts with the same floor, pruned after a partition instead of
+after a document).
 """
 
 from __future__ import annotations
@@ -133,6 +140,32 @@ class BoilerplateLearner:
         if len(self._table) > cfg.max_keys:
             self._prune()
 
+    def merge(self, counts: Counts) -> None:
+        """Fold in one partition's counts; partitions must come in input order.
+
+        Why the partition keeps every sketch of a key, in order: whether a document is a
+        new story depends on the stories kept before it in the whole batch, so the
+        greedy choice is replayed here exactly as ``add`` makes it.
+        """
+        cfg = self.config
+        self.documents += counts.documents
+        for key, seen in counts.keys.items():
+            entry = self._table.get(key)
+            if entry is None:
+                entry = self._table[key] = _Entry(seen.text)
+            entry.documents += seen.documents
+            entry.edges += seen.edges
+            for site in seen.sites:
+                if len(entry.sites) < 2:
+                    entry.sites.add(site)
+            for sketch in seen.sketches:
+                if len(entry.sketches) >= cfg.keep_stories:
+                    break
+                if _new_story(sketch, entry.sketches, cfg.same_story):
+                    entry.sketches.append(sketch)
+        if len(self._table) > cfg.max_keys:
+            self._prune()
+
     def result(self) -> LearnedBoilerplate:
         cfg = self.config
         need = max(cfg.min_documents, math.ceil(cfg.share * self.documents))
@@ -157,6 +190,54 @@ class BoilerplateLearner:
         while len(self._table) > self.config.max_keys // 2:
             self._floor += 1
             self._table = {k: e for k, e in self._table.items() if e.documents > self._floor}
+
+
+@dataclass
+class Seen:
+    """One key in one partition: what ``add`` would have recorded for it, unpruned."""
+
+    text: str  # its first wording in the partition
+    documents: int = 0
+    edges: int = 0
+    sites: list[str] = field(default_factory=list)  # the first two distinct
+    sketches: list[np.ndarray | None] = field(default_factory=list)  # one per document
+
+
+@dataclass
+class Counts:
+    """Exact counts of one partition of a batch (see :meth:`BoilerplateLearner.merge`)."""
+
+    documents: int = 0
+    keys: dict[str, Seen] = field(default_factory=dict)
+
+
+def count_documents(
+    docs: Sequence[tuple[Sequence[str], str | None, Sequence[str]]],
+    config: LearnConfig = LearnConfig(),
+) -> Counts:
+    """Count one partition: ``docs`` are (sentences, site, match keys) in input order,
+    as ``add`` takes them. The same rules as ``add`` decide which sentences count."""
+    out = Counts(len(docs))
+    for sentences, site, keys in docs:
+        sketch = story_sketch([s for s in sentences if len(s.split()) > config.short_words])
+        n = len(sentences)
+        seen: set[str] = set()
+        for i, text in enumerate(sentences):
+            if len(text.split()) > config.max_words:
+                continue
+            key = keys[i]
+            if not key or key in seen or not any(c.isalpha() for c in key):
+                continue
+            seen.add(key)
+            entry = out.keys.get(key)
+            if entry is None:
+                entry = out.keys[key] = Seen(text)
+            entry.documents += 1
+            entry.edges += i < 2 or i >= n - 2
+            if site is not None and len(entry.sites) < 2 and site not in entry.sites:
+                entry.sites.append(site)
+            entry.sketches.append(sketch)
+    return out
 
 
 def story_sketch(sentences: Sequence[str]) -> np.ndarray | None:

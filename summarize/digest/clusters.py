@@ -147,6 +147,43 @@ def candidate_pairs(sketches: Sequence[Sketch], config: ClusterConfig) -> Iterat
                     yield pair
 
 
+def lsh_bands(config: ClusterConfig) -> list[tuple[str, list[tuple[int, int]]]]:
+    """(sketch field, its bands as value ranges), as :func:`candidate_pairs` bands them.
+
+    The ranges are datasketch's own for the thresholds, so two documents share a band
+    here exactly when one's query finds the other there.
+    """
+    from datasketch import MinHashLSH
+
+    return [
+        (attr, list(MinHashLSH(threshold=threshold, num_perm=perms).hashranges))
+        for attr, perms, threshold in (
+            ("text", TEXT_PERMS, config.text_lsh),
+            ("facts", FACT_PERMS, config.fact_lsh),
+        )
+    ]
+
+
+def band_keys(
+    n: int, sk: Sketch, bands: list[tuple[str, list[tuple[int, int]]]]
+) -> Iterator[tuple[bytes, int]]:
+    """(band key, ordinal) for each band of a document's sketches: documents with an
+    equal key share that band. Grouping these keys (a shuffle) finds the same pairs as
+    :func:`candidate_pairs`, without one index holding every document."""
+    for which, (attr, ranges) in enumerate(bands):
+        values = getattr(sk, attr)
+        if values is None:
+            continue
+        values = np.asarray(values, dtype="<u4")
+        for band, (start, end) in enumerate(ranges):
+            yield bytes((which, band)) + values[start:end].tobytes(), n
+
+
+def bucket_pairs(members: Sequence[int]) -> Iterator[tuple[int, int]]:
+    """Every pair (a < b) of the distinct documents that share one band key."""
+    return itertools.combinations(sorted(set(members)), 2)
+
+
 @dataclass(frozen=True)
 class Content:
     """One candidate article as the confirmation sees it."""

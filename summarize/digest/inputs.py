@@ -13,7 +13,7 @@ import stat
 import sys
 import warnings
 from collections.abc import Collection, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePath
 from typing import IO, Any
 
@@ -66,6 +66,9 @@ class Record:
     encoding: str | None = None
     fields: dict[str, Any] = field(default_factory=dict)  # other JSONL fields, passed through
     error: str | None = None
+    # A single file not read yet (``iter_records(defer_files=True)``): whoever processes
+    # the record reads it (:func:`read_deferred`), e.g. a Dask worker, not the driver.
+    deferred: Source | None = None
 
 
 def resolve_inputs(
@@ -285,11 +288,14 @@ def iter_records(
     *,
     fields: Fields = Fields(),
     limit: int | None = None,
+    defer_files: bool = False,
 ) -> Iterator[Record]:
     """Every record of every source, with ids made unique (``id#2`` for a repeat).
 
     The same input always yields the same ids in the same order, which is what
-    ``--resume`` relies on to do every document exactly once.
+    ``--resume`` relies on to do every document exactly once. ``defer_files``: a
+    single file whose id is its name (any but ``.json``) is yielded unread, for
+    :func:`read_deferred` where the record is processed.
 
     A renamed id never takes an id that another record of the input has: with
     ``dup``, ``dup``, ``dup#2`` the second becomes ``dup#3``, and the third keeps
@@ -300,7 +306,13 @@ def iter_records(
     seen: set[str] = set()
     ordinal = 0
     for src in sources:
-        for rec in _jsonl_records(src, fields) if src.jsonl else [_file_record(src)]:
+        if src.jsonl:
+            records: Iterator[Record] | list[Record] = _jsonl_records(src, fields)
+        elif defer_files and src.path.suffix.lower() != ".json":
+            records = [Record(0, src.name, src.name, deferred=src)]
+        else:
+            records = [_file_record(src)]
+        for rec in records:
             if limit is not None and ordinal >= limit:
                 return
             rec.ordinal = ordinal
@@ -361,6 +373,18 @@ def _raw_ids(src: Source, fields: Fields) -> Iterator[str | None]:
 
 def _is_jsonl(path: Path) -> bool:
     return path.suffix.lower() in JSONL_SUFFIXES
+
+
+def read_deferred(rec: Record) -> Record:
+    """A record of :func:`iter_records` ``(defer_files=True)`` with its file read (the
+    text, title and encoding, or the reason it cannot be read); others as they are."""
+    if rec.deferred is None:
+        return rec
+    read = _file_record(rec.deferred)  # the source's own size limit
+    return replace(
+        rec, text=read.text, title=read.title, encoding=read.encoding, error=read.error,
+        deferred=None,
+    )  # fmt: skip
 
 
 def _file_record(src: Source) -> Record:

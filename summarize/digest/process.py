@@ -34,3 +34,15 @@ def process(
     except SummarizeError as exc:
         return DocumentRecord.failed(rec, str(exc)), None
     return DocumentRecord.from_summary(rec, result)
+
+
+def process_safely(
+    rec: Record, summarizer: Summarizer, learned: Collection[str]
+) -> tuple[DocumentRecord, np.ndarray | None]:
+    """A bug hit by one odd document fails that record, not a 100,000-document run."""
+    try:
+        return process(rec, summarizer, learned)
+    except (KeyboardInterrupt, MemoryError):
+        raise
+    except Exception as exc:  # reported in the record and in the failure count
+        return DocumentRecord.failed(rec, f"internal error: {type(exc).__name__}: {exc}"), None

@@ -18,8 +18,6 @@ from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal, Protocol
 
-import numpy as np
-
 from ..config import SummaryConfig
 from ..embed import Encoder
 from ..errors import SummarizeError
@@ -31,12 +29,11 @@ from ..timing import StageTimer
 from . import html_page, render
 from .batch_boilerplate import BoilerplateLearner, LearnConfig, LearnedBoilerplate
 from .clusters import ClusterConfig, Sketch
-from .inputs import STDIN, Fields, Record, iter_records, resolve_inputs, spool_stdin
+from .inputs import STDIN, Fields, Source, iter_records, resolve_inputs, spool_stdin
 from .lock import lock_path_for, locked_outputs
-from .process import process
-from .record import DocumentRecord
+from .process import process_safely
 from .shared import merge, shared_sentences
-from .stories import CrossResult, Story, build_stories
+from .stories import CrossResult, PairFinder, Story, build_stories
 from .workfile import WorkFile, work_dir_for
 
 OutputFormat = Literal["jsonl", "markdown", "html"]
@@ -60,6 +57,30 @@ class _Silent:
 
     def advance(self, n: int = 1) -> None:
         pass
+
+
+class Engine(Protocol):
+    """Runs the two passes and the candidate pairs elsewhere, with the same records this
+    process would write (the Dask engine: :class:`~.dask_engine.DaskEngine`)."""
+
+    def prepare(self, model: str | Encoder | None, config: SummaryConfig) -> str | Encoder | None:
+        """The model the driver uses (the engine's workers load their own)."""
+        ...
+
+    def learn(
+        self, sources: Sequence[Source], options: DigestOptions, show: Progress,
+        timings: StageTimer,
+    ) -> tuple[LearnedBoilerplate, int]: ...  # fmt: skip
+
+    def summarise(
+        self, sources: Sequence[Source], options: DigestOptions, config: SummaryConfig,
+        learned: frozenset[str], work: WorkFile, done: set[str], total: int,
+        show: Progress, timings: StageTimer,
+    ) -> None: ...  # fmt: skip
+
+    def pairs(
+        self, sketches: dict[int, Sketch], config: ClusterConfig
+    ) -> list[tuple[int, int]]: ...
 
 
 @dataclass(frozen=True)
@@ -105,8 +126,13 @@ def digest(
     *,
     model: str | Encoder | None = None,
     progress: Progress | None = None,
+    engine: Engine | None = None,
 ) -> DigestResult:
-    """Digest ``inputs`` (files, folders, JSONL files, ``-``) into ``outputs``."""
+    """Digest ``inputs`` (files, folders, JSONL files, ``-``) into ``outputs``.
+
+    ``engine``: a started :class:`~.dask_engine.DaskEngine` runs the per-article work
+    and the candidate pairs on its cluster (same records); None: this process does all.
+    """
     check(options, outputs, inputs)
     show = progress or _Silent()
     timings = StageTimer()
@@ -120,7 +146,9 @@ def digest(
         else:
             work = WorkFile(work_dir_for(target))
         try:
-            return _run(inputs, outputs, options, model, show, timings, work)
+            if engine is not None:
+                model = engine.prepare(model, options.summary)  # the workers load the model
+            return _run(inputs, outputs, options, model, show, timings, work, engine)
         finally:
             if target is None:
                 work.remove()  # a temporary folder: nothing to resume
@@ -134,6 +162,7 @@ def _run(
     show: Progress,
     timings: StageTimer,
     work: WorkFile,
+    engine: Engine | None = None,
 ) -> DigestResult:
     settings = _settings(inputs, options, model)
     meta = work.start(settings, options.resume)
@@ -150,7 +179,7 @@ def _run(
     summarizer = Summarizer(config, encoder, timer=timings)
 
     if meta is None:
-        learned, total = _learn(sources, options, show, timings)
+        learned, total = (engine.learn if engine else _learn)(sources, options, show, timings)
         meta = {"settings": settings, "total": total, "learned": learned.to_json()}
         work.write_meta(meta)
     learned = LearnedBoilerplate.from_json(meta["learned"])
@@ -161,10 +190,15 @@ def _run(
     show.stage("summarising", total, len(done))
     t_read = time.perf_counter()
     try:
-        for rec in iter_records(sources, fields=options.fields, limit=options.limit):
+        if engine is not None:
+            engine.summarise(sources, options, config, keys, work, done, total, show, timings)
+            records = iter(())
+        else:
+            records = iter_records(sources, fields=options.fields, limit=options.limit)
+        for rec in records:
             timings.add("reading", time.perf_counter() - t_read)
             if rec.id not in done:
-                record, vectors = _process_safely(rec, summarizer, keys)
+                record, vectors = process_safely(rec, summarizer, keys)
                 with timings.stage("writing"):
                     work.append(record, vectors)
                 show.advance()
@@ -173,7 +207,8 @@ def _run(
         work.close()
 
     with timings.stage("cross-document"):
-        cross, stats, index = _cross(work, options, summarizer, show)
+        pairs = engine.pairs if engine else None
+        cross, stats, index = _cross(work, options, summarizer, show, pairs)
     if stats["documents"] < total:  # never report success with records missing
         raise SummarizeError(
             f"{work.dir}: only {stats['documents']} of {total} records are in the work folder "
@@ -193,18 +228,6 @@ def _run(
         stats["documents"], stats["failed"], stats["sentences"], cross.stories, learned,
         list(outputs), len(done), cross.candidate_pairs, dict(timings.seconds),
     )  # fmt: skip
-
-
-def _process_safely(
-    rec: Record, summarizer: Summarizer, keys: frozenset[str]
-) -> tuple[DocumentRecord, np.ndarray | None]:
-    """A bug hit by one odd document fails that record, not a 100,000-document run."""
-    try:
-        return process(rec, summarizer, keys)
-    except (KeyboardInterrupt, MemoryError):
-        raise
-    except Exception as exc:  # reported in the record and in the failure count
-        return DocumentRecord.failed(rec, f"internal error: {type(exc).__name__}: {exc}"), None
 
 
 def output_format(path: Path, given: str | None = None) -> OutputFormat:
@@ -300,7 +323,11 @@ def _learn(
 
 
 def _cross(
-    work: WorkFile, options: DigestOptions, summarizer: Summarizer, show: Progress
+    work: WorkFile,
+    options: DigestOptions,
+    summarizer: Summarizer,
+    show: Progress,
+    pairs: PairFinder | None = None,
 ) -> tuple[CrossResult, dict[str, Any], dict[int, int]]:
     """Read the work file once for sketches and counts, then cluster."""
     index: dict[int, int] = {}  # ordinal -> byte offset in the work file
@@ -326,7 +353,7 @@ def _cross(
     cross = build_stories(
         sketches, lambda n: work.read_at(index[n]), work.vectors_of, config=options.clusters,
         summarizer=stories, story_docs=options.story_docs, advance=show.advance,
-        title_vector_of=work.title_vector_of,
+        title_vector_of=work.title_vector_of, pairs=pairs,
     )  # fmt: skip
     rows = (
         (rec.n, i, cluster) for _, rec in work.records() for i, cluster in rec.shared_candidates()

@@ -10,7 +10,7 @@ article is read, prepared or embedded a second time.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -88,23 +88,29 @@ def build_stories(
     story_docs: int,
     title_vector_of: Callable[[VectorRef | None], np.ndarray | None] = lambda ref: None,
     advance: Callable[[int], None] = lambda n: None,
+    pairs: PairFinder | None = None,
 ) -> CrossResult:
     """Cluster the documents and summarise each multi-document story.
 
     With a model that has a shipped story model (:mod:`.events`), articles are grouped
     by event; otherwise (``--method lead``, another model) by shared statements.
-    ``summarizer`` makes the story summaries (its budget is the story's).
+    ``summarizer`` makes the story summaries (its budget is the story's). ``pairs``
+    finds the LSH candidate pairs (ordinals, a < b); by default one in-memory index,
+    the Dask engine groups band keys on its cluster instead.
     """
+    pairs = pairs or ordinal_pairs
     load = lru_cache(maxsize=512)(lambda n: _load(record_of(n), vectors_of, sketches[n]))
     pair_model = None
     if config.events and summarizer.config.needs_model:
         pair_model = load_pair_model(summarizer.encoder.name)
     if pair_model is not None:
         groups, signals, count = _event_groups(
-            sketches, load, vectors_of, title_vector_of, pair_model, config, advance
+            sketches, load, vectors_of, title_vector_of, pair_model, config, advance, pairs
         )
     else:
-        groups, signals, count = _statement_groups(sketches, load, config, summarizer, advance)
+        groups, signals, count = _statement_groups(
+            sketches, load, config, summarizer, advance, pairs
+        )
     stories: list[Story] = []
     story_of: dict[int, str] = {}
     shared: dict[int, list[Shared]] = {}
@@ -119,6 +125,8 @@ def build_stories(
 
 VECTOR_CACHE = 1024  # articles' vectors kept for pair scoring (about 30 kB each)
 Groups = tuple[list[list[int]], dict[int, str], int]  # stories, why each joined, pairs
+# The LSH candidate pairs (a < b, ordinals) of documents' sketches, each pair once.
+PairFinder = Callable[[dict[int, Sketch], ClusterConfig], Iterable[tuple[int, int]]]
 
 
 def _statement_groups(
@@ -127,18 +135,18 @@ def _statement_groups(
     config: ClusterConfig,
     summarizer: Summarizer,
     advance: Callable[[int], None],
+    pairs: PairFinder,
 ) -> Groups:
     """Leader clustering as in the engine, over LSH candidate pairs: documents are
     visited in input order, and each joins the earliest-kept story whose first document
     the engine confirms it repeats (strongest signal first), or starts its own."""
-    order = sorted(sketches)
     earlier: dict[int, list[int]] = {}
     count = 0
-    for i, j in candidate_pairs([sketches[n] for n in order], config):
+    for a, b in pairs(sketches, config):
         window = config.window_days
-        if window is not None and _outside_window(load(order[i])[2], load(order[j])[2], window):
+        if window is not None and _outside_window(load(a)[2], load(b)[2], window):
             continue
-        earlier.setdefault(order[j], []).append(order[i])
+        earlier.setdefault(b, []).append(a)
         count += 1
     model = summarizer.encoder.name if summarizer.config.needs_model else None
     sentence_config = dedup_config(model)
@@ -169,6 +177,7 @@ def _event_groups(
     model: PairModel,
     config: ClusterConfig,
     advance: Callable[[int], None],
+    pairs: PairFinder,
 ) -> Groups:
     """Articles grouped by event: neighbours and LSH pairs scored by the pair model,
     merged by average linkage (see :mod:`.events`)."""
@@ -187,7 +196,7 @@ def _event_groups(
     positions = {n: i for i, n in enumerate(order)}
     lsh = [
         (positions[a], positions[b])
-        for a, b in _ordinal_pairs(sketches, config)
+        for a, b in pairs(sketches, config)
         if a in positions and b in positions
     ]
     # Pairs ask for vectors in no useful order: read them alone (one seek each) rather
@@ -224,7 +233,8 @@ def _outside_window(a: DocumentRecord, b: DocumentRecord, window: float | None) 
     return da is not None and db is not None and abs(da - db) > window
 
 
-def _ordinal_pairs(sketches: dict[int, Sketch], config: ClusterConfig) -> list[tuple[int, int]]:
+def ordinal_pairs(sketches: dict[int, Sketch], config: ClusterConfig) -> list[tuple[int, int]]:
+    """The LSH candidate pairs from one in-memory index (the local engine)."""
     order = sorted(sketches)
     return [(order[i], order[j]) for i, j in candidate_pairs([sketches[n] for n in order], config)]
 

@@ -1,0 +1,122 @@
+"""What a Dask worker runs for a digest: plain functions over partitions of records.
+
+Nothing here imports Dask, so the functions are tested (and could be run) without a
+cluster. Each takes a partition (a list of :class:`~.inputs.Record`, in input order)
+and returns small, picklable results the driver folds in input order:
+
+- :func:`count_partition`: pass 1, the batch-boilerplate counts of the partition;
+- :func:`summarise_partition`: pass 2, one work record (and its vectors) per record;
+- :func:`band_partition` and :func:`pairs_of_buckets`: the story step's LSH band keys
+  and the pairs of documents that share one.
+
+A worker process loads the model once (:func:`worker_encoder`, a per-process cache the
+engine's worker plugin fills at start-up), never per task.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from ..config import SummaryConfig
+from ..embed import Encoder
+from ..pipeline import Summarizer, shared_encoder
+from ..text.segment import segment
+from ..timing import StageTimer
+from .batch_boilerplate import Counts, LearnConfig, count_documents
+from .clusters import Sketch, band_keys, bucket_pairs
+from .inputs import Record, read_deferred
+from .process import process_safely
+from .record import DocumentRecord
+
+
+@dataclass(frozen=True)
+class EncoderSpec:
+    """Which model a worker loads: the arguments of :func:`summarize.pipeline.shared_encoder`
+    (the same arguments hit the same per-process cache entry)."""
+
+    model: str | None = None
+    device: str | None = None
+    batch_size: int = 32
+
+
+def worker_encoder(spec: EncoderSpec) -> Encoder:
+    """The model of this process, loaded on first use and then kept."""
+    return shared_encoder(spec.model, device=spec.device, batch_size=spec.batch_size)
+
+
+def encoder_identity(spec: EncoderSpec) -> tuple[str, int]:
+    """(name, dim) of a worker's model: the driver's stand-in needs both."""
+    encoder = worker_encoder(spec)
+    return encoder.name, encoder.dim
+
+
+def encode_texts(spec: EncoderSpec, texts: list[str], prompt_name: str) -> np.ndarray:
+    return worker_encoder(spec).encode(texts, prompt_name=prompt_name)
+
+
+@dataclass
+class Counted:
+    counts: Counts
+    records: int  # every record, unreadable ones too (the run's total)
+    seconds: dict[str, float] = field(default_factory=dict)
+
+
+def count_partition(records: Sequence[Record], learn: LearnConfig | None) -> Counted:
+    """Pass 1 on one partition: read, segment, count recurring sentences."""
+    timer = StageTimer()
+    docs = []
+    for rec in records:
+        with timer.stage("reading"):
+            rec = read_deferred(rec)
+        if learn is not None and rec.text is not None:
+            with timer.stage("learning boilerplate"):
+                _, sentences = segment(rec.text)
+                docs.append(([s.text for s in sentences], rec.site, [s.key for s in sentences]))
+    with timer.stage("learning boilerplate"):
+        counts = count_documents(docs, learn or LearnConfig())
+    return Counted(counts, len(records), dict(timer.seconds))
+
+
+@dataclass
+class Summarised:
+    items: list[tuple[DocumentRecord, np.ndarray | None]]
+    seconds: dict[str, float] = field(default_factory=dict)
+
+
+def summarise_partition(
+    records: Sequence[Record],
+    config: SummaryConfig,
+    spec: EncoderSpec | None,
+    learned: frozenset[str],
+) -> Summarised:
+    """Pass 2 on one partition: the same per-record work as the local engine."""
+    timer = StageTimer()
+    encoder = worker_encoder(spec) if spec is not None and config.needs_model else None
+    summarizer = Summarizer(config, encoder, timer=timer)
+    items = []
+    for rec in records:
+        t = time.perf_counter()
+        rec = read_deferred(rec)
+        timer.add("reading", time.perf_counter() - t)
+        items.append(process_safely(rec, summarizer, learned))
+    return Summarised(items, dict(timer.seconds))
+
+
+def band_partition(
+    sketches: Sequence[tuple[int, Sketch]], bands: list[tuple[str, list[tuple[int, int]]]]
+) -> list[tuple[bytes, int]]:
+    """(band key, ordinal) of every band of every sketch in the partition."""
+    return [kv for n, sk in sketches for kv in band_keys(n, sk, bands)]
+
+
+def pairs_of_buckets(buckets: Iterable[tuple[bytes, list[tuple[bytes, int]]]]) -> list:
+    """The pairs (a < b) inside each band bucket of a shuffled partition, each once."""
+    out: set[tuple[int, int]] = set()
+    for _, members in buckets:
+        if len(members) > 1:
+            out.update(bucket_pairs([n for _, n in members]))
+    return sorted(out)
