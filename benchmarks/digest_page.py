@@ -1,6 +1,7 @@
 """Screenshots of the digest's HTML page for the docs, from the project's own samples.
 
     python -m benchmarks.digest_page [--out docs] [--chromium /usr/bin/chromium]
+    python -m benchmarks.digest_page --measure digest.html [--query "hà nội"]...
 
 Builds a small batch from ``samples/*.txt`` (the five samples, plus a re-published
 copy of one with a paragraph added, so a story has shared sentences), with made-up
@@ -8,6 +9,10 @@ source fields on reserved ``.example`` addresses; digests it with ``--fast``; an
 takes two screenshots in headless Chromium through Playwright (the system browser,
 no download): ``digest.png`` (1200 wide: the overview and the first story side by
 side) and ``digest-phone.png`` (390 wide). No third-party text is used.
+
+``--measure PAGE`` instead opens an existing digest page and prints how long it takes
+to be ready (its script ran) and, for each query, the script's own time to filter and
+highlight (``data-search-ms``), after the idle-time reading of the page's text.
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ import json
 import shutil
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -53,8 +59,22 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--out", type=Path, default=ROOT / "docs")
     ap.add_argument("--chromium", default=shutil.which("chromium") or "/usr/bin/chromium")
+    ap.add_argument("--measure", type=Path, default=None, help="time an existing page")
+    ap.add_argument("--query", action="append", default=None, help="with --measure")
     args = ap.parse_args(argv)
     from playwright.sync_api import sync_playwright
+
+    if args.measure is not None:
+        queries = args.query or ["hà nội", "ha noi", "vietlott", "xyzxyz", "h", ""]
+        with sync_playwright() as p:
+            browser = p.chromium.launch(
+                executable_path=args.chromium, args=["--no-sandbox", "--disable-gpu"]
+            )
+            try:
+                _measure(browser, args.measure.resolve(), queries)
+            finally:
+                browser.close()
+        return 0
 
     from summarize.config import SummaryConfig
     from summarize.digest import DigestOptions, Output, digest
@@ -75,6 +95,25 @@ def main(argv: list[str] | None = None) -> int:
             finally:
                 browser.close()
     return 0
+
+
+def _measure(browser, page_path: Path, queries: list[str]) -> None:
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    try:
+        t = time.perf_counter()
+        page.goto(page_path.as_uri(), timeout=120_000)
+        page.wait_for_selector("html[data-ready='1']", state="attached", timeout=120_000)
+        print(f"{page_path.stat().st_size / 1e6:.1f} MB, ready in {time.perf_counter() - t:.2f} s")
+        page.wait_for_timeout(3000)  # the page reads its text in idle time
+        for q in queries:
+            page.evaluate("document.documentElement.removeAttribute('data-search-ms')")
+            page.fill("#q", q)
+            page.wait_for_selector("html[data-search-ms]", state="attached", timeout=60_000)
+            ms = page.get_attribute("html", "data-search-ms")
+            shown = page.get_attribute("html", "data-matches") or "all"
+            print(f"{q!r}: {ms} ms (stories,articles shown: {shown})")
+    finally:
+        page.close()
 
 
 def _shoot(browser, page_path: Path, out: Path, width: int, height: int, **kw) -> None:

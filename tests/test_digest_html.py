@@ -48,7 +48,7 @@ def _records() -> list[dict]:
          "url": "https://bao-b.example.vn/dang-lai", "date": "2024-05-21", "publisher": "Báo B"},
         {"id": "h<1>", "title": HOSTILE_TITLE, "text": hostile, "url": HOSTILE_URL,
          "publisher": HOSTILE_PUBLISHER},
-        {"id": "h2", "title": "Bản sao", "text": hostile},
+        {"id": "h2", "title": "Bản sao", "text": hostile + "\n\n" + HOSTILE_LINE},  # a repeat
         {"id": "s4", "text": texts[4], "date": "21/05/2024"},
         {"id": "rong", "text": ""},
     ]  # fmt: skip
@@ -128,7 +128,10 @@ def test_overview_counts_match_the_digest(built) -> None:
     assert tiles["failed"] == 1 == result.failed
     assert tiles["stories"] == len(result.stories) == 2
     assert tiles["articles in stories"] == sum(len(s.members) for s in result.stories) == 4
-    assert tiles["duplicates removed"] == sum(len(r.duplicates) for r in ok)
+    assert tiles["duplicates removed"] == sum(len(r.duplicates) for r in ok) >= 1
+    for r in ok:  # and each article says how many of its own repeats were removed
+        said = page.text_in(lambda p, r=r: p.get("id") == f"a-{r.n}")
+        assert (f"{len(r.duplicates)} in-article repeats removed" in said) == bool(r.duplicates)
     assert tiles["shared sentences"] >= 1
     assert tiles["boilerplate lines"] == len(result.learned.lines)
     # the table of contents: stories by size, each row a link to its section

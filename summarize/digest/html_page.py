@@ -377,6 +377,8 @@ def _article(page: Page, doc: DocumentRecord, story: Story | None) -> str:
         _sources_html(sources_of(doc), doc),
     ]
     ref = [f'<span class="id">{_h(doc.id)}</span>']
+    if doc.duplicates:
+        ref.append(f"{len(doc.duplicates)} in-article repeats removed")
     if story is not None:
         why = story.signals.get(n, "first article")
         ref.append(f'<span class="why">{_h(why)}</span>')
