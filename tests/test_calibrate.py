@@ -130,7 +130,9 @@ def test_calibrate_bad_pairs_file_is_one_line(tmp_path: Path, content, needle) -
     assert not (tmp_path / "empty-cache").exists()  # nothing built, nothing written
 
 
-def test_calibrate_needs_both_kinds_of_pairs(tmp_path: Path, summarize_cache_dir: Path) -> None:
+def test_calibrate_needs_both_kinds_of_pairs(
+    tmp_path: Path, static_encoder, summarize_cache_dir: Path
+) -> None:
     same_only = [r for r in labelled() if r["label"] == 1]
     pairs = write_pairs(tmp_path / "pairs.jsonl", same_only)
     p = run(
