@@ -101,7 +101,7 @@ class Page:
 @pytest.fixture(scope="module")
 def built(tmp_path_factory) -> tuple[Path, Page, dict[str, DocumentRecord], object]:
     tmp = tmp_path_factory.mktemp("digest_html")
-    src = tmp / "in.jsonl"
+    src = tmp / "tin_bai_cua_cac_toa_soan_dia_phuong_xuat_ban_trong_ngay_hom_nay.jsonl"  # long
     src.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in _records()))
     out = tmp / "d.html"
     options = DigestOptions(SummaryConfig(method="lead"), keep_work=True, title="Tin <ngày>")
@@ -368,6 +368,8 @@ def test_a_phone_gets_one_readable_column(open_page, built) -> None:
     assert page.evaluate(width) <= 390  # nothing wider than the screen
     box = page.locator(".art").first.bounding_box()
     assert box["width"] > 330  # a card uses the screen, not a sliver of it
+    overflowing = "els => els.filter(e => e.scrollWidth > e.clientWidth + 1).map(e => e.id)"
+    assert page.eval_on_selector_all(".art", overflowing) == []  # nor is anything in a card
     font = page.evaluate("parseFloat(getComputedStyle(document.querySelector('.sum li')).fontSize)")
     assert font >= 14
     page.locator(f"#story-{result.stories[0].id} label.sbs").click()
