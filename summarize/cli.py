@@ -15,22 +15,56 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from typer.core import TyperOption
 
-from .errors import SummarizeError
+from .errors import ConfigError, InputError, SummarizeError
 
 app = typer.Typer(
-    add_completion=False,
+    add_completion=True,  # --install-completion / --show-completion [bash|zsh|fish|powershell]
+    context_settings={"help_option_names": ["-h", "--help"]},
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     rich_markup_mode="rich",
     help="Extractive summaries and duplicate removal for (Vietnamese) news text.\n\n"
-    "[bold]summarize FILE[/bold] summarises one article; see the commands below for more.",
+    "[bold]summarize FILE...[/bold] summarises articles; see the commands below for more.\n\n"
+    "Exit status: 0 ok, 1 input error, 2 usage error, 3 some records of a batch failed, "
+    "4 model error (docs/cli.md).",
 )
 # soft_wrap: a message is one line however long its path (rich would wrap at 80 columns
 # when stderr is not a terminal, splitting `--verbose` lines mid-path).
 err = Console(stderr=True, highlight=False, soft_wrap=True)
+STDOUT = "-"  # as a path (-o, --report): standard output
 
-COMMANDS = {"run", "dedup", "digest", "models", "calibrate", "serve"}
+
+def _flag_type(self, ctx):  # type: ignore[no-untyped-def]
+    """Flags take no value, so help shows no type for them (typer prints `<bool>`)."""
+    return None if self.is_flag else _value_type(self, ctx)
+
+
+_value_type = TyperOption.display_type_rich
+TyperOption.display_type_rich = _flag_type
+
+
+def _show_version(value: bool) -> None:
+    if value:
+        from . import __version__
+
+        sys.stdout.write(f"summarize {__version__}\n")
+        raise typer.Exit()
+
+
+@app.callback()
+def _options(
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_show_version, is_eager=True, help="Print the version."),
+    ] = False,
+) -> None:
+    """Options of the program itself (the app's help text is the Typer's ``help``)."""
+
+
+COMMANDS = {"run", "dedup", "digest", "models", "cache", "calibrate", "serve"}
+OPTIONS = {"--help", "-h", "--version", "--install-completion", "--show-completion"}
 
 
 class Method(str, Enum):
@@ -68,7 +102,12 @@ ModelOpt = Annotated[
 DeviceOpt = Annotated[str | None, typer.Option(help="torch device, e.g. cpu or cuda.")]
 BatchOpt = Annotated[int, typer.Option("--batch-size", min=1, help="Sentences per model call.")]
 VerboseOpt = Annotated[bool, typer.Option("--verbose", "-v", help="Say what was read and how.")]
-OutOpt = Annotated[Path | None, typer.Option("--output", "-o", help="Write here, not stdout.")]
+OutOpt = Annotated[
+    Path | None, typer.Option("--output", "-o", help="Write here (- for stdout, the default).")
+]
+NoCacheOpt = Annotated[
+    bool, typer.Option("--no-cache", help="Neither read nor keep vectors in the embedding cache.")
+]
 MaxBytesOpt = Annotated[
     str, typer.Option("--max-bytes", help="Refuse an input (a digest: a record) larger than "
                       "this, e.g. 50MB; 0: no limit. See docs/security.md.")
@@ -81,7 +120,13 @@ FastOpt = Annotated[
 
 @app.command("run")
 def run(
-    file: Annotated[str, typer.Argument(help="Text, Markdown, HTML or JSON file; - for stdin.")],
+    files: Annotated[
+        list[str],
+        typer.Argument(
+            help="Text, Markdown, HTML, JSON or JSONL files, folders; - for stdin. "
+            "Several inputs (or a JSONL file): one summary each."
+        ),
+    ],
     sentences: Annotated[
         int | None, typer.Option("--sentences", "-n", help="Sentences to select (default 3).")
     ] = None,
@@ -103,9 +148,17 @@ def run(
     device: DeviceOpt = None,
     batch_size: BatchOpt = 32,
     max_bytes: MaxBytesOpt = "20MB",
+    no_cache: NoCacheOpt = False,
+    quiet: Annotated[
+        bool, typer.Option("--quiet", "-q", help="No progress for several inputs.")
+    ] = False,
     verbose: VerboseOpt = False,
-) -> None:
-    """Summarise one article (the default command: `summarize FILE`)."""
+) -> int:
+    """Summarise articles (the default command: `summarize FILE...`).
+
+    Several inputs, a folder or a JSONL file: one summary each (JSONL with -f json).
+    """
+    from .batch import is_batch, looks_like_jsonl, sources_of, stdin_records
     from .config import SummaryConfig
     from .io import check_outputs, read_text
     from .io.readers import parse_size
@@ -116,18 +169,61 @@ def run(
     config = SummaryConfig(
         sentences, ratio, words, method.value, _fast_model(model, fast), query=query
     )
-    check_outputs([output] if output else [], [file])
-    raw = read_text(file, max_bytes=parse_size(max_bytes))
+    out = None if _is_stdout(output) else output
+    check_outputs([out] if out else [], files)
+    if title is not None and len(files) > 1:
+        raise ConfigError("--title names one article; give it with a single input")
+    summarizer = _summarizer(config, device, batch_size, no_cache)
+    limit = parse_size(max_bytes)
+    if is_batch(files):
+        sources = sources_of(files, max_bytes=limit)
+        return _run_batch(sources, summarizer, fmt.value, out, quiet)
+    raw = read_text(files[0], max_bytes=limit)
+    if raw.source == STDOUT and raw.format == "txt" and looks_like_jsonl(raw.text):
+        with stdin_records(raw.text) as sources:  # JSONL on stdin: records, not an article
+            return _run_batch(sources, summarizer, fmt.value, out, quiet)
     if verbose:
         err.print(f"read {raw.source}: {raw.format}, encoding {raw.encoding}")
     doc = prepare(raw.text, title=title or raw.title, encoding=raw.encoding, source=raw.source)
-    result = _summarizer(config, device, batch_size).summarize(doc)
+    result = summarizer.summarize(doc)
     if verbose:
         err.print(
             f"{len(doc.sentences)} sentences, {len(result.duplicates.removed)} duplicates removed, "
             f"method {result.method}, model {result.model or '-'}, budget {result.budget}"
         )
-    _emit(render_summary(result, fmt.value), output)
+    _emit(render_summary(result, fmt.value), out)
+    return 0
+
+
+def _run_batch(sources, summarizer, fmt: str, output: Path | None, quiet: bool) -> int:
+    """One summary per record, written as each is made; failures named on stderr."""
+    from .batch import count_records, render_item, summarize_sources
+    from .digest.progress import progress_for
+    from .exits import INPUT_ERROR, PARTIAL_FAILURE
+    from .io import atomic_output
+
+    total = count_records(sources)
+    done = failed = 0
+    with contextlib.ExitStack() as stack:
+        handle = sys.stdout if output is None else stack.enter_context(atomic_output(output))
+        bar = stack.enter_context(progress_for(err, quiet or total < 2))
+        if bar is not None:
+            bar.stage("summarising", total)
+        advance = bar.advance if bar is not None else (lambda n=1: None)
+        for item in summarize_sources(sources, summarizer, advance=advance):
+            if item.error is not None:
+                failed += 1
+                base = item.record.source.rsplit(":", 1)[0]  # a JSONL record: its file
+                where = "" if item.error.startswith(base) else f"{item.name}: "
+                _fail(f"{where}{item.error}")
+            handle.write(render_item(item, fmt, first=done == 0))
+            handle.flush()
+            done += 1
+    if not done:
+        raise InputError("no input to summarise (empty folder or JSONL file)")
+    if failed == done:
+        return INPUT_ERROR
+    return PARTIAL_FAILURE if failed else 0
 
 
 @app.command("dedup")
@@ -166,6 +262,7 @@ def dedup(
     device: DeviceOpt = None,
     batch_size: BatchOpt = 32,
     max_bytes: MaxBytesOpt = "20MB",
+    no_cache: NoCacheOpt = False,
     verbose: VerboseOpt = False,
 ) -> None:
     """Remove repeated paragraphs, sentences and captions; say what went and why."""
@@ -180,19 +277,24 @@ def dedup(
         semantic=semantic, drop_boilerplate=drop_boilerplate, cross_lingual=cross_lingual,
     )  # fmt: skip
     # Outputs are checked before the work, and written together at the end: all or nothing.
-    check_outputs([p for p in (output, report) if p is not None], [file])
+    if _is_stdout(report) and (output is None or _is_stdout(output)):
+        raise ConfigError("--report - and the cleaned text cannot both go to stdout; add -o FILE")
+    output = None if _is_stdout(output) else output
+    check_outputs([p for p in (output, report) if p is not None and not _is_stdout(p)], [file])
     raw = read_text(file, max_bytes=parse_size(max_bytes))
     if verbose:
         err.print(f"read {raw.source}: {raw.format}, encoding {raw.encoding}")
     doc = prepare(raw.text, title=raw.title, encoding=raw.encoding, source=raw.source)
-    result = _summarizer(config, device, batch_size).deduplicate(doc)
+    result = _summarizer(config, device, batch_size, no_cache).deduplicate(doc)
     files: list[tuple[Path, str]] = []
     if report is not None:
         rfmt = report_format.value if report_format else _format_from_suffix(report)
         files.append((report, render_dedup_report(result, rfmt)))
     if output is not None:
         files.append((output, result.text))
-    write_all_atomic(files)
+    write_all_atomic([(p, text) for p, text in files if not _is_stdout(p)])
+    for _, text in [(p, t) for p, t in files if _is_stdout(p)]:
+        sys.stdout.write(text)  # the report, when it is --report -
     if output is None:
         sys.stdout.write(result.text)
     show_dedup(result, err)
@@ -221,7 +323,7 @@ def digest(
             "--output",
             "-o",
             help="Write here (repeatable); format from the extension: "
-            ".jsonl, .md, .html. Default: JSONL on stdout.",
+            ".jsonl, .md, .html; - for stdout (JSONL unless --format). Default: JSONL on stdout.",
         ),
     ] = None,
     fmt: Annotated[
@@ -275,6 +377,7 @@ def digest(
     fast: FastOpt = False,
     device: DeviceOpt = None,
     batch_size: BatchOpt = 32,
+    no_cache: NoCacheOpt = False,
     engine: Annotated[
         Engine,
         typer.Option(help="Where the work runs: this process, or a Dask cluster (pip extra dask)."),
@@ -297,9 +400,14 @@ def digest(
     from .digest.runner import EXIT_RECORDS_FAILED, check, output_format
     from .io.readers import parse_size
 
-    outs = [Output(p, output_format(p, fmt.value if fmt else None)) for p in output or []]
+    outs = [
+        Output(None, fmt.value if fmt else "jsonl")
+        if _is_stdout(p)
+        else Output(p, output_format(p, fmt.value if fmt else None))
+        for p in output or []
+    ]
     if fmt is not None and len(outs) > 1:
-        raise SummarizeError("--format applies to a single --output; name the others by extension")
+        raise ConfigError("--format applies to a single --output; name the others by extension")
     if not outs:
         outs = [Output(None, fmt.value if fmt else "jsonl")]
     from .config import SummaryConfig
@@ -319,17 +427,13 @@ def digest(
     if options.summary.needs_model and cluster is None:
         from .pipeline import shared_encoder
 
-        encoder = shared_encoder(options.summary.model, device=device, batch_size=batch_size)
-    with cluster or contextlib.nullcontext():
-        if quiet or not err.is_terminal:
-            result = run_digest(inputs, outs, options, model=encoder, engine=cluster)
-        else:
-            from .digest.progress import RichProgress
+        encoder = shared_encoder(
+            options.summary.model, device=device, batch_size=batch_size, cache=not no_cache
+        )
+    from .digest.progress import progress_for
 
-            with RichProgress(err) as bar:
-                result = run_digest(
-                    inputs, outs, options, model=encoder, progress=bar, engine=cluster
-                )
+    with cluster or contextlib.nullcontext(), progress_for(err, quiet) as bar:
+        result = run_digest(inputs, outs, options, model=encoder, progress=bar, engine=cluster)
     if not quiet:
         where = ", ".join(str(o.path) for o in outs if o.path) or "stdout"
         sys.stderr.write(
@@ -363,8 +467,12 @@ def models(
     build: Annotated[
         bool, typer.Option("--build", help="Build every backend now (fp32, int8, fast).")
     ] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="One JSON array, for scripts.")] = False,
 ) -> None:
-    """List the default model's backends and cached embeddings; build them ahead of time."""
+    """List the default model's backends and cached embeddings; build them ahead of time.
+
+    `summarize cache` shows and prunes the embedding cache.
+    """
     from rich.table import Table
 
     from .embed import available_models, build_backends
@@ -372,13 +480,96 @@ def models(
     if build:
         for name, path in build_backends().items():
             err.print(f"{name} backend ready at {path}")
-    table = Table("model", "kind", "status", "path")
-    for m in available_models():
+    rows = available_models()
+    if as_json:
+        import json
+
+        sys.stdout.write(json.dumps(rows, ensure_ascii=False, indent=2) + "\n")
+        return
+    # Names are what users copy into --model: never cut, whatever the width. The
+    # status and path fold onto more lines; a name too wide for a table gets a list.
+    out = Console()
+    widest = max((len(str(m.get("name", ""))) for m in rows), default=5)
+    if widest + 40 > out.width:
+        for m in rows:
+            out.print(str(m.get("name", "")), markup=False, highlight=False, soft_wrap=True)
+            for key in ("kind", "status", "path"):
+                out.print(f"  {key}: {m.get(key, '')}", markup=False, highlight=False)
+        return
+    table = Table(show_lines=False)
+    table.add_column("model", no_wrap=True, min_width=widest)
+    table.add_column("kind", overflow="fold")
+    table.add_column("status", overflow="fold")
+    table.add_column("path", overflow="fold")
+    for m in rows:
         table.add_row(
             str(m.get("name", "")), str(m.get("kind", "")), str(m.get("status", "")),
             str(m.get("path", "")),
         )  # fmt: skip
-    Console().print(table)
+    out.print(table)
+
+
+@app.command("cache")
+def cache(
+    prune: Annotated[
+        bool,
+        typer.Option(
+            "--prune",
+            help="Drop vectors of older builds of the default model, then the least "
+            "recently used beyond the size limit, and give the space back.",
+        ),
+    ] = False,
+    clear: Annotated[bool, typer.Option("--clear", help="Drop every cached vector.")] = False,
+    max_mb: Annotated[
+        float | None,
+        typer.Option(
+            "--max-mb",
+            min=0,
+            help="Size limit for --prune, in MB (default: $SUMMARIZE_CACHE_MAX_MB, else 512).",
+        ),
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the numbers as JSON.")] = False,
+) -> None:
+    """Show the on-disk embedding cache (size, vectors, limit); prune or clear it."""
+    from .embed.cache import cache_stats, prune_cache
+
+    if prune and clear:
+        raise ConfigError("--prune and --clear exclude each other")
+    if max_mb is not None and not (prune or clear):
+        raise ConfigError("--max-mb goes with --prune")
+    limit = None if max_mb is None else int(max_mb * 1_000_000)
+    dropped = 0
+    if prune or clear:
+        dropped, stats = prune_cache(max_bytes=limit, stale=_stale_stores(), clear=clear)
+    else:
+        stats = cache_stats(max_bytes=limit)
+    facts = {
+        "path": str(stats.path), "vectors": stats.vectors, "bytes": stats.bytes,
+        "data_bytes": stats.data_bytes, "max_bytes": stats.max_bytes, "dropped": dropped,
+    }  # fmt: skip
+    if as_json:
+        import json
+
+        sys.stdout.write(json.dumps(facts) + "\n")
+        return
+    done = f"dropped {dropped} vectors; " if prune or clear else ""
+    sys.stdout.write(
+        f"{done}{stats.path}: {stats.vectors} vectors, {stats.bytes / 1e6:.1f} MB on disk "
+        f"({stats.data_bytes / 1e6:.1f} MB of vectors), limit {stats.max_bytes / 1e6:.0f} MB\n"
+    )
+
+
+def _stale_stores() -> list[str]:
+    """Encoder names in the cache that are older builds of a model we build ourselves."""
+    from .embed import available_models
+
+    rows = available_models()
+    ours = {str(m["name"]) for m in rows if m.get("kind", "").startswith("backend")}
+    return [
+        m["name"] for m in rows
+        if m.get("kind") == "embedding-cache" and not m.get("current_backend")
+        and str(m["name"]).split("@")[0] in ours
+    ]  # fmt: skip
 
 
 @app.command("calibrate")
@@ -458,15 +649,20 @@ def serve(
     run_server(_summarizer(config, device, batch_size), options)
 
 
-def _summarizer(config, device: str | None, batch_size: int):
+def _summarizer(config, device: str | None, batch_size: int, no_cache: bool = False):
     from .pipeline import Summarizer
 
-    return Summarizer(config, device=device, batch_size=batch_size)
+    return Summarizer(config, device=device, batch_size=batch_size, cache=not no_cache)
+
+
+def _is_stdout(path: Path | None) -> bool:
+    """``-o -``: standard output (a file named "-" is written as ``./-``)."""
+    return path is not None and str(path) == STDOUT
 
 
 def _fast_model(model: str | None, fast: bool) -> str | None:
     if fast and model is not None:
-        raise SummarizeError("--fast and --model exclude each other (--fast is --model e5-static)")
+        raise ConfigError("--fast and --model exclude each other (--fast is --model e5-static)")
     return "e5-static" if fast else model
 
 
@@ -477,7 +673,7 @@ def _format_from_suffix(path: Path) -> str:
 
 
 def _emit(text: str, output: Path | None) -> None:
-    if output is None:
+    if output is None or _is_stdout(output):
         sys.stdout.write(text)
         return
     from .io import write_atomic
@@ -496,26 +692,37 @@ def _warning(message, category, filename, lineno, file=None, line=None) -> None:
 
 
 def main(argv: list[str] | None = None) -> None:
-    """Entry point: `summarize FILE` means `summarize run FILE`; errors are one line."""
+    """Entry point: `summarize FILE` means `summarize run FILE`; errors are one line, and
+    every exit status has one meaning (summarize/exits.py, docs/cli.md)."""
+    from . import exits
+
     args = list(sys.argv[1:] if argv is None else argv)
-    if args and args[0] not in COMMANDS and args[0] not in ("--help", "-h"):
+    if args and args[0] not in COMMANDS and args[0] not in OPTIONS:
         args.insert(0, "run")
     warnings.showwarning = _warning
     try:
         code = app(args, prog_name="summarize", standalone_mode=False)
         if isinstance(code, int) and code:
             sys.exit(code)
+        sys.stdout.flush()  # a closed pipe shows here, not at interpreter exit
+    except BrokenPipeError:
+        _quiet_broken_pipe()
+        sys.exit(exits.BROKEN_PIPE)
+    except SystemExit as e:
+        # Typer meets a closed pipe first: it wraps stdout to keep quiet and exits 1.
+        if type(sys.stdout).__name__ == "PacifyFlushWrapper":
+            _quiet_broken_pipe()
+            sys.exit(exits.BROKEN_PIPE)
+        raise e
     except SummarizeError as e:
         _fail(str(e))
-        sys.exit(1)
+        sys.exit(exits.exit_code(e))
     except KeyboardInterrupt:
         sys.stderr.write("summarize: interrupted\n")
-        sys.exit(130)
+        sys.exit(exits.INTERRUPTED)
     except OSError as e:
-        err.print(
-            f"summarize: error: {e.strerror or e}: {e.filename or ''}".rstrip(": "), markup=False
-        )
-        sys.exit(1)
+        _fail(f"{e.strerror or e}: {e.filename or ''}".rstrip(": "))
+        sys.exit(exits.INPUT_ERROR)
     except Exception as e:
         # Usage errors from click (typer vendors its own copy, so match by shape).
         if hasattr(e, "show") and hasattr(e, "exit_code"):
@@ -524,6 +731,19 @@ def main(argv: list[str] | None = None) -> None:
         if type(e).__name__ in ("Abort", "Exit"):
             sys.exit(getattr(e, "exit_code", 1))
         raise
+
+
+def _quiet_broken_pipe() -> None:
+    """The reader went away (`summarize ... | head -1`): stop without a word. Pointing
+    stdout at /dev/null keeps Python's own flush at exit from printing "Exception
+    ignored ... BrokenPipeError" (the recipe of the Python docs, signal module)."""
+    import os
+
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
 
 
 if __name__ == "__main__":

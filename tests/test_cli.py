@@ -53,7 +53,7 @@ def files(tmp_path: Path) -> dict[str, Path]:
 
 @pytest.mark.parametrize(
     "case, needle",
-    [("missing", "no such file"), ("dir", "director"), ("empty", "empty"),
+    [("missing", "no such file"), ("empty", "empty"),
      ("binary", "binary"), ("bad", "decode"), ("nowords", "no sentence")],
 )  # fmt: skip
 def test_bad_input_is_one_line(files, case: str, needle: str) -> None:

@@ -149,10 +149,11 @@ def test_learned_boilerplate_is_excluded_from_summaries(tmp_path: Path) -> None:
     assert any(x.key == match_key(FOOTER) for x in res.learned.lines)
     recs = read_jsonl(out)
     for r in recs:
-        assert all(FOOTER not in s["text"] for s in r["summary"]), r["id"]
-    footed = [r for r in recs if any(b["text"] == FOOTER for b in r["boilerplate"])]
+        assert all(FOOTER not in s["text"] for s in r["sentences"]), r["id"]
+    chrome = {r["id"]: [e for e in r["excluded"] if e["reason"] == "boilerplate"] for r in recs}
+    footed = [r for r in recs if any(b["text"] == FOOTER for b in chrome[r["id"]])]
     assert footed and all(
-        b["label"] == "learned from the batch" for r in footed for b in r["boilerplate"]
+        b["detail"] == "learned from the batch" for r in footed for b in chrome[r["id"]]
     )
 
 
@@ -197,10 +198,10 @@ def test_inputs_files_folders_jsonl_and_bad_records(tmp_path: Path) -> None:
     assert (res.documents, res.failed) == (8, 3)
     got = read_jsonl(out)
     assert [r["id"] for r in got] == ids
-    assert got[0]["error"] and got[0]["summary"] == [] and got[0]["cluster"] is None
+    assert got[0]["error"] and got[0]["sentences"] == [] and got[0]["story"] is None
     ok = got[1]
-    assert ok["summary"] and ok["cluster"].startswith("d-") and ok["error"] is None
-    for s in ok["summary"]:
+    assert ok["sentences"] and ok["story"]["id"].startswith("d-") and ok["error"] is None
+    for s in ok["sentences"]:
         text = (folder / "sub/s0.txt").read_text()
         assert text[s["start"] : s["end"]] == s["text"]
 
@@ -230,7 +231,7 @@ def test_story_clusters_are_stable_and_near_duplicates_join(tmp_path: Path) -> N
     for name in ("a", "b"):
         out = tmp_path / f"{name}.jsonl"
         res = digest([str(src)], [Output(out, "jsonl")], lead())
-        runs.append({r["id"]: r["cluster"] for r in read_jsonl(out)})
+        runs.append({r["id"]: r["story"]["id"] for r in read_jsonl(out)})
     assert runs[0] == runs[1]  # stable ids
     ids = runs[0]
     assert ids["s0"] == ids["copy"] == ids["edited"]
@@ -246,7 +247,7 @@ def test_shared_sentences_across_a_story(tmp_path: Path) -> None:
     out = tmp_path / "d.jsonl"
     digest([str(src)], [Output(out, "jsonl")], lead())
     a, b = read_jsonl(out)
-    assert a["cluster"] == b["cluster"] and a["cluster_size"] == 2
+    assert a["story"] == b["story"] and a["story"]["size"] == 2
     assert b["shared_sentences"] and not a["shared_sentences"]
     s = b["shared_sentences"][0]
     assert s["cluster"].startswith("s-") and s["kept_n"] == 0
@@ -319,17 +320,21 @@ def test_cli_failed_records_set_exit_status(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(
-    "args, needle",
-    [(["nope.jsonl"], "nope.jsonl"), (["IN", "-n", "0"], "--sentences"),
-     (["IN", "-o", "x.txt"], "extension"), (["IN", "-o", "no/such/dir/x.jsonl"], "does not exist"),
-     (["-", "--resume"], "--resume")],
+    "args, needle, code",
+    [(["nope.jsonl"], "nope.jsonl", 1), (["IN", "-n", "0"], "--sentences", 2),
+     (["IN", "-o", "x.txt"], "extension", 2),
+     (["IN", "-o", "no/such/dir/x.jsonl"], "does not exist", 1),
+     (["-", "--resume"], "--resume", 2)],
 )  # fmt: skip
-def test_cli_user_errors_are_one_line(tmp_path: Path, args: list[str], needle: str) -> None:
+def test_cli_user_errors_are_one_line(
+    tmp_path: Path, args: list[str], needle: str, code: int
+) -> None:
+    """Input errors exit 1, usage errors 2 (docs/cli.md)."""
     src = write_jsonl(tmp_path / "in.jsonl", [{"id": "a", "text": article(1)}])
     args = [str(src) if a == "IN" else a for a in args]
     p = run_cli("digest", *args, "-m", "lead", stdin=b"", cwd=tmp_path)
     err = p.stderr.decode()
-    assert p.returncode == 1 and "Traceback" not in err
+    assert p.returncode == code and "Traceback" not in err
     assert len(err.strip().splitlines()) == 1 and needle in err, err
 
 
@@ -454,8 +459,8 @@ def test_textrank_digest_clusters_by_meaning(tmp_path: Path, encoder) -> None:
         [str(src)], [Output(out, "jsonl")], DigestOptions(story_sentences=3), model=encoder
     )
     got = {r["id"]: r for r in read_jsonl(out)}
-    assert got["s0"]["cluster"] == got["edit"]["cluster"] != got["s1"]["cluster"]
-    assert all(len(r["summary"]) == 3 for r in got.values())
+    assert got["s0"]["story"] == got["edit"]["story"] != got["s1"]["story"]
+    assert all(len(r["sentences"]) == 3 for r in got.values())
     assert len(res.stories) == 1 and len(res.stories[0].summary) == 3
 
 
@@ -507,7 +512,7 @@ def test_a_sentence_repeated_across_unrelated_articles_is_one_cluster(tmp_path: 
     out = tmp_path / "d.jsonl"
     digest([str(src)], [Output(out, "jsonl")], lead())
     got = read_jsonl(out)
-    assert len({r["cluster"] for r in got}) == 4  # four stories
+    assert len({r["story"]["id"] for r in got}) == 4  # four stories
     assert got[1]["shared_sentences"] == [] and got[0]["shared_sentences"] == []
     (s,) = got[3]["shared_sentences"]
     assert s["cluster"].startswith("s-") and (s["kept_n"], s["kept_index"]) == (1, 7)
@@ -523,5 +528,5 @@ def test_template_reports_with_different_dates_are_different_stories(tmp_path: P
     src = write_jsonl(tmp_path / "in.jsonl", records)
     out = tmp_path / "d.jsonl"
     digest([str(src)], [Output(out, "jsonl")], lead())
-    c = {r["id"]: r["cluster"] for r in read_jsonl(out)}
+    c = {r["id"]: r["story"]["id"] for r in read_jsonl(out)}
     assert c["d5"] == c["again"] != c["d6"]

@@ -20,7 +20,7 @@ from typing import Any, Literal, Protocol
 
 from ..config import SummaryConfig
 from ..embed import Encoder
-from ..errors import SummarizeError
+from ..errors import ConfigError, SummarizeError
 from ..io import atomic_output, check_outputs
 from ..io.readers import DEFAULT_MAX_BYTES, check_max_bytes
 from ..pipeline import Summarizer
@@ -138,7 +138,7 @@ def digest(
     timings = StageTimer()
     target = next((o.path for o in outputs if o.path is not None), None)
     if target is None and options.resume:
-        raise SummarizeError("--resume needs an output file (-o), not standard output")
+        raise ConfigError("--resume needs an output file (-o), not standard output")
     # One run per output: a second one would delete this one's work folder as it works.
     with locked_outputs([o.path for o in outputs if o.path is not None]):
         if target is None:
@@ -234,7 +234,7 @@ def output_format(path: Path, given: str | None = None) -> OutputFormat:
     """The format named, else the one the extension says."""
     fmt = given or _SUFFIXES.get(path.suffix.lower())
     if fmt is None:
-        raise SummarizeError(f"{path}: unknown output extension; use .jsonl, .md or .html")
+        raise ConfigError(f"{path}: unknown output extension; use .jsonl, .md or .html")
     return fmt  # type: ignore[return-value]
 
 
@@ -253,16 +253,16 @@ def check(options: DigestOptions, outputs: Sequence[Output], inputs: Sequence[st
         if item != STDIN and not Path(item).exists():
             raise SummarizeError(f"{item}: no such file or folder")
     if options.story_sentences < 1:
-        raise SummarizeError("--story-sentences must be at least 1")
+        raise ConfigError("--story-sentences must be at least 1")
     window = options.clusters.window_days
     if window is not None and not (window >= 0 and window < float("inf")):
-        raise SummarizeError(f"--window-days must be a number of days, 0 or more (got {window})")
+        raise ConfigError(f"--window-days must be a number of days, 0 or more (got {window})")
     if options.limit is not None and options.limit < 1:
-        raise SummarizeError("--limit must be at least 1")
+        raise ConfigError("--limit must be at least 1")
     if not outputs:
-        raise SummarizeError("no output given")
+        raise ConfigError("no output given")
     if sum(o.path is None for o in outputs) > 1:
-        raise SummarizeError("only one output can go to standard output")
+        raise ConfigError("only one output can go to standard output")
     check_max_bytes(options.max_bytes)
     # A folder, a missing or read-only folder, an input: refused now, not after the work.
     check_outputs([o.path for o in outputs if o.path is not None], inputs)

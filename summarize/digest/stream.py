@@ -18,9 +18,10 @@ record the batch would write, story fields aside.
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Iterator, Mapping
+from dataclasses import replace
 from typing import Any
 
-from ..config import DEFAULT_METHOD
+from ..config import DEFAULT_METHOD, SummaryConfig
 from ..embed import Encoder
 from ..errors import InputError, SummarizeError
 from ..io.readers import extract_html
@@ -50,12 +51,12 @@ def digest_records(
     ``summarizer`` replaces the budget, method and model settings.
     A bad item becomes a record with an ``error``; the stream goes on.
     """
-    from ..api import _summarizer
-
     if summarizer is None:
-        summarizer = _summarizer(
-            model, sentences=sentences, ratio=ratio, words=words, method=method
-        )
+        config = SummaryConfig(sentences, ratio, words, method)
+        if model is None or isinstance(model, str):
+            summarizer = Summarizer(replace(config, model=model))
+        else:
+            summarizer = Summarizer(config, encoder=model)
     fields = fields or Fields()
     chrome = frozenset(match_key(line) for line in learned_boilerplate)
     return _stream(items, summarizer, fields, chrome)  # settings checked above, not lazily

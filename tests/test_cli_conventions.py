@@ -1,0 +1,273 @@
+"""Command-line conventions a user expects of any tool (issue 17): `-o -`, --version, -h,
+completion, flags shown as flags, several inputs, JSONL as records, exit statuses, a
+quiet broken pipe, `models --json`, names never cut, progress on stderr.
+
+Real processes on real files. Summaries use `-m lead` (no model) unless a test is about
+the model, so they run in seconds.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLES = ROOT / "samples"
+HUE = SAMPLES / "thua-thien-hue.txt"
+QN = SAMPLES / "quang-ninh-quang-binh.txt"
+
+
+def cli(
+    *args: str, stdin: bytes | None = None, cwd: Path = ROOT, env: dict | None = None
+) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "summarize.cli", *args],
+        input=stdin, capture_output=True, cwd=cwd, timeout=600,
+        env={**os.environ, **(env or {})},
+    )  # fmt: skip
+
+
+def jsonl(data: bytes) -> list[dict]:
+    return [json.loads(line) for line in data.decode().splitlines() if line.strip()]
+
+
+@pytest.fixture
+def news(tmp_path: Path) -> Path:
+    """Two real articles as JSONL records, then a line that is not JSON."""
+    path = tmp_path / "news.jsonl"
+    rows = [
+        json.dumps({"id": "hue", "title": "Huế", "text": HUE.read_text()}, ensure_ascii=False),
+        json.dumps({"id": "qn", "text": QN.read_text()}, ensure_ascii=False),
+    ]
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    return path
+
+
+# ------------------------------------------------------------------------ -o -
+
+
+def test_dash_output_is_stdout_for_run(tmp_path: Path) -> None:
+    p = cli("run", str(HUE), "-m", "lead", "-n", "2", "-o", "-", cwd=tmp_path)
+    assert p.returncode == 0, p.stderr.decode()
+    assert "Cụ thể hóa việc học và làm theo Bác" in p.stdout.decode()
+    assert not (tmp_path / "-").exists()
+
+
+def test_dash_report_is_stdout_for_dedup(tmp_path: Path) -> None:
+    clean = tmp_path / "clean.txt"
+    p = cli("dedup", str(HUE), "--no-semantic", "--report", "-", "-o", str(clean), cwd=tmp_path)
+    assert p.returncode == 0, p.stderr.decode()
+    report = json.loads(p.stdout)
+    assert (report["kind"], report["schema_version"]) == ("dedup", 2)
+    assert clean.read_text() and not (tmp_path / "-").exists()
+    both = cli("dedup", str(HUE), "--no-semantic", "--report", "-", cwd=tmp_path)
+    assert both.returncode == 2 and b"stdout" in both.stderr and both.stdout == b""
+    text = cli("dedup", str(HUE), "--no-semantic", "-o", "-", cwd=tmp_path)
+    assert text.returncode == 0 and "Cụ thể hóa việc học" in text.stdout.decode()
+    assert not (tmp_path / "-").exists()
+
+
+def test_dash_output_is_stdout_for_digest(tmp_path: Path, news: Path) -> None:
+    p = cli("digest", str(news), "-m", "lead", "-o", "-", "-q", cwd=tmp_path)
+    assert p.returncode == 0, p.stderr.decode()
+    assert [r["id"] for r in jsonl(p.stdout)] == ["hue", "qn"]
+    md = cli("digest", str(news), "-m", "lead", "-o", "-", "-f", "markdown", "-q", cwd=tmp_path)
+    assert md.stdout.decode().startswith("# Digest")
+    assert not (tmp_path / "-").exists()
+
+
+# ------------------------------------------------------- --version, -h, completion
+
+
+def test_version_and_short_help() -> None:
+    from summarize import __version__
+
+    p = cli("--version")
+    assert (p.returncode, p.stdout.decode()) == (0, f"summarize {__version__}\n")
+    for args in (["-h"], ["run", "-h"], ["digest", "-h"], ["cache", "-h"]):
+        h = cli(*args, env={"COLUMNS": "120"})
+        assert h.returncode == 0 and b"Usage: summarize" in h.stdout, args
+
+
+def test_flags_read_as_flags_in_help() -> None:
+    out = cli("run", "--help", env={"COLUMNS": "160"}).stdout.decode()
+    assert "<bool>" not in out
+    fast = next(line for line in out.splitlines() if "--fast" in line)
+    assert "Static fast model" in fast  # the help text follows the flag, no type between
+    assert "<int>" in next(line for line in out.splitlines() if "--sentences" in line)
+
+
+def test_shell_completion_script() -> None:
+    p = cli("--show-completion", "bash")
+    assert p.returncode == 0, p.stderr.decode()
+    script = p.stdout.decode()
+    assert "_SUMMARIZE_COMPLETE" in script and "complete" in script
+
+
+# ------------------------------------------------------------ several inputs, JSONL
+
+
+def test_several_files_one_summary_each_with_headers() -> None:
+    p = cli(str(HUE), str(QN), "-m", "lead", "-n", "1")
+    assert p.returncode == 0, p.stderr.decode()
+    out = p.stdout.decode()
+    assert out.count("==> ") == 2
+    assert out.index(f"==> {HUE} <==") < out.index(f"==> {QN} <==")
+    assert "Cụ thể hóa việc học" in out and "Quảng Ninh" in out
+    md = cli(str(HUE), str(QN), "-m", "lead", "-n", "1", "-f", "markdown").stdout.decode()
+    assert md.count(f"# {HUE}") == 1 and md.count("\n## ") == 2  # titles one level down
+
+
+def test_several_files_as_json_are_jsonl() -> None:
+    p = cli(str(HUE), str(QN), "-m", "lead", "-n", "2", "-f", "json")
+    assert p.returncode == 0, p.stderr.decode()
+    rows = jsonl(p.stdout)
+    assert [r["source"] for r in rows] == [str(HUE), str(QN)]
+    for r, path in zip(rows, (HUE, QN), strict=True):
+        assert (r["schema_version"], r["kind"], r["error"]) == (2, "summary", None)
+        text = path.read_text()
+        assert len(r["sentences"]) == 2
+        assert all(text[s["start"] : s["end"]] == s["text"] for s in r["sentences"])
+
+
+def test_jsonl_input_is_records_never_raw_json(news: Path) -> None:
+    p = cli(str(news), "-m", "lead", "-n", "1", "-f", "json")
+    assert p.returncode == 0, p.stderr.decode()
+    rows = jsonl(p.stdout)
+    assert [(r["id"], r["title"]) for r in rows] == [
+        ("hue", "Huế"), ("qn", "Quảng Ninh: Nhân rộng các mô hình học và làm theo gương Bác")
+    ]  # fmt: skip
+    for r in rows:
+        assert not any(s["text"].lstrip().startswith("{") for s in r["sentences"])
+        assert '"text"' not in json.dumps([s["text"] for s in r["sentences"]])
+    text = cli(str(news), "-m", "lead", "-n", "1").stdout.decode()
+    assert f"==> {news}:1 (hue) <==" in text and '{"id"' not in text
+
+
+def test_jsonl_on_stdin_is_records(news: Path) -> None:
+    p = cli("-", "-m", "lead", "-n", "1", "-f", "json", stdin=news.read_bytes())
+    assert p.returncode == 0, p.stderr.decode()
+    assert [r["id"] for r in jsonl(p.stdout)] == ["hue", "qn"]
+
+
+def test_a_folder_is_one_summary_per_file(tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text(HUE.read_text())
+    (tmp_path / "b.txt").write_text(QN.read_text())
+    p = cli(str(tmp_path), "-m", "lead", "-n", "1", "-f", "json")
+    assert p.returncode == 0, p.stderr.decode()
+    assert [Path(r["source"]).name for r in jsonl(p.stdout)] == ["a.txt", "b.txt"]
+
+
+# ----------------------------------------------------------------------- exit codes
+
+
+def test_partial_failure_of_a_batch_exits_3_and_names_the_record(news: Path) -> None:
+    with open(news, "a") as f:
+        f.write("{oops\n")
+    p = cli(str(news), "-m", "lead", "-n", "1", "-f", "json")
+    assert p.returncode == 3, p.stderr.decode()
+    rows = jsonl(p.stdout)
+    assert [r["error"] is None for r in rows] == [True, True, False]  # one line per record
+    err = p.stderr.decode().strip().splitlines()
+    assert len(err) == 1 and err[0].startswith("summarize: error:") and "line 3" in err[0]
+
+
+def test_every_record_failing_is_an_input_error(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"id": 1}\n{"id": 2, "text": ""}\n')
+    p = cli(str(bad), "-m", "lead")
+    assert p.returncode == 1 and p.stderr.decode().count("summarize: error:") == 2
+
+
+@pytest.mark.parametrize(
+    "args, code",
+    [(["--no-such-option", str(HUE)], 2), ([str(HUE), "-n", "0"], 2),
+     ([str(HUE), "--fast", "--model", "x"], 2), (["no-such-file.txt"], 1),
+     (["run", str(HUE), str(QN), "--title", "T", "-m", "lead"], 2)],
+)  # fmt: skip
+def test_exit_statuses(args: list[str], code: int) -> None:
+    p = cli(*args)
+    assert p.returncode == code, p.stderr.decode()
+    assert b"Traceback" not in p.stderr
+
+
+def test_exit_statuses_are_documented() -> None:
+    from summarize import exits
+
+    text = (ROOT / "docs" / "cli.md").read_text() + (ROOT / "README.md").read_text()
+    for code, _ in exits.TABLE:
+        assert f"| {code} |" in text, code
+
+
+def test_broken_pipe_exits_quietly(tmp_path: Path, news: Path) -> None:
+    many = tmp_path / "many.jsonl"
+    many.write_text(news.read_text() * 200)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "summarize.cli", str(many), "-m", "lead"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=ROOT,
+    )  # fmt: skip
+    try:
+        assert proc.stdout is not None and proc.stdout.readline().startswith(b"==> ")
+        proc.stdout.close()  # what `| head -1` does
+        _, err = proc.communicate(timeout=300)
+    finally:
+        proc.kill()
+    assert proc.returncode == 141
+    assert err == b"", err.decode()  # no traceback, no "Exception ignored"
+
+
+# --------------------------------------------------------------------------- models
+
+
+def test_models_json_and_names_never_cut() -> None:
+    p = cli("models", "--json")
+    assert p.returncode == 0, p.stderr.decode()
+    rows = json.loads(p.stdout)
+    names = [r["name"] for r in rows]
+    assert any(r["kind"].startswith("backend onnx") for r in rows)
+    narrow = cli("models", env={"COLUMNS": "80"})
+    assert narrow.returncode == 0
+    for name in names:
+        assert name in narrow.stdout.decode(), name
+    lines = narrow.stdout.decode().splitlines()
+    assert all(len(line) <= 80 or line.strip() in names for line in lines)  # a name is whole
+
+
+# ------------------------------------------------------------------------- progress
+
+
+def test_line_progress_off_a_terminal() -> None:
+    from summarize.digest.progress import LineProgress
+
+    quick = io.StringIO()
+    with LineProgress(quick, every=3600) as bar:
+        bar.stage("summarising", 3)
+        bar.advance(3)
+    assert quick.getvalue() == ""  # quick work: no noise
+    slow = io.StringIO()
+    with LineProgress(slow, every=0) as bar:
+        bar.stage("summarising", 3)
+        bar.advance(2)
+        bar.advance(1)
+    lines = slow.getvalue().splitlines()
+    assert lines[0].startswith("summarize: summarising: at 2/3 docs")
+    assert lines[-1].startswith("summarize: summarising: done 3/3 docs")
+
+
+def test_model_build_is_always_announced(capsys) -> None:
+    import time
+
+    from summarize.embed.store import announced_build
+
+    with announced_build("the fast model e5-static", every=0.05):
+        time.sleep(0.2)
+    err = capsys.readouterr().err
+    assert "Building the fast model e5-static" in err
+    assert "summarize models --build" in err
+    assert "still building the fast model e5-static" in err  # stderr is not a terminal
