@@ -341,6 +341,24 @@ def test_side_by_side_puts_articles_in_columns(open_page, built) -> None:
     assert story.locator("details.full[open]").count() == 0
 
 
+def test_without_javascript_the_page_reads_and_side_by_side_works(browser, built) -> None:
+    path, _, _, result = built
+    context = browser.new_context(
+        java_script_enabled=False, viewport={"width": 1280, "height": 900}
+    )
+    try:
+        page = context.new_page()
+        page.goto(path.as_uri())
+        assert not page.locator("#q").is_visible()  # a search box that could not work is not shown
+        story = page.locator(f"#story-{result.stories[0].id}")
+        arts = story.locator(".art")
+        story.locator("label.sbs").click()
+        first, second = arts.nth(0).bounding_box(), arts.nth(1).bounding_box()
+        assert second["x"] >= first["x"] + first["width"]
+    finally:
+        context.close()
+
+
 def test_a_shared_sentence_link_unfolds_its_copy(open_page, built) -> None:
     _, _, records, _ = built
     page, _ = open_page()
