@@ -10,9 +10,10 @@ articles out side by side, in columns. Then the articles in no story, the learne
 boilerplate and the failed records.
 
 The page is one self-contained file (inline CSS and JS from ``assets/``, no network),
-written as a stream: one story or article at a time, so memory does not grow with the
-batch. Full texts are written for the articles of multi-article stories only (what
-the side-by-side view compares); an article alone in its story shows its summary.
+written as a stream: one story or article at a time, so what it holds grows with the
+stories (their titles) and the shared sentences, never with the articles' text. Full
+texts are written for the articles of multi-article stories only (what the side-by-side
+view compares); an article alone in its story shows its summary.
 Everything that comes from the input is escaped by :func:`_h`; the script reads the
 page's text and never writes HTML.
 
@@ -341,7 +342,7 @@ def _story(page: Page, story: Story, brief: _Brief, docs: list[DocumentRecord]) 
     if story.summary:
         items = "".join(
             f'<li>{_h(s["text"])} <a class="from" href="#a-{_h(s["n"])}" '
-            f'title="{_h(page.name_of(s["n"]))}">[{docs_position(story, s["n"])}]</a></li>'
+            f'title="{_h(page.name_of(s["n"]))}">[{_position(story, s["n"])}]</a></li>'
             for s in story.summary
         )
         parts.append(f'<div class="story-sum"><h3>Story summary</h3><ol>{items}</ol></div>')
@@ -359,7 +360,7 @@ def _story(page: Page, story: Story, brief: _Brief, docs: list[DocumentRecord]) 
     return "".join(parts)
 
 
-def docs_position(story: Story, n: int) -> int:
+def _position(story: Story, n: int) -> int:
     """An article's number within its story (1-based), as the story's list shows it."""
     try:
         return story.members.index(n) + 1
@@ -370,7 +371,7 @@ def docs_position(story: Story, n: int) -> int:
 def _article(page: Page, doc: DocumentRecord, story: Story | None) -> str:
     n = doc.n
     head = doc.title or doc.id
-    number = f'<span class="num">{docs_position(story, n)}</span> ' if story is not None else ""
+    number = f'<span class="num">{_position(story, n)}</span> ' if story is not None else ""
     parts = [
         f'<article class="art" id="a-{n}">',
         f"<h3>{number}{_h(head)}</h3>",
