@@ -93,6 +93,7 @@ def test_version_and_short_help() -> None:
     for args in (["-h"], ["run", "-h"], ["digest", "-h"], ["cache", "-h"]):
         h = cli(*args, env={"COLUMNS": "120"})
         assert h.returncode == 0 and b"Usage: summarize" in h.stdout, args
+        assert b"<bool>" not in h.stdout, args  # flags read as flags in every command
 
 
 def test_flags_read_as_flags_in_help() -> None:
@@ -108,6 +109,12 @@ def test_shell_completion_script() -> None:
     assert p.returncode == 0, p.stderr.decode()
     script = p.stdout.decode()
     assert "_SUMMARIZE_COMPLETE" in script and "complete" in script
+    # What the installed script asks: commands and options complete.
+    env = {"_SUMMARIZE_COMPLETE": "complete_bash", "COMP_CWORD": "2"}
+    words = cli(env={**env, "COMP_WORDS": "summarize dig", "COMP_CWORD": "1"}).stdout.split()
+    assert words == [b"digest"]
+    flags = cli(env={**env, "COMP_WORDS": "summarize digest --no-c"}).stdout.split()
+    assert flags == [b"--no-cache"]
 
 
 # ------------------------------------------------------------ several inputs, JSONL
