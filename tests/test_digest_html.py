@@ -24,7 +24,7 @@ from summarize.digest.workfile import WorkFile, work_dir_for
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = sorted((ROOT / "samples").glob("*.txt"))
-HOSTILE_TITLE = """<script>alert("tiêu đề")</script> Tin 'nóng' & "mới" </p>"""
+HOSTILE_TITLE = """<script>alert("tiêu đề")</script> Tin 'nóng' & "mới" </p> #Tin_""" + "dài" * 40
 HOSTILE_LINE = (
     'Ông Nguyễn Văn An nói rằng <img src=x onerror="alert(1)"> thì không ai được phép '
     "chèn </mark><script>alert('x')</script> vào trang tin của tỉnh Quảng Nam năm nay."
