@@ -341,6 +341,21 @@ def test_side_by_side_puts_articles_in_columns(open_page, built) -> None:
     assert story.locator("details.full[open]").count() == 0
 
 
+def test_side_by_side_lines_up_a_shared_sentence_on_click(open_page, built) -> None:
+    _, _, records, _ = built
+    page, _ = open_page()
+    a, b = records["goc"], records["dang-lai"]
+    page.locator(f"#a-{a.n}").locator("xpath=ancestor::section[1]").locator("label.sbs").click()
+    marks = page.locator(f"#a-{a.n} details.full mark.sh")
+    mark = marks.nth(marks.count() // 2)  # one halfway down: its copy sits lower (new paragraph)
+    mark.scroll_into_view_if_needed()
+    copy = page.locator(f"#a-{b.n} mark.sh[id][data-g='{mark.get_attribute('data-g')}']")
+    before = copy.bounding_box()["y"] - mark.bounding_box()["y"]
+    mark.click()
+    after = copy.bounding_box()["y"] - mark.bounding_box()["y"]
+    assert abs(before) > 5 and abs(after) < 2  # was apart, now level
+
+
 def test_without_javascript_the_page_reads_and_side_by_side_works(browser, built) -> None:
     path, _, _, result = built
     context = browser.new_context(

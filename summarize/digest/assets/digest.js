@@ -181,6 +181,21 @@
       x.classList.toggle("hot", on);
     });
   }
+  /* side by side, clicking a shared sentence scrolls each other column so that its copy
+   * sits level with it: the columns line up on that sentence */
+  document.addEventListener("click", function (ev) {
+    var m = ev.target && ev.target.closest ? ev.target.closest("mark.sh[id]") : null;
+    var story = m && m.closest("section.story");
+    var toggle = story && story.querySelector(".sbs-toggle");
+    if (!toggle || !toggle.checked) return;
+    var g = m.getAttribute("data-g"), at = m.getBoundingClientRect().top;
+    if (!/^[0-9]+$/.test(g || "")) return;
+    story.querySelectorAll('mark.sh[id][data-g="' + g + '"]').forEach(function (x) {
+      var col = x.closest(".art");
+      if (x === m || !col || col.contains(m)) return;
+      col.scrollTop += x.getBoundingClientRect().top - at;
+    });
+  });
   document.addEventListener("mouseover", function (ev) { hot(ev, true); });
   document.addEventListener("mouseout", function (ev) { hot(ev, false); });
 
