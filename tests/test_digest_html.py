@@ -19,7 +19,9 @@ import pytest
 
 from summarize.config import SummaryConfig
 from summarize.digest import DigestOptions, Output, digest
+from summarize.digest.html_page import SharedIndex
 from summarize.digest.record import MIN_SHARED_WORDS, DocumentRecord
+from summarize.digest.shared import Shared
 from summarize.digest.workfile import WorkFile, work_dir_for
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -218,6 +220,21 @@ def test_shared_sentences_are_marked_in_both_articles_and_linked(built) -> None:
 def _text(n: int, i: int, records: dict[str, DocumentRecord]) -> str:
     rec = next(r for r in records.values() if r.n == n)
     return next(c.text for c in rec.content if c.index == i)
+
+
+def test_repeats_of_one_sentence_are_one_group() -> None:
+    """Three outlets carry one sentence: the digest reports two repeats of the first,
+    and a reworded repeat of a repeat; the page marks all four as one sentence."""
+    shared = {
+        5: [Shared(3, "s-a", 1, 0)],
+        9: [Shared(2, "s-a", 1, 0), Shared(7, "s-b", 5, 4)],
+        12: [Shared(0, "s-c", 5, 3)],  # repeats article 5's copy, not article 1's
+    }
+    index = SharedIndex.build(shared)
+    assert len(index.members) == 2
+    assert sorted(index.members[index.group_of[(1, 0)]]) == [(1, 0), (5, 3), (9, 2), (12, 0)]
+    assert sorted(index.elsewhere(5, 3)) == [(1, 0), (9, 2), (12, 0)]
+    assert index.elsewhere(5, 4) == [(9, 7)] and index.elsewhere(2, 2) == []
 
 
 def test_hostile_text_is_escaped_everywhere(built) -> None:
