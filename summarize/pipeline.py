@@ -20,7 +20,8 @@ from .dedup.document import DedupResult, deduplicate_document
 from .dedup.engine import Item, find_duplicates
 from .dedup.language import script
 from .embed import Encoder
-from .embed.document import SIMILARITY_PROMPT, embed_document
+from .embed.document import SIMILARITY_PROMPT, embed_document, prefetch_documents
+from .embed.prefetch import PrefetchEncoder
 from .errors import BudgetError, ConfigError, InputError
 from .rank.candidates import Candidates, candidates
 from .rank.methods import rank, story_method

@@ -32,6 +32,7 @@ from .clusters import ClusterConfig, Sketch
 from .inputs import STDIN, Fields, Source, iter_records, resolve_inputs, spool_stdin
 from .lock import lock_path_for, locked_outputs
 from .process import process_safely
+from .readahead import read_ahead
 from .shared import merge, shared_sentences
 from .stories import CrossResult, PairFinder, Story, build_stories
 from .workfile import WorkFile, work_dir_for
@@ -194,7 +195,11 @@ def _run(
             engine.summarise(sources, options, config, keys, work, done, total, show, timings)
             records = iter(())
         else:
-            records = iter_records(sources, fields=options.fields, limit=options.limit)
+            records = read_ahead(
+                iter_records(sources, fields=options.fields, limit=options.limit),
+                summarizer,
+                done,
+            )
         for rec in records:
             timings.add("reading", time.perf_counter() - t_read)
             if rec.id not in done:

@@ -36,10 +36,28 @@ def embed_document(doc: Document, encoder: Encoder, extra: Sequence[str] = ()) -
     """
     chrome = doc.chrome.paragraphs
     todo = [s for s in doc.sentences if s.paragraph not in chrome]
-    texts = [s.text for s in todo] + list(extra)
+    texts = document_texts(doc, extra)
     vecs = encoder.encode(texts, prompt_name=SIMILARITY_PROMPT)
     dim = vecs.shape[1] if len(texts) else encoder.dim
     out = np.zeros((len(doc.sentences), dim), np.float32)
     for s, v in zip(todo, vecs, strict=False):
         out[s.index] = v
     return DocumentVectors(out, vecs[len(todo) :])
+
+
+def document_texts(doc: Document, extra: Sequence[str] = ()) -> list[str]:
+    """The texts :func:`embed_document` embeds: content sentences, then ``extra``."""
+    chrome = doc.chrome.paragraphs
+    return [s.text for s in doc.sentences if s.paragraph not in chrome] + list(extra)
+
+
+def prefetch_documents(encoder: Encoder, docs: Sequence[Document], titles: bool = True) -> None:
+    """Embed the texts several documents will ask for, in one call, if ``encoder`` can
+    hold them ahead (:class:`~summarize.embed.prefetch.PrefetchEncoder`); else nothing."""
+    prefetch = getattr(encoder, "prefetch", None)
+    if prefetch is None:
+        return
+    texts: list[str] = []
+    for doc in docs:
+        texts += document_texts(doc, [doc.title] if titles and doc.title else [])
+    prefetch(texts, SIMILARITY_PROMPT)
