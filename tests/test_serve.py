@@ -338,6 +338,88 @@ def test_page_batch_takes_a_jsonl_upload(client: httpx.Client) -> None:
     assert bad.status_code == 422 and "news.jsonl:2: not JSON" in bad.text
 
 
+@pytest.mark.parametrize(
+    ("body", "says"),
+    [
+        ({"text": BAC_GIANG, "sentences": True}, "body.sentences: Input should be a valid integer"),
+        ({"text": BAC_GIANG, "sentences": 2.0}, "body.sentences"),
+        ({"text": BAC_GIANG, "ratio": "0.5"}, "body.ratio"),
+        ({"text": BAC_GIANG, "title": 7}, "body.title"),
+    ],
+)
+def test_wrong_types_are_refused_not_coerced(client, body: dict, says: str) -> None:
+    r = client.post("/api/summarize", json=body)
+    assert r.status_code == 422 and says in r.json()["detail"], r.text
+    r = client.post("/api/deduplicate", json={"text": BAC_GIANG, "semantic": "no"})
+    assert r.status_code == 422 and "body.semantic" in r.json()["detail"]  # not read as true
+    assert client.post("/api/summarize", json={"text": HUE, "ratio": 1}).status_code == 200
+
+
+def test_a_lone_surrogate_is_a_422_not_a_500(client: httpx.Client) -> None:
+    """Valid JSON (``\\ud800``) but not Unicode text: it broke the embedding cache's hash."""
+    bad = b'{"text": "M\\u1ed9t c\\u00e2u \\ud800 d\\u00e0i. Hai c\\u00e2u kh\\u00e1c n\\u1eefa."}'
+    for path, body in [
+        ("/api/summarize", bad),
+        ("/api/summarize", b'{"text": "Mot cau. Hai cau.", "query": "\\udfff"}'),
+        ("/api/deduplicate", bad),
+        ("/api/digest", b'{"articles": [' + bad + b"]}"),
+        ("/api/digest", b'{"articles": [{"text": "Mot cau. Hai cau.", "url": "\\ud800"}]}'),
+    ]:
+        r = client.post(path, content=body, headers={"content-type": "application/json"})
+        assert r.status_code == 422, (path, r.text)
+        assert "not valid Unicode" in r.json()["detail"] and "\n" not in r.json()["detail"]
+
+
+def test_a_body_that_is_not_json_says_why(client: httpx.Client) -> None:
+    def post(content: bytes, kind: str | None) -> httpx.Response:
+        headers = {"content-type": kind} if kind else {}
+        return client.post("/api/summarize", content=content, headers=headers)
+
+    r = post('{"text": "Hai câu \xff."}'.encode("latin-1"), "application/json")
+    assert r.status_code == 400
+    assert r.json()["detail"].startswith("malformed JSON body: not UTF-8 (byte 0xe2 at byte 15)")
+    r = post(b'{"text": "Mot cau. Hai cau."}', "application/x-www-form-urlencoded")  # curl -d
+    assert r.status_code == 422
+    assert r.json()["detail"] == (
+        "the body must be a JSON object sent as application/json "
+        "(got application/x-www-form-urlencoded)"
+    )
+    assert post(b"", "application/json").json()["detail"] == "the body is empty: send a JSON object"
+    r = post(b'"just text"', "application/json")
+    assert (
+        r.status_code == 422
+        and r.json()["detail"] == "the body must be a JSON object (got a string)"
+    )
+
+
+def test_healthz_answers_head(client: httpx.Client) -> None:
+    assert client.head("/healthz").status_code == 200  # what uptime monitors send
+
+
+def test_digest_takes_numeric_ids_and_hides_server_paths(client: httpx.Client) -> None:
+    articles = [{"id": 101, "text": BAC_GIANG}, {"id": "hue", "text": HUE}]
+    r = client.post("/api/digest", json={"articles": articles, "sentences": 1})
+    assert r.status_code == 200, r.text
+    records = r.json()["records"]
+    assert [rec["id"] for rec in records] == ["101", "hue"]  # as summarize digest reads JSONL
+    assert [rec["source"] for rec in records] == [None, None]  # never the server's work file
+    assert "/tmp" not in r.text and "summarize-serve-" not in r.text
+
+
+def test_page_upload_errors_name_the_file_and_jsonl_gives_one_summary_each(client) -> None:
+    r = client.post("/", files={"files": ("empty.txt", b"")})
+    assert r.status_code == 422 and "empty.txt: file is empty" in r.text
+    assert "summarize-upload-" not in r.text  # not the server's temporary folder
+    lines = [{"id": "bg", "text": BAC_GIANG}, {"id": "hue", "text": HUE}]
+    jsonl = "".join(json.dumps(x, ensure_ascii=False) + "\n" for x in lines).encode()
+    r = client.post("/", data={"amount": "1"}, files={"files": ("news.jsonl", jsonl)})
+    assert r.status_code == 200, r.text[:300]
+    assert r.text.count('class="summary-list"') == 2  # one summary per record, not one of all
+    for text in (BAC_GIANG, HUE):
+        assert _reference(text, sentences=1)[0].text in r.text
+    assert '{"id"' not in r.text  # never the raw JSON as an article
+
+
 # ------------------------------------------------------------------------ the browser
 
 

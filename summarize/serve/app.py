@@ -49,7 +49,7 @@ def create_app(engine: Engine, *, max_body: int = MAX_BODY) -> FastAPI:
     app.state.engine = engine
     _errors(app)
 
-    @app.get("/healthz", tags=["service"])
+    @app.api_route("/healthz", methods=["GET", "HEAD"], tags=["service"])
     def healthz() -> dict[str, Any]:
         """Liveness: the model is loaded and the server answers."""
         return {"status": "ok", "model": engine.model_name, "version": __version__}
@@ -116,6 +116,15 @@ def _errors(app: FastAPI) -> None:
             reason = (where.get("ctx") or {}).get("error", "JSON decode error")
             pos = where["loc"][-1] if where.get("loc") else "?"
             return _error(400, f"malformed JSON body: {reason} at character {pos}")
+        whole = [
+            e for e in errors
+            if tuple(e.get("loc", ())) == ("body",) and e.get("type") != "value_error"
+        ]  # fmt: skip
+        if whole:  # the body as a whole: absent, not JSON, or JSON but not an object
+            return JSONResponse(
+                {"detail": _body_problem(request, whole[0]), "errors": _plain(errors)},
+                status_code=422,
+            )
         return JSONResponse(
             {"detail": _one_line(errors), "errors": _plain(errors)}, status_code=422
         )
@@ -126,11 +135,35 @@ def _errors(app: FastAPI) -> None:
 
     @app.exception_handler(HTTPException)
     async def http_error(request: Request, exc: HTTPException) -> JSONResponse:
+        cause = exc.__cause__
+        if exc.status_code == 400 and isinstance(cause, UnicodeDecodeError):
+            # FastAPI says only "There was an error parsing the body": say what and where
+            return _error(
+                400,
+                f"malformed JSON body: not UTF-8 (byte 0x{cause.object[cause.start]:02x} "
+                f"at byte {cause.start}); send JSON encoded as UTF-8",
+            )
         return _error(exc.status_code, str(exc.detail), headers=exc.headers)
 
 
 def _error(status: int, message: str, headers: dict[str, str] | None = None) -> JSONResponse:
     return JSONResponse({"detail": " ".join(message.split())}, status_code=status, headers=headers)
+
+
+def _body_problem(request: Request, error: dict[str, Any]) -> str:
+    """A request whose body is not a JSON object, said in terms of what the client sent."""
+    kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if isinstance(error.get("input"), bytes):  # not read as JSON: its declared type says why
+        got = f"got {kind}" if kind else "no content-type was given"
+        return f"the body must be a JSON object sent as application/json ({got})"
+    if error.get("type") == "missing":
+        return "the body is empty: send a JSON object"
+    return f"the body must be a JSON object (got {_json_kind(error.get('input'))})"
+
+
+def _json_kind(value: Any) -> str:
+    names = {list: "an array", str: "a string", bool: "a boolean", type(None): "null"}
+    return names.get(type(value), "a number" if isinstance(value, int | float) else "a value")
 
 
 def _one_line(errors: list[dict[str, Any]]) -> str:

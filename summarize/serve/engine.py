@@ -112,6 +112,8 @@ class Engine:
             model = self.summarizer.encoder if config.needs_model else None
             result = run_digest([str(source)], [Output(target, "jsonl")], options, model=model)
             records = [json.loads(line) for line in target.read_text("utf-8").splitlines()]
+        for record in records:  # not the work file's temporary path: texts were sent (schema.md)
+            record["source"] = None
         ids = [r["id"] for r in records]
         stories = [
             {

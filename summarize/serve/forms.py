@@ -1,8 +1,9 @@
 """The page's two forms: read what was pasted and uploaded, run it, render the page.
 
 Uploads are read as the command line reads its inputs (``summarize.io.read_text``:
-encodings, HTML extraction, JSON records); in batch mode a ``.jsonl`` upload is a list of
-articles, one JSON object per line, as ``summarize digest`` takes them. A mistake (an empty
+encodings, HTML extraction, JSON records); a ``.jsonl`` upload is a list of articles, one
+JSON object per line, as ``summarize digest`` takes them (one summary each on the single
+article form, never the whole file as one text). A mistake (an empty
 form, a binary file, a budget out of range) comes back as the page with the message in it.
 """
 
@@ -21,7 +22,7 @@ from starlette.datastructures import UploadFile
 from starlette.exceptions import HTTPException
 
 from ..errors import InputError, ModelError, SummarizeError
-from .engine import Article, Engine
+from .engine import MAX_BATCH, Article, Engine
 from .page import Form, render_page
 
 log = logging.getLogger("summarize.serve")
@@ -50,6 +51,8 @@ async def handle(engine: Engine, request: Request, max_body: int, *, batch: bool
             return HTMLResponse(render_page(engine.model_name, form, batch=result))
         if not articles:
             raise InputError("paste an article or choose a file")
+        if len(articles) > MAX_BATCH:
+            raise InputError(f"at most {MAX_BATCH} articles at once (got {len(articles)})")
         summaries = []
         for a in articles:
             summary = await run_in_threadpool(
@@ -69,19 +72,23 @@ async def handle(engine: Engine, request: Request, max_body: int, *, batch: bool
 
 
 def read_upload(name: str, stream: IO[bytes], batch: bool = False) -> list[Article]:
-    """The articles of one uploaded file (one, or a JSONL file's records in batch mode)."""
+    """The articles of one uploaded file: one, or a JSONL file's records (one summary
+    each, as ``summarize news.jsonl`` gives; in batch mode, one article each)."""
     from ..io import read_text
 
     safe = Path(name).name
     if safe in ("", ".", ".."):
         safe = "upload.txt"
     data = stream.read()
-    if batch and safe.lower().endswith(JSONL):
+    if safe.lower().endswith(JSONL):
         return _jsonl_articles(data, safe)
     with tempfile.TemporaryDirectory(prefix="summarize-upload-") as tmp:
         path = Path(tmp) / safe
         path.write_bytes(data)
-        raw = read_text(path)
+        try:
+            raw = read_text(path)
+        except SummarizeError as e:  # name the file as the editor knows it, not our temp path
+            raise type(e)(str(e).replace(str(path), safe)) from None
     return [Article(raw.text, raw.title, safe)]
 
 

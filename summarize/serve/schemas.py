@@ -3,23 +3,58 @@
 Only the types are checked here; ranges and combinations (one budget, ratio in (0, 1],
 known method...) are checked where every entry point checks them, in
 :class:`~summarize.config.SummaryConfig`, and come back as a 422 with its message.
-Unknown fields are refused, so a misspelt ``"sentence": 2`` is an error, not ignored.
+Unknown fields are refused, so a misspelt ``"sentence": 2`` is an error, not ignored, and
+types are strict: ``"sentences": true`` or ``"semantic": "no"`` is a 422, never read as 1 or
+as true. A string holding a lone surrogate (``"\\ud800"``, valid JSON but not Unicode text)
+is refused here, before it reaches the model.
 """
 
 from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from ..config import DEFAULT_METHOD
 
 Method = Literal["learned", "textrank", "lexrank", "lead"]
 
 
-class Budget(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+def _lone_surrogate(value: Any) -> int | None:
+    """Where the first lone surrogate of a string (or of the strings inside) is, if any."""
+    if isinstance(value, str):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError as e:
+            return e.start
+    elif isinstance(value, dict):
+        value = list(value.values())
+    if isinstance(value, list):
+        for item in value:
+            at = _lone_surrogate(item)
+            if at is not None:
+                return at
+    return None
 
+
+class Strict(BaseModel):
+    """Strict types, no unknown field, and only text that is valid Unicode."""
+
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+    @model_validator(mode="after")
+    def _valid_unicode(self) -> Strict:
+        fields = {**dict(self), **(self.model_extra or {})}
+        for name, value in fields.items():
+            if isinstance(value, BaseModel):
+                continue  # checked by its own validator
+            at = _lone_surrogate(value)
+            if at is not None:
+                raise ValueError(f"{name} is not valid Unicode: a lone surrogate at character {at}")
+        return self
+
+
+class Budget(Strict):
     sentences: int | None = Field(None, description="Sentences to select (default 3).")
     ratio: float | None = Field(None, description="Share of the sentences, in (0, 1].")
     words: int | None = Field(None, description="At most this many words.")
@@ -41,9 +76,7 @@ class SummarizeRequest(Budget):
         return {**super().settings(), "query": self.query}
 
 
-class DeduplicateRequest(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class DeduplicateRequest(Strict):
     text: str
     title: str | None = None
     threshold: float | None = Field(None, description="Cosine threshold (default: calibrated).")
@@ -56,14 +89,23 @@ class DeduplicateRequest(BaseModel):
         return self.model_dump(exclude={"text", "title"})
 
 
-class ArticleIn(BaseModel):
-    """An article of a batch; other fields (url, date, publisher...) are passed through."""
+class ArticleIn(Strict):
+    """An article of a batch; other fields (url, date, publisher...) are passed through.
 
-    model_config = ConfigDict(extra="allow")
+    A numeric ``id`` is taken as its decimal text, as ``summarize digest`` reads JSONL."""
+
+    model_config = ConfigDict(extra="allow", strict=True)
 
     text: str
     title: str | None = None
     id: str | None = None
+
+    @field_validator("id", mode="before")
+    @classmethod
+    def _numeric_id(cls, value: Any) -> Any:
+        if isinstance(value, int) and not isinstance(value, bool):
+            return str(value)
+        return value
 
 
 class DigestRequest(Budget):
