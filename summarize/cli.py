@@ -205,8 +205,9 @@ def _run_batch(sources, summarizer, fmt: str, output: Path | None, quiet: bool) 
     total = count_records(sources)
     done = failed = 0
     with contextlib.ExitStack() as stack:
-        handle = sys.stdout if output is None else stack.enter_context(atomic_output(output))
         bar = stack.enter_context(progress_for(err, quiet or total < 2))
+        # After the bar starts: on a terminal, stdout then prints above it.
+        handle = sys.stdout if output is None else stack.enter_context(atomic_output(output))
         if bar is not None:
             bar.stage("summarising", total)
         advance = bar.advance if bar is not None else (lambda n=1: None)

@@ -278,3 +278,42 @@ def test_model_build_is_always_announced(capsys) -> None:
     assert "Building the fast model e5-static" in err
     assert "summarize models --build" in err
     assert "still building the fast model e5-static" in err  # stderr is not a terminal
+
+
+def test_progress_bar_on_a_terminal_never_takes_stdout(tmp_path: Path, news: Path) -> None:
+    """stderr a terminal (the bar is drawn), stdout a file: the results reach the file."""
+    import pty
+    import threading
+
+    master, slave = pty.openpty()
+    screen = bytearray()
+
+    def drain() -> None:
+        while True:
+            try:
+                chunk = os.read(master, 4096)
+            except OSError:
+                return
+            if not chunk:
+                return
+            screen.extend(chunk)
+
+    reader = threading.Thread(target=drain, daemon=True)
+    reader.start()
+    out = tmp_path / "out.jsonl"
+    try:
+        for args in (["digest", str(news)], [str(news), str(news), "-f", "json"]):
+            with open(out, "wb") as handle:
+                p = subprocess.run(
+                    [sys.executable, "-m", "summarize.cli", *args, "-m", "lead"],
+                    stdout=handle, stderr=slave, cwd=ROOT, timeout=300,
+                )  # fmt: skip
+            assert p.returncode == 0
+            rows = jsonl(out.read_bytes())
+            assert len(rows) in (2, 4) and all(r["error"] is None for r in rows), args
+    finally:
+        os.close(slave)
+        reader.join(5)
+        os.close(master)
+    assert b"summarising" in screen  # the bar was drawn on the terminal
+    assert b'"schema_version"' not in screen

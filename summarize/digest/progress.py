@@ -29,6 +29,13 @@ class _Rate(ProgressColumn):
         return Text("" if speed is None else f"{speed:,.1f} docs/s", style="progress.data.speed")
 
 
+def _is_tty(stream: object) -> bool:
+    try:
+        return bool(stream.isatty())  # type: ignore[attr-defined]
+    except (AttributeError, ValueError, OSError):
+        return False
+
+
 class RichProgress:
     """Implements :class:`summarize.digest.runner.Progress`; use as a context manager."""
 
@@ -43,6 +50,10 @@ class RichProgress:
             TimeRemainingColumn(),
             console=console,
             transient=False,
+            # Prints to stdout go above the bar only when stdout is that terminal too:
+            # rich sends them to its console (stderr), which would steal the results of
+            # `summarize digest ... > out.jsonl` from the file.
+            redirect_stdout=_is_tty(sys.stdout),
         )
         self._task: int | None = None
 
