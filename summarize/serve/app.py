@@ -171,7 +171,8 @@ def _one_line(errors: list[dict[str, Any]]) -> str:
     parts = []
     for e in errors:
         where = ".".join(str(x) for x in e.get("loc", ()))
-        parts.append(f"{where}: {e.get('msg', 'invalid')}" if where else e.get("msg", "invalid"))
+        msg = str(e.get("msg", "invalid")).removeprefix("Value error, ")  # our validators' own
+        parts.append(f"{where}: {msg}" if where else msg)
     return "; ".join(parts) or "invalid request"
 
 
