@@ -407,6 +407,18 @@ def test_digest_takes_numeric_ids_and_hides_server_paths(client: httpx.Client) -
     assert "/tmp" not in r.text and "summarize-serve-" not in r.text
 
 
+def test_digest_counts_an_empty_article_as_failed_not_the_whole_batch(client) -> None:
+    articles = [{"id": "bg", "text": BAC_GIANG}, {"id": "blank", "text": "  \n "}]
+    r = client.post("/api/digest", json={"articles": articles, "sentences": 1})
+    assert r.status_code == 200, r.text  # as summarize digest: one failed record, the rest done
+    body = r.json()
+    assert (body["documents"], body["failed"]) == (2, 1)
+    records = {rec["id"]: rec for rec in body["records"]}
+    assert records["blank"]["error"] and len(records["bg"]["sentences"]) == 1
+    r = client.post("/api/digest", json={"articles": [{"text": " "}, {"text": ""}]})
+    assert r.status_code == 422 and "every article is empty" in r.json()["detail"]
+
+
 def test_page_upload_errors_name_the_file_and_jsonl_gives_one_summary_each(client) -> None:
     r = client.post("/", files={"files": ("empty.txt", b"")})
     assert r.status_code == 422 and "empty.txt: file is empty" in r.text

@@ -93,8 +93,10 @@ class Engine:
             raise InputError("give at least one article")
         if len(articles) > MAX_BATCH:
             raise InputError(f"at most {MAX_BATCH} articles in one batch (got {len(articles)})")
-        for i, a in enumerate(articles):
-            _text(a.text, f"article {i + 1}")
+        if not any(isinstance(a.text, str) and a.text.strip() for a in articles):
+            raise InputError("every article is empty: paste or send at least one article")
+        # one empty article among others is the digest's failed record (counted in `failed`,
+        # with its error), as `summarize digest` reports it, not a refusal of the whole batch
         config = self.summarizer.with_config(**settings).config
         options = DigestOptions(
             summary=config, story_sentences=story_sentences, title="Batch",
