@@ -196,7 +196,8 @@ def test_every_record_failing_is_an_input_error(tmp_path: Path) -> None:
     "args, code",
     [(["--no-such-option", str(HUE)], 2), ([str(HUE), "-n", "0"], 2),
      ([str(HUE), "--fast", "--model", "x"], 2), (["no-such-file.txt"], 1),
-     (["run", str(HUE), str(QN), "--title", "T", "-m", "lead"], 2)],
+     (["run", str(HUE), str(QN), "--title", "T", "-m", "lead"], 2),
+     ([str(HUE), "--model", "./no/such/model"], 4)],
 )  # fmt: skip
 def test_exit_statuses(args: list[str], code: int) -> None:
     p = cli(*args)
