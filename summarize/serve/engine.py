@@ -116,6 +116,8 @@ class Engine:
             records = [json.loads(line) for line in target.read_text("utf-8").splitlines()]
         for record in records:  # not the work file's temporary path: texts were sent (schema.md)
             record["source"] = None
+            if isinstance(record.get("error"), str):
+                record["error"] = _unpath(record["error"], source)
         ids = [r["id"] for r in records]
         stories = [
             {
@@ -128,6 +130,12 @@ class Engine:
             for s in result.stories
         ]
         return BatchResult(records, stories, result.documents, result.failed)
+
+
+def _unpath(message: str, source: Path) -> str:
+    """A digest message about the temporary JSONL, said in terms of the articles sent:
+    ``/tmp/summarize-serve-x/articles.jsonl, line 3: ...`` becomes ``article 3: ...``."""
+    return message.replace(f"{source}, line ", "article ").replace(str(source), "the batch")
 
 
 def _text(text: str, what: str = "text") -> str:
