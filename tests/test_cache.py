@@ -269,3 +269,23 @@ def test_no_cache_switch_neither_reads_nor_writes(encoder, tmp_path: Path, monke
         except SystemExit as done:  # only a failure exits from main()
             raise AssertionError(f"{args}: exit {done.code}") from None
     assert (tmp_path / "clean.txt").read_text() and (tmp_path / "d.jsonl").read_text()
+
+
+def _fill_from_another_process(path: str, tag: str) -> int:
+    cached = CachedEncoder(Encoder(), path)
+    for i in range(0, 200, 20):
+        cached.encode(sentences(200, tag)[i : i + 20] + sentences(20, "shared"))
+    cached.close()
+    return cached.misses
+
+
+def test_processes_sharing_a_new_store(tmp_path: Path, capsys) -> None:
+    """Four processes create and fill one store at once: none takes it for a damaged file."""
+    import multiprocessing
+
+    db = str(tmp_path / CACHE_FILE)
+    with multiprocessing.get_context("spawn").Pool(4) as pool:
+        misses = pool.starmap(_fill_from_another_process, [(db, f"p{i}") for i in range(4)])
+    assert all(m >= 200 for m in misses)
+    assert not list(tmp_path.glob("*.broken-*"))
+    assert cache_stats(db).vectors == 4 * 200 + 20

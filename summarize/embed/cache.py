@@ -113,21 +113,33 @@ def _connect(path: Path) -> sqlite3.Connection:
     # isolation_level=None: we open transactions ourselves, so reads never hold a lock.
     con = sqlite3.connect(path, timeout=30, isolation_level=None, check_same_thread=False)
     try:
-        version = con.execute("PRAGMA user_version").fetchone()[0]
-        tables = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'")}
-        if version not in (0, FORMAT) or (version == 0 and tables):
-            raise UnreadableStore(f"not a format-{FORMAT} embedding store")
-        if version == 0:
-            # Both must precede the first table. Freed pages can go back to the disk, and
-            # ten 1.6 KB rows fill a 16 KB page where two filled only 3.2 KB of 4 KB.
+        if con.execute("PRAGMA user_version").fetchone()[0] == 0:
+            # Both must precede the first table (no-ops on a store that has one). Freed
+            # pages can go back to the disk, and ten 1.6 KB rows fill a 16 KB page where
+            # two filled only 3.2 KB of 4 KB.
             con.execute("PRAGMA page_size=16384")
             con.execute("PRAGMA auto_vacuum=INCREMENTAL")
         con.execute("PRAGMA journal_mode=WAL")  # readers do not block the writer, nor it them
         con.execute("PRAGMA synchronous=NORMAL")  # crash-safe with WAL; a lost vector is fine
         con.execute("PRAGMA journal_size_limit=8000000")  # the WAL shrinks back after a checkpoint
-        for ddl in _SCHEMA:
-            con.execute(ddl)
-        con.execute(f"PRAGMA user_version={FORMAT}")
+        # Checked and created under the write lock: a store another process is creating
+        # right now is never taken for a foreign file.
+        con.execute("BEGIN IMMEDIATE")
+        try:
+            version = con.execute("PRAGMA user_version").fetchone()[0]
+            tables = {
+                r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'")
+            }
+            if version not in (0, FORMAT) or (version == 0 and tables):
+                raise UnreadableStore(f"not a format-{FORMAT} embedding store")
+            if version == 0:
+                for ddl in _SCHEMA:
+                    con.execute(ddl)
+                con.execute(f"PRAGMA user_version={FORMAT}")
+            con.execute("COMMIT")
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
     except BaseException:
         con.close()
         raise
@@ -216,7 +228,11 @@ class CachedEncoder:
             self._con.close()
             self._con = None
         aside = self.path.with_name(f"{self.path.name}.broken-{time.strftime('%Y%m%d-%H%M%S')}")
-        os.replace(self.path, aside)
+        try:
+            os.replace(self.path, aside)
+        except FileNotFoundError:  # another process set it aside first: use its new store
+            self._model_id = None
+            return _connect(self.path)
         for suffix in ("-wal", "-shm"):  # they belong to the damaged file
             Path(f"{self.path}{suffix}").unlink(missing_ok=True)
         sys.stderr.write(
