@@ -386,6 +386,10 @@ def test_a_body_that_is_not_json_says_why(client: httpx.Client) -> None:
         "(got application/x-www-form-urlencoded)"
     )
     assert post(b"", "application/json").json()["detail"] == "the body is empty: send a JSON object"
+    deep = b'{"text": ' + b"[" * 20_000 + b"]" * 20_000 + b"}"  # under the test limit
+    r = post(deep, "application/json")
+    assert r.status_code == 400, r.text
+    assert r.json()["detail"] == "malformed JSON body: nested too deeply to read"
     r = post(b'"just text"', "application/json")
     assert (
         r.status_code == 422
@@ -416,6 +420,10 @@ def test_digest_counts_an_empty_article_as_failed_not_the_whole_batch(client) ->
     records = {rec["id"]: rec for rec in body["records"]}
     assert records["blank"]["error"].startswith("article 2: ") and "/tmp" not in r.text
     assert len(records["bg"]["sentences"]) == 1
+    tiny = [{"id": "ok", "text": HUE}, {"id": "dots", "text": "... !!!"}]  # no sentence in it
+    r = client.post("/api/digest", json={"articles": tiny})
+    errors = {rec["id"]: rec["error"] for rec in r.json()["records"]}
+    assert errors["ok"] is None and errors["dots"].startswith("article 2: "), errors
     r = client.post("/api/digest", json={"articles": [{"text": " "}, {"text": ""}]})
     assert r.status_code == 422 and "every article is empty" in r.json()["detail"]
 

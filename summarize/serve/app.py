@@ -143,6 +143,8 @@ def _errors(app: FastAPI) -> None:
                 f"malformed JSON body: not UTF-8 (byte 0x{cause.object[cause.start]:02x} "
                 f"at byte {cause.start}); send JSON encoded as UTF-8",
             )
+        if exc.status_code == 400 and isinstance(cause, RecursionError):
+            return _error(400, "malformed JSON body: nested too deeply to read")
         return _error(exc.status_code, str(exc.detail), headers=exc.headers)
 
 

@@ -134,8 +134,11 @@ class Engine:
 
 def _unpath(message: str, source: Path) -> str:
     """A digest message about the temporary JSONL, said in terms of the articles sent:
-    ``/tmp/summarize-serve-x/articles.jsonl, line 3: ...`` becomes ``article 3: ...``."""
-    return message.replace(f"{source}, line ", "article ").replace(str(source), "the batch")
+    ``/tmp/summarize-serve-x/articles.jsonl, line 3: ...`` (or ``...articles.jsonl:3: ...``)
+    becomes ``article 3: ...``."""
+    for where in (f"{source}, line ", f"{source}:"):
+        message = message.replace(where, "article ")
+    return message.replace(str(source), "the batch")
 
 
 def _text(text: str, what: str = "text") -> str:
