@@ -184,7 +184,10 @@ def run(
             return _run_batch(sources, summarizer, fmt.value, out, quiet)
     if verbose:
         err.print(f"read {raw.source}: {raw.format}, encoding {raw.encoding}")
-    doc = prepare(raw.text, title=title or raw.title, encoding=raw.encoding, source=raw.source)
+    doc = prepare(
+        raw.text, title=title or raw.title, doc_id=raw.id, encoding=raw.encoding,
+        source=raw.source,
+    )  # fmt: skip
     result = summarizer.summarize(doc)
     if verbose:
         err.print(
