@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ..config import Keep
-from .decision import PairDecision, pair_features
+from .decision import PairDecision, pair_features, unshared_words
 from .facts import Facts, fact_differences, facts, same_values
 from .signals import containment, jaccard, shingle_columns, shingles
 
@@ -408,8 +408,47 @@ class _Pairs:
         return cosine >= floor - margin * norms[lo:hi, None] * norms
 
 
-class _Sparse(_Pairs):
+class _Sparse:
     """What :class:`_Pairs` decides by the text signals, from the pairs that can fire.
+
+    The text signals of a pair depend on the two match keys only, so they are found
+    once per pair of distinct keys (:class:`_KeyPairs`); an item then meets the kept
+    items of its own key (exact) and of the keys its key fires with, one row at a time
+    so that only kept items are listed (20,000 copies of one line are 20,000 rows, not
+    200 million pairs).
+    """
+
+    def __init__(
+        self,
+        items: Sequence[Item],
+        order: list[int],
+        embeddings: np.ndarray | None,
+        config: DedupConfig,
+    ) -> None:
+        ids: dict[str, int] = {}
+        self.group = [ids.setdefault(items[i].key, len(ids)) for i in order]
+        keys = _KeyPairs([Item(k, "") for k in ids], list(range(len(ids))), None, config)
+        self.neighbours = keys.firing_keys()
+        self.kept_of: list[list[int]] = [[] for _ in ids]  # kept rows of each key so far
+        self.decided = 0
+        self.blocks = [(p, p + 1) for p in range(len(order))]
+
+    def firing(self, lo: int, hi: int, kept: list[bool]) -> _Firing:
+        """Row ``lo`` (blocks are single rows) against the kept earlier rows it fires with."""
+        for r in range(self.decided, lo):  # the rows decided since the last call
+            if kept[r]:
+                self.kept_of[self.group[r]].append(r)
+        self.decided = lo
+        key = self.group[lo]
+        found = [(q, "exact", 1.0) for q in self.kept_of[key]]
+        for other, signal, score in self.neighbours.get(key, ()):
+            found += [(q, signal, score) for q in self.kept_of[other]]
+        found.sort(key=lambda f: f[0])
+        return {lo: found} if found else {}  # type: ignore[dict-item]
+
+
+class _KeyPairs(_Pairs):
+    """The text signals between distinct match keys, from the pairs that can fire.
 
     Why: :class:`_Pairs` spends a cell on every pair and counts every shared shingle,
     the square of how often a common one ("của c") occurs: a 4 MB text took a minute.
@@ -422,6 +461,7 @@ class _Sparse(_Pairs):
     real text; their exact overlaps are counted and every signal decided as in
     :class:`_Pairs`, with the same floats. Used when meaning is off; with meaning a
     pair needs only a tenth of its shingles in common and every pair is scored.
+    Items here are distinct keys in any order: a pair is found in both directions.
     """
 
     def __init__(
@@ -454,7 +494,7 @@ class _Sparse(_Pairs):
         start, before = _earlier_in_column(column[similar])
         indexes = (
             ((owner[similar], rank[similar], start, before), similar),
-            ((owner, rank, self.first[inside], self.shared[inside]), inside),
+            ((owner, rank, self.first[inside], frequency[column[inside]]), inside),  # all
         )
         self.probes = []  # (index rows, index ranks, probe rows, probe ranks, first, count)
         work = np.zeros(n)
@@ -502,7 +542,7 @@ class _Sparse(_Pairs):
                 )
                 keep &= shared >= np.minimum(self.extra[p], self.extra[q])
             else:
-                keep = (a <= b) & (self.words[p] >= c.min_contained_words)
+                keep = (a <= b) & (self.words[p] >= c.min_contained_words) & (p != q)
                 keep &= (most >= c.contained * a - _SLACK) & (shared >= self.extra[p])
             found.append(code[keep])
         pairs = np.unique(np.concatenate(found)) if found else np.zeros(0, np.int64)
@@ -522,13 +562,15 @@ class _Sparse(_Pairs):
             out[lo : lo + _CHUNK] = np.bincount(which, cells[at] == wanted, len(p))
         return out
 
-    def firing(self, lo: int, hi: int, kept: list[bool]) -> _Firing:
-        c = self.config
-        rows, columns = self.candidates(lo, hi)
-        may = np.ones(len(rows), bool)
-        before = columns < lo
-        may[before] = np.array(kept[:lo], bool)[columns[before]]
-        rows, columns = rows[may], columns[may]
+    def firing_keys(self) -> dict[int, list[tuple[int, str, float]]]:
+        """Key ``p`` -> [(key q, signal, score)] for every ordered pair that fires, with
+        ``p`` the item being placed (containment is one way)."""
+        c, n = self.config, len(self.sizes)
+        found = [self.candidates(lo, hi) for lo, hi in self.blocks]
+        rows = np.concatenate([f[0] for f in found] + [f[1] for f in found])
+        columns = np.concatenate([f[1] for f in found] + [f[0] for f in found])
+        pairs = np.unique(rows * n + columns)
+        rows, columns = pairs // n, pairs % n
         inter = self.intersections(rows, columns)
         a, b = self.sizes[rows], self.sizes[columns]
         jaccard = inter / (a + b - inter)  # as signals.jaccard: same floats
@@ -536,9 +578,8 @@ class _Sparse(_Pairs):
         signal = np.full(len(rows), -1, np.int8)
         signal[(self.words[rows] >= c.min_contained_words) & (a <= b) & (inside >= c.contained)] = 1
         signal[jaccard >= c.near_exact] = 2
-        signal[self.key_ids[rows] == self.key_ids[columns]] = 3
         fire = np.flatnonzero(signal >= 0)
-        out: _Firing = {}
+        out: dict[int, list[tuple[int, str, float]]] = {}
         for p, q, code, j, inner in zip(
             rows[fire].tolist(), columns[fire].tolist(), signal[fire].tolist(),
             jaccard[fire].tolist(), inside[fire].tolist(), strict=True,
@@ -603,7 +644,8 @@ def _judge(
     """(score, facts on which ``a`` differs from the kept ``b``), or None: not a duplicate.
 
     A "semantic" candidate under a decision comes with its features (cosine, Jaccard,
-    containment, length ratio); the decision reads them with the items' facts and gives
+    containment, length ratio); the decision reads them with the items' facts and words
+    (:func:`~.decision.unshared_words`) and gives
     the probability that is its score. Each item's facts are read once.
     """
     if signal == "exact":
@@ -614,7 +656,8 @@ def _judge(
     fa, fb = known[a], known[b]
     if isinstance(found, tuple):
         assert decision is not None
-        x = pair_features(*found, same_values=same_values(fa, fb))
+        unshared = unshared_words(items[a].key, items[b].key)
+        x = pair_features(*found, same_values=same_values(fa, fb), unshared=unshared)
         score = float(decision.probability(x))
         if not score >= decision.threshold:
             return None
