@@ -41,11 +41,14 @@ class EncoderSpec:
     model: str | None = None
     device: str | None = None
     batch_size: int = 32
+    cache: bool = True  # the worker machine's on-disk embedding cache (--no-cache: False)
 
 
 def worker_encoder(spec: EncoderSpec) -> Encoder:
     """The model of this process, loaded on first use and then kept."""
-    return shared_encoder(spec.model, device=spec.device, batch_size=spec.batch_size)
+    return shared_encoder(
+        spec.model, device=spec.device, batch_size=spec.batch_size, cache=spec.cache
+    )
 
 
 def encoder_identity(spec: EncoderSpec) -> tuple[str, int]:
