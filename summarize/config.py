@@ -8,6 +8,7 @@ Every entry point (the functions in :mod:`summarize.api`, the CLI, the digest) b
 from __future__ import annotations
 
 import math
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -118,3 +119,40 @@ def _check_budget(sentences: Any, ratio: Any, words: Any) -> None:
             raise BudgetError(f"--{name} must be at least 1 (got {value})")
     if ratio is not None and not (_is_number(ratio) and 0 < ratio <= 1):
         raise BudgetError(f"--ratio must be in (0, 1] (got {ratio})")
+
+
+def check_texts(texts: Any) -> list[Any]:
+    """The articles of a story (``summarize_many``): a list or other sequence of texts,
+    not one text (a str is a sequence of characters) and not None."""
+    if isinstance(texts, (str, bytes)) or not isinstance(texts, Sequence):
+        raise ConfigError(
+            f"texts must be a list of articles (str or Document), not {type(texts).__name__}"
+        )
+    return list(texts)
+
+
+def check_learned(learned: Any) -> Collection[str]:
+    """``learned_boilerplate``: a collection of match keys (str), not one str."""
+    if (
+        isinstance(learned, (str, bytes))
+        or not isinstance(learned, Collection)
+        or not all(isinstance(k, str) for k in learned)
+    ):
+        raise ConfigError(
+            "learned_boilerplate must be a collection of match keys (str), "
+            f"not {type(learned).__name__}"
+        )
+    return learned
+
+
+def check_whole(name: str, value: Any, minimum: int = 1, *, optional: bool = False) -> None:
+    """A whole-number option (not a bool, not a float) of at least ``minimum``."""
+    if optional and value is None:
+        return
+    if not isinstance(value, int) or isinstance(value, bool) or value < minimum:
+        raise ConfigError(f"{name} must be a whole number of at least {minimum} (got {value!r})")
+
+
+def check_flag(name: str, value: Any) -> None:
+    if not isinstance(value, bool):
+        raise ConfigError(f"{name} must be True or False (got {value!r})")

@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from .config import SummaryConfig
+from .config import SummaryConfig, check_learned, check_texts
 from .dedup.calibration import dedup_config
 from .dedup.document import DedupResult, deduplicate_document
 from .dedup.engine import Item, find_duplicates
@@ -128,6 +128,7 @@ class Summarizer:
         embed_title: bool = True,
     ) -> Analysis:
         """Embed, find duplicates and exclude: everything before ranking."""
+        learned_boilerplate = check_learned(learned_boilerplate)
         encoder = self.encoder if self.config.needs_model else None
         vectors = titles = None
         if encoder is not None:  # the title rides along: one model call per article
@@ -202,7 +203,7 @@ class Summarizer:
         Each article is cleaned as in :meth:`summarize`, then the articles are
         summarised together by :meth:`summarize_story`.
         """
-        docs = [self._document(t, None) for t in texts]
+        docs = [self._document(t, None) for t in check_texts(texts)]
         found = [self.analyse(d, learned_boilerplate, embed_title=False) for d in docs]
         result = self.summarize_story([StoryArticle.from_analysis(a) for a in found])
         result.documents = docs

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from ..errors import InputError
 from ..text.normalize import joined_key, match_key
 from ..types import Document
 from .engine import (
@@ -150,18 +151,51 @@ def _untagged(text: str) -> str:
 
 
 def reconstruct(cleaned: str, removed: Sequence[Removed]) -> str:
-    """Put every cut span back: cleaned text + report == the original, exactly."""
+    """Put every cut span back: cleaned text + report == the original, exactly.
+
+    Raises :class:`~summarize.errors.InputError` when the pieces do not fit (cuts that
+    overlap, a cut whose text is not as long as its span, a cleaned text too short
+    for the offsets): a wrong report gives an error, never spliced text.
+    """
+    if not isinstance(cleaned, str):
+        raise InputError(
+            f"reconstruct: the cleaned text must be a str, not {type(cleaned).__name__}"
+        )
     out: list[str] = []
     length = 0  # characters of the original rebuilt so far
     pos = 0  # position in the cleaned text
-    for r in sorted(removed, key=lambda r: r.cut_start):
+    for r in sorted(removed, key=_cut_order):
         take = r.cut_start - length
+        if take < 0:
+            raise InputError(
+                f"reconstruct: the cut at {r.cut_start}-{r.cut_end} overlaps the one before it"
+            )
+        if r.cut_end - r.cut_start != len(r.cut_text):
+            raise InputError(
+                f"reconstruct: the cut at {r.cut_start}-{r.cut_end} holds "
+                f"{len(r.cut_text)} characters, not {r.cut_end - r.cut_start}"
+            )
+        if pos + take > len(cleaned):
+            raise InputError(
+                f"reconstruct: the cleaned text ({len(cleaned)} characters) is too short "
+                f"for the cut at {r.cut_start}"
+            )
         out.append(cleaned[pos : pos + take])
         pos += take
         out.append(r.cut_text)
         length = r.cut_end
     out.append(cleaned[pos:])
     return "".join(out)
+
+
+def _cut_order(r: Removed) -> int:
+    if (
+        not isinstance(r, Removed)
+        or not all(isinstance(x, int) and not isinstance(x, bool) for x in (r.cut_start, r.cut_end))
+        or not isinstance(r.cut_text, str)
+    ):
+        raise InputError(f"reconstruct: not a removal with integer offsets and a text: {r!r:.80}")
+    return r.cut_start
 
 
 def _without_title_meaning(doc: Document, embeddings: np.ndarray | None) -> np.ndarray | None:

@@ -18,7 +18,7 @@ from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal, Protocol
 
-from ..config import SummaryConfig
+from ..config import SummaryConfig, check_flag, check_whole
 from ..embed import Encoder
 from ..errors import ConfigError, SummarizeError
 from ..io import atomic_output, check_outputs
@@ -105,6 +105,20 @@ class DigestOptions:
     title: str = "Digest"
     max_bytes: int | None = DEFAULT_MAX_BYTES  # per record (a file, a JSONL line); None: no limit
     follow_links: bool = False  # follow links that lead out of an input folder
+
+    def __post_init__(self) -> None:
+        """Every option a caller can get wrong fails here as a ``ConfigError``."""
+        if not isinstance(self.summary, SummaryConfig):
+            kind = type(self.summary).__name__
+            raise ConfigError(f"summary must be a SummaryConfig, not {kind}")
+        check_whole("--story-sentences", self.story_sentences)
+        check_whole("--story-docs", self.story_docs)
+        check_whole("--limit", self.limit, 0, optional=True)
+        check_whole("--max-bytes", self.max_bytes, 0, optional=True)
+        for name in ("resume", "keep_work", "follow_links"):
+            check_flag(name, getattr(self, name))
+        if not isinstance(self.title, str) or not isinstance(self.glob, str):
+            raise ConfigError("title and glob must be text")
 
 
 @dataclass
@@ -273,7 +287,6 @@ def check(options: DigestOptions, outputs: Sequence[Output], inputs: Sequence[st
     check_outputs([o.path for o in outputs if o.path is not None], inputs)
 
 
-
 def _settings(inputs: Sequence[str], options: DigestOptions, model: Any) -> dict[str, Any]:
     """Everything that changes a work record; a resumed run must match it."""
     return json_safe(
@@ -307,7 +320,6 @@ def _stdin(
     if resuming and spool.exists():
         return spool  # the records already done came from this copy
     return spool_stdin(spool, max_bytes)
-
 
 
 def _learn(
@@ -386,8 +398,6 @@ def _write(
         return
     handle = files.enter_context(atomic_output(out.path))
     _render(out.format, handle, work, index, cross, learned, stats, title)
-
-
 
 
 def _render(fmt, handle, work, index, cross, learned, stats, title) -> None:
