@@ -636,8 +636,17 @@ def serve(
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
     max_body: Annotated[
-        int, typer.Option("--max-body", help="Largest request body in bytes (larger: 413).")
-    ] = 10 * 1024 * 1024,
+        str, typer.Option("--max-body", help="Largest request body, e.g. 10MB, 512kB, "
+                          "10485760 (larger: 413).")
+    ] = "10MiB",
+    max_text: Annotated[
+        str, typer.Option("--max-text", help="Longest text of a request, in characters "
+                          "(longer: 413); 0: no cap.")
+    ] = "200000",
+    max_batch_text: Annotated[
+        str, typer.Option("--max-batch-text", help="Characters of all the texts of one "
+                          "request (a batch); 0: no cap.")
+    ] = "2000000",
     model: ModelOpt = None,
     fast: FastOpt = False,
     device: DeviceOpt = None,
@@ -645,10 +654,14 @@ def serve(
 ) -> None:
     """Serve the editors' web page and the HTTP API (model loaded once; docs at /docs)."""
     from .config import SummaryConfig
-    from .serve import ServeOptions
+    from .serve import ServeOptions, size_option
     from .serve import serve as run_server
 
-    options = ServeOptions(host, port, max_body)
+    options = ServeOptions(
+        host, port, size_option(max_body, "--max-body"),  # type: ignore[arg-type]
+        max_text=size_option(max_text, "--max-text"),
+        max_batch_text=size_option(max_batch_text, "--max-batch-text"),
+    )  # fmt: skip
     config = SummaryConfig(model=_fast_model(model, fast))
     run_server(_summarizer(config, device, batch_size), options)
 

@@ -28,11 +28,12 @@ import httpx
 import pytest
 from conftest import FakeEncoder
 
-from summarize import Summarizer, deduplicate, reconstruct
+from summarize import Summarizer, deduplicate, reconstruct, summarize
 from summarize.report import SCHEMA_VERSION, removed_from_json
-from summarize.serve import ServeOptions
+from summarize.serve import ServeOptions, size_option
 from summarize.serve.app import MAX_BODY, create_app
-from summarize.serve.engine import Engine
+from summarize.serve.engine import Article, Engine, Limits
+from summarize.serve.responses import DedupOut, DigestOut, SummaryOut
 
 pytestmark = pytest.mark.filterwarnings("ignore::UserWarning")  # uncalibrated fake model
 
@@ -41,6 +42,7 @@ SAMPLES = ROOT / "samples"
 BAC_GIANG = (SAMPLES / "bac-giang-co-quan-tinh.txt").read_text("utf-8")
 HUE = (SAMPLES / "thua-thien-hue.txt").read_text("utf-8")
 LIMIT = 200_000  # the test server's body limit (the default, 10 MB, is checked apart)
+TEXT_CAP, BATCH_CAP = 20_000, 40_000  # its caps on characters (defaults checked apart)
 HOSTILE_TITLE = (
     'Tin <b>nóng</b> <img src=x onerror="window.pwned=1"><script>window.pwned=2</script>'
 )
@@ -50,11 +52,14 @@ CHROMIUM = shutil.which("chromium") or (
 
 
 class Trouble(FakeEncoder):
-    """The fake encoder, but ``BOOM`` in a text raises and ``SLOW`` in a text stalls."""
+    """The fake encoder, but ``BOOM`` in a text raises and ``SLOW`` in a text stalls;
+    texts with ``MARK`` in them are noted in ``marked`` (to see which work ran)."""
 
     name = "fake-trigram-encoder"
+    marked: list[str] = []
 
     def encode(self, texts, prompt_name: str = "passage"):
+        self.marked.extend(t for t in texts if "MARK" in t)
         if any("BOOM" in t for t in texts):
             raise RuntimeError("encoder exploded")
         if any("SLOW" in t for t in texts):
@@ -95,11 +100,16 @@ def running(app, timeout: float = 20.0) -> Iterator[str]:
 
 
 @pytest.fixture(scope="module")
-def base_url() -> Iterator[str]:
-    engine = Engine(Summarizer(encoder=Trouble()))
+def server() -> Iterator[tuple[str, Engine]]:
+    engine = Engine(Summarizer(encoder=Trouble()), Limits(text=TEXT_CAP, batch=BATCH_CAP))
     engine.load()
     with running(create_app(engine, max_body=LIMIT)) as url:
-        yield url
+        yield url, engine
+
+
+@pytest.fixture(scope="module")
+def base_url(server: tuple[str, Engine]) -> str:
+    return server[0]
 
 
 @pytest.fixture()
@@ -127,11 +137,58 @@ def test_health_and_docs(client: httpx.Client) -> None:
     assert "swagger-ui" in client.get("/docs").text
 
 
+@pytest.mark.parametrize("page", ["/docs", "/redoc"])
+def test_api_docs_work_offline(client: httpx.Client, page: str) -> None:
+    """The docs pages load their scripts from this server, never from a CDN."""
+    import re
+
+    html = client.get(page).text
+    assert "http://" not in html and "https://" not in html and "//cdn" not in html
+    assets = re.findall(r'(?:src|href)=["\']([^"\']+)["\']', html)
+    scripts = [a for a in assets if a.endswith(".js")]
+    assert scripts and all(a.startswith("/") and not a.startswith("//") for a in assets)
+    for asset in assets:
+        r = client.get(asset)
+        assert r.status_code == 200, asset
+    for script in scripts:
+        assert len(client.get(script).content) > 500_000  # the real bundle, not a stub
+    assert "/openapi.json" in html
+
+
+def test_openapi_describes_the_answers(client: httpx.Client) -> None:
+    spec = client.get("/openapi.json").json()
+    schemas = spec["components"]["schemas"]
+
+    def answer(path: str) -> dict:
+        ref = spec["paths"][path]["post"]["responses"]["200"]["content"]["application/json"]
+        return schemas[ref["schema"]["$ref"].rsplit("/", 1)[-1]]
+
+    def item(prop: dict) -> dict:
+        return schemas[prop["items"]["$ref"].rsplit("/", 1)[-1]]
+
+    summary = answer("/api/summarize")
+    pick = item(summary["properties"]["sentences"])
+    assert {"text", "index", "start", "end", "score", "paragraph"} <= set(pick["properties"])
+    assert {"removed", "excluded", "method", "query", "budget"} <= set(summary["properties"])
+    dedup = answer("/api/deduplicate")
+    assert {"text", "removed", "clusters", "counts"} <= set(dedup["properties"])
+    cut = item(dedup["properties"]["removed"])
+    assert {"cut_start", "cut_text", "kept_index"} <= set(cut["properties"])
+    digest = answer("/api/digest")
+    story = item(digest["properties"]["stories"])
+    assert {"id", "size", "articles", "summary"} <= set(story["properties"])
+    record = item(digest["properties"]["records"])
+    assert {"story", "sentences", "removed", "fields"} <= set(record["properties"])
+    request = schemas["SummarizeRequest"]["properties"]
+    assert {"text", "html"} <= set(request)
+
+
 def test_summarize_returns_the_summary_schema(client: httpx.Client) -> None:
     r = client.post("/api/summarize", json={"text": BAC_GIANG, "sentences": 2})
     assert r.status_code == 200, r.text
     body = r.json()
     assert (body["schema_version"], body["kind"]) == (SCHEMA_VERSION, "summary")
+    SummaryOut.model_validate(body)  # the answer is what /openapi.json says, field by field
     picks = body["sentences"]
     expected = _reference(BAC_GIANG, sentences=2)
     assert [p["text"] for p in picks] == [s.text for s in expected]
@@ -158,6 +215,168 @@ def test_summarize_budgets_method_title_and_query(client: httpx.Client) -> None:
     assert asked.status_code == 200 and asked.json()["query"] == "học tập Bác"
 
 
+def test_lead_with_a_query_is_reported_as_the_python_api_reports_it(client) -> None:
+    """With a query the picks answer it and ``method`` only breaks ties: the record says
+    so as ``summarize(..., method="lead", query=...)`` does (``query`` set, the model that
+    ranked by it named), and the page says it in words."""
+    asked = {"method": "lead", "query": "học tập và làm theo Bác", "sentences": 2}
+    got = client.post("/api/summarize", json={"text": HUE, **asked}).json()
+    SummaryOut.model_validate(got)
+    expected = summarize(HUE, model=FakeEncoder(), **asked)
+    assert [p["text"] for p in got["sentences"]] == [s.text for s in expected.sentences]
+    assert (got["method"], got["query"]) == (expected.method, expected.query)
+    assert got["model"] == "fake-trigram-encoder"  # a model ranked them: not plain lead
+    plain = client.post("/api/summarize", json={"text": HUE, "method": "lead", "sentences": 2})
+    assert plain.json()["query"] is None and plain.json()["model"] is None
+    assert [p["index"] for p in plain.json()["sentences"]] != [p["index"] for p in got["sentences"]]
+    page = client.post("/", data={"text": HUE, "amount": "2", **asked})
+    assert "picked for the query “học tập và làm theo Bác” (lead only breaks ties)" in page.text
+
+
+def test_html_is_read_as_a_page_not_summarised_with_its_tags(client) -> None:
+    paras = "".join(f"<p>{p}</p>" for p in HUE.split("\n")[1:] if p.strip())
+    page = (
+        "<html><head><title>Tin Huế</title><script>var tracking = 1;</script></head>"
+        f"<body><nav>Trang chủ | Thời sự</nav><article>{paras}</article></body></html>"
+    )
+    r = client.post("/api/summarize", json={"html": page, "sentences": 2})
+    assert r.status_code == 200, r.text
+    body = SummaryOut.model_validate(r.json())
+    expected = summarize(html=page, sentences=2, model=FakeEncoder())
+    assert [p.text for p in body.sentences] == [s.text for s in expected.sentences]
+    assert body.title == "Tin Huế" and not any("<" in p.text for p in body.sentences)
+    cleaned = client.post("/api/deduplicate", json={"html": page}).json()
+    assert cleaned["text"] == deduplicate(html=page, model=FakeEncoder()).text
+    assert "<p>" not in cleaned["text"] and "tracking" not in cleaned["text"]
+    both = client.post("/api/summarize", json={"text": "Một câu.", "html": page})
+    assert both.status_code == 422 and "give either text or html, not both" in both.text
+    batch = [{"id": "page", "html": page}, {"id": "bg", "text": BAC_GIANG}]
+    records = client.post("/api/digest", json={"articles": batch}).json()["records"]
+    assert records[0]["title"] == "Tin Huế" and records[0]["error"] is None
+    assert not any("<" in p["text"] for p in records[0]["sentences"])
+
+
+def test_texts_over_the_cap_are_413_before_any_model_work(client) -> None:
+    long = "Một câu MARK dài về Huế và Bắc Giang. " * 600
+    assert TEXT_CAP < len(long) < LIMIT  # under the byte limit, over the character cap
+    Trouble.marked.clear()
+    r = client.post("/api/summarize", json={"text": long})
+    assert r.status_code == 413, r.text
+    assert r.json()["detail"] == (
+        f"text too long: {len(long):,} characters; this server takes at most "
+        f"{TEXT_CAP:,} characters per text (summarize serve --max-text)"
+    )
+    assert client.post("/api/deduplicate", json={"text": long}).status_code == 413
+    paras = "".join(f"<p>{long[i : i + 1000]}</p>" for i in range(0, len(long), 1000))
+    page = f"<html><body><article>{paras}</article></body></html>"
+    r = client.post("/api/summarize", json={"html": page})
+    assert r.status_code == 413 and r.json()["detail"].startswith("html (its article text) too")
+    r = client.post("/api/digest", json={"articles": [{"text": HUE}, {"text": long}]})
+    assert r.status_code == 413 and r.json()["detail"].startswith("article 2 too long")
+    many = [{"text": BAC_GIANG} for _ in range(BATCH_CAP // len(BAC_GIANG) + 1)]
+    r = client.post("/api/digest", json={"articles": many})
+    assert r.status_code == 413 and "too much text in one request" in r.json()["detail"]
+    assert "--max-batch-text" in r.json()["detail"]
+    page = client.post("/", data={"text": long})
+    assert page.status_code == 413 and page.headers["content-type"].startswith("text/html")
+    assert "characters per text" in page.text
+    pasted = "\n---\n".join(a["text"] for a in many)
+    page = client.post("/batch", data={"text": pasted})
+    assert page.status_code == 413 and 'id="batch-error"' in page.text
+    assert Trouble.marked == []  # nothing of it reached the model
+    assert Limits() == Limits(200_000, 2_000_000)  # the documented defaults
+    options = ServeOptions()
+    assert (options.max_text, options.max_batch_text) == (200_000, 2_000_000)
+
+
+def test_work_of_a_client_that_left_is_skipped_or_stopped(server) -> None:
+    """A client that gives up: queued work never runs, running work stops at the next
+    stage, and the next client is served."""
+    url, engine = server
+    skipped, stopped = engine.skipped, engine.stopped
+    Trouble.marked.clear()
+
+    def give_up(text: str, wait: float) -> None:
+        with httpx.Client(base_url=url, timeout=wait) as c, pytest.raises(httpx.TimeoutException):
+            c.post("/api/summarize", json={"text": text})
+
+    running = threading.Thread(target=give_up, args=("SLOW MARK-A. " + BAC_GIANG, 0.5))
+    running.start()  # holds the model 1.5 s in its embedding stage
+    time.sleep(0.2)
+    queued = threading.Thread(target=give_up, args=("MARK-B. " + HUE, 0.3))
+    queued.start()  # waits behind it, and leaves
+    running.join(10)
+    queued.join(10)
+    deadline = time.monotonic() + 10
+    while (engine.skipped, engine.stopped) != (skipped + 1, stopped + 1):
+        assert time.monotonic() < deadline, (engine.skipped - skipped, engine.stopped - stopped)
+        time.sleep(0.05)
+    assert not any("MARK-B" in t for t in Trouble.marked)  # the queued text never ran
+    with httpx.Client(base_url=url, timeout=30) as c:
+        r = c.post("/api/summarize", json={"text": BAC_GIANG, "sentences": 1})
+        assert r.status_code == 200 and len(r.json()["sentences"]) == 1
+
+
+@pytest.mark.parametrize("job", ["summarize", "deduplicate", "digest"])
+def test_a_cancel_during_the_work_stops_it_at_the_next_checkpoint(job: str) -> None:
+    """The engine without HTTP: the client leaves while the model embeds (the encoder
+    sets the event); the work stops before its next stage, article or model call."""
+    from summarize.serve.engine import ClientGone
+
+    gone, leave = threading.Event(), [True]
+    calls: list[int] = []
+
+    class Leaving(FakeEncoder):
+        def encode(self, texts, prompt_name: str = "passage"):
+            calls.append(len(texts))
+            if leave[0]:
+                gone.set()
+            return super().encode(texts, prompt_name)
+
+    engine = Engine(Summarizer(encoder=Leaving()))
+    work = {
+        "summarize": lambda: engine.summarize(BAC_GIANG, cancel=gone, query="Bắc Giang"),
+        "deduplicate": lambda: engine.deduplicate(BAC_GIANG, cancel=gone),
+        "digest": lambda: engine.digest(
+            [Article(BAC_GIANG), Article(HUE), Article(BAC_GIANG)], cancel=gone
+        ),
+    }[job]
+    with pytest.raises(ClientGone, match="stopped"):
+        work()
+    assert (engine.stopped, engine.skipped, len(calls)) == (1, 0, 1)
+    with pytest.raises(ClientGone, match="skipped"):
+        work()  # already gone before it started: nothing runs
+    assert (engine.skipped, len(calls)) == (1, 1)
+    gone.clear()
+    leave[0] = False
+    assert work() is not None  # the engine and its lock are fine afterwards
+
+
+def test_page_asks_for_the_amount_and_shows_errors_by_their_form(client) -> None:
+    for budget, says in (("ratio", "give the ratio"), ("words", "give the number of words")):
+        r = client.post("/", data={"text": BAC_GIANG, "budget": budget, "amount": ""})
+        assert r.status_code == 422 and says in r.text, budget  # not quietly 3 sentences
+        assert 'id="error"' in r.text and 'id="batch-error"' not in r.text
+    r = client.post("/", data={"text": BAC_GIANG, "budget": "sentences", "amount": ""})
+    assert r.status_code == 200 and r.text.count('<li data-index="') == 3  # the default
+    r = client.post("/batch", data={"text": BAC_GIANG, "budget": "ratio", "amount": ""})
+    assert r.status_code == 422 and "give the ratio" in r.text
+    assert 'id="error"' not in r.text and 'id="batch-error"' in r.text
+    assert r.text.index('id="batch"') < r.text.index('id="batch-error"')  # in the batch card
+
+
+def test_size_options_read_as_max_bytes_reads_them() -> None:
+    from summarize.errors import ConfigError
+
+    assert size_option("10MB", "--max-body") == 10_000_000
+    assert size_option("10MiB", "--max-body") == MAX_BODY
+    assert size_option("512k", "--max-body") == 512_000
+    assert size_option("200000", "--max-text") == 200_000
+    assert size_option("0", "--max-text") is None  # no cap
+    with pytest.raises(ConfigError, match="^--max-body: 'lots' is not a size"):
+        size_option("lots", "--max-body")
+
+
 def test_deduplicate_returns_cleaned_text_and_every_cut(client: httpx.Client) -> None:
     text = BAC_GIANG + "\n\n" + BAC_GIANG.split("\n")[2]  # a paragraph repeated at the end
     r = client.post("/api/deduplicate", json={"text": text})
@@ -167,6 +386,7 @@ def test_deduplicate_returns_cleaned_text_and_every_cut(client: httpx.Client) ->
     assert body["text"] == expected.text
     assert len(body["removed"]) == len(expected.removed) >= 2
     assert (body["schema_version"], body["kind"]) == (SCHEMA_VERSION, "dedup")
+    DedupOut.model_validate(body)
     # the cuts give the original back, read by the public reader of dedup reports
     assert reconstruct(body["text"], removed_from_json(body)) == text
     lexical = client.post("/api/deduplicate", json={"text": text, "semantic": False})
@@ -184,6 +404,7 @@ def test_digest_clusters_a_small_batch(client: httpx.Client) -> None:
     r = client.post("/api/digest", json={"articles": articles, "sentences": 2})
     assert r.status_code == 200, r.text
     body = r.json()
+    DigestOut.model_validate(body)
     assert body["documents"] == 3 and body["failed"] == 0
     assert [sorted(s["articles"]) for s in body["stories"]] == [["bg", "bg-retold"]]
     assert body["stories"][0]["summary"]
@@ -203,7 +424,9 @@ def test_digest_clusters_a_small_batch(client: httpx.Client) -> None:
         (b"[1, 2]", 422, "body"),
         (json.dumps({"text": BAC_GIANG, "sentences": 2, "ratio": 0.5}).encode(), 422,
          "only one budget"),
-        (json.dumps({"text": BAC_GIANG, "ratio": 1.5}).encode(), 422, "--ratio"),
+        (json.dumps({"text": BAC_GIANG, "ratio": 1.5}).encode(), 422,
+         "ratio must be in (0, 1] (got 1.5)"),
+        (json.dumps({"text": BAC_GIANG, "query": " "}).encode(), 422, "query must be a non-empty"),
         (json.dumps({"text": BAC_GIANG, "sentences": "two"}).encode(), 422, "sentences"),
         (json.dumps({"text": BAC_GIANG, "method": "magic"}).encode(), 422, "method"),
         (json.dumps({"text": BAC_GIANG, "sentence": 2}).encode(), 422, "sentence"),
@@ -217,6 +440,7 @@ def test_bad_requests_get_a_json_error(client, body: bytes, status: int, says: s
     assert r.headers["content-type"].startswith("application/json")
     detail = r.json()["detail"]
     assert isinstance(detail, str) and says in detail and "\n" not in detail
+    assert "--" not in detail  # the JSON field's name, not the command line's flag
 
 
 def test_unknown_route_and_method_are_json_errors(client: httpx.Client) -> None:
@@ -314,7 +538,8 @@ def test_page_form_post_with_files(client: httpx.Client) -> None:
         assert s.text in r.text
     assert "Tin Huế" in r.text  # the HTML file's title, read as the CLI reads it
     bad = client.post("/", data={"text": BAC_GIANG, "budget": "ratio", "amount": "2"})
-    assert bad.status_code == 422 and "--ratio must be in (0, 1]" in bad.text
+    assert bad.status_code == 422 and "ratio must be in (0, 1]" in bad.text
+    assert "--ratio" not in bad.text
     empty = client.post("/", data={"text": " "})
     assert empty.status_code == 422 and "paste an article" in empty.text
     binary = client.post("/", files={"files": ("photo.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00")})
@@ -525,7 +750,10 @@ def test_serve_command_starts_answers_and_stops(tmp_path: Path) -> None:
         "from summarize.cli import main; main(sys.argv[1:])"
     )
     env = {**os.environ, "PYTHONPATH": str(ROOT / "tests")}
-    cmd = [sys.executable, "-c", script, "serve", "--port", str(port), "--max-body", "1000"]
+    cmd = [
+        sys.executable, "-c", script, "serve", "--port", str(port), "--max-body", "1kB",
+        "--max-text", "50",
+    ]  # fmt: skip
     proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         url = f"http://127.0.0.1:{port}"
@@ -543,6 +771,8 @@ def test_serve_command_starts_answers_and_stops(tmp_path: Path) -> None:
         assert r.status_code == 413  # --max-body reached the server
         r = httpx.post(url + "/api/summarize", json={"text": "Một. Hai ba. Bốn năm sáu."})
         assert r.status_code == 200 and r.json()["sentences"]
+        r = httpx.post(url + "/api/summarize", json={"text": "Một câu. " * 10})
+        assert r.status_code == 413 and "at most 50 characters" in r.json()["detail"]
         proc.send_signal(signal.SIGINT)
         _, err = proc.communicate(timeout=15)
         assert proc.returncode == 0, err
@@ -559,6 +789,8 @@ def test_serve_command_starts_answers_and_stops(tmp_path: Path) -> None:
         (["--port", "70000"], "--port must be in 1..65535", True),
         (["--port", "{taken}"], "cannot listen on 127.0.0.1:{taken}", False),
         (["--max-body", "0"], "--max-body must be at least 1", True),
+        (["--max-body", "lots"], "--max-body: 'lots' is not a size", True),
+        (["--max-text", "-5"], "--max-text: '-5' is not a size", True),
         (["--fast", "--model", "x"], "--fast and --model exclude each other", True),
     ],
 )
@@ -580,7 +812,7 @@ def test_serve_command_refuses_bad_options(argv, says, usage, capsys, monkeypatc
         args = [a.format(taken=taken) for a in argv]
         with pytest.raises(SystemExit) as stop:
             cli.main(["serve", *args])
-        if "--fast" not in argv:
+        if args[0] in ("--port", "--max-body") and args[1] != "lots":
             port = int(args[1]) if args[0] == "--port" else 8000
             limit = int(args[1]) if args[0] == "--max-body" else 10
             with pytest.raises(SummarizeError) as raised:

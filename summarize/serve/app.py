@@ -9,36 +9,47 @@ event loop), and render what comes back with the project's own renderers
   :class:`~summarize.config.SummaryConfig` refuses or an empty text → 422, each with a
   JSON body ``{"detail": "<one line>"}``;
 - a body over ``max_body`` bytes → 413 (``middleware.BodyLimit``: refused on its declared
-  length, or counted as the bytes arrive when it has none);
+  length, or counted as the bytes arrive when it has none); a text over the engine's
+  character cap (``engine.Limits``) → 413 too, before any model work;
+- a client that disconnects: its work is skipped or stopped (``disconnect.run_watched``);
 - anything else a handler raises → 500 with a JSON body (``middleware.CatchAll``); the
   connection and the server go on.
 """
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse
-from starlette.concurrency import run_in_threadpool
+from fastapi_offline import FastAPIOffline
 from starlette.exceptions import HTTPException
 
 from .. import __version__
 from ..errors import ModelError, SummarizeError
 from ..report import dedup_to_json, summary_to_json
-from . import forms
-from .engine import Article, Engine
+from . import MAX_BODY, forms  # MAX_BODY: the default request limit
+from .disconnect import run_watched
+from .engine import Article, ClientGone, Engine, TextTooLarge
 from .middleware import BodyLimit, CatchAll
 from .page import Form, render_page
-from .schemas import ERRORS, DeduplicateRequest, DigestRequest, SummarizeRequest
+from .responses import DedupOut, DigestOut, Health, SummaryOut
+from .schemas import (
+    ERRORS,
+    DeduplicateRequest,
+    DigestRequest,
+    SummarizeRequest,
+    field_names,
+)
 
-MAX_BODY = 10 * 1024 * 1024  # default request limit: far above any article, far below RAM
+log = logging.getLogger("summarize.serve")
 
 
 def create_app(engine: Engine, *, max_body: int = MAX_BODY) -> FastAPI:
     """The ASGI app around an engine whose model is loaded (``Engine.load``)."""
-    app = FastAPI(
+    app = FastAPIOffline(  # /docs and /redoc from files shipped in the package, not a CDN
         title="summarize",
         version=__version__,
         description="Extractive summaries, duplicate removal and story clusters for "
@@ -49,38 +60,48 @@ def create_app(engine: Engine, *, max_body: int = MAX_BODY) -> FastAPI:
     app.state.engine = engine
     _errors(app)
 
-    @app.api_route("/healthz", methods=["GET", "HEAD"], tags=["service"])
+    @app.api_route(
+        "/healthz", methods=["GET", "HEAD"], tags=["service"], response_model=None,
+        responses={200: {"model": Health, "description": "The server is up."}},
+    )  # fmt: skip
     def healthz() -> dict[str, Any]:
         """Liveness: the model is loaded and the server answers."""
         return {"status": "ok", "model": engine.model_name, "version": __version__}
 
-    @app.post("/api/summarize", tags=["api"], responses=ERRORS)
-    async def api_summarize(body: SummarizeRequest) -> dict[str, Any]:
+    @app.post(
+        "/api/summarize", tags=["api"], response_model=None,
+        responses={200: {"model": SummaryOut, "description": "The summary record."}, **ERRORS},
+    )  # fmt: skip
+    async def api_summarize(body: SummarizeRequest, request: Request) -> dict[str, Any]:
         """An extractive summary: the summary JSON schema (``sentences[]`` with
-        ``text``, ``index``, ``start``, ``end``, ``score``; offsets index ``text``)."""
-        summary = await run_in_threadpool(
-            engine.summarize, body.text, title=body.title, **body.settings()
-        )
+        ``text``, ``index``, ``start``, ``end``, ``score``; offsets index ``text``, or the
+        article text extracted from ``html``)."""
+        summary = await run_watched(request, engine.summarize, **body.source(), **body.settings())
         return summary_to_json(summary)
 
-    @app.post("/api/deduplicate", tags=["api"], responses=ERRORS)
-    async def api_deduplicate(body: DeduplicateRequest) -> dict[str, Any]:
+    @app.post(
+        "/api/deduplicate", tags=["api"], response_model=None,
+        responses={200: {"model": DedupOut, "description": "The dedup report."}, **ERRORS},
+    )  # fmt: skip
+    async def api_deduplicate(body: DeduplicateRequest, request: Request) -> dict[str, Any]:
         """The cleaned text (``text``) and every cut (``removed[]``, with the dedup
         report's clusters, boilerplate and conflicts)."""
-        result = await run_in_threadpool(
-            engine.deduplicate, body.text, title=body.title, **body.settings()
-        )
+        result = await run_watched(request, engine.deduplicate, **body.source(), **body.settings())
         return {**dedup_to_json(result), "text": result.text}
 
-    @app.post("/api/digest", tags=["api"], responses=ERRORS)
-    async def api_digest(body: DigestRequest) -> dict[str, Any]:
+    @app.post(
+        "/api/digest", tags=["api"], response_model=None,
+        responses={200: {"model": DigestOut, "description": "Stories and records."}, **ERRORS},
+    )  # fmt: skip
+    async def api_digest(body: DigestRequest, request: Request) -> dict[str, Any]:
         """A small batch: each article's digest record and the story clusters."""
         articles = [
-            Article(a.text, a.title, a.id, dict(a.model_extra or {})) for a in body.articles
+            Article(a.text or "", a.title, a.id, dict(a.model_extra or {}), html=a.html)
+            for a in body.articles
         ]
-        result = await run_in_threadpool(
-            engine.digest, articles, story_sentences=body.story_sentences, learn=body.learn,
-            **body.settings(),
+        result = await run_watched(
+            request, engine.digest, articles, story_sentences=body.story_sentences,
+            learn=body.learn, **body.settings(),
         )  # fmt: skip
         return {
             "documents": result.documents,
@@ -131,7 +152,13 @@ def _errors(app: FastAPI) -> None:
 
     @app.exception_handler(SummarizeError)
     async def refused(request: Request, exc: SummarizeError) -> JSONResponse:
-        return _error(500 if isinstance(exc, ModelError) else 422, str(exc))
+        status = 413 if isinstance(exc, TextTooLarge) else 422
+        return _error(500 if isinstance(exc, ModelError) else status, field_names(str(exc)))
+
+    @app.exception_handler(ClientGone)
+    async def gone(request: Request, exc: ClientGone) -> JSONResponse:
+        log.info("%s %s: %s", request.method, request.url.path, exc)
+        return _error(499, str(exc))  # nobody reads it: the connection is closed
 
     @app.exception_handler(HTTPException)
     async def http_error(request: Request, exc: HTTPException) -> JSONResponse:

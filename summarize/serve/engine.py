@@ -7,6 +7,17 @@ loaded once, at startup. Each request gets a summariser with its own settings
 digest's work folders are then used by one request at a time, and two cores are not
 split between two half-finished requests. The web layer calls these methods from a
 worker thread, so the event loop keeps answering (``/healthz``) while one runs.
+
+Two things keep one request from holding everyone else up:
+
+- :class:`Limits`: a text (or a batch) over the server's cap is refused before any work
+  (:class:`TextTooLarge`, a 413), so the time one request holds the lock is bounded;
+- a ``cancel`` event, set by the web layer when the client disconnects: work still
+  waiting for the lock is dropped; running work stops at its next checkpoint: the next
+  stage of the pipeline (embedding, exclusions, duplicates, ranking: the summariser's
+  ``StageTimer.stage`` is the hook), the next model call, and in a batch the next
+  article. A stage already started runs to its end (one text's sentences are embedded
+  in one model call): it is not interruptible (docs/serve.md).
 """
 
 from __future__ import annotations
@@ -14,8 +25,9 @@ from __future__ import annotations
 import json
 import tempfile
 import threading
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -23,8 +35,33 @@ from ..dedup.document import DedupResult
 from ..errors import InputError
 from ..pipeline import Summarizer
 from ..results import Summary
+from ..timing import StageTimer
+from . import MAX_BATCH_TEXT, MAX_TEXT  # the caps' defaults (documented in docs/serve.md)
 
 MAX_BATCH = 200  # articles in one batch request: the batch mode is for a desk, not an archive
+POLL = 0.1  # seconds between looks at the cancel event while waiting for the lock
+
+
+@dataclass(frozen=True)
+class Limits:
+    """What one request may hand the model; ``None``: no cap."""
+
+    text: int | None = MAX_TEXT
+    batch: int | None = MAX_BATCH_TEXT
+
+
+class TextTooLarge(InputError):
+    """A text or batch over the server's cap: answered with 413, before any work."""
+
+
+class ClientGone(Exception):  # noqa: N818 - named for what happened, not as an error
+    """The client disconnected: its work was skipped or stopped, and nobody reads an answer."""
+
+
+class _Stop(BaseException):
+    """Raised inside the pipeline when the client is gone. A BaseException, so the
+    digest's per-article ``except Exception`` (which records a failed article and goes
+    on) lets it through; turned into :class:`ClientGone` at the engine's boundary."""
 
 
 @dataclass(frozen=True)
@@ -35,6 +72,7 @@ class Article:
     title: str | None = None
     id: str | None = None
     fields: dict[str, Any] = field(default_factory=dict)
+    html: str | None = None  # a web page instead of ``text``: its article text is used
 
 
 @dataclass
@@ -47,12 +85,59 @@ class BatchResult:
     failed: int
 
 
+class _Watched:
+    """The shared encoder, but each call first checks that the client is still there."""
+
+    def __init__(self, inner: Any, cancel: threading.Event) -> None:
+        self.inner = inner
+        self.name: str = inner.name
+        self.dim: int = inner.dim
+        self._cancel = cancel
+
+    def encode(self, texts, prompt_name: str = "passage"):  # noqa: ANN001, ANN201
+        if self._cancel.is_set():
+            raise _Stop
+        return self.inner.encode(texts, prompt_name)
+
+
+class _Checkpoints(StageTimer):
+    """A stage timer that stops the pipeline, as a stage starts, if the client is gone."""
+
+    def __init__(self, cancel: threading.Event) -> None:
+        super().__init__()
+        self._cancel = cancel
+
+    @contextmanager
+    def stage(self, name: str) -> Iterator[None]:
+        if self._cancel.is_set():
+            raise _Stop
+        yield
+
+
+class _Steps:
+    """The digest's progress hooks, used only to stop between articles."""
+
+    def __init__(self, cancel: threading.Event) -> None:
+        self._cancel = cancel
+
+    def stage(self, name: str, total: int | None, done: int = 0) -> None:
+        self.advance(0)
+
+    def advance(self, n: int = 1) -> None:
+        if self._cancel.is_set():
+            raise _Stop
+
+
 class Engine:
     """The loaded model and the three jobs the server offers: summary, cleaning, digest."""
 
-    def __init__(self, summarizer: Summarizer) -> None:
+    def __init__(self, summarizer: Summarizer, limits: Limits = Limits()) -> None:
         self.summarizer = summarizer
+        self.limits = limits
         self._lock = threading.Lock()
+        # requests whose client left: skipped while waiting, stopped while running
+        self.skipped = 0
+        self.stopped = 0
 
     @property
     def model_name(self) -> str:
@@ -62,16 +147,34 @@ class Engine:
         """Load the model now (at startup), not on the first request."""
         _ = self.summarizer.encoder
 
-    def summarize(self, text: str, *, title: str | None = None, **settings: Any) -> Summary:
+    def summarize(
+        self,
+        text: str | None = None,
+        *,
+        html: str | None = None,
+        title: str | None = None,
+        cancel: threading.Event | None = None,
+        **settings: Any,
+    ) -> Summary:
         """A summary (its ``duplicates`` is the dedup result the report shows)."""
         worker = self.summarizer.with_config(**settings)  # bad settings fail here
-        with self._lock:
-            return worker.summarize(_text(text), title=title)
+        text, title = self._article(text, html, title)
+        with self._turn(cancel):
+            return self._worker(worker, cancel).summarize(text, title=title)
 
-    def deduplicate(self, text: str, *, title: str | None = None, **settings: Any) -> DedupResult:
+    def deduplicate(
+        self,
+        text: str | None = None,
+        *,
+        html: str | None = None,
+        title: str | None = None,
+        cancel: threading.Event | None = None,
+        **settings: Any,
+    ) -> DedupResult:
         worker = self.summarizer.with_config(**settings)
-        with self._lock:
-            return worker.deduplicate(_text(text), title=title)
+        text, title = self._article(text, html, title)
+        with self._turn(cancel):
+            return self._worker(worker, cancel).deduplicate(text, title=title)
 
     def digest(
         self,
@@ -79,6 +182,7 @@ class Engine:
         *,
         story_sentences: int = 5,
         learn: bool = True,
+        cancel: threading.Event | None = None,
         **settings: Any,
     ) -> BatchResult:
         """Story clusters and summaries of a few articles, by the bulk digest's own code.
@@ -93,6 +197,8 @@ class Engine:
             raise InputError("give at least one article")
         if len(articles) > MAX_BATCH:
             raise InputError(f"at most {MAX_BATCH} articles in one batch (got {len(articles)})")
+        articles = [_from_html(a, n) for n, a in enumerate(articles, 1)]
+        self.check_batch([a.text for a in articles])
         if not any(isinstance(a.text, str) and a.text.strip() for a in articles):
             raise InputError("every article is empty: paste or send at least one article")
         # one empty article among others is the digest's failed record (counted in `failed`,
@@ -102,7 +208,7 @@ class Engine:
             summary=config, story_sentences=story_sentences, title="Batch",
             learn=LearnConfig() if learn else None,
         )  # fmt: skip
-        with tempfile.TemporaryDirectory(prefix="summarize-serve-") as tmp, self._lock:
+        with tempfile.TemporaryDirectory(prefix="summarize-serve-") as tmp, self._turn(cancel):
             source = Path(tmp) / "articles.jsonl"
             with source.open("w", encoding="utf-8") as out:
                 for i, a in enumerate(articles):
@@ -112,7 +218,12 @@ class Engine:
                     out.write(json.dumps(record, ensure_ascii=False) + "\n")
             target = Path(tmp) / "digest.jsonl"
             model = self.summarizer.encoder if config.needs_model else None
-            result = run_digest([str(source)], [Output(target, "jsonl")], options, model=model)
+            if model is not None and cancel is not None:
+                model = _Watched(model, cancel)
+            steps = _Steps(cancel) if cancel is not None else None
+            result = run_digest(
+                [str(source)], [Output(target, "jsonl")], options, model=model, progress=steps
+            )
             records = [json.loads(line) for line in target.read_text("utf-8").splitlines()]
         for record in records:  # not the work file's temporary path: texts were sent (schema.md)
             record["source"] = None
@@ -130,6 +241,85 @@ class Engine:
             for s in result.stories
         ]
         return BatchResult(records, stories, result.documents, result.failed)
+
+    def check_text(self, text: str, what: str = "text") -> None:
+        """:class:`TextTooLarge` for one text over the per-text cap."""
+        cap = self.limits.text
+        if cap is not None and isinstance(text, str) and len(text) > cap:
+            raise TextTooLarge(
+                f"{what} too long: {len(text):,} characters; this server takes at most "
+                f"{cap:,} characters per text (summarize serve --max-text)"
+            )
+
+    def check_batch(self, texts: Sequence[str]) -> None:
+        """Each text under the per-text cap, and all of them under the per-request cap."""
+        for n, text in enumerate(texts, 1):
+            self.check_text(text, f"article {n}" if len(texts) > 1 else "text")
+        cap = self.limits.batch
+        total = sum(len(t) for t in texts if isinstance(t, str))
+        if cap is not None and total > cap:
+            raise TextTooLarge(
+                f"too much text in one request: {total:,} characters in {len(texts)} articles; "
+                f"this server takes at most {cap:,} (summarize serve --max-batch-text)"
+            )
+
+    def _article(
+        self, text: str | None, html: str | None, title: str | None
+    ) -> tuple[str, str | None]:
+        """The text to work on: the given text, or a page's article text and title (as
+        ``summarize(html=...)`` and an .html file get them), checked against the cap."""
+        if html is not None:
+            from ..io.readers import extract_html
+
+            text, found = extract_html(html, "html")
+            title = title or found
+            self.check_text(text, "html (its article text)")
+        else:
+            self.check_text(text)  # type: ignore[arg-type]
+        return _text(text), title  # type: ignore[arg-type]
+
+    @staticmethod
+    def _worker(worker: Summarizer, cancel: threading.Event | None) -> Summarizer:
+        """The request's summariser; with a cancel event, its stages and model calls
+        watch it (same model object, same settings)."""
+        if cancel is None:
+            return worker
+        return Summarizer(
+            worker.config, _Watched(worker.encoder, cancel), timer=_Checkpoints(cancel)
+        )
+
+    @contextmanager
+    def _turn(self, cancel: threading.Event | None) -> Iterator[None]:
+        """The model to ourselves; skipped (:class:`ClientGone`) if the client leaves
+        while waiting, stopped at the next model call if it leaves while running."""
+        if cancel is None:
+            with self._lock:
+                yield
+            return
+        while not self._lock.acquire(timeout=POLL):
+            if cancel.is_set():
+                self.skipped += 1
+                raise ClientGone("the client went away while its request waited: skipped")
+        try:
+            if cancel.is_set():
+                self.skipped += 1
+                raise ClientGone("the client went away while its request waited: skipped")
+            yield
+        except _Stop:
+            self.stopped += 1
+            raise ClientGone("the client went away: its request was stopped") from None
+        finally:
+            self._lock.release()
+
+
+def _from_html(article: Article, n: int) -> Article:
+    """An article sent as ``html``: its article text and title, extracted as from a file."""
+    if article.html is None:
+        return article
+    from ..io.readers import extract_html
+
+    text, found = extract_html(article.html, f"article {n}: html")
+    return replace(article, text=text, title=article.title or found, html=None)
 
 
 def _unpath(message: str, source: Path) -> str:

@@ -4,7 +4,8 @@ Uploads are read as the command line reads its inputs (``summarize.io.read_text`
 encodings, HTML extraction, JSON records); a ``.jsonl`` upload is a list of articles, one
 JSON object per line, as ``summarize digest`` takes them (one summary each on the single
 article form, never the whole file as one text). A mistake (an empty
-form, a binary file, a budget out of range) comes back as the page with the message in it.
+form, a binary file, a budget out of range, a text over the server's cap) comes back as
+the page, as HTML, with the message beside the form that was sent.
 """
 
 from __future__ import annotations
@@ -22,8 +23,10 @@ from starlette.datastructures import UploadFile
 from starlette.exceptions import HTTPException
 
 from ..errors import InputError, ModelError, SummarizeError
-from .engine import MAX_BATCH, Article, Engine
+from .disconnect import run_watched
+from .engine import MAX_BATCH, Article, ClientGone, Engine, TextTooLarge
 from .page import Form, render_page
+from .schemas import field_names
 
 log = logging.getLogger("summarize.serve")
 
@@ -45,26 +48,31 @@ async def handle(engine: Engine, request: Request, max_body: int, *, batch: bool
                 articles.extend(found)
         settings = form.settings()
         if batch:
-            result = await run_in_threadpool(
-                engine.digest, articles, story_sentences=form.story_count(), **settings
+            result = await run_watched(
+                request, engine.digest, articles, story_sentences=form.story_count(), **settings
             )
             return HTMLResponse(render_page(engine.model_name, form, batch=result))
         if not articles:
             raise InputError("paste an article or choose a file")
         if len(articles) > MAX_BATCH:
             raise InputError(f"at most {MAX_BATCH} articles at once (got {len(articles)})")
+        engine.check_batch([a.text for a in articles])  # all of them, before the first runs
         summaries = []
-        for a in articles:
-            summary = await run_in_threadpool(
-                engine.summarize, a.text, title=a.title, query=form.query or None, **settings
-            )
+        for a in articles:  # one at a time: others' requests get the model in between
+            summary = await run_watched(
+                request, engine.summarize, a.text, title=a.title, query=form.query or None,
+                **settings,
+            )  # fmt: skip
             summaries.append((a, summary))
         return HTMLResponse(render_page(engine.model_name, form, summaries=summaries))
     except HTTPException:
         raise  # a body over the limit, a malformed form: the JSON error handlers answer
+    except ClientGone:
+        raise  # nobody is there to read the page (app.py answers 499 and logs it)
     except SummarizeError as e:
-        page = render_page(engine.model_name, form, error=str(e))
-        return HTMLResponse(page, status_code=500 if isinstance(e, ModelError) else 422)
+        page = render_page(engine.model_name, form, error=field_names(str(e)))
+        status = 500 if isinstance(e, ModelError) else 413 if isinstance(e, TextTooLarge) else 422
+        return HTMLResponse(page, status_code=status)
     except Exception as e:  # the page says so; the server goes on
         log.exception("page request failed")
         error = f"internal error: {type(e).__name__}: {e}"

@@ -25,6 +25,10 @@ if TYPE_CHECKING:
     from .engine import Article, BatchResult
 
 BUDGETS = ("sentences", "ratio", "words")
+EMPTY_AMOUNT = {  # an empty amount means the default (3) only for the sentences budget
+    "ratio": "give the ratio: the share of the sentences to keep, in (0, 1], e.g. 0.3",
+    "words": "give the number of words, e.g. 60",
+}
 # A line of three or more dashes (or equals signs) alone separates pasted batch articles.
 SEPARATOR = re.compile(r"^[ \t]*(?:-{3,}|={3,})[ \t]*$", re.MULTILINE)
 
@@ -60,6 +64,8 @@ class Form:
         if self.budget not in BUDGETS:
             raise ConfigError(f"unknown budget {self.budget!r}; choose one of {', '.join(BUDGETS)}")
         out: dict[str, Any] = {"sentences": None, "ratio": None, "words": None}
+        if not self.amount and self.budget != "sentences":  # never quietly 3 sentences
+            raise ConfigError(EMPTY_AMOUNT[self.budget])
         if self.amount:
             if self.budget == "ratio":
                 try:
@@ -106,7 +112,8 @@ def render_page(
             budgets=BUDGETS,
             results=results,
             batch=_batch_view(batch) if batch is not None else None,
-            error=error,
+            error=error if not form.batch else None,  # shown beside the form that was sent
+            batch_error=error if form.batch else None,
         )
     )
 

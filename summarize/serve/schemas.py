@@ -11,6 +11,7 @@ is refused here, before it reaches the model.
 
 from __future__ import annotations
 
+import re
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -18,6 +19,17 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 from ..config import DEFAULT_METHOD
 
 Method = Literal["learned", "textrank", "lexrank", "lead"]
+# SummaryConfig's messages name the command line's flags ("--ratio must be in (0, 1]");
+# a request names fields: the same message says "ratio" here.
+_FLAG = re.compile(
+    r"--(sentences|ratio|words|method|threshold|keep|query|semantic|drop-boilerplate"
+    r"|cross-lingual)\b"
+)
+
+
+def field_names(message: str) -> str:
+    """A settings message with each command-line flag said as its field name."""
+    return _FLAG.sub(lambda m: m.group(1).replace("-", "_"), message)
 
 
 def _lone_surrogate(value: Any) -> int | None:
@@ -58,7 +70,9 @@ class Budget(Strict):
     sentences: int | None = Field(None, description="Sentences to select (default 3).")
     ratio: float | None = Field(None, description="Share of the sentences, in (0, 1].")
     words: int | None = Field(None, description="At most this many words.")
-    method: Method = DEFAULT_METHOD
+    method: Method = Field(
+        DEFAULT_METHOD, description="How sentences are ranked (with `query`: only ties)."
+    )
 
     def settings(self) -> dict[str, Any]:
         return {
@@ -67,18 +81,45 @@ class Budget(Strict):
         }  # fmt: skip
 
 
-class SummarizeRequest(Budget):
-    text: str = Field(description="The article: plain text, paragraphs separated by blank lines.")
+TEXT = "The article: plain text, paragraphs separated by blank lines (tags are kept as text)."
+HTML = (
+    "Instead of `text`: a web page; its article text and `<title>` are extracted as from "
+    "an .html file (Python: `summarize(html=...)`). Give `text` or `html`, not both."
+)
+
+
+class TextOrHtml(Strict):
+    """Exactly one of ``text`` and ``html``, as in ``summarize(text)`` / ``summarize(html=)``."""
+
+    text: str | None = Field(None, description=TEXT)
+    html: str | None = Field(None, description=HTML)
     title: str | None = Field(None, description="Its title, if the text does not start with it.")
-    query: str | None = Field(None, description="Pick the sentences that answer this.")
+
+    @model_validator(mode="after")
+    def _one_input(self) -> TextOrHtml:
+        if self.text is not None and self.html is not None:
+            raise ValueError("give either text or html, not both")
+        if self.text is None and self.html is None:
+            raise ValueError("text is required (or html: a web page)")
+        return self
+
+    def source(self) -> dict[str, Any]:
+        return {"text": self.text, "html": self.html, "title": self.title}
+
+
+class SummarizeRequest(TextOrHtml, Budget):
+    query: str | None = Field(
+        None,
+        description="Pick the sentences that answer this: they are ranked by relevance to "
+        "the query first; `method` then only breaks near-ties (the answer's `method` is the "
+        "tie-breaker, its `query` says the summary is query-focused).",
+    )
 
     def settings(self) -> dict[str, Any]:
         return {**super().settings(), "query": self.query}
 
 
-class DeduplicateRequest(Strict):
-    text: str
-    title: str | None = None
+class DeduplicateRequest(TextOrHtml):
     threshold: float | None = Field(None, description="Cosine threshold (default: calibrated).")
     keep: Literal["first", "longest"] = "first"
     drop_boilerplate: bool = Field(False, description="Also cut site chrome lines.")
@@ -86,7 +127,7 @@ class DeduplicateRequest(Strict):
     cross_lingual: bool = Field(False, description="Also remove translations of earlier items.")
 
     def settings(self) -> dict[str, Any]:
-        return self.model_dump(exclude={"text", "title"})
+        return self.model_dump(exclude={"text", "html", "title"})
 
 
 class ArticleIn(Strict):
@@ -96,9 +137,19 @@ class ArticleIn(Strict):
 
     model_config = ConfigDict(extra="allow", strict=True)
 
-    text: str
+    text: str | None = Field(None, description=TEXT)
+    html: str | None = Field(None, description=HTML)
     title: str | None = None
     id: str | None = None
+
+    @model_validator(mode="after")
+    def _one_input(self) -> ArticleIn:
+        if (self.text is None) == (self.html is None):
+            raise ValueError(
+                "give either text or html, not both" if self.text is not None
+                else "text is required (or html: a web page)"
+            )  # fmt: skip
+        return self
 
     @field_validator("id", mode="before")
     @classmethod
@@ -123,7 +174,11 @@ class ErrorBody(BaseModel):
 
 ERRORS: dict[int | str, dict[str, Any]] = {
     400: {"model": ErrorBody, "description": "The body is not JSON."},
-    413: {"model": ErrorBody, "description": "The body is over the server's limit."},
+    413: {
+        "model": ErrorBody,
+        "description": "The body is over the server's byte limit (`--max-body`), or a text "
+        "over its character cap (`--max-text`, `--max-batch-text`).",
+    },
     422: {"model": ErrorBody, "description": "A field or setting is wrong, or the text empty."},
     500: {"model": ErrorBody, "description": "The request failed inside; the server goes on."},
 }
