@@ -169,18 +169,40 @@ def test_outputs_checked_before_the_work(monkeypatch, capsys, tmp_path, article)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a.txt", "in.jsonl", "out.jsonl"]
 
 
-@pytest.mark.skipif(not POSIX or os.geteuid() == 0, reason="root writes anywhere")
-def test_unwritable_folder_is_refused_before_the_work(monkeypatch, capsys, tmp_path, article):
-    locked = tmp_path / "ro"
-    locked.mkdir()
-    locked.chmod(0o500)
-    try:
-        code, _, err = run_main(
-            monkeypatch, capsys, str(article), "-m", "lead", "-o", str(locked / "s.txt")
-        )
-        one_line_error(code, err, "permission denied")
-    finally:
-        locked.chmod(0o700)
+@pytest.mark.skipif(not POSIX, reason="POSIX file modes")
+def test_unwritable_folder_is_refused_before_the_work() -> None:
+    """A read-only output folder, refused by the OS itself. Root writes anywhere, so as
+    root the command runs in a child process that drops to the unprivileged ``nobody``.
+    The interpreter may live under root's home, so the child first runs the same command
+    once as root into a writable folder (every lazy import done), then drops and runs it."""
+    import tempfile
+
+    code = (
+        "import os, sys\n"
+        "from summarize import cli\n"
+        "if os.geteuid() == 0:\n"
+        "    warm = sys.argv[1:-1] + [os.path.join(os.environ['WARM_DIR'], 's.txt')]\n"
+        "    try:\n        cli.main(warm)\n    except SystemExit:\n        pass\n"
+        "    os.setgroups([]); os.setgid(65534); os.setuid(65534)\n"
+        "cli.main(sys.argv[1:])\n"
+    )
+    with tempfile.TemporaryDirectory() as folder:
+        os.chmod(folder, 0o755)
+        article = Path(folder) / "a.txt"
+        article.write_bytes(ARTICLE)
+        article.chmod(0o644)
+        locked = Path(folder) / "ro"
+        locked.mkdir()
+        locked.chmod(0o555)
+        warm = tempfile.mkdtemp(dir=folder)  # where the warm-up run may write
+        p = subprocess.run(
+            [sys.executable, "-c", code, str(article), "-m", "lead", "-o", str(locked / "s.txt")],
+            capture_output=True, text=True, cwd=folder, timeout=120,
+            env={**os.environ, "WARM_DIR": warm},
+        )  # fmt: skip
+        assert list(locked.iterdir()) == []  # nothing written, not even a temporary
+    one_line_error(p.returncode, p.stderr, "permission denied")
+    assert p.stdout == ""
 
 
 def test_several_files_are_written_all_or_nothing(tmp_path: Path) -> None:
