@@ -19,12 +19,13 @@ from ..errors import ConfigError, SummarizeError
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8000
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
-# Kept here, not imported from .engine: this module must import without FastAPI.
+# Defined here, not in .engine: this module must import without FastAPI.
 MAX_BODY = 10 * 1024 * 1024  # bytes of one request: far above any article, far below RAM
 # Characters of one text (a summary's or cleaning's text, one article of a batch): about
 # 40 printed pages, where a news article is 3,000-10,000. The time one text takes grows
-# faster than its length (665,000 characters took 173 s with the default model on 2 cores),
-# and the model serves one request at a time: the cap bounds everyone's wait.
+# with its length (665,000 characters took 173 s with the default model on 2 cores; at
+# the cap, 53 s under heavy load, docs/serve.md) and the model serves one request at a
+# time: the cap bounds everyone's wait.
 MAX_TEXT = 200_000
 MAX_BATCH_TEXT = 2_000_000  # characters of all the texts of one request (a batch, the page)
 
