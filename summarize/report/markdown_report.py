@@ -41,7 +41,7 @@ def _summary(result: DedupResult, n: dict[str, Any]) -> list[str]:
     title = md_escape(doc.title or doc.source or "document", newline=" ")
     meta = []
     if doc.source:
-        source = doc.source.replace("`", "'")
+        source = " ".join(doc.source.replace("`", "'").splitlines())  # one code span
         meta.append(f"source `{source}`")
     if doc.encoding:
         meta.append(f"encoding {doc.encoding}")
