@@ -40,7 +40,9 @@ EMBEDDING_FILE = "0_StaticEmbedding/model.safetensors"
 TOKENIZER_FILE = "0_StaticEmbedding/tokenizer.json"
 STATIC_MODEL = store.ModelSpec(
     name=STATIC_MODEL_NAME,
-    build_format=2,  # 2: common directions of Latin and Vietnamese pieces removed
+    # 2: common directions of Latin and Vietnamese pieces removed; 3: only the pieces
+    # Vietnamese or English text is made of distilled, the rest mapped from the inputs
+    build_format=3,
     required=frozenset({EMBEDDING_FILE, TOKENIZER_FILE, "modules.json"}),
     what=f"the fast model {STATIC_MODEL_NAME}",
 )

@@ -1,9 +1,15 @@
 """Recipe of the fast model: static token vectors distilled from the default model.
 
 model2vec's ``distill``, done here with numpy and the int8 default model so that it
-needs neither torch nor the network: every token of the vocabulary is run through the
-model on its own (``<s> token </s>``) and its output states are mean-pooled; the vectors
-are reduced to 256 dimensions by PCA and weighted by SIF (``a / (a + p(token))``, with
+needs neither torch nor the network: every vocabulary piece Vietnamese or English text
+can be made of (its letters are ASCII or Vietnamese, or it has none: 96k of the 250k
+pieces, and 99.997 % or more of the tokens of every development set) is run through the
+model on its own (``<s> token </s>``) and its output states are mean-pooled. Why not all
+250k: the other pieces (CJK, Cyrillic, Arabic, ...) cost 60 % of the build and Vietnamese
+and English text never uses them; they get the least-squares linear image of their input
+embedding row (fitted on the distilled pieces), a cheap approximation that keeps other
+languages' text from turning into zero vectors. The vectors are then reduced to 256
+dimensions by PCA and weighted by SIF (``a / (a + p(token))``, with
 ``p`` from Zipf's law over the vocabulary's frequency order), which mutes frequent
 tokens. Then SIF's second step, common component removal, without a corpus: the top
 principal directions of the rows Latin-script text is made of, then of those Vietnamese
@@ -18,6 +24,7 @@ from __future__ import annotations
 import json
 import re
 import shutil
+import unicodedata
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -27,6 +34,7 @@ import numpy as np
 import summarize.embed.store as store
 from summarize.embed.base import console, version
 from summarize.embed.onnx_backend import ONNX_MODEL, OnnxEncoder
+from summarize.embed.recipes.e5 import fp32_folder
 from summarize.embed.recipes.onnx_int8 import int8_folder
 from summarize.embed.static_backend import (
     EMBEDDING_FILE,
@@ -43,7 +51,17 @@ COMMON_DIRECTIONS = 8
 # Letters Vietnamese writes and other major Latin-script languages do not, or rarely.
 VIETNAMESE_LETTERS = frozenset("ăắằẳẵặâấầẩẫậđêếềểễệôốồổỗộơớờởỡợưứừửữựảẻẽẹỉĩịỏọủũụỳỷỹỵạ")
 _ASCII_WORD = re.compile(r"▁?[A-Za-z]+")
-_TOKENS_PER_STEP = 4096  # vocabulary tokens per progress-bar step
+# Letters of Vietnamese text that are not ASCII: its own, those it shares with French
+# (á, à, é, ...), and the combining tone marks of decomposed (NFD) text.
+_VIETNAMESE_TEXT_LETTERS = VIETNAMESE_LETTERS | frozenset(
+    "áàãéèíìóòõúùý\u0300\u0301\u0303\u0309\u0323"
+)
+_TOKENS_PER_STEP = 8192  # vocabulary tokens per progress-bar step
+# Pieces per model call (three tokens each). Measured: 2,048 cost 10 % more CPU per token
+# than 512 (docs/speed.md). The int8 model quantises activations per call, so the
+# vectors depend on which pieces share a call: fixed batches keep a build reproducible.
+_TEACHER_BATCH = 512
+_WORD_EMBEDDINGS = "embeddings.word_embeddings.weight"  # in the fp32 folder's safetensors
 
 _MODULES = [
     {
@@ -62,11 +80,15 @@ _MODULES = [
 ]
 
 
-def token_vectors(encoder: Any, vocab_size: int, skip: set[int], progress=None) -> np.ndarray:
-    """Mean output state of ``<s> token </s>`` for every token id (zeros for ``skip``)."""
+def token_vectors(
+    encoder: Any, vocab_size: int, skip: set[int], progress=None, only: np.ndarray | None = None
+) -> np.ndarray:
+    """Mean output state of ``<s> token </s>`` for every token id (zeros for ``skip``,
+    and for ids not in ``only`` when it is given)."""
     bos, eos = encoder.tokenizer.token_to_id("<s>"), encoder.tokenizer.token_to_id("</s>")
     out = np.zeros((vocab_size, encoder.dim), dtype=np.float32)
-    todo = [i for i in range(vocab_size) if i not in skip]
+    wanted = np.ones(vocab_size, dtype=bool) if only is None else only
+    todo = [i for i in range(vocab_size) if wanted[i] and i not in skip]
     for start in range(0, len(todo), _TOKENS_PER_STEP):
         ids = todo[start : start + _TOKENS_PER_STEP]
         out[ids] = encoder.pool([[bos, i, eos] for i in ids])
@@ -110,14 +132,58 @@ def latin_pieces(pieces: Sequence[str]) -> np.ndarray:
     return np.array([_ASCII_WORD.fullmatch(p) is not None for p in pieces])
 
 
+def vietnamese_english_pieces(pieces: Sequence[str]) -> np.ndarray:
+    """True for pieces Vietnamese or English text can be made of: every letter (or
+    combining mark) ASCII or Vietnamese; pieces with no letter (digits, punctuation,
+    symbols, quotes) included."""
+
+    def usable(piece: str) -> bool:
+        return all(
+            ch.isascii() or ch.lower() in _VIETNAMESE_TEXT_LETTERS
+            for ch in piece
+            if unicodedata.category(ch)[0] in "LM"
+        )
+
+    return np.array([usable(p.replace("\u2581", "")) for p in pieces])
+
+
+def map_from_inputs(
+    raw: np.ndarray, inputs: np.ndarray, fit: np.ndarray, fill: np.ndarray
+) -> np.ndarray:
+    """Rows ``fill`` of ``raw`` (in place) set to the least-squares affine image of their
+    input embedding rows, the map fitted on rows ``fit`` (whose model outputs are known).
+
+    Solved by the normal equations (a 385 x 385 system; ``lstsq``'s SVD of the 96k-row
+    matrix cost 30 s of CPU for the same map)."""
+    x = np.hstack([inputs[fit].astype(np.float64), np.ones((int(fit.sum()), 1))])
+    gram = x.T @ x
+    gram[np.diag_indices_from(gram)] += 1e-6 * np.trace(gram) / len(gram)  # well-posed
+    w = np.linalg.solve(gram, x.T @ raw[fit].astype(np.float64))
+    weight, bias = w[:-1].astype(np.float32), w[-1].astype(np.float32)
+    raw[fill] = inputs[fill] @ weight + bias
+    return raw
+
+
+def input_embeddings(vocab_size: int) -> np.ndarray:
+    """The default model's input token table (fp32 folder), first ``vocab_size`` rows."""
+    from safetensors import safe_open
+
+    with safe_open(str(fp32_folder() / "model.safetensors"), "np") as f:
+        table = f.get_tensor(_WORD_EMBEDDINGS)
+    return np.asarray(table[:vocab_size], dtype=np.float32)
+
+
 def remove_common_directions(vectors: np.ndarray, weights: np.ndarray, k: int) -> np.ndarray:
     """Project the top ``k`` (uncentred) principal directions of the weighted rows out of
     every row: SIF's common component removal. A sentence vector is a sum of rows, so
-    this is the same as removing them from every sentence, before normalisation."""
+    this is the same as removing them from every sentence, before normalisation.
+
+    The directions are the top eigenvectors of the weighted rows' 256 x 256 second-moment
+    matrix (the right singular vectors of the rows, without an SVD of 90k rows)."""
     rows = weights > 0
     fit = vectors[rows].astype(np.float64) * np.sqrt(weights[rows] / weights[rows].sum())[:, None]
-    _, _, vt = np.linalg.svd(fit, full_matrices=False)
-    u = vt[:k].T
+    _, eigvecs = np.linalg.eigh(fit.T @ fit)
+    u = eigvecs[:, ::-1][:, :k]
     return (vectors - (vectors @ u) @ u.T).astype(np.float32)
 
 
@@ -135,12 +201,15 @@ def _recipe(out: Path, scratch: Path) -> dict[str, Any]:
 
     teacher_dir = int8_folder()
     teacher_id = store.model_id(ONNX_MODEL, teacher_dir)  # the int8 default, verified
-    teacher = OnnxEncoder(teacher_dir, name=teacher_id, batch_size=512)
+    teacher = OnnxEncoder(teacher_dir, name=teacher_id, batch_size=_TEACHER_BATCH)
     vocab_size = teacher.tokenizer.get_vocab_size()
     special = {
         teacher.tokenizer.token_to_id(t) for t in ("<s>", "<pad>", "</s>", "<unk>", "<mask>")
     }
     special.discard(None)
+    pieces = [teacher.tokenizer.id_to_token(i) or "" for i in range(vocab_size)]
+    not_special = ~np.isin(np.arange(vocab_size), sorted(special))
+    distil = vietnamese_english_pieces(pieces) & not_special
     columns = (
         TextColumn("{task.description}"),
         BarColumn(),
@@ -148,13 +217,11 @@ def _recipe(out: Path, scratch: Path) -> dict[str, Any]:
         TimeRemainingColumn(),
     )
     with Progress(*columns, console=console(), transient=False) as bar:
-        task = bar.add_task(
-            f"Distilling {STATIC_MODEL_NAME} (once)", total=vocab_size - len(special)
-        )
-        raw = token_vectors(teacher, vocab_size, special, lambda n: bar.advance(task, n))
-    keep = np.array([i for i in range(vocab_size) if i not in special])
+        task = bar.add_task(f"Distilling {STATIC_MODEL_NAME} (once)", total=int(distil.sum()))
+        raw = token_vectors(teacher, vocab_size, special, lambda n: bar.advance(task, n), distil)
+    raw = map_from_inputs(raw, input_embeddings(vocab_size), distil, not_special & ~distil)
+    keep = np.flatnonzero(not_special)
     vectors = pca(raw, PCA_DIMS, keep) * sif_weights(vocab_size)[:, None].astype(np.float32)
-    pieces = [teacher.tokenizer.id_to_token(i) or "" for i in range(vocab_size)]
     proba = zipf_proba(vocab_size)
     for script in (latin_pieces, vietnamese_pieces):  # in this order, as measured
         vectors = remove_common_directions(vectors, proba * script(pieces), COMMON_DIRECTIONS)
@@ -177,7 +244,9 @@ def _recipe(out: Path, scratch: Path) -> dict[str, Any]:
     (out / "README.md").write_text(_MODEL_CARD.format(name=STATIC_MODEL_NAME, teacher=teacher_id))
     return {
         "derived_from": teacher_id,
-        "recipe": f"model2vec: token outputs, PCA {PCA_DIMS}, SIF {SIF_COEFFICIENT} (Zipf), "
+        "recipe": f"model2vec: token outputs of {int(distil.sum())} Vietnamese/English "
+        f"pieces (the rest mapped linearly from input embeddings), PCA {PCA_DIMS}, "
+        f"SIF {SIF_COEFFICIENT} (Zipf), "
         f"{COMMON_DIRECTIONS} common directions each of Latin and Vietnamese pieces removed",
         "built_with": {p: version(p) for p in ("onnxruntime", "tokenizers", "numpy")},
     }
