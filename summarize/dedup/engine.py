@@ -602,7 +602,7 @@ def _prefix(sizes: np.ndarray, share: float) -> np.ndarray:
 
 
 _CHUNK = 1 << 16  # candidate pairs per chunk of the exact overlap count
-_EXTRA = 0.1  # prefixes this share of an item longer, so that a candidate shares that many
+_EXTRA = 0.05  # prefixes this share of an item longer, so that a candidate shares that many
 _SLACK = 1e-6  # rounding room in the bounds, so that they never drop a pair that fires
 
 
