@@ -162,7 +162,7 @@ class DaskEngine:
             n_workers=self.workers or 2,
             threads_per_worker=self.threads_per_worker,
             processes=True,
-            dashboard_address=None,
+            dashboard_address=":0",  # a free port: 8787 may be taken
             silence_logs=logging.ERROR,
         )
         self.client = Client(self._cluster)
