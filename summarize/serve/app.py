@@ -30,10 +30,11 @@ from starlette.exceptions import HTTPException
 from .. import __version__
 from ..errors import ModelError, SummarizeError
 from ..report import dedup_to_json, summary_to_json
-from . import MAX_BODY, forms  # MAX_BODY: the default request limit
+from . import forms
 from .disconnect import run_watched
 from .engine import Article, ClientGone, Engine, TextTooLarge
 from .middleware import BodyLimit, CatchAll
+from .options import MAX_BODY  # MAX_BODY: the default request limit
 from .page import Form, render_page
 from .responses import DedupOut, DigestOut, Health, SummaryOut
 from .schemas import (

@@ -36,7 +36,7 @@ from ..errors import InputError
 from ..pipeline import Summarizer
 from ..results import Summary
 from ..timing import StageTimer
-from . import MAX_BATCH_TEXT, MAX_TEXT  # the caps' defaults (documented in docs/serve.md)
+from .options import MAX_BATCH_TEXT, MAX_TEXT  # the caps' defaults (documented in docs/serve.md)
 
 MAX_BATCH = 200  # articles in one batch request: the batch mode is for a desk, not an archive
 POLL = 0.1  # seconds between looks at the cancel event while waiting for the lock
