@@ -503,7 +503,8 @@ class _KeyPairs(_Pairs):
             rows = owner[probe][by]
             self.probes.append((q, j, rows, rank[probe][by], first[by], count[by]))
             work += np.bincount(rows, count[by], n)
-        self.blocks = _row_blocks(work, _SHARED)
+        self.blocks = _row_blocks(work, _SPARSE_WORK)
+        del self.first, self.shared  # the probes hold what candidates() reads of them
 
     def candidates(self, lo: int, hi: int) -> tuple[np.ndarray, np.ndarray]:
         """Rows lo <= p < hi and the earlier items q they may duplicate, each pair once,
@@ -601,7 +602,8 @@ def _prefix(sizes: np.ndarray, share: float) -> np.ndarray:
     return sizes - np.floor(max(share, 0.0) * sizes).astype(np.int64) + 1
 
 
-_CHUNK = 1 << 16  # candidate pairs per chunk of the exact overlap count
+_CHUNK = 1 << 13  # candidate pairs per chunk of the exact overlap count (~1M shingles)
+_SPARSE_WORK = 1 << 19  # enumerated (pair, shingle) entries per block of rows: ~50 MB
 _EXTRA = 0.05  # prefixes this share of an item longer, so that a candidate shares that many
 _SLACK = 1e-6  # rounding room in the bounds, so that they never drop a pair that fires
 
