@@ -57,6 +57,7 @@ from .tasks import (
 )
 
 try:
+    import dask
     import dask.bag as db
     from distributed import Client, LocalCluster, WorkerPlugin, as_completed
 except ImportError as exc:  # pragma: no cover - the message is the test
@@ -71,6 +72,7 @@ if TYPE_CHECKING:
 PARTITION = 100  # records per task: enough work to hide a task's overhead (~1 ms)
 IN_FLIGHT = 3  # partitions per worker submitted or waiting to be written, at most
 SKETCHES_PER_PARTITION = 2_000  # sketches per task of the band-key step
+MESSAGE_LOG = 16  # messages Distributed keeps per connection for debugging (default 1,000)
 
 
 class ModelPlugin(WorkerPlugin):
@@ -150,6 +152,11 @@ class DaskEngine:
     def start(self) -> None:
         if self.client is not None:
             return
+        # Distributed keeps the last 1,000 messages under 1 MB of each connection for
+        # debugging; ours carry partitions of articles, so that log grew the driver by
+        # about 19 kB per article. A few are enough (set before any connection opens;
+        # the nanny passes the setting on to the worker processes it starts).
+        dask.config.set({"distributed.admin.low-level-log-length": MESSAGE_LOG})
         if self.scheduler is not None:
             try:
                 self.client = Client(self.scheduler, timeout=self.connect_timeout)
