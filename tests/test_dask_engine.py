@@ -96,6 +96,9 @@ def test_records_identical_to_the_local_engine(engine, corpus, local_run, tmp_pa
     assert [r["id"] for r in records].index("empty") == 30
     # the work ran on the workers, not in the driver
     assert result.seconds.get("workers: prepare", 0) > 0
+    # the driver keeps no copy of the partitions it sent (Distributed's message log)
+    log = engine.client.scheduler_comm.recent_message_log
+    assert log.maxlen is not None and log.maxlen <= 16 and len(log) <= 16
 
 
 @pytest.mark.timeout(120)
