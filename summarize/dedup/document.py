@@ -82,6 +82,8 @@ class DedupResult:
     removed: list[Removed] = field(default_factory=list)
     boilerplate: list[Labelled] = field(default_factory=list)
     conflicts: list[ConflictingVariant] = field(default_factory=list)
+    # Similar pairs left unjudged: their item had engine.MAX_CONFLICTS conflicts already.
+    unjudged_conflicts: int = 0
 
 
 def deduplicate_document(
@@ -143,7 +145,10 @@ def deduplicate_document(
     ]
 
     removed = _with_cuts(doc, removed)
-    return DedupResult(doc, _cut(doc.text, removed), removed, boiler, conflicts)
+    # The larger of the two levels, not their sum: a one-sentence paragraph is judged at
+    # both, and its conflicts are reported once (above).
+    unjudged = max(paras.unjudged, sents.unjudged)
+    return DedupResult(doc, _cut(doc.text, removed), removed, boiler, conflicts, unjudged)
 
 
 def _untagged(text: str) -> str:

@@ -18,12 +18,14 @@ reach the Python loop below and the fact guard.
 from __future__ import annotations
 
 import hashlib
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from ..config import Keep
+from ..neighbours import Neighbours, use_sparse
 from .decision import PairDecision, pair_features, unshared_words
 from .facts import Facts, fact_differences, facts, same_values
 from .signals import containment, jaccard, shingle_columns, shingles
@@ -97,6 +99,8 @@ class Cluster:
 class Grouping:
     clusters: list[Cluster]
     conflicts: list[Conflict]
+    # Similar pairs not judged because their item already had MAX_CONFLICTS conflicts.
+    unjudged: int = 0
 
     @property
     def removed(self) -> dict[int, Match]:
@@ -131,13 +135,18 @@ def find_duplicates(
     kept = [False] * len(order)  # by position in ``order``
     clusters: dict[int, Cluster] = {}  # by kept item, once it has a member
     conflicts: list[Conflict] = []
+    unjudged = 0
     for lo, hi in pairs.blocks:
         firing = pairs.firing(lo, hi, kept)
         for p in range(lo, hi):
             i = order[p]
             best: tuple[int, str, float] | None = None
+            clashes = 0
             for q, signal, found in firing.get(p, ()):
                 if not kept[q]:
+                    continue
+                if clashes >= MAX_CONFLICTS:  # near copies differing in a number: see above
+                    unjudged += 1
                     continue
                 k = order[q]
                 judged = _judge(items, i, k, signal, found, known, config.decision)
@@ -146,6 +155,7 @@ def find_duplicates(
                 score, diffs = judged
                 if diffs:
                     conflicts.append(Conflict(i, k, signal, score, diffs))
+                    clashes += 1
                     continue
                 if best is None or _rank(signal, score) > _rank(best[1], best[2]):
                     best = (k, signal, score)
@@ -159,8 +169,15 @@ def find_duplicates(
     found = sorted(clusters.values(), key=lambda c: c.kept)
     for c in found:
         c.members.sort(key=lambda m: m.index)
-    return Grouping(found, sorted(conflicts, key=lambda c: (c.index, c.other)))
+    return Grouping(found, sorted(conflicts, key=lambda c: (c.index, c.other)), unjudged)
 
+
+# Conflicts judged per item: past this many, the item's other similar kept items are
+# counted (``Grouping.unjudged``), not judged. Why: 2,000 lines that differ only in a
+# number ("... tăng 1 đồng ...", "... tăng 2 đồng ...") are 2 million pairs that each
+# conflict, judged one by one (fact comparison, decision): minutes, and a report of
+# millions of conflicts nobody reads. A real article has a handful per sentence.
+MAX_CONFLICTS = 20
 
 _SIGNAL_RANK = {"exact": 3, "near-exact": 2, "contained": 1, "semantic": 0, "cross-lingual": -1}
 _SIGNALS = {rank: signal for signal, rank in _SIGNAL_RANK.items() if rank >= 0}
@@ -180,10 +197,14 @@ _Firing = dict[int, list[tuple[int, str, float | tuple[float, ...]]]]
 
 def _pair_finder(n: int, embeddings: np.ndarray | None, config: DedupConfig) -> type:
     """Pair by pair for a handful of items; by shared rare shingles (``_Sparse``) when
-    only the text signals count; else every pair (``_Pairs``)."""
+    only the text signals count; else every pair (``_Pairs``), or above
+    :data:`~summarize.neighbours.SPARSE_ABOVE` items the pairs of near neighbours
+    (``_Nearby``)."""
     if n <= _PAIRWISE:
         return _Pairwise
-    return _Pairs if embeddings is not None else _Sparse
+    if embeddings is None:
+        return _Sparse
+    return _Nearby if use_sparse(n) else _Pairs
 
 
 def _rank(signal: str, score: float) -> tuple[int, float]:
@@ -445,6 +466,145 @@ class _Sparse:
             found += [(q, signal, score) for q in self.kept_of[other]]
         found.sort(key=lambda f: f[0])
         return {lo: found} if found else {}  # type: ignore[dict-item]
+
+
+class _Nearby(_Sparse):
+    """What :class:`_Pairs` decides with meaning, for long documents, in O(n) memory.
+
+    The text signals come from :class:`_Sparse` (the pairs of match keys that fire); a
+    pair by meaning needs a cosine at or above the decision's floor (the cross-lingual
+    threshold for items in different languages), so its candidates are each item's
+    neighbours at that cosine or more in an HNSW index (:class:`~summarize.neighbours.
+    Neighbours`, a range search). Each candidate is then decided exactly as in
+    :class:`_Pairwise` (same cosine, same floats). The same decisions as all pairs
+    whenever the index finds every pair over the floor (its recall: docs/security.md).
+    """
+
+    def __init__(
+        self,
+        items: Sequence[Item],
+        order: list[int],
+        embeddings: np.ndarray | None,
+        config: DedupConfig,
+    ) -> None:
+        super().__init__(items, order, None, config)
+        assert embeddings is not None
+        self.items, self.order, self.embeddings, self.config = items, order, embeddings, config
+        self.meaning = _Meaning(config)
+        self.words = [len(items[i].key.split()) for i in order]
+        self.grams: dict[int, frozenset[str]] = {}
+        self.close = self._candidates(np.asarray(embeddings)[order])
+
+    def _candidates(self, vectors: np.ndarray) -> list[set[int]]:
+        """Each row's possible pairs by meaning (both directions): (a) the rows whose word
+        sets differ from its own by fewer than :data:`_FEW_WORDS` words a side, exactly;
+        (b) its neighbours at or above the floor cosine of a pair that differs by more
+        (:func:`_floor_beyond`), by a range search, or its :data:`_MEANING_NEIGHBOURS`
+        nearest when that floor is too low to narrow anything."""
+        c, n = self.config, len(vectors)
+        out: list[set[int]] = [set() for _ in range(n)]
+        eligible = [p for p in range(n) if self.words[p] >= c.min_semantic_words]
+        keys = [self.items[self.order[p]].key for p in eligible]
+        for x, y in _few_words_apart(keys, _FEW_WORDS):
+            out[eligible[x]].add(eligible[y])
+            out[eligible[y]].add(eligible[x])
+        index = Neighbours(vectors)
+        floor = _floor_beyond(c, self.meaning.floor, _FEW_WORDS)
+        if floor >= _USEFUL_FLOOR:
+            near = index.above(floor)
+        else:
+            ids, _ = index.nearest(_MEANING_NEIGHBOURS)
+            near = list(ids)
+        if c.cross_lingual is not None:  # items in other languages: their own threshold
+            across = index.above(c.cross_lingual)
+            near = [np.union1d(a, b) for a, b in zip(near, across, strict=True)]
+        for p, row in enumerate(near):
+            for q in row.tolist():
+                out[p].add(q)
+                out[q].add(p)
+        return out
+
+    def _grams(self, p: int) -> frozenset[str]:
+        if p not in self.grams:
+            self.grams[p] = shingles(self.items[self.order[p]].key)
+        return self.grams[p]
+
+    def firing(self, lo: int, hi: int, kept: list[bool]) -> _Firing:
+        """Row ``lo``: the text signals, then meaning for its kept neighbours without one."""
+        out = super().firing(lo, hi, kept)
+        found = list(out.get(lo, ()))
+        have = {q for q, _, _ in found}
+        for q in sorted(self.close[lo]):
+            if q >= lo or not kept[q] or q in have:
+                continue
+            meant = self._meaning(lo, q)
+            if meant is not None:
+                found.append((q, *meant))
+        found.sort(key=lambda f: f[0])
+        return {lo: found} if found else {}
+
+    def _meaning(self, p: int, q: int) -> tuple[str, float | tuple[float, ...]] | None:
+        """The tail of :meth:`_Pairwise.signal`: the decision by meaning of one pair."""
+        i, k = self.order[p], self.order[q]
+        cross = self.meaning.across(self.items[i].script, self.items[k].script)
+        words = min(self.words[p], self.words[q])
+        if not self.meaning.candidate(cross, words, 1.0):  # the words alone rule it out
+            return None
+        a, b = self._grams(p), self._grams(q)
+        score = jaccard(a, b)
+        if not self.meaning.candidate(cross, words, score):
+            return None
+        small, large = sorted((len(a), len(b)))
+        inter = len(a & b)
+        cosine = _cosine(self.embeddings, i, k)
+        return self.meaning.decide(cross, cosine, score, inter / small, small / large)
+
+
+# Long documents, meaning: pairs whose word sets differ by fewer words than this on each
+# side are found exactly; the others by their cosine (see _Nearby._candidates).
+_FEW_WORDS = 4
+# A floor cosine below this narrows nothing (e5 puts a document's pairs at 0.7-0.9).
+_USEFUL_FLOOR = 0.9
+_MEANING_NEIGHBOURS = 32
+
+
+def _floor_beyond(config: DedupConfig, floor: float, words: int) -> float:
+    """The lowest cosine at which a pair differing by ``words`` or more words on a side
+    can reach the decision's threshold: :meth:`~.decision.PairDecision.min_cosine` with
+    the ``unshared_words`` feature at most ``1 / (1 + words)``."""
+    d = config.decision
+    if d is None or "unshared_words" not in d.features:
+        return floor
+    w = np.asarray(d.weights) / np.asarray(d.scale)
+    need = math.log(d.threshold / (1.0 - d.threshold)) - d.bias + float(np.sum(w * d.mean))
+    most = np.ones(len(w))
+    most[d.features.index("unshared_words")] = 1.0 / (1.0 + words)
+    if w[0] <= 0:
+        return 1.0
+    return (need - float(np.sum(np.maximum(w[1:] * most[1:], 0.0)))) / w[0]
+
+
+def _few_words_apart(keys: Sequence[str], words: int) -> list[tuple[int, int]]:
+    """Pairs (p, q), p > q, whose word sets differ by fewer than ``words`` words on each
+    side, exactly, by prefix filtering: two such sets share at least ``max size - words
+    + 1`` words, so the ``words`` rarest of each share one."""
+    sets = [set(k.split()) for k in keys]
+    counts: dict[str, int] = {}
+    for s in sets:
+        for w in s:
+            counts[w] = counts.get(w, 0) + 1
+    posting: dict[str, list[int]] = {}
+    for p, s in enumerate(sets):
+        for w in sorted(s, key=lambda w: (counts[w], w))[:words]:
+            posting.setdefault(w, []).append(p)
+    found: set[tuple[int, int]] = set()
+    for rows in posting.values():
+        for x, p in enumerate(rows):
+            for q in rows[:x]:
+                a, b = sets[p], sets[q]
+                if abs(len(a) - len(b)) < words and len(a - b) < words and len(b - a) < words:
+                    found.add((p, q))
+    return sorted(found)
 
 
 class _KeyPairs(_Pairs):

@@ -19,7 +19,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .graph import pagerank, textrank_weights
+from ..neighbours import Neighbours, use_sparse
+from .graph import neighbour_graph, pagerank, sparse_pagerank, textrank_weights
 
 CENTRALITY_ALPHA = 0.85
 _WORD = re.compile(r"[^\W_]+")
@@ -91,14 +92,17 @@ def feature_matrix(ctx: Context) -> np.ndarray:
     cols: dict[str, np.ndarray] = {}
     cols.update(_position(pos, ctx.paragraph_starts, n))
     vecs = np.asarray(ctx.vectors, dtype=np.float64)
-    sims = np.clip(vecs @ vecs.T, -1.0, 1.0) if n else np.zeros((0, 0))
-    if n:
-        np.fill_diagonal(sims, 0.0)
     cols.update(_title(vecs, ctx.title_vector))
     cols.update(_centroid(vecs))
-    cols.update(_lead(sims, pos))
-    cols.update(_centrality(sims))
-    cols["novelty"] = _novelty(sims, pos)
+    if use_sparse(n):  # a long document: the same features without the n x n matrix
+        cols.update(_sparse_features(vecs, pos))
+    else:
+        sims = np.clip(vecs @ vecs.T, -1.0, 1.0) if n else np.zeros((0, 0))
+        if n:
+            np.fill_diagonal(sims, 0.0)
+        cols.update(_lead(sims, pos))
+        cols.update(_centrality(sims))
+        cols["novelty"] = _novelty(sims, pos)
     cols.update(_surface(ctx.texts))
     cols.update(_lexical(ctx.texts, ctx.title))
     return np.column_stack([cols[name] for name in FEATURES]) if n else np.zeros((0, len(FEATURES)))
@@ -179,6 +183,45 @@ def _novelty(sims: np.ndarray, pos: np.ndarray) -> np.ndarray:
         return np.ones(len(sims))
     highest = np.where(earlier, sims, -np.inf).max(axis=1)
     return np.where(earlier.any(axis=1), 1.0 - highest, 1.0)
+
+
+def _sparse_features(vecs: np.ndarray, pos: np.ndarray) -> dict[str, np.ndarray]:
+    """Lead similarity, centrality and novelty of a long document, in O(n) memory.
+
+    Lead: the similarity to the lead sentences is n x (a few) columns, exact. Centrality:
+    PageRank on TextRank's weights over the k-nearest-neighbour graph
+    (:func:`.graph.neighbour_graph`). Novelty: the highest similarity to an earlier
+    sentence is the nearest earlier neighbour when one is among the k nearest (then no
+    farther earlier sentence can be closer); the other rows are computed exactly,
+    against their earlier sentences, a block at a time.
+    """
+    n = len(vecs)
+    lead = np.flatnonzero(pos < LEAD_SENTENCES)
+    to_lead = np.clip(vecs @ vecs[lead].T, -1.0, 1.0)
+    to_lead[lead, np.arange(len(lead))] = 0.0
+    count = np.full(n, float(len(lead))) - np.isin(np.arange(n), lead)
+    out = np.divide(to_lead.sum(axis=1), count, out=np.zeros(n), where=count > 0)
+    cols = {"lead_cos": out, "lead_z": _zscore(out)}
+    ids, cosines = Neighbours(vecs).nearest()
+    pr = sparse_pagerank(neighbour_graph(vecs, nearest=(ids, cosines)), alpha=CENTRALITY_ALPHA)
+    cols.update({"centrality": pr * n, "centrality_rank": _rank01(pr * n)})
+    earlier = pos[ids] < pos[:, None]
+    found = earlier.any(axis=1)
+    first = np.argmax(earlier, axis=1)  # nearest first: the first earlier one is the closest
+    highest = np.full(n, -np.inf)
+    rows = np.flatnonzero(found)
+    highest[rows] = np.clip(
+        np.einsum("ij,ij->i", vecs[rows], vecs[ids[rows, first[rows]]]), -1.0, 1.0
+    )
+    for lo in range(0, int((~found).sum()), 256):  # no earlier one among the neighbours
+        block = np.flatnonzero(~found)[lo : lo + 256]
+        sims = np.clip(vecs[block] @ vecs.T, -1.0, 1.0)
+        sims[np.arange(len(block)), block] = 0.0
+        sims[pos[None, :] >= pos[block][:, None]] = -np.inf
+        highest[block] = sims.max(axis=1)
+    novelty = np.where(np.isfinite(highest), 1.0 - highest, 1.0)
+    cols["novelty"] = novelty
+    return cols
 
 
 def _words_of(text: str) -> set[str]:

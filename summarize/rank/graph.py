@@ -90,3 +90,96 @@ def pagerank(
         if np.abs(x - last).sum() < n * PAGERANK_TOL:
             return x
     return out_weight / out_weight.sum() if out_weight.sum() > 0 else np.full(n, 1.0 / n)
+
+
+# Above ``neighbours.SPARSE_ABOVE`` candidates: the same graph from each sentence's nearest
+# neighbours, the typical pair's cosine from a fixed sample of pairs, and similarities
+# computed when selection asks for them. Memory and time grow with n, not n².
+SAMPLED_PAIRS = 50_000
+
+
+class VectorSimilarities:
+    """What :func:`similarity_matrix` holds, computed on demand from the rows: ``[i, j]``
+    one pair, :meth:`row` one sentence against all (selection reads a few rows)."""
+
+    def __init__(self, vectors: np.ndarray) -> None:
+        self.vectors = vectors
+
+    def __len__(self) -> int:
+        return len(self.vectors)
+
+    def __getitem__(self, ij: tuple[int, int]) -> float:
+        i, j = ij
+        return 0.0 if i == j else float(np.clip(self.vectors[i] @ self.vectors[j], -1.0, 1.0))
+
+    def row(self, j: int) -> np.ndarray:
+        out = np.clip(self.vectors @ self.vectors[j], -1.0, 1.0).astype(np.float64)
+        out[j] = 0.0
+        return out
+
+
+def sampled_cosines(vectors: np.ndarray, count: int = SAMPLED_PAIRS) -> np.ndarray:
+    """Cosines of ``count`` pairs of distinct rows drawn with a fixed seed: the median and
+    percentiles of all pairs, estimated without the n × n matrix."""
+    n = len(vectors)
+    rng = np.random.default_rng(0)
+    a = rng.integers(0, n, count)
+    b = (a + rng.integers(1, n, count)) % n  # never a itself
+    out = np.empty(count)
+    for lo in range(0, count, 1 << 14):
+        va, vb = vectors[a[lo : lo + (1 << 14)]], vectors[b[lo : lo + (1 << 14)]]
+        out[lo : lo + len(va)] = np.einsum("ij,ij->i", va, vb)
+    return np.clip(out, -1.0, 1.0)
+
+
+def neighbour_graph(
+    vectors: np.ndarray,
+    kind: str = "textrank",
+    nearest: tuple[np.ndarray, np.ndarray] | None = None,
+):  # -> scipy.sparse.csr_matrix
+    """TextRank's (``textrank``) or LexRank's (``lexrank``) weights on the k-nearest-
+    neighbour graph, made symmetric (an edge when either end lists the other).
+    ``nearest``: the (ids, cosines) of :meth:`~summarize.neighbours.Neighbours.nearest`
+    when already known."""
+    from scipy import sparse
+
+    from ..neighbours import Neighbours
+
+    n = len(vectors)
+    ids, cosines = nearest if nearest is not None else Neighbours(vectors).nearest()
+    typical = sampled_cosines(vectors)
+    if kind == "lexrank":
+        weights = (cosines >= float(np.percentile(typical, 75))).astype(np.float64)
+    else:
+        weights = np.clip(cosines.astype(np.float64) - float(np.median(typical)), 0.0, None)
+    rows = np.repeat(np.arange(n), ids.shape[1])
+    graph = sparse.csr_matrix((weights.ravel(), (rows, ids.ravel())), shape=(n, n))
+    graph = graph.maximum(graph.T).tocsr()
+    graph.setdiag(0.0)
+    graph.eliminate_zeros()
+    return graph
+
+
+def sparse_pagerank(
+    weights, personalization: np.ndarray | None = None, *, alpha: float = PAGERANK_ALPHA
+) -> np.ndarray:
+    """:func:`pagerank` on a scipy sparse matrix (the same iteration, the same fallback)."""
+    n = weights.shape[0]
+    if n == 0:
+        return np.zeros(0)
+    if n == 1:
+        return np.ones(1)
+    jump = np.full(n, 1.0 / n)
+    if personalization is not None and float(personalization.sum()) > 0:
+        jump = np.asarray(personalization, dtype=np.float64) / float(personalization.sum())
+    out_weight = np.asarray(weights.sum(axis=1)).ravel()
+    dangling = out_weight == 0
+    scale = np.divide(1.0, out_weight, out=np.zeros(n), where=~dangling)
+    step_t = weights.multiply(scale[:, None]).T.tocsr()  # x @ step == step.T @ x
+    x = np.full(n, 1.0 / n)
+    for _ in range(2000):
+        last = x
+        x = alpha * (step_t @ x + last[dangling].sum() * jump) + (1 - alpha) * jump
+        if np.abs(x - last).sum() < n * PAGERANK_TOL:
+            return x
+    return out_weight / out_weight.sum() if out_weight.sum() > 0 else np.full(n, 1.0 / n)

@@ -9,8 +9,17 @@ import numpy as np
 
 from ..config import METHODS
 from ..errors import ConfigError
+from ..neighbours import use_sparse
 from .features import Context
-from .graph import lexrank_weights, pagerank, similarity_matrix, textrank_weights
+from .graph import (
+    VectorSimilarities,
+    lexrank_weights,
+    neighbour_graph,
+    pagerank,
+    similarity_matrix,
+    sparse_pagerank,
+    textrank_weights,
+)
 from .learned import learned_scores
 from .select import position_prior
 
@@ -76,7 +85,7 @@ class Ranking:
     (zeros without a model), which selection uses against redundancy."""
 
     scores: np.ndarray
-    similarities: np.ndarray
+    similarities: np.ndarray | VectorSimilarities  # computed on demand above the threshold
 
 
 def rank(
@@ -104,7 +113,8 @@ def rank(
     n = len(vectors) if vectors is not None else int(count or 0)
     if vectors is None:
         return Ranking(score(method, n, None, None, positions), np.zeros((n, n)))
-    sims = similarity_matrix(vectors)
+    sparse = use_sparse(n)  # a long document: the neighbour graph, no n x n matrix
+    sims = VectorSimilarities(vectors) if sparse else similarity_matrix(vectors)
     title = None
     if title_vectors is not None and len(title_vectors):
         t = title_vectors.mean(axis=0)
@@ -115,4 +125,7 @@ def rank(
         ctx = Context(texts, vectors, title, positions, paragraph_starts, title_text)
         return Ranking(learned_scores(ctx, model, word_budget=word_budget), sims)
     title_sims = vectors @ title if title is not None else None
+    if sparse and method in ("textrank", "lexrank"):
+        prior = news_prior(range(n) if positions is None else positions, title_sims)
+        return Ranking(sparse_pagerank(neighbour_graph(vectors, method), prior), sims)
     return Ranking(score(method, n, sims, title_sims, positions), sims)

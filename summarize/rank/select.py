@@ -88,15 +88,25 @@ def choose(
             return False
         return max_words is None or used + sum(words[i] for i in extra) <= max_words
 
+    # Long documents: similarities come a row at a time (rank.graph.VectorSimilarities),
+    # and each candidate's highest similarity to the chosen is kept up to date.
+    closest = None if isinstance(sims, np.ndarray) else np.full(n, -np.inf)
+    gone = np.zeros(n, bool)
     while left and len(result.chosen) < limit:
-        best = max(
-            sorted(left),
-            key=lambda i: (
-                (1 - diversity) * rel[i]
-                - diversity * max((float(sims[i, j]) for j in result.chosen), default=0.0)
-            ),
-        )
+        if closest is not None:
+            gain = (1 - diversity) * rel - diversity * (closest if result.chosen else 0.0)
+            gain[gone] = -np.inf
+            best = int(np.argmax(gain))  # the first of equals, as max() over sorted(left)
+        else:
+            best = max(
+                sorted(left),
+                key=lambda i: (
+                    (1 - diversity) * rel[i]
+                    - diversity * max((float(sims[i, j]) for j in result.chosen), default=0.0)
+                ),
+            )
         left.discard(best)
+        gone[best] = True
         take = _companions(best, texts, needs)
         if take is None:  # a quotation whose speaker is nowhere near
             result.dangling.append(best)
@@ -106,7 +116,11 @@ def choose(
             (result.dangling if len(take) > 1 else result.over_budget).append(best)
             continue
         left.difference_update(take)
+        gone[take] = True
         result.chosen.extend(take)
+        if closest is not None:
+            for j in take:
+                closest = np.maximum(closest, sims.row(j))
         used += sum(words[i] for i in take)
     return result
 

@@ -97,6 +97,8 @@ def counts(result: DedupResult, found: list[Cluster]) -> dict[str, Any]:
         "clusters": len(found),
         "boilerplate": len(result.boilerplate),
         "conflicts": len(result.conflicts),
+        # Only when some were left unjudged (dedup.engine.MAX_CONFLICTS): absent otherwise.
+        **({"unjudged_conflicts": result.unjudged_conflicts} if result.unjudged_conflicts else {}),
     }
 
 
