@@ -426,7 +426,9 @@ def digest(
         clusters=ClusterConfig(window_days=window_days),
     )  # fmt: skip
     check(options, outs, inputs)  # before any model is loaded or cluster started
-    cluster = _digest_engine(engine, workers, scheduler, options.summary.model, device, batch_size)
+    cluster = _digest_engine(
+        engine, workers, scheduler, options.summary.model, device, batch_size, not no_cache
+    )
     encoder = None
     if options.summary.needs_model and cluster is None:
         from .pipeline import shared_encoder
@@ -455,6 +457,7 @@ def _digest_engine(
     model: str | None,
     device: str | None,
     batch_size: int,
+    cache: bool = True,
 ):  # -> DaskEngine | None; Dask is imported only for --engine dask
     if engine is Engine.local:
         if workers is not None or scheduler is not None:
@@ -463,7 +466,7 @@ def _digest_engine(
     from .digest.dask_engine import DaskEngine
     from .digest.tasks import EncoderSpec
 
-    return DaskEngine(workers, scheduler, spec=EncoderSpec(model, device, batch_size))
+    return DaskEngine(workers, scheduler, spec=EncoderSpec(model, device, batch_size, cache))
 
 
 @app.command("models")
