@@ -77,20 +77,25 @@ def _mean(runs: list[dict]) -> dict:
     return {n: {k: float(np.mean([r[n][k] for r in runs])) for k in runs[0][n]} for n in names}
 
 
-def _threshold(values: np.ndarray, gold: np.ndarray) -> float:
-    """The best-F1 threshold (a signal "at its best"), the cautious one on ties."""
+def _threshold(values: np.ndarray, gold: np.ndarray, min_precision: float = 0.0) -> float:
+    """The best-F1 threshold (a signal "at its best"), the cautious one on ties; with
+    ``min_precision``, the best F1 among thresholds that keep that precision."""
     best: tuple | None = None
     for t in np.unique(values):
         predicted = values >= t
         s = scores(predicted, gold)
+        if s["precision"] < min_precision:
+            continue
         key = (s["f1"], t)
         best = key if best is None or key > best else best
     return float(best[1]) if best else 1.0
 
 
-def cv_single(sets, seeds: Sequence[int]) -> dict:
+def cv_single(sets, seeds: Sequence[int], min_precision: float = 0.0) -> dict:
     """Each signal alone (no guard, no other signal), at the best-F1 threshold of the
-    training folds (no precision asked: what the signal can do at its best)."""
+    training folds: with no precision asked, what the signal can do at its best; with
+    ``min_precision``, at the precision the decision is held to (a like-for-like
+    comparison)."""
     out = {}
     for name, column in SIGNALS.items():
         runs = []
@@ -98,7 +103,7 @@ def cv_single(sets, seeds: Sequence[int]) -> dict:
             predicted, gold, origin = [], [], []
             for train, test in folds(sets, seed):
                 sig, y, _, _ = concat(sets, train)
-                t = _threshold(sig.features[:, column], y)
+                t = _threshold(sig.features[:, column], y, min_precision)
                 sig, y, _, o = concat(sets, test)
                 predicted.append(sig.features[:, column] >= t)
                 gold.append(y)
@@ -240,6 +245,9 @@ def table(results: dict) -> str:
         rows = [(f"**combined decision** ({label})", r["combined"], within_["after"]["sentences"])]
         if "default" in label:
             rows += [(f"{s} alone, best-F1 threshold", v, "") for s, v in r["single"].items()]
+            floor = r.get("min_precision", MIN_PRECISION)
+            at = f"threshold at precision ≥ {floor:g} (training folds)"
+            rows += [(f"{s} alone, {at}", v, "") for s, v in r.get("single_precise", {}).items()]
             loose = r["within_pairs_only"]["after"]["sentences"]
             rows.append(("combined, fitted on the pairs only", r["pairs_only"], loose))
         rows.append((f"engine before ({label})", r["before"], within_["before"]["sentences"]))

@@ -8,7 +8,8 @@ For each model (``e5`` is the default int8 model): the pairs are embedded (promp
 set and label, repeated ``--seeds`` times; every number is on held-out pairs):
 
 - each signal alone (cosine, shingle Jaccard, containment), at the best-F1 threshold
-  of the training folds;
+  of the training folds, and at the best threshold that keeps the decision's precision
+  on the training folds (the like-for-like comparison);
 - the engine as it was before (cosine >= the model's old threshold with shingle
   overlap >= 0.2, text signals, fact guard);
 - the combined decision fitted on the pairs only, and the shipped one: fitted on the
@@ -114,6 +115,8 @@ def run_model(spec, data, lexical, alexical, where, args) -> dict:
     seeds = range(args.seeds)
     out: dict = {"encoder": encoder.name, "unrelated_pairs": budget[1], "max_unrelated": budget[0]}
     out["single"] = cv_single(sets, seeds)
+    out["single_precise"] = cv_single(sets, seeds, dedup_eval.MIN_PRECISION)
+    out["min_precision"] = dedup_eval.MIN_PRECISION
     out["before"] = old_rule(sets, encoder.name)
     out["pairs_only"] = cv_decision(key, sets, seeds)
     out["combined"] = cv_decision(key, sets, seeds, unrelated, budget[0])

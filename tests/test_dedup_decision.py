@@ -51,11 +51,11 @@ def test_decision_round_trips_and_is_plain_numpy() -> None:
     d = load_decision(SHIPPED[0])
     again = PairDecision.from_json(json.loads(json.dumps(d.to_json())))
     assert again == d
-    x = np.array([[0.99, 0.8, 0.9, 0.95, 1.0], [0.80, 0.05, 0.1, 0.5, 0.0]])
+    x = np.array([[0.99, 0.8, 0.9, 0.95, 1.0, 0.5], [0.80, 0.05, 0.1, 0.5, 0.0, 0.1]])
     p = d.probability(x)
     assert p[0] > d.threshold > p[1]
     # the prefilter is sound: below min_cosine nothing can pass, whatever the rest
-    best_rest = np.array([[d.min_cosine() - 1e-6, 1.0, 1.0, 1.0, 1.0]])
+    best_rest = np.array([[d.min_cosine() - 1e-6, 1.0, 1.0, 1.0, 1.0, 1.0]])
     assert d.probability(best_rest)[0] < d.threshold or d.weights[1] < 0
 
 
@@ -194,3 +194,33 @@ def _made_up_pairs() -> list[tuple[str, str, bool]]:
         for (a, b), (_, d) in zip(clauses, clauses[1:] + clauses[:1], strict=True)
     ]
     return same + different
+
+
+def test_unshared_words_tells_a_rewording_from_two_statements_on_one_topic() -> None:
+    from summarize.dedup.decision import unshared_words
+    from summarize.text.normalize import match_key
+
+    a = "Mưa lớn kéo dài khiến nhiều tuyến đường ở Hà Nội ngập sâu."
+    reworded = "Nhiều tuyến đường ở Hà Nội ngập sâu do mưa lớn kéo dài."
+    other = "Mưa lớn kéo dài, Sở Giao thông Hà Nội điều xe cứu hộ đến các điểm ùn tắc."
+    same = unshared_words(match_key(a), match_key(reworded))
+    topic = unshared_words(match_key(a), match_key(other))
+    assert same == 1.0 / (1 + 1)  # only "do" / "khiến" differ
+    assert topic < 0.15 < same
+    # a higher value (fewer unshared words) never lowers the probability
+    d = load_decision(SHIPPED[0])
+    x = np.array([[0.94, 0.3, 0.5, 0.9, 1.0, topic], [0.94, 0.3, 0.5, 0.9, 1.0, same]])
+    low, high = d.probability(x)
+    assert high > low
+
+
+def test_a_decision_fitted_before_the_sixth_feature_still_reads() -> None:
+    """Users' files from ``summarize calibrate`` name five features: they keep working."""
+    old = PairDecision(
+        "old-model", (3.0, 2.0, 1.0, 0.5, 0.5), 0.0, (0.9, 0.3, 0.5, 0.7, 0.3),
+        (0.05, 0.2, 0.2, 0.2, 0.5), threshold=0.6, features=FEATURES[:5],
+    )  # fmt: skip
+    again = PairDecision.from_json(json.loads(json.dumps(old.to_json())))
+    assert again == old
+    six = np.array([[0.99, 0.8, 0.9, 0.95, 1.0, 0.01]])
+    assert old.probability(six)[0] == old.probability(six[:, :5])[0]

@@ -19,7 +19,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from summarize.dedup import engine
-from summarize.dedup.decision import PairDecision, pair_features
+from summarize.dedup.decision import PairDecision, pair_features, unshared_words
 from summarize.dedup.engine import (
     Cluster,
     Conflict,
@@ -125,7 +125,8 @@ def _compare(
         return None
     small, large = sorted((len(a), len(b)))
     agree = same_values(facts(items[i].text), facts(items[k].text))
-    x = pair_features(cosine, score, len(a & b) / small, small / large, agree)
+    unshared = unshared_words(items[i].key, items[k].key)
+    x = pair_features(cosine, score, len(a & b) / small, small / large, agree, unshared)
     probability = float(d.probability(x))
     if probability >= d.threshold:
         return ("semantic", probability, _guard(items, i, k))
@@ -174,7 +175,8 @@ def texts(level: str) -> dict[str, list[str]]:
 # without near-exact, so that containment decides between equal-sized wordings too.
 # A decision with every feature weighed in (not the shipped one: the mechanics only).
 DECISION = PairDecision(
-    "test", (3.0, 2.0, 1.0, 0.5, 0.5), 0.0, (0.9, 0.3, 0.5, 0.7, 0.3), (0.05, 0.2, 0.2, 0.2, 0.5),
+    "test", (3.0, 2.0, 1.0, 0.5, 0.5, 1.0), 0.0, (0.9, 0.3, 0.5, 0.7, 0.3, 0.3),
+    (0.05, 0.2, 0.2, 0.2, 0.5, 0.2),
     threshold=0.6, min_overlap=0.1,
 )  # fmt: skip
 LOOSE = DedupConfig(near_exact=0.5, contained=0.6, min_contained_words=3, min_semantic_words=2)

@@ -23,7 +23,7 @@ import numpy as np
 
 from ..config import Keep
 from ..text.normalize import match_key
-from .decision import FEATURES, PairDecision, load_decision, model_key
+from .decision import FEATURES, PairDecision, load_decision, model_key, unshared_words
 from .engine import DEFAULT_CONFIG, DedupConfig
 from .facts import fact_differences, facts, same_values
 from .signals import containment, jaccard, shingles
@@ -109,9 +109,10 @@ def _warn_uncalibrated(model_name: str, what: str = "") -> None:
     if (what, key) in _warned or (not what and any(key.startswith(n) for n in CALIBRATED)):
         return
     _warned.add((what, key))
-    how = f"--translations PAIRS.jsonl --model {key}" if what else f"--model {key}"
+    shown = model_name.split("@", 1)[0]  # as the user names it (a path stays a path)
+    how = f"--translations PAIRS.jsonl --model {shown}" if what else f"--model {shown}"
     warnings.warn(
-        f"model {key} has no calibrated {what}duplicate decision: using the fallback "
+        f"model {shown} has no calibrated {what}duplicate decision: using the fallback "
         f"(cosine >= {FALLBACK}{'' if what else ' with some shared wording'}). To calibrate "
         f"it: summarize calibrate PAIRS.jsonl {how}",
         UncalibratedModelWarning,
@@ -214,7 +215,7 @@ def pair_signals(
         j = jaccard(ga, gb)
         fa, fb = facts(a), facts(b)
         rows.append([cosine, j, len(ga & gb) / max(small, 1), small / max(large, 1)])
-        rows[-1].append(float(same_values(fb, fa)))
+        rows[-1] += [float(same_values(fb, fa)), unshared_words(ka, kb)]
         inside = len(kb.split()) >= config.min_contained_words and len(gb) <= len(ga)
         inside = inside and containment(gb, ga) >= config.contained
         exact.append(ka == kb)

@@ -10,7 +10,11 @@ by ``summarize calibrate`` (a user's own, in the cache folder), and read here wi
 
 Features of a pair (:data:`FEATURES`): the cosine of the two vectors, the character
 5-shingle Jaccard and containment of their match keys, the length ratio of their
-shingle sets, and whether both state the same values (numbers, dates) at all. The
+shingle sets, whether both state the same values (numbers, dates) at all, and
+``1 / (1 + n)`` where ``n`` is the larger count of words one sentence has and the other
+lacks. The last one is what tells a rewording (a few words swapped) from two
+statements on one topic (each says several things the other does not), which e5
+places at the same cosines; files fitted before it existed read the first five. The
 fact guard (:mod:`.facts`) and exact equality stay outside the model: a pair that
 differs in a value is never a duplicate, and an identical one always is.
 """
@@ -26,7 +30,7 @@ from pathlib import Path
 
 import numpy as np
 
-FEATURES = ("cosine", "jaccard", "containment", "length_ratio", "same_values")
+FEATURES = ("cosine", "jaccard", "containment", "length_ratio", "same_values", "unshared_words")
 FORMAT = 1  # bumped when the file's meaning changes
 
 
@@ -97,9 +101,21 @@ class PairDecision:
 
 
 def pair_features(
-    cosine: float, jaccard: float, containment: float, length_ratio: float, same_values: bool
+    cosine: float,
+    jaccard: float,
+    containment: float,
+    length_ratio: float,
+    same_values: bool,
+    unshared: float,
 ) -> np.ndarray:
-    return np.array([cosine, jaccard, containment, length_ratio, float(same_values)])
+    return np.array([cosine, jaccard, containment, length_ratio, float(same_values), unshared])
+
+
+def unshared_words(key_a: str, key_b: str) -> float:
+    """``1 / (1 + n)``: ``n`` the larger count of distinct words one match key has and the
+    other lacks (1.0 when both use the same words, towards 0 as either adds more)."""
+    a, b = set(key_a.split()), set(key_b.split())
+    return 1.0 / (1.0 + max(len(a - b), len(b - a)))
 
 
 def model_key(model_name: str) -> str:
