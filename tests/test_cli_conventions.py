@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import shlex
 import subprocess
 import sys
 from pathlib import Path
@@ -105,7 +106,10 @@ def test_flags_read_as_flags_in_help() -> None:
 
 
 def test_shell_completion_script() -> None:
-    p = cli("--show-completion", "bash")
+    # As a user runs it: from bash, which typer detects in the process tree (run from a
+    # shell it does not support, such as sh, it says so and exits 1).
+    command = f"{shlex.quote(sys.executable)} -m summarize.cli --show-completion"
+    p = subprocess.run(["bash", "-c", command], capture_output=True, cwd=ROOT, timeout=600)
     assert p.returncode == 0, p.stderr.decode()
     script = p.stdout.decode()
     assert "_SUMMARIZE_COMPLETE" in script and "complete" in script

@@ -68,7 +68,8 @@ def test_an_uncalibrated_model_warns_once_and_falls_back(monkeypatch) -> None:
     assert first.decision is None and first.semantic == FALLBACK
     assert len(caught) == 1 and issubclass(caught[0].category, UncalibratedModelWarning)
     message = str(caught[0].message)
-    assert "summarize calibrate PAIRS.jsonl --model someone__unknown-model" in message
+    # the model as the user names it (not the file-name form "someone__unknown-model")
+    assert "summarize calibrate PAIRS.jsonl --model someone/unknown-model" in message
     assert str(FALLBACK) in message
 
 
