@@ -108,7 +108,8 @@ def test_flags_read_as_flags_in_help() -> None:
 def test_shell_completion_script() -> None:
     # As a user runs it: from bash, which typer detects in the process tree (run from a
     # shell it does not support, such as sh, it says so and exits 1).
-    command = f"{shlex.quote(sys.executable)} -m summarize.cli --show-completion"
+    # (": ;" keeps bash from replacing itself with the command, so it stays the parent)
+    command = f": ; {shlex.quote(sys.executable)} -m summarize.cli --show-completion; exit $?"
     p = subprocess.run(["bash", "-c", command], capture_output=True, cwd=ROOT, timeout=600)
     assert p.returncode == 0, p.stderr.decode()
     script = p.stdout.decode()
