@@ -18,6 +18,7 @@ reach the Python loop below and the fact guard.
 from __future__ import annotations
 
 import hashlib
+import heapq
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -141,13 +142,15 @@ def find_duplicates(
         for p in range(lo, hi):
             i = order[p]
             best: tuple[int, str, float] | None = None
-            clashes = 0
-            for q, signal, found in firing.get(p, ()):
+            clashes = seen = 0
+            row = firing.get(p, ())
+            for q, signal, found in row:
+                seen += 1
                 if not kept[q]:
                     continue
                 if clashes >= MAX_CONFLICTS:  # near copies differing in a number: see above
-                    unjudged += 1
-                    continue
+                    unjudged += _kept_after(row, seen - 1, kept)
+                    break
                 k = order[q]
                 judged = _judge(items, i, k, signal, found, known, config.decision)
                 if judged is None:
@@ -205,6 +208,18 @@ def _pair_finder(n: int, embeddings: np.ndarray | None, config: DedupConfig) -> 
     if embeddings is None:
         return _Sparse
     return _Nearby if use_sparse(n) else _Pairs
+
+
+def _stream(qs: list[int], signal: str, score: float | tuple[float, ...]):  # noqa: ANN202
+    """(q, signal, score) for each q (a function, so that each stream keeps its own)."""
+    return ((q, signal, score) for q in qs)
+
+
+def _kept_after(row, start: int, kept: list[bool]) -> int:  # noqa: ANN001 - list or _Row
+    """How many of a row's firing pairs from ``start`` on meet a kept item."""
+    if isinstance(row, _Row):  # lists only kept items
+        return len(row) - start
+    return sum(1 for q, _, _ in row[start:] if kept[q])
 
 
 def _rank(signal: str, score: float) -> tuple[int, float]:
@@ -461,11 +476,38 @@ class _Sparse:
                 self.kept_of[self.group[r]].append(r)
         self.decided = lo
         key = self.group[lo]
-        found = [(q, "exact", 1.0) for q in self.kept_of[key]]
-        for other, signal, score in self.neighbours.get(key, ()):
-            found += [(q, signal, score) for q in self.kept_of[other]]
-        found.sort(key=lambda f: f[0])
-        return {lo: found} if found else {}  # type: ignore[dict-item]
+        parts = [(self.kept_of[key], "exact", 1.0)]
+        parts += [(self.kept_of[o], sig, score) for o, sig, score in self.neighbours.get(key, ())]
+        # Not copied: the row is read before the next call appends to these lists.
+        row = _Row([(qs, sig, score) for qs, sig, score in parts if qs])
+        return {lo: row} if len(row) else {}  # type: ignore[dict-item]
+
+    def text_keys(self, p: int) -> set[int]:
+        """The match keys whose kept items row ``p`` meets by a text signal."""
+        key = self.group[p]
+        return {key, *(o for o, _, _ in self.neighbours.get(key, ()))}
+
+
+class _Row:
+    """One row's firing pairs, columns ascending, made as they are read: 4,000 near copies
+    of a line are 8 million (row, kept item) pairs, and once the row's conflicts are
+    capped (:data:`MAX_CONFLICTS`) the rest is only counted (``len``).
+
+    ``parts``: (ascending kept rows, signal, score), one per match key; a row has one key.
+    """
+
+    def __init__(self, parts: list[tuple[list[int], str, float | tuple[float, ...]]]) -> None:
+        self.parts = parts
+        self.size = sum(len(qs) for qs, _, _ in parts)
+
+    def __len__(self) -> int:
+        return self.size
+
+    def __iter__(self):  # noqa: ANN204 - an iterator of firing triples
+        streams = [_stream(qs, sig, score) for qs, sig, score in self.parts]
+        return heapq.merge(*streams, key=lambda f: f[0]) if len(streams) > 1 else iter(
+            streams[0] if streams else ()
+        )
 
 
 class _Nearby(_Sparse):
@@ -532,16 +574,18 @@ class _Nearby(_Sparse):
     def firing(self, lo: int, hi: int, kept: list[bool]) -> _Firing:
         """Row ``lo``: the text signals, then meaning for its kept neighbours without one."""
         out = super().firing(lo, hi, kept)
-        found = list(out.get(lo, ()))
-        have = {q for q, _, _ in found}
+        row = out.get(lo, _Row([]))
+        keys = self.text_keys(lo)  # a pair with a text signal is decided by it, as in _Pairs
+        meant = []
         for q in sorted(self.close[lo]):
-            if q >= lo or not kept[q] or q in have:
+            if q >= lo or not kept[q] or self.group[q] in keys:
                 continue
-            meant = self._meaning(lo, q)
-            if meant is not None:
-                found.append((q, *meant))
-        found.sort(key=lambda f: f[0])
-        return {lo: found} if found else {}
+            found = self._meaning(lo, q)
+            if found is not None:
+                meant.append((q, *found))
+        if meant:
+            row = _Row([*row.parts, *(([q], sig, score) for q, sig, score in meant)])
+        return {lo: row} if len(row) else {}
 
     def _meaning(self, p: int, q: int) -> tuple[str, float | tuple[float, ...]] | None:
         """The tail of :meth:`_Pairwise.signal`: the decision by meaning of one pair."""
