@@ -11,6 +11,7 @@ by the ``encoder`` fixture. To build it once and reuse it across runs:
 from __future__ import annotations
 
 import os
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -102,3 +103,26 @@ class FakeEncoder:
 def fake_encoder() -> FakeEncoder:
     """Deterministic vectors without a model (see :class:`FakeEncoder`)."""
     return FakeEncoder()
+
+
+# ------------------------------------------------------------------------ a real browser
+
+CHROMIUM = next(
+    (p for p in map(shutil.which, ("chromium", "chromium-browser", "google-chrome")) if p), None
+)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's Chromium driven by Playwright (never a downloaded browser), one per run."""
+    if CHROMIUM is None:
+        pytest.skip("chromium is not installed (apt-get install -y chromium): no browser test")
+    sync_api = pytest.importorskip("playwright.sync_api", reason="pip install playwright")
+    with sync_api.sync_playwright() as p:
+        b = p.chromium.launch(
+            executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"], timeout=30_000
+        )
+        try:
+            yield b
+        finally:
+            b.close()

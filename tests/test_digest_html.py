@@ -11,7 +11,6 @@ missing.
 from __future__ import annotations
 
 import json
-import shutil
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -263,24 +262,9 @@ def test_the_page_needs_no_network(built) -> None:
 
 # ----------------------------------------------------------------------- in Chromium
 
-CHROMIUM = next(
-    (p for p in map(shutil.which, ("chromium", "chromium-browser", "google-chrome")) if p), None
-)
 
 
-@pytest.fixture(scope="module")
-def browser():
-    if CHROMIUM is None:
-        pytest.skip("chromium is not installed (apt-get install -y chromium): no browser test")
-    sync_api = pytest.importorskip("playwright.sync_api", reason="pip install playwright")
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(
-            executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"], timeout=30_000
-        )
-        try:
-            yield b
-        finally:
-            b.close()
+# the `browser` fixture (Chromium via Playwright) is in conftest.py
 
 
 @pytest.fixture

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import signal
 import socket
 import subprocess
@@ -45,9 +44,6 @@ LIMIT = 200_000  # the test server's body limit (the default, 10 MB, is checked 
 TEXT_CAP, BATCH_CAP = 20_000, 40_000  # its caps on characters (defaults checked apart)
 HOSTILE_TITLE = (
     'Tin <b>nóng</b> <img src=x onerror="window.pwned=1"><script>window.pwned=2</script>'
-)
-CHROMIUM = shutil.which("chromium") or (
-    "/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None
 )
 
 
@@ -670,19 +666,7 @@ def test_page_upload_errors_name_the_file_and_jsonl_gives_one_summary_each(clien
 # ------------------------------------------------------------------------ the browser
 
 
-@pytest.fixture(scope="module")
-def browser():
-    if CHROMIUM is None:
-        pytest.skip("chromium is not installed (apt-get install -y chromium): no browser test")
-    sync_api = pytest.importorskip("playwright.sync_api", reason="pip install playwright")
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(
-            executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"], timeout=30_000
-        )
-        try:
-            yield b
-        finally:
-            b.close()
+# the `browser` fixture (Chromium via Playwright) is in conftest.py
 
 
 def test_browser_paste_submit_see_summary_and_report(browser, base_url: str) -> None:
