@@ -235,6 +235,35 @@ def test_broken_pipe_exits_quietly(tmp_path: Path, news: Path) -> None:
     assert err == b"", err.decode()  # no traceback, no "Exception ignored"
 
 
+
+def test_a_digest_reader_who_stops_early_leaves_the_files_written(tmp_path: Path) -> None:
+    """``digest -o page.html -o - | head -c 10``: stdout breaks, the page is still whole."""
+    many = tmp_path / "many.jsonl"
+    rows = [
+        json.dumps({"id": f"a{i}", "text": (HUE if i % 2 else QN).read_text() + f" Số {i}."},
+                   ensure_ascii=False)
+        for i in range(60)
+    ]  # fmt: skip
+    many.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    page = tmp_path / "page.html"
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "summarize.cli", "digest", str(many), "-m", "lead", "-q",
+         "-o", str(page), "-o", "-"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=ROOT,
+    )  # fmt: skip
+    try:
+        assert proc.stdout is not None and proc.stdout.read(10).startswith(b"{")
+        proc.stdout.close()  # what `| head -c 10` does
+        _, err = proc.communicate(timeout=300)
+    finally:
+        proc.kill()
+    assert proc.returncode == 141, err.decode()
+    assert b"cannot write" not in err and b"Traceback" not in err, err.decode()
+    html = page.read_text(encoding="utf-8")
+    assert html.rstrip().endswith("</html>") and "a59" in html
+    assert not list(tmp_path.glob(".page.html.digest-work*"))  # nothing left behind
+
+
 # --------------------------------------------------------------------------- models
 
 

@@ -235,14 +235,21 @@ def _run(
         )
     stats["learned"] = len(learned.lines)
     show.stage("writing", None)
-    with timings.stage("writing"), ExitStack() as files:
-        # Every file output is complete before any replaces its old version: all or nothing.
-        for out in outputs:
-            _write(out, work, index, cross, learned, stats, options.title, files)
-    if not options.keep_work:
-        work.remove()
-    else:
-        work.close()
+    with timings.stage("writing"):
+        with ExitStack() as files:
+            # Every file output is complete before any replaces its old version: all or
+            # nothing. Standard output comes after them, so that a reader who stops early
+            # (``| head``) cannot take the files down with it.
+            for out in (o for o in outputs if o.path is not None):
+                _write(out, work, index, cross, learned, stats, options.title, files)
+        try:
+            for out in (o for o in outputs if o.path is None):
+                _write(out, work, index, cross, learned, stats, options.title, files)
+        finally:  # the files are complete: the work folder is not needed even then
+            if not options.keep_work:
+                work.remove()
+            else:
+                work.close()
     return DigestResult(
         stats["documents"], stats["failed"], stats["sentences"], cross.stories, learned,
         list(outputs), len(done), cross.candidate_pairs, dict(timings.seconds),
