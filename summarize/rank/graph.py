@@ -154,8 +154,7 @@ def neighbour_graph(
         weights = np.clip(cosines.astype(np.float64) - float(np.median(typical)), 0.0, None)
     rows = np.repeat(np.arange(n), ids.shape[1])
     graph = sparse.csr_matrix((weights.ravel(), (rows, ids.ravel())), shape=(n, n))
-    graph = graph.maximum(graph.T).tocsr()
-    graph.setdiag(0.0)
+    graph = graph.maximum(graph.T).tocsr()  # no self-loops: nearest() leaves a row's own id out
     graph.eliminate_zeros()
     return graph
 
