@@ -77,9 +77,7 @@ def pagerank(
         return np.zeros(0)
     if n == 1:
         return np.ones(1)
-    jump = np.full(n, 1.0 / n)
-    if personalization is not None and float(personalization.sum()) > 0:
-        jump = np.asarray(personalization, dtype=np.float64) / float(personalization.sum())
+    jump = _jump(n, personalization)
     out_weight = weights.sum(axis=1)
     dangling = out_weight == 0
     step = np.divide(weights, out_weight[:, None], out=np.zeros((n, n)), where=~dangling[:, None])
@@ -168,9 +166,7 @@ def sparse_pagerank(
         return np.zeros(0)
     if n == 1:
         return np.ones(1)
-    jump = np.full(n, 1.0 / n)
-    if personalization is not None and float(personalization.sum()) > 0:
-        jump = np.asarray(personalization, dtype=np.float64) / float(personalization.sum())
+    jump = _jump(n, personalization)
     out_weight = np.asarray(weights.sum(axis=1)).ravel()
     dangling = out_weight == 0
     scale = np.divide(1.0, out_weight, out=np.zeros(n), where=~dangling)
@@ -182,3 +178,10 @@ def sparse_pagerank(
         if np.abs(x - last).sum() < n * PAGERANK_TOL:
             return x
     return out_weight / out_weight.sum() if out_weight.sum() > 0 else np.full(n, 1.0 / n)
+
+
+def _jump(n: int, personalization: np.ndarray | None) -> np.ndarray:
+    """Where the random surfer lands: the personalisation normalised, else uniform."""
+    if personalization is not None and float(personalization.sum()) > 0:
+        return np.asarray(personalization, dtype=np.float64) / float(personalization.sum())
+    return np.full(n, 1.0 / n)
