@@ -268,6 +268,9 @@ def dedup(
     max_bytes: MaxBytesOpt = "20MB",
     no_cache: NoCacheOpt = False,
     verbose: VerboseOpt = False,
+    quiet: Annotated[
+        bool, typer.Option("--quiet", "-q", help="No table of removals on stderr.")
+    ] = False,
 ) -> None:
     """Remove repeated paragraphs, sentences and captions; say what went and why."""
     from .config import SummaryConfig
@@ -301,7 +304,8 @@ def dedup(
         sys.stdout.write(text)  # the report, when it is --report -
     if output is None:
         sys.stdout.write(result.text)
-    show_dedup(result, err)
+    if not quiet:
+        show_dedup(result, err)
 
 
 class Engine(str, Enum):

@@ -74,6 +74,14 @@ def test_dash_report_is_stdout_for_dedup(tmp_path: Path) -> None:
     assert not (tmp_path / "-").exists()
 
 
+def test_dedup_quiet_keeps_the_removals_table_off_stderr(tmp_path: Path) -> None:
+    bg = SAMPLES / "bac-giang-co-quan-tinh.txt"  # repeats its statistics paragraph
+    loud = cli("dedup", str(bg), "--no-semantic", "-o", str(tmp_path / "a.txt"))
+    quiet = cli("dedup", str(bg), "--no-semantic", "-o", str(tmp_path / "b.txt"), "-q")
+    assert loud.returncode == quiet.returncode == 0, quiet.stderr.decode()
+    assert "paragraph" in loud.stderr.decode() and quiet.stderr == b""
+    assert (tmp_path / "a.txt").read_bytes() == (tmp_path / "b.txt").read_bytes()
+
 def test_dash_output_is_stdout_for_digest(tmp_path: Path, news: Path) -> None:
     p = cli("digest", str(news), "-m", "lead", "-o", "-", "-q", cwd=tmp_path)
     assert p.returncode == 0, p.stderr.decode()
