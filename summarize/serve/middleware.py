@@ -45,7 +45,7 @@ class BodyLimit:
             await _reply(send, TooLarge(self.max_body))
             return
         seen = 0
-        started = False
+        watched = _Watched(send)
 
         async def counted() -> Message:
             nonlocal seen
@@ -57,16 +57,10 @@ class BodyLimit:
                     raise TooLarge(self.max_body)  # the routes' error handler renders it
             return message
 
-        async def watched(message: Message) -> None:
-            nonlocal started
-            if message["type"] == "http.response.start":
-                started = True
-            await send(message)
-
         try:
             await self.app(scope, counted, watched)
         except TooLarge as e:  # raised where no handler was in reach
-            if started:
+            if watched.started:
                 raise
             await _reply(send, e)
 
@@ -81,20 +75,27 @@ class CatchAll:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        started = False
-
-        async def watched(message: Message) -> None:
-            nonlocal started
-            if message["type"] == "http.response.start":
-                started = True
-            await send(message)
-
+        watched = _Watched(send)
         try:
             await self.app(scope, receive, watched)
         except Exception as e:
             log.exception("%s %s failed", scope.get("method"), scope.get("path"))
-            if not started:  # else the response is cut short; nothing better can be sent
+            if not watched.started:  # else the response is cut short; nothing better can be sent
                 await _send_json(send, 500, f"internal error: {type(e).__name__}: {e}")
+
+
+class _Watched:
+    """``send``, remembering whether the response has started (after that, an error can
+    only cut it short, not replace it)."""
+
+    def __init__(self, send: Send) -> None:
+        self.send = send
+        self.started = False
+
+    async def __call__(self, message: Message) -> None:
+        if message["type"] == "http.response.start":
+            self.started = True
+        await self.send(message)
 
 
 async def _discard(receive: Receive, message: Message | None) -> None:
