@@ -148,3 +148,35 @@ def test_choose_word_budget_and_mmr() -> None:
     assert 0 in picked.chosen and 1 not in picked.chosen  # redundant with 0 (and too long)
     redundant = choose(scores, sims, texts, limit=2, diversity=0.5)
     assert sorted(redundant.chosen) == [0, 2]  # MMR skips the near-copy of sentence 0
+
+
+def test_lead_skips_an_unpunctuated_caption_in_a_punctuated_text(fake_encoder) -> None:
+    """thua-thien-hue.txt: the photo caption "Ban Thường vụ Tỉnh ủy trao Bằng khen cho tập
+    thể, cá nhân tiêu biểu" (15 words, no full stop, no photo word) sits between the lead
+    and the body; the text punctuates its paragraphs, so it is a caption, not a sentence."""
+    from summarize import summarize
+    from summarize.results import Reason
+
+    text = (SAMPLES / "thua-thien-hue.txt").read_text(encoding="utf-8")
+    caption = "Ban Thường vụ Tỉnh ủy trao Bằng khen cho tập thể, cá nhân tiêu biểu"
+    got = summarize(text, method="lead", sentences=3, model=fake_encoder)
+    assert all(caption not in s.text for s in got.sentences)
+    assert got.sentences[0].text.startswith("TTH - Tùy theo chức năng")
+    assert any(e.text.strip() == caption and e.reason == Reason.HEADING for e in got.excluded)
+
+
+def test_unpunctuated_lines_stay_in_a_text_without_full_stops(fake_encoder) -> None:
+    """A text that never ends its paragraphs with punctuation (a transcript) keeps its
+    lines of 13-30 words as sentences: only a punctuating writer's bare line is a caption."""
+    from summarize import summarize
+
+    lines = [
+        "hôm nay tỉnh tổ chức hội nghị tổng kết công tác năm với sự tham gia của đông đảo "
+        "cán bộ đảng viên trong toàn tỉnh và các huyện",
+        "nhiều tập thể và cá nhân tiêu biểu được trao bằng khen vì thành tích xuất sắc trong "
+        "phong trào thi đua yêu nước của địa phương năm qua",
+        "lãnh đạo tỉnh đề nghị các cấp các ngành tiếp tục đẩy mạnh việc học tập và làm theo "
+        "tư tưởng đạo đức phong cách của Bác trong năm tới",
+    ]
+    got = summarize("\n\n".join(lines), method="lead", sentences=3, model=fake_encoder)
+    assert [s.text for s in got.sentences] == lines

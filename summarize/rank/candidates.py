@@ -15,6 +15,13 @@ from ..results import Excluded, Reason
 from ..types import Document, Sentence
 
 HEADING_MAX_WORDS = 12
+# In a text whose paragraphs end with punctuation, an unpunctuated line on its own up to
+# this length is a caption or a subheading too ("Ban Thường vụ Tỉnh ủy trao Bằng khen cho
+# tập thể, cá nhân tiêu biểu" under a photo): its writer punctuates sentences.
+CAPTION_MAX_WORDS = 30
+BODY_MIN_WORDS = 31  # a paragraph this long is body text, whose ending shows the habit
+PUNCTUATED_SHARE = 0.75
+_FINAL = (".", "!", "?", "…", "”", '"', ":")
 LEARNED = "learned from the batch"
 
 
@@ -38,6 +45,7 @@ def candidates(
     for s in doc.sentences:
         para_sizes[s.paragraph] = para_sizes.get(s.paragraph, 0) + 1
     chrome = doc.chrome
+    longest = CAPTION_MAX_WORDS if punctuated(doc) else HEADING_MAX_WORDS
     excluded, kept = [], []
     for s in doc.sentences:
         reason, detail = None, ""
@@ -52,7 +60,7 @@ def candidates(
         elif s.index in dup_of:
             r = dup_of[s.index]
             reason, detail = Reason.DUPLICATE, f"{r.cluster} {r.signal} {r.score:.3f}"
-        elif is_heading(s.text, para_sizes[s.paragraph]):
+        elif is_heading(s.text, para_sizes[s.paragraph], longest):
             reason = Reason.HEADING
         if reason:
             excluded.append(Excluded(s.index, s.start, s.end, s.text, reason, detail))
@@ -80,11 +88,28 @@ def _duplicate_of(doc: Document, removed: list[Removed]) -> dict[int, Removed]:
     return dup_of
 
 
-def is_heading(text: str, sentences_in_paragraph: int) -> bool:
-    """A short line on its own with no final punctuation: a heading or a label."""
+def is_heading(
+    text: str, sentences_in_paragraph: int, max_words: int = HEADING_MAX_WORDS
+) -> bool:
+    """A short line on its own with no final punctuation: a heading, a label or a caption.
+
+    ``max_words``: how long such a line may be; :data:`CAPTION_MAX_WORDS` where the text
+    punctuates its paragraphs (:func:`punctuated`), :data:`HEADING_MAX_WORDS` otherwise.
+    """
     stripped = text.rstrip()
     return (
         sentences_in_paragraph == 1
-        and len(stripped.split()) <= HEADING_MAX_WORDS
-        and not stripped.endswith((".", "!", "?", "…", "”", '"', ":"))
+        and len(stripped.split()) <= max_words
+        and not stripped.endswith(_FINAL)
     )
+
+
+def punctuated(doc: Document) -> bool:
+    """Whether the text ends its body paragraphs with punctuation: at least two paragraphs
+    of :data:`BODY_MIN_WORDS` words or more, and :data:`PUNCTUATED_SHARE` of them end with
+    final punctuation. Why: only then is an unpunctuated line a sign of a caption; a text
+    written without full stops (a transcript, a chat) keeps its longer lines."""
+    body = [p.text.rstrip() for p in doc.paragraphs if len(p.text.split()) >= BODY_MIN_WORDS]
+    if len(body) < 2:
+        return False
+    return sum(t.endswith(_FINAL) for t in body) >= PUNCTUATED_SHARE * len(body)
