@@ -88,9 +88,7 @@ def _duplicate_of(doc: Document, removed: list[Removed]) -> dict[int, Removed]:
     return dup_of
 
 
-def is_heading(
-    text: str, sentences_in_paragraph: int, max_words: int = HEADING_MAX_WORDS
-) -> bool:
+def is_heading(text: str, sentences_in_paragraph: int, max_words: int = HEADING_MAX_WORDS) -> bool:
     """A short line on its own with no final punctuation: a heading, a label or a caption.
 
     ``max_words``: how long such a line may be; :data:`CAPTION_MAX_WORDS` where the text
