@@ -364,6 +364,14 @@ def digest(
         int | None, typer.Option("--words", "-w", help="At most this many words.")
     ] = None,
     story_sentences: Annotated[int, typer.Option(help="Sentences per story-cluster summary.")] = 5,
+    cross_lingual: Annotated[
+        bool,
+        typer.Option(
+            "--cross-lingual",
+            help="Also put an article and its edition in another language in one story, and "
+            "remove translations as duplicates (by the model's vectors).",
+        ),
+    ] = False,
     window_days: Annotated[
         float | None,
         typer.Option(
@@ -420,7 +428,10 @@ def digest(
         outs = [Output(None, fmt.value if fmt else "jsonl")]
     from .config import SummaryConfig
 
-    summary = SummaryConfig(sentences, ratio, words, method.value, _fast_model(model, fast))
+    summary = SummaryConfig(
+        sentences, ratio, words, method.value, _fast_model(model, fast),
+        cross_lingual=cross_lingual,
+    )  # fmt: skip
     options = DigestOptions(
         summary=summary, story_sentences=story_sentences, glob=glob, limit=limit,
         resume=resume, title=title, keep_work=keep_work,
@@ -448,10 +459,17 @@ def digest(
         where = ", ".join(str(o.path) for o in outs if o.path) or "stdout"
         sys.stderr.write(
             f"{result.documents} documents ({result.resumed} from an earlier run), "
-            f"{result.failed} failed, {len(result.stories)} multi-article stories, "
+            f"{result.failed} failed, {len(result.stories)} multi-article stories"
+            f"{_across(result)}, "
             f"{len(result.learned.lines)} boilerplate lines learned; wrote {where}\n"
         )
     return EXIT_RECORDS_FAILED if result.failed else 0
+
+
+def _across(result) -> str:  # noqa: ANN001 - a DigestResult
+    """", 2 joined across languages" after the stories, with --cross-lingual only."""
+    stats = result.translations
+    return "" if stats is None else f" ({stats.joined} joined across languages)"
 
 
 def _digest_engine(

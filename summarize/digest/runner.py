@@ -35,6 +35,7 @@ from .process import process_safely
 from .readahead import read_ahead
 from .shared import merge, shared_sentences
 from .stories import CrossResult, PairFinder, Story, build_stories
+from .translations import Edition, TranslationStats, article_language
 from .workfile import WorkFile, work_dir_for
 
 OutputFormat = Literal["jsonl", "markdown", "html"]
@@ -132,6 +133,8 @@ class DigestResult:
     resumed: int  # documents already done by an earlier, interrupted run
     candidate_pairs: int
     seconds: dict[str, float] = field(default_factory=dict)
+    # --cross-lingual: what the step that joins editions in other languages did
+    translations: TranslationStats | None = None
 
 
 def digest(
@@ -253,6 +256,7 @@ def _run(
     return DigestResult(
         stats["documents"], stats["failed"], stats["sentences"], cross.stories, learned,
         list(outputs), len(done), cross.candidate_pairs, dict(timings.seconds),
+        cross.translations,
     )  # fmt: skip
 
 
@@ -283,6 +287,11 @@ def check(options: DigestOptions, outputs: Sequence[Output], inputs: Sequence[st
     window = options.clusters.window_days
     if window is not None and not (window >= 0 and window < float("inf")):
         raise ConfigError(f"--window-days must be a number of days, 0 or more (got {window})")
+    if options.summary.cross_lingual and not options.summary.needs_model:
+        raise ConfigError(
+            "--cross-lingual compares articles by the model's vectors: "
+            "it cannot be used with --method lead"
+        )
     if options.limit is not None and options.limit < 1:
         raise ConfigError("--limit must be at least 1")
     if not outputs:
@@ -357,6 +366,8 @@ def _cross(
     index: dict[int, int] = {}  # ordinal -> byte offset in the work file
     sketches: dict[int, Sketch] = {}
     alone: list[tuple[int, str, str]] = []  # (ordinal, content id, record id)
+    # --cross-lingual: each article's language and mean vector (digest/translations.py)
+    editions: dict[int, Edition] | None = {} if options.summary.cross_lingual else None
     stats = {"documents": 0, "failed": 0, "sentences": 0, "duplicates": 0}
     for offset, rec in work.records():
         if rec.n in index:
@@ -370,6 +381,10 @@ def _cross(
         stats["duplicates"] += len(rec.duplicates)
         if rec.sketch is not None:
             sketches[rec.n] = rec.sketch
+            if editions is not None and rec.sketch.vector is not None:
+                language = article_language(c.text for c in rec.content)
+                mean = rec.sketch.vector.astype("float32")
+                editions[rec.n] = Edition(language, mean, rec.vector_ref)
         if rec.story is not None:
             alone.append((rec.n, rec.story, rec.id))
     show.stage("clustering", None)
@@ -377,7 +392,7 @@ def _cross(
     cross = build_stories(
         sketches, lambda n: work.read_at(index[n]), work.vectors_of, config=options.clusters,
         summarizer=stories, story_docs=options.story_docs, advance=show.advance,
-        title_vector_of=work.title_vector_of, pairs=pairs,
+        title_vector_of=work.title_vector_of, pairs=pairs, editions=editions,
     )  # fmt: skip
     rows = (
         (rec.n, i, cluster) for _, rec in work.records() for i, cluster in rec.shared_candidates()

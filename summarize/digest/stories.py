@@ -33,6 +33,14 @@ from .events import (
 )
 from .record import DocumentRecord, VectorRef
 from .shared import Shared
+from .translations import (
+    Edition,
+    Side,
+    TranslationConfig,
+    TranslationStats,
+    find_translations,
+    join,
+)
 
 
 @dataclass
@@ -55,6 +63,8 @@ class CrossResult:
     # ordinal -> its own id, for an article alone in its story whose content id is
     # another article's too (a copy the time window kept apart): ids never collide.
     own: dict[int, str] = field(default_factory=dict)
+    # What the cross-lingual step did (``--cross-lingual``); None when it did not run.
+    translations: TranslationStats | None = None
     _sizes: dict[str, int] = field(default_factory=dict, repr=False)
 
     def story_id_of(self, n: int, content_id: str | None) -> str | None:
@@ -89,6 +99,8 @@ def build_stories(
     title_vector_of: Callable[[VectorRef | None], np.ndarray | None] = lambda ref: None,
     advance: Callable[[int], None] = lambda n: None,
     pairs: PairFinder | None = None,
+    editions: dict[int, Edition] | None = None,
+    translation: TranslationConfig | None = None,
 ) -> CrossResult:
     """Cluster the documents and summarise each multi-document story.
 
@@ -96,7 +108,9 @@ def build_stories(
     by event; otherwise (``--method lead``, another model) by shared statements.
     ``summarizer`` makes the story summaries (its budget is the story's). ``pairs``
     finds the LSH candidate pairs (ordinals, a < b); by default one in-memory index,
-    the Dask engine groups band keys on its cluster instead.
+    the Dask engine groups band keys on its cluster instead. ``editions``: each
+    article's language and mean vector, to join an article and its edition in another
+    language (``--cross-lingual``, :mod:`.translations`); None: no such step.
     """
     pairs = pairs or ordinal_pairs
     load = lru_cache(maxsize=512)(lambda n: _load(record_of(n), vectors_of, sketches[n]))
@@ -111,6 +125,14 @@ def build_stories(
         groups, signals, count = _statement_groups(
             sketches, load, config, summarizer, advance, pairs
         )
+    translated = None
+    if editions is not None and summarizer.config.needs_model:
+        translated = TranslationStats()
+        groups, signals = _join_translations(
+            groups, signals, editions, load, vectors_of, summarizer,
+            translation or TranslationConfig(), translated,
+            config.window_days,
+        )  # fmt: skip
     stories: list[Story] = []
     story_of: dict[int, str] = {}
     shared: dict[int, list[Shared]] = {}
@@ -120,7 +142,7 @@ def build_stories(
         _summarise(story, {n: load(n) for n in ns[:story_docs]}, summarizer, shared)
         stories.append(story)
     stories.sort(key=lambda s: (-len(s.members), s.members[0]))
-    return CrossResult(stories, story_of, shared, count)
+    return CrossResult(stories, story_of, shared, count, translations=translated)
 
 
 VECTOR_CACHE = 1024  # articles' vectors kept for pair scoring (about 30 kB each)
@@ -224,6 +246,34 @@ def _event_groups(
             signals[order[i]] = f"same event (p {best:.2f})"
         stories.append([order[i] for i in group])
     return stories, signals, len(graph.pairs)
+
+
+def _join_translations(
+    groups: list[list[int]],
+    signals: dict[int, str],
+    editions: dict[int, Edition],
+    load: Callable[[int], tuple[Content, StoryArticle, DocumentRecord]],
+    vectors_of: Callable[[VectorRef | None], np.ndarray | None],
+    summarizer: Summarizer,
+    config: TranslationConfig,
+    stats: TranslationStats,
+    window: float | None,
+) -> tuple[list[list[int]], dict[int, str]]:
+    """The stories with each article and its edition in another language joined."""
+    dedup = dedup_config(
+        summarizer.encoder.name, summarizer.config.threshold, cross_lingual=True
+    )  # the model's calibrated cross-lingual cosine, and the number guard
+    vectors = lru_cache(maxsize=VECTOR_CACHE)(lambda n: vectors_of(editions[n].ref))
+
+    def side(n: int) -> Side:
+        content, _, record = load(n)
+        assert content.vectors is not None
+        return Side(content.sentences, [c.key for c in record.content], content.vectors)
+
+    found = find_translations(editions, vectors, side, dedup, config, stats)
+    found = [t for t in found if not _outside_window(load(t.earlier)[2], load(t.later)[2], window)]
+    languages = {n: e.language for n, e in editions.items()}
+    return join(groups, signals, found, languages, stats)
 
 
 def _outside_window(a: DocumentRecord, b: DocumentRecord, window: float | None) -> bool:

@@ -42,17 +42,21 @@ def digest_records(
     fields: Fields | None = None,
     learned_boilerplate: Collection[str] = (),
     summarizer: Summarizer | None = None,
+    cross_lingual: bool = False,
 ) -> Iterator[dict[str, Any]]:
     """One digest record per item, lazily (see the module docstring).
 
     ``fields`` names the id, text and title keys (as ``--id-field`` etc.). A dict may
     give ``html`` instead of the text: its article text and title are extracted.
     ``learned_boilerplate``: chrome lines (as text) to keep out of every summary.
-    ``summarizer`` replaces the budget, method and model settings.
+    ``cross_lingual``: a sentence that translates an earlier one of its article (an
+    English paragraph and its Vietnamese version) is removed as a duplicate (signal
+    ``cross-lingual``); story joins across languages need the batch digest.
+    ``summarizer`` replaces the budget, method, model and cross-lingual settings.
     A bad item becomes a record with an ``error``; the stream goes on.
     """
     if summarizer is None:
-        config = SummaryConfig(sentences, ratio, words, method)
+        config = SummaryConfig(sentences, ratio, words, method, cross_lingual=cross_lingual)
         if model is None or isinstance(model, str):
             summarizer = Summarizer(replace(config, model=model))
         else:
