@@ -1,15 +1,18 @@
 """The default model's cost in a bulk digest, with and without the read-ahead (docs/speed.md).
 
     python -m benchmarks.bulk_default [--data ../shared/data] [--limit 300]
-        [--variants lead,per-article,read-ahead] [--json FILE]
+        [--variants lead,per-article,read-ahead,learned,screened] [--json FILE]
 
 Each variant digests the first ``limit`` raw baomoi articles in a new process whose
 ``SUMMARIZE_CACHE_DIR`` holds only links to the built models, so the embedding cache
 starts empty. ``per-article`` is the digest with its read-ahead turned off (one model
-call per article, as before 2026-12-07). Reported: CPU seconds of the process (user +
-system, all threads: comparable on a shared machine, where wall time is not), wall
-seconds and load average; then how the outputs of the variants with a model differ
-(identical picks, identical removed sentences, ROUGE against the publisher's lead).
+call per article, as before 2026-12-07); both rank with TextRank. ``learned`` is the
+default method with every sentence embedded (``--embed all``), ``screened`` the same with
+only what can change a decision embedded (``--embed screened``). Reported: CPU seconds
+of the process (user + system, all threads: comparable on a shared machine, where wall
+time is not), wall seconds and load average; then how the outputs of the variants with
+a model differ (identical picks, identical removed sentences, ROUGE against the
+publisher's lead).
 Skips cleanly when the data folder is absent.
 """
 
@@ -27,7 +30,7 @@ from pathlib import Path
 from .common import DEFAULT_DATA
 
 BAOMOI = Path("vi_news_raw_baomoi") / "vi_news_raw_baomoi.jsonl"
-VARIANTS = ("lead", "per-article", "read-ahead")
+VARIANTS = ("lead", "per-article", "read-ahead", "learned", "screened")
 
 _CHILD = r"""
 import json, os, resource, sys, time
@@ -38,10 +41,11 @@ if variant == "per-article":
     runner.read_ahead = lambda records, *args, **kwargs: records
 from summarize.config import SummaryConfig
 from summarize.digest import DigestOptions, Output, digest
-method = "lead" if variant == "lead" else "textrank"
+method = {"lead": "lead", "learned": "learned", "screened": "learned"}.get(variant, "textrank")
+scope = "screened" if variant == "screened" else "all"
 t = time.perf_counter()
 res = digest([src], [Output(Path(out), "jsonl")],
-             DigestOptions(SummaryConfig(method=method), limit=limit))
+             DigestOptions(SummaryConfig(method=method, embed_scope=scope), limit=limit))
 wall = time.perf_counter() - t
 ru = resource.getrusage(resource.RUSAGE_SELF)
 print(json.dumps({"variant": variant, "cpu_s": round(ru.ru_utime + ru.ru_stime, 1),
@@ -131,11 +135,20 @@ def _compare(outputs: dict[str, dict], leads: dict[str, str]) -> dict:
         scores = [rouge(" ".join(s["text"] for s in arts[k]["sentences"]), leads[k]) for k in keys]
         if scores:
             res[v] = {m: round(100 * statistics.fmean(s[m] for s in scores), 2) for m in scores[0]}
-    a, b = outputs.get("per-article"), outputs.get("read-ahead")
-    if a and b:
-        res["identical_picks"] = sum(picks(a[k]) == picks(b.get(k, {})) for k in a)
-        res["identical_removed"] = sum(removed(a[k]) == removed(b.get(k, {})) for k in a)
-        res["articles"] = len(a)
+    for x, y in (("per-article", "read-ahead"), ("learned", "screened")):
+        a, b = outputs.get(x), outputs.get(y)
+        if a and b:
+            res[f"{x} vs {y}"] = {
+                "identical_picks": sum(picks(a[k]) == picks(b.get(k, {})) for k in a),
+                "identical_removed": sum(removed(a[k]) == removed(b.get(k, {})) for k in a),
+                "removed": [sum(len(r.get("removed") or []) for r in v.values()) for v in (a, b)],
+                "story_sizes_equal": sum(
+                    (a[k].get("story") or {}).get("size")
+                    == (b.get(k, {}).get("story") or {}).get("size")
+                    for k in a
+                ),
+                "articles": len(a),
+            }
     return res
 
 

@@ -17,6 +17,7 @@ import typer
 from rich.console import Console
 from typer.core import TyperOption
 
+from .config import DEFAULT_EMBED_SCOPE
 from .errors import ConfigError, InputError, SummarizeError
 
 app = typer.Typer(
@@ -74,6 +75,14 @@ class Method(str, Enum):
     lead = "lead"
 
 
+class EmbedScope(str, Enum):
+    screened = "screened"
+    all = "all"
+
+
+DEFAULT_EMBED = EmbedScope(DEFAULT_EMBED_SCOPE)
+
+
 class SummaryFormat(str, Enum):
     text = "text"
     markdown = "markdown"
@@ -112,6 +121,11 @@ MaxBytesOpt = Annotated[
     str, typer.Option("--max-bytes", help="Refuse an input (a digest: a record) larger than "
                       "this, e.g. 50MB; 0: no limit. See docs/security.md.")
 ]  # fmt: skip
+EmbedOpt = Annotated[
+    EmbedScope, typer.Option("--embed", help="screened: embed only the sentences that can change "
+                             "a learned summary or a duplicate decision; all: every sentence "
+                             "(docs/speed.md).")
+]  # fmt: skip
 FastOpt = Annotated[
     bool, typer.Option("--fast", help="Static fast model (many times faster, a little less "
                        "accurate): same as --model e5-static.")
@@ -145,6 +159,7 @@ def run(
     ] = None,
     model: ModelOpt = None,
     fast: FastOpt = False,
+    embed: EmbedOpt = DEFAULT_EMBED,
     device: DeviceOpt = None,
     batch_size: BatchOpt = 32,
     max_bytes: MaxBytesOpt = "20MB",
@@ -167,8 +182,9 @@ def run(
 
     # Bad settings fail here, before any file or model is read.
     config = SummaryConfig(
-        sentences, ratio, words, method.value, _fast_model(model, fast), query=query
-    )
+        sentences, ratio, words, method.value, _fast_model(model, fast), query=query,
+        embed_scope=embed.value,
+    )  # fmt: skip
     out = None if _is_stdout(output) else output
     check_outputs([out] if out else [], files)
     if title is not None and len(files) > 1:
@@ -391,6 +407,7 @@ def digest(
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress, no counts.")] = False,
     model: ModelOpt = None,
     fast: FastOpt = False,
+    embed: EmbedOpt = DEFAULT_EMBED,
     device: DeviceOpt = None,
     batch_size: BatchOpt = 32,
     no_cache: NoCacheOpt = False,
@@ -430,7 +447,7 @@ def digest(
 
     summary = SummaryConfig(
         sentences, ratio, words, method.value, _fast_model(model, fast),
-        cross_lingual=cross_lingual,
+        cross_lingual=cross_lingual, embed_scope=embed.value,
     )  # fmt: skip
     options = DigestOptions(
         summary=summary, story_sentences=story_sentences, glob=glob, limit=limit,

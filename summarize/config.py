@@ -19,6 +19,10 @@ METHODS = ("learned", "textrank", "lexrank", "lead")
 EMBEDDING_METHODS = ("learned", "textrank", "lexrank")  # the others need no model
 DEFAULT_METHOD = "learned"  # the best under cross-validation (docs/ranking.md)
 KEEP_POLICIES = ("first", "longest")
+# "screened": embed only the sentences that can change a decision (summarize/scope.py);
+# "all": every content sentence, as before 2026-12-07 (docs/speed.md, "Bulk default").
+EMBED_SCOPES = ("screened", "all")
+DEFAULT_EMBED_SCOPE = "all"
 DEFAULT_SENTENCES = 3
 
 
@@ -33,6 +37,8 @@ class SummaryConfig:
     ``semantic=False`` finds duplicates by their wording only; ``cross_lingual=True`` also
     finds an item and its translation (items in different languages, by their vectors).
     ``query``: pick the sentences that answer it (a query-focused summary; needs the model).
+    ``embed_scope``: "screened" embeds only the sentences that can change the summary or
+    a duplicate decision (learned summaries; docs/speed.md), "all" every content sentence.
     """
 
     sentences: int | None = None
@@ -46,6 +52,7 @@ class SummaryConfig:
     drop_boilerplate: bool = False
     cross_lingual: bool = False
     query: str | None = None
+    embed_scope: str = DEFAULT_EMBED_SCOPE
 
     def __post_init__(self) -> None:
         _check_budget(self.sentences, self.ratio, self.words)
@@ -63,6 +70,10 @@ class SummaryConfig:
             raise ConfigError(f"keep must be one of {', '.join(KEEP_POLICIES)} (got {self.keep!r})")
         if self.query is not None and not (isinstance(self.query, str) and self.query.strip()):
             raise ConfigError(f"--query must be a non-empty text (got {self.query!r})")
+        if self.embed_scope not in EMBED_SCOPES:
+            raise ConfigError(
+                f"--embed must be one of {', '.join(EMBED_SCOPES)} (got {self.embed_scope!r})"
+            )
         for name in ("semantic", "drop_boilerplate", "cross_lingual"):
             if not isinstance(getattr(self, name), bool):
                 raise ConfigError(f"{name} must be True or False")
@@ -99,6 +110,7 @@ class SummaryConfig:
             "drop_boilerplate": self.drop_boilerplate,
             **({"query": self.query} if self.query is not None else {}),
             **({"cross_lingual": True} if self.cross_lingual else {}),
+            **({"embed": self.embed_scope} if self.embed_scope != "all" else {}),
         }
 
 

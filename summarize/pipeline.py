@@ -24,10 +24,13 @@ from .embed.document import SIMILARITY_PROMPT, embed_document, prefetch_document
 from .embed.prefetch import PrefetchEncoder
 from .errors import BudgetError, ConfigError, InputError
 from .rank.candidates import Candidates, candidates
+from .rank.graph import similarity_matrix
 from .rank.methods import rank, story_method
 from .rank.query import focus, relevance
+from .rank.screen import scoped_features, screen_for
 from .rank.select import Choice, choose
 from .results import Excluded, Reason, StorySentence, StorySummary, Summary, SummarySentence
+from .scope import Scope, applies, embed_scope
 from .text.prepare import prepare
 from .timing import NO_TIMER, StageTimer
 from .types import Document, Sentence
@@ -42,6 +45,8 @@ class Analysis:
     title_vectors: np.ndarray | None  # the title's row, when embedded with the sentences
     duplicates: DedupResult
     candidates: Candidates
+    # The sentences embedded when only some were (``embed_scope="screened"``); None: all.
+    embedded: frozenset[int] | None = None
 
 
 @dataclass(frozen=True)
@@ -88,6 +93,8 @@ class Summarizer:
         self._encoder = encoder
         self._load = (device, batch_size)
         self._cache = cache
+        # Scopes computed ahead by prefetch(), taken by analyse(): each once per article.
+        self._scopes: dict[tuple[str, str | None, frozenset[str]], Scope | None] = {}
 
     def with_config(self, **changes: Any) -> Summarizer:
         """The same model and timer with some settings changed (validated again)."""
@@ -107,18 +114,42 @@ class Summarizer:
             )
         return self._encoder
 
-    def prefetch(self, docs: Sequence[Document]) -> None:
+    def prefetch(
+        self, docs: Sequence[Document], learned_boilerplate: Collection[str] = frozenset()
+    ) -> None:
         """Embed the texts ``summarize(doc)`` will embed for each of ``docs`` in one model
         call, and drop what an earlier prefetch held. Why: a bulk run's model runs are
         then few and full instead of a few small ones per article (docs/speed.md); the
-        per-document calls are served from memory. A no-op without a model."""
+        per-document calls are served from memory. A no-op without a model.
+        ``learned_boilerplate``: what the summaries will be given (it moves the scope)."""
         if not self.config.needs_model:
             return
         if not isinstance(self._encoder, PrefetchEncoder):
             self._encoder = PrefetchEncoder(self.encoder)
         self._encoder.forget()
+        self._scopes.clear()
+        scopes = None
+        if applies(self.config):
+            scopes = [self._scope(d, learned_boilerplate) for d in docs]
+            for d, found in zip(docs, scopes, strict=True):
+                self._scopes[_scope_key(d, learned_boilerplate)] = found
         with self.timer.stage("embedding"):
-            prefetch_documents(self._encoder, docs)
+            prefetch_documents(
+                self._encoder, docs,
+                only=None if scopes is None else [s and s.sentences for s in scopes],
+            )  # fmt: skip
+
+    def _scope(self, doc: Document, learned: Collection[str]) -> Scope | None:
+        """Which sentences ``analyse(doc)`` embeds (None: all); see summarize/scope.py."""
+        key = _scope_key(doc, learned)
+        if key in self._scopes:
+            return self._scopes.pop(key)
+        config = dedup_config(
+            self.encoder.name, self.config.threshold, self.config.keep,
+            cross_lingual=self.config.cross_lingual,
+        )  # fmt: skip
+        with self.timer.stage("screen"):
+            return embed_scope(doc, self.config, config, self.encoder.name, learned)
 
     def analyse(
         self,
@@ -131,15 +162,19 @@ class Summarizer:
         learned_boilerplate = check_learned(learned_boilerplate)
         encoder = self.encoder if self.config.needs_model else None
         vectors = titles = None
+        only = None
         if encoder is not None:  # the title rides along: one model call per article
+            if embed_title and applies(self.config):
+                scope = self._scope(doc, learned_boilerplate)
+                only = scope.sentences if scope is not None else None
             extra = [doc.title] if embed_title and doc.title else []
             with self.timer.stage("embedding"):
-                embedded = embed_document(doc, encoder, extra)
+                embedded = embed_document(doc, encoder, extra, only)
             vectors, titles = embedded.sentences, embedded.extra
         dedup = self._dedup(doc, vectors if self.config.semantic else None, encoder)
         with self.timer.stage("exclusions"):
             found = candidates(doc, dedup, learned_boilerplate)
-        return Analysis(doc, vectors, titles, dedup, found)
+        return Analysis(doc, vectors, titles, dedup, found, only)
 
     def summarize(
         self,
@@ -156,9 +191,12 @@ class Summarizer:
             raise InputError(f"{doc.source or 'input'}: no sentence to summarise")
         rows = found.vectors[[s.index for s in cands]] if found.vectors is not None else None
         starts = [s.start == doc.paragraphs[s.paragraph].start for s in cands]
-        scores, picked = self._rank_and_select(
-            cands, rows, found.title_vectors, starts=starts, title=doc.title
-        )
+        if found.embedded is not None:
+            scores, picked = self._rank_screened(found, starts)
+        else:
+            scores, picked = self._rank_and_select(
+                cands, rows, found.title_vectors, starts=starts, title=doc.title
+            )
         if not picked.chosen and picked.over_budget and self.config.words is not None:
             shortest = min(len(s.text.split()) for s in cands)
             raise BudgetError(
@@ -224,6 +262,14 @@ class Summarizer:
             if any(a.vectors is None or len(a.vectors) != len(a.sentences) for a in articles):
                 raise InputError("every article of a story needs one vector per sentence")
             vecs = np.vstack([a.vectors for a in articles])
+            # Sentences a screened scope left unembedded (zero rows): embedded now, as a
+            # story is ranked by TextRank over all of its sentences (summarize/scope.py).
+            missing = np.flatnonzero(~vecs.any(axis=1))
+            if len(missing):
+                with self.timer.stage("embedding"):
+                    vecs[missing] = self.encoder.encode(
+                        [pool[k][1].text for k in missing], prompt_name=SIMILARITY_PROMPT
+                    )
         config = dedup_config(
             self._model_name(), self.config.threshold, self.config.keep,
             cross_lingual=self.config.cross_lingual,
@@ -276,6 +322,34 @@ class Summarizer:
         with self.timer.stage("prepare"):
             return prepare(text, title=title)
 
+    def _rank_screened(self, found: Analysis, starts: list[bool]) -> tuple[np.ndarray, Choice]:
+        """Rank and select among the embedded candidates only (summarize/scope.py): text
+        features as among all candidates, vector features among the embedded ones, by
+        the scorer fitted that way (:mod:`.rank.screen`). The others score -inf."""
+        cands = found.candidates.sentences
+        texts = [s.text for s in cands]
+        subset = [k for k, s in enumerate(cands) if s.index in (found.embedded or ())]
+        scores = np.full(len(cands), -np.inf)
+        if not subset:
+            return scores, Choice([], [], [])
+        assert found.vectors is not None
+        vecs = found.vectors[[cands[k].index for k in subset]]
+        title = None
+        if found.title_vectors is not None and len(found.title_vectors):
+            t = found.title_vectors.mean(axis=0)
+            title = t / (np.linalg.norm(t) or 1.0)
+        screen = screen_for(self._model_name())
+        with self.timer.stage("ranking"):
+            x = scoped_features(texts, subset, vecs, title, None, starts, found.document.title)
+            scores[subset] = screen.rank_scores(x, word_budget=self.config.words is not None)
+            limit = min(self.config.max_sentences(len(cands)), len(subset))
+            picked = choose(
+                scores[subset], similarity_matrix(vecs), [texts[k] for k in subset], limit,
+                max_words=self.config.words,
+            )  # fmt: skip
+        back = [subset[i] for i in picked.chosen], [subset[i] for i in picked.dangling]
+        return scores, Choice(*back, [subset[i] for i in picked.over_budget])
+
     def _rank_and_select(
         self,
         cands: list[Sentence],
@@ -319,6 +393,11 @@ def shared_encoder(
     from .embed import load_encoder
 
     return load_encoder(model, device=device, batch_size=batch_size, cache=cache)
+
+
+def _scope_key(doc: Document, learned: Collection[str]) -> tuple[str, str | None, frozenset[str]]:
+    known = learned if isinstance(learned, frozenset) else frozenset(learned)
+    return (doc.text, doc.title, known)
 
 
 def _pick(s: Sentence, score: float) -> SummarySentence:

@@ -26,19 +26,22 @@ def read_ahead(
     summarizer: Summarizer,
     skip: Collection[str] = frozenset(),
     window: int = WINDOW,
+    *,
+    learned: Collection[str] = frozenset(),
 ) -> Iterator[Record]:
     """Yield ``records`` in order, each window's texts embedded before its first record.
 
     Records in ``skip`` (done in an earlier run), failed reads and texts that cannot be
     prepared are not embedded ahead: the per-record step handles them as before (and
-    prepares every text again: about 1 % of the default model's cost).
+    prepares every text again: about 1 % of the default model's cost). ``learned``: the
+    batch's chrome keys the summaries will be given (they move a screened scope).
     """
     it = iter(records)
     while chunk := list(islice(it, window)):
         if summarizer.config.needs_model:
             t = time.perf_counter()
             docs = [d for d in (_prepared(r, summarizer) for r in chunk if r.id not in skip) if d]
-            summarizer.prefetch(docs)
+            summarizer.prefetch(docs, learned)
             # The caller times the whole wait for a record as "reading"; this part is
             # already counted as "prepare" and "embedding" (stages must not overlap).
             if summarizer.timer is not NO_TIMER:

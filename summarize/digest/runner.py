@@ -216,6 +216,7 @@ def _run(
                 iter_records(sources, fields=options.fields, limit=options.limit),
                 summarizer,
                 done,
+                learned=keys,
             )
         for rec in records:
             timings.add("reading", time.perf_counter() - t_read)

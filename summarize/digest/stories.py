@@ -223,7 +223,7 @@ def _event_groups(
     ]
     # Pairs ask for vectors in no useful order: read them alone (one seek each) rather
     # than whole records through the record cache.
-    vectors = lru_cache(maxsize=VECTOR_CACHE)(lambda i: vectors_of(refs[i]))
+    vectors = lru_cache(maxsize=VECTOR_CACHE)(lambda i: embedded_rows(vectors_of(refs[i])))
     graph = EventGraph(profiles, vectors, lsh, days=days, window=config.window_days)
     probs = graph.probabilities(model, graph.pairs)
     scored = dict(zip(graph.pairs, probs.tolist(), strict=True))
@@ -274,6 +274,16 @@ def _join_translations(
     found = [t for t in found if not _outside_window(load(t.earlier)[2], load(t.later)[2], window)]
     languages = {n: e.language for n, e in editions.items()}
     return join(groups, signals, found, languages, stats)
+
+
+def embedded_rows(vectors: np.ndarray | None) -> np.ndarray | None:
+    """The rows that were embedded: a screened scope (summarize/scope.py) leaves zero rows
+    for sentences that could not change the article's summary, and a zero row aligns
+    with nothing. Every row, when all were embedded."""
+    if vectors is None:
+        return None
+    embedded = np.any(vectors, axis=1)
+    return vectors if embedded.all() or not embedded.any() else vectors[embedded]
 
 
 def _outside_window(a: DocumentRecord, b: DocumentRecord, window: float | None) -> bool:

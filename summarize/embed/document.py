@@ -6,7 +6,7 @@ are zeros, which no later stage reads (chrome is never compared nor selected).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -29,14 +29,20 @@ class DocumentVectors:
     extra: np.ndarray = field(repr=False)
 
 
-def embed_document(doc: Document, encoder: Encoder, extra: Sequence[str] = ()) -> DocumentVectors:
+def embed_document(
+    doc: Document,
+    encoder: Encoder,
+    extra: Sequence[str] = (),
+    only: Collection[int] | None = None,
+) -> DocumentVectors:
     """Embed the document's content sentences and ``extra`` texts together.
 
-    One call, not two: the title rides along with the sentences.
+    One call, not two: the title rides along with the sentences. ``only``: embed just
+    these sentence indices (the scoped pipeline, summarize/scope.py); the other rows
+    are zeros, like chrome's.
     """
-    chrome = doc.chrome.paragraphs
-    todo = [s for s in doc.sentences if s.paragraph not in chrome]
-    texts = document_texts(doc, extra)
+    todo = _todo(doc, only)
+    texts = document_texts(doc, extra, only)
     vecs = encoder.encode(texts, prompt_name=SIMILARITY_PROMPT)
     dim = vecs.shape[1] if len(texts) else encoder.dim
     out = np.zeros((len(doc.sentences), dim), np.float32)
@@ -45,19 +51,34 @@ def embed_document(doc: Document, encoder: Encoder, extra: Sequence[str] = ()) -
     return DocumentVectors(out, vecs[len(todo) :])
 
 
-def document_texts(doc: Document, extra: Sequence[str] = ()) -> list[str]:
+def document_texts(
+    doc: Document, extra: Sequence[str] = (), only: Collection[int] | None = None
+) -> list[str]:
     """The texts :func:`embed_document` embeds: content sentences, then ``extra``."""
+    return [s.text for s in _todo(doc, only)] + list(extra)
+
+
+def _todo(doc: Document, only: Collection[int] | None) -> list:
     chrome = doc.chrome.paragraphs
-    return [s.text for s in doc.sentences if s.paragraph not in chrome] + list(extra)
+    return [
+        s for s in doc.sentences if s.paragraph not in chrome and (only is None or s.index in only)
+    ]
 
 
-def prefetch_documents(encoder: Encoder, docs: Sequence[Document], titles: bool = True) -> None:
+def prefetch_documents(
+    encoder: Encoder,
+    docs: Sequence[Document],
+    titles: bool = True,
+    only: Sequence[Collection[int] | None] | None = None,
+) -> None:
     """Embed the texts several documents will ask for, in one call, if ``encoder`` can
-    hold them ahead (:class:`~summarize.embed.prefetch.PrefetchEncoder`); else nothing."""
+    hold them ahead (:class:`~summarize.embed.prefetch.PrefetchEncoder`); else nothing.
+    ``only``: per document, the sentence indices its own call will embed (None: all)."""
     prefetch = getattr(encoder, "prefetch", None)
     if prefetch is None:
         return
     texts: list[str] = []
-    for doc in docs:
-        texts += document_texts(doc, [doc.title] if titles and doc.title else [])
+    for k, doc in enumerate(docs):
+        extra = [doc.title] if titles and doc.title else []
+        texts += document_texts(doc, extra, None if only is None else only[k])
     prefetch(texts, SIMILARITY_PROMPT)

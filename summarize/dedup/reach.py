@@ -1,0 +1,77 @@
+"""Which sentences of a document can take part in a duplicate found by meaning.
+
+Why: the scoped pipeline (``SummaryConfig.embed_scope == "screened"``) embeds only the
+sentences whose vector can change a decision. A pair is judged by meaning only when
+both sentences have :attr:`~.engine.DedupConfig.min_semantic_words` words, their
+shingle Jaccard reaches the decision's ``min_overlap`` and no text signal decides it
+first; and the calibrated decision (:class:`~.decision.PairDecision`) is monotone in
+the cosine, so a pair that would not reach the threshold even at cosine 1 (its wording
+already says "two statements") never needs a vector. Embedding both sentences of every
+other such pair gives the engine the same decisions as embedding everything.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from itertools import combinations
+
+from ..types import Document
+from .decision import pair_features, unshared_words
+from .engine import DedupConfig
+from .facts import Facts, facts, same_values
+from .signals import shingles
+
+# Above this many live sentences the pairwise scan is not worth it: embed them all
+# (a long document is not the bulk case the scope is for).
+MAX_SENTENCES = 400
+
+
+def in_reach(doc: Document, live: Sequence[int], config: DedupConfig) -> set[int] | None:
+    """Sentence indices (among ``live``, the sentences compared at all) that belong to
+    a pair the decision by meaning could call a duplicate; None: every one may (a
+    decision that does not rise with the cosine, cross-lingual pairs, or too many
+    sentences to scan)."""
+    sents = [doc.sentences[i] for i in live]
+    found = reaching([s.key for s in sents], [s.text for s in sents], config)
+    return None if found is None else {sents[k].index for k in found}
+
+
+def reaching(keys: Sequence[str], texts: Sequence[str], config: DedupConfig) -> set[int] | None:
+    """:func:`in_reach` on items given by match key and text: positions in ``keys``."""
+    if config.semantic is None:
+        return set()
+    if config.cross_lingual is not None or len(keys) > MAX_SENTENCES:
+        return None
+    d = config.decision
+    if d is not None and not d.weights[0] > 0:
+        return None  # a decision that does not rise with the cosine: no bound
+    overlap = d.min_overlap if d is not None else config.min_semantic_overlap
+    need = math.log(d.threshold / (1.0 - d.threshold)) if d is not None else 0.0
+    eligible = [
+        k for k, key in enumerate(keys) if key and len(key.split()) >= config.min_semantic_words
+    ]
+    grams = {k: shingles(keys[k]) for k in eligible}
+    known: dict[int, Facts] = {}
+    found: set[int] = set()
+    for p, q in combinations(eligible, 2):
+        a, b = grams[p], grams[q]
+        if keys[p] == keys[q] or not a or not b:
+            continue
+        inter = len(a & b)
+        jac = inter / (len(a) + len(b) - inter)
+        if jac < overlap or jac >= config.near_exact:
+            continue  # never compared by meaning, or decided by the text signal
+        if d is not None:
+            for k in (p, q):
+                if k not in known:
+                    known[k] = facts(texts[k])
+            small, large = sorted((len(a), len(b)))
+            x = pair_features(
+                1.0, jac, inter / small, small / large, same_values(known[p], known[q]),
+                unshared_words(keys[p], keys[q]),
+            )  # fmt: skip
+            if not float(d.logit(x)) >= need:
+                continue  # not a duplicate even at cosine 1
+        found.update((p, q))
+    return found

