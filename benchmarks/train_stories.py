@@ -28,6 +28,8 @@ from pathlib import Path
 
 import numpy as np
 
+from summarize.config import DEFAULT_EMBED_SCOPE
+
 from .common import DEFAULT_DATA, read_jsonl
 
 FOLDS = 5
@@ -46,6 +48,10 @@ def main(argv: list[str] | None = None) -> int:
         "--work", type=Path, help="keep the digest here, and reuse it if it is already there"
     )
     p.add_argument("--write", action="store_true", help="write the shipped model file")
+    p.add_argument(
+        "--embed", choices=("screened", "all"), default=DEFAULT_EMBED_SCOPE,
+        help="the digest's embedding scope (SummaryConfig.embed_scope)",
+    )  # fmt: skip
     args = p.parse_args(argv)
     vmds = args.data / "vmds_ktlab" / "vmds_docs.jsonl"
     baomoi = args.data / "vi_news_raw_baomoi" / "vi_news_raw_baomoi.jsonl"
@@ -101,7 +107,7 @@ def _corpus_and_digest(vmds: Path, baomoi: Path, tmp: Path, args) -> tuple[dict,
         for r in records:
             f.write(json.dumps({k: r[k] for k in ("id", "title", "text")}, ensure_ascii=False))
             f.write("\n")
-    summary = SummaryConfig(model=MODELS[args.model])
+    summary = SummaryConfig(model=MODELS[args.model], embed_scope=args.embed)
     options = DigestOptions(summary, clusters=ClusterConfig(events=False), keep_work=True)
     digest([str(corpus)], [Output(out, "jsonl")], options)
     statement = {r["id"]: _story(r) for r in read_jsonl(out)}
@@ -128,11 +134,12 @@ def _pairs(work: Path, model: str):
     """Article ids, the event graph and the feature rows of its candidate pairs."""
     from summarize.digest.clusters import ClusterConfig, candidate_pairs
     from summarize.digest.events import EventGraph, profile
+    from summarize.digest.stories import embedded_rows
     from summarize.digest.workfile import WorkFile
 
     wf = WorkFile(work)
     records = [r for _, r in wf.records() if r.ok and r.content and r.vectors_at is not None]
-    vectors = [wf.vectors_of(r.vector_ref) for r in records]
+    vectors = [embedded_rows(wf.vectors_of(r.vector_ref)) for r in records]
     profiles = [
         profile(r.title, r.names, r.numbers, v, wf.title_vector_of(r.vector_ref))
         for r, v in zip(records, vectors, strict=True)

@@ -330,9 +330,21 @@ class Summarizer:
         texts = [s.text for s in cands]
         subset = [k for k, s in enumerate(cands) if s.index in (found.embedded or ())]
         scores = np.full(len(cands), -np.inf)
-        if not subset:
-            return scores, Choice([], [], [])
         assert found.vectors is not None
+        budget = self.config.words
+        if (
+            len(subset) < self.config.max_sentences(len(cands))
+            if budget is None
+            else sum(len(texts[k].split()) for k in subset) < budget
+        ) and len(subset) < len(cands):
+            # Duplicates by meaning took screened candidates out: embed the rest now
+            # rather than pick fewer sentences than the budget allows (rare).
+            rest = [k for k in range(len(cands)) if k not in set(subset)]
+            with self.timer.stage("embedding"):
+                found.vectors[[cands[k].index for k in rest]] = self.encoder.encode(
+                    [texts[k] for k in rest], prompt_name=SIMILARITY_PROMPT
+                )
+            subset = list(range(len(cands)))
         vecs = found.vectors[[cands[k].index for k in subset]]
         title = None
         if found.title_vectors is not None and len(found.title_vectors):

@@ -218,3 +218,45 @@ def test_embed_scope_is_checked() -> None:
         SummaryConfig(embed_scope="some")
     assert SummaryConfig(embed_scope="screened").to_json()["embed"] == "screened"
     assert "embed" not in SummaryConfig(embed_scope="all").to_json()
+
+
+def test_digest_with_a_screened_scope(tmp_path: Path, fake_encoder) -> None:
+    """The digest's read-ahead embeds each window's scoped texts in one call, and the
+    records are complete: a summary of embedded sentences, the same removals."""
+    from summarize.digest import DigestOptions, Output, digest
+
+    src = tmp_path / "in.jsonl"
+    with src.open("w", encoding="utf-8") as f:
+        for i, p in enumerate(SAMPLES):
+            f.write(json.dumps({"id": f"s{i}", "text": p.read_text()}, ensure_ascii=False) + "\n")
+    rows = {}
+    for scope in ("all", "screened"):
+        enc = Counting(fake_encoder)
+        out = tmp_path / f"{scope}.jsonl"
+        options = DigestOptions(summary=SummaryConfig(embed_scope=scope))
+        digest([str(src)], [Output(out, "jsonl")], options, model=enc)
+        rows[scope] = [json.loads(x) for x in out.read_text(encoding="utf-8").splitlines()]
+        rows[scope + " texts"] = enc.texts
+        assert len(enc.calls[0]) > 0.8 * rows[scope + " texts"] - len(SAMPLES)  # read-ahead
+    assert rows["screened texts"] < rows["all texts"]
+    arts = {
+        s: [r for r in rows[s] if r.get("kind") == "digest-article"] for s in ("all", "screened")
+    }
+    assert len(arts["screened"]) == len(arts["all"]) == len(SAMPLES)
+    for a, b in zip(arts["all"], arts["screened"], strict=True):
+        assert len(b["sentences"]) == 3 and b["error"] is None
+        assert [r["index"] for r in a["removed"]] == [r["index"] for r in b["removed"]]
+
+
+def test_too_few_embedded_candidates_are_completed(fake_encoder, monkeypatch) -> None:
+    """When duplicates by meaning leave fewer embedded candidates than the budget asks
+    for (forced here: the screen keeps one), the rest are embedded, not fewer picked."""
+    import summarize.scope as scope
+
+    monkeypatch.setattr(scope, "chosen", lambda *a, **k: [0])
+    monkeypatch.setattr(scope, "ALWAYS_FIRST", 0)
+    monkeypatch.setattr(scope, "in_reach", lambda *a, **k: set())
+    enc = Counting(fake_encoder)
+    got = Summarizer(SCREENED, enc).summarize(_doc(SAMPLES[0]))
+    assert len(enc.calls) == 2 and len(enc.calls[0]) <= 2  # one sentence and the title
+    assert len(got.sentences) == 3

@@ -210,7 +210,8 @@ def _event_groups(
         ref = record.vector_ref
         profiles.append(
             profile(
-                record.title, record.names, record.numbers, content.vectors, title_vector_of(ref)
+                record.title, record.names, record.numbers, embedded_rows(content.vectors),
+                title_vector_of(ref),
             )  # fmt: skip
         )
         refs.append(ref)
