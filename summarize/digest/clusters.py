@@ -164,24 +164,61 @@ def lsh_bands(config: ClusterConfig) -> list[tuple[str, list[tuple[int, int]]]]:
     ]
 
 
-def band_keys(
-    n: int, sk: Sketch, bands: list[tuple[str, list[tuple[int, int]]]]
-) -> Iterator[tuple[bytes, int]]:
-    """(band key, ordinal) for each band of a document's sketches: documents with an
-    equal key share that band. Grouping these keys (a shuffle) finds the same pairs as
-    :func:`candidate_pairs`, without one index holding every document."""
+def band_rows(
+    items: Sequence[tuple[int, Sketch]], bands: list[tuple[str, list[tuple[int, int]]]]
+) -> np.ndarray:
+    """Every band of every sketch as one uint32 row ``[field, band, values..., ordinal]``
+    (a field's bands padded to the widest): two documents share a band exactly when
+    their rows agree on every column but the last. Why arrays, not a key per band: a
+    30,000-article digest has about a million band keys, and as Python objects their
+    shuffle took gigabytes and minutes (docs/scale.md)."""
+    width = max((end - start for _, ranges in bands for start, end in ranges), default=0)
+    blocks = []
     for which, (attr, ranges) in enumerate(bands):
-        values = getattr(sk, attr)
-        if values is None:
+        kept = [(n, getattr(sk, attr)) for n, sk in items if getattr(sk, attr) is not None]
+        if not kept:
             continue
-        values = np.asarray(values, dtype="<u4")
+        ordinals = np.array([n for n, _ in kept], dtype=np.uint32)
+        values = np.stack([np.asarray(v, dtype=np.uint32) for _, v in kept])
         for band, (start, end) in enumerate(ranges):
-            yield bytes((which, band)) + values[start:end].tobytes(), n
+            block = np.zeros((len(kept), width + 3), dtype=np.uint32)
+            block[:, 0], block[:, 1] = which, band
+            block[:, 2 : 2 + end - start] = values[:, start:end]
+            block[:, -1] = ordinals
+            blocks.append(block)
+    return np.concatenate(blocks) if blocks else np.zeros((0, width + 3), dtype=np.uint32)
 
 
-def bucket_pairs(members: Sequence[int]) -> Iterator[tuple[int, int]]:
-    """Every pair (a < b) of the distinct documents that share one band key."""
-    return itertools.combinations(sorted(set(members)), 2)
+def split_rows(rows: np.ndarray, parts: int) -> list[np.ndarray]:
+    """``rows`` in ``parts`` groups by their key, so equal keys land in one group
+    (a MinHash value is uniform, so its first value spreads the keys evenly)."""
+    key = rows[:, 2].astype(np.uint64) + rows[:, 1].astype(np.uint64) * 65_537 + rows[:, 0]
+    part = (key % np.uint64(parts)).astype(np.intp)
+    return [rows[part == j] for j in range(parts)]
+
+
+def pairs_of_rows(rows: np.ndarray) -> np.ndarray:
+    """The pairs (a < b) of distinct documents that share a band key, each once, as
+    sorted int64 codes ``a << 32 | b`` (8 bytes a pair; :func:`decode_pairs` reads them)."""
+    if len(rows) < 2:
+        return np.zeros(0, dtype=np.int64)
+    keys = rows[:, :-1]
+    rows = rows[np.lexsort(keys.T[::-1])]
+    new = np.ones(len(rows), dtype=bool)
+    new[1:] = np.any(rows[1:, :-1] != rows[:-1, :-1], axis=1)
+    starts = np.flatnonzero(new)
+    sizes = np.diff(np.append(starts, len(rows)))
+    codes = []
+    for start, size in zip(starts[sizes > 1], sizes[sizes > 1], strict=True):
+        members = np.unique(rows[start : start + size, -1]).astype(np.int64)
+        if len(members) > 1:
+            a, b = np.triu_indices(len(members), 1)
+            codes.append((members[a] << 32) | members[b])
+    return np.unique(np.concatenate(codes)) if codes else np.zeros(0, dtype=np.int64)
+
+
+def decode_pairs(codes: np.ndarray) -> list[tuple[int, int]]:
+    return [(int(c) >> 32, int(c) & 0xFFFF_FFFF) for c in codes]
 
 
 @dataclass(frozen=True)

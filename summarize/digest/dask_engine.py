@@ -33,6 +33,7 @@ import resource
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
+from operator import getitem
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -43,7 +44,7 @@ from ..embed.base import text_list
 from ..errors import SummarizeError
 from ..timing import StageTimer
 from .batch_boilerplate import BoilerplateLearner, LearnConfig, LearnedBoilerplate
-from .clusters import ClusterConfig, Sketch, lsh_bands
+from .clusters import ClusterConfig, Sketch, decode_pairs, lsh_bands
 from .inputs import Record, Source, iter_records
 from .tasks import (
     EncoderSpec,
@@ -51,14 +52,13 @@ from .tasks import (
     count_partition,
     encode_texts,
     encoder_identity,
-    pairs_of_buckets,
+    pairs_of_parts,
     summarise_partition,
     worker_encoder,
 )
 
 try:
     import dask
-    import dask.bag as db
     from distributed import Client, LocalCluster, WorkerPlugin, as_completed
 except ImportError as exc:  # pragma: no cover - the message is the test
     raise SummarizeError(
@@ -269,17 +269,25 @@ class DaskEngine:
 
     def pairs(self, sketches: dict[int, Sketch], config: ClusterConfig) -> list[tuple[int, int]]:
         """The story step's LSH candidate pairs, by grouping band keys on the cluster:
-        per-partition band keys, shuffled by key, pairs taken inside each bucket."""
+        each partition's band keys as numpy rows split by key, each key group's rows
+        gathered by one task that pairs the documents sharing a key. The driver only
+        receives the pairs (8 bytes each)."""
         items = [(n, Sketch(sk.text, sk.facts, None)) for n, sk in sorted(sketches.items())]
         if len(items) < 2:
             return []
+        client = self._client
         bands = lsh_bands(config)
-        workers = self.worker_count()
-        bag = db.from_sequence(items, partition_size=SKETCHES_PER_PARTITION)
-        keyed = bag.map_partitions(band_partition, bands)
-        grouped = keyed.groupby(_band_key, shuffle="tasks", npartitions=max(2, 2 * workers))
-        found = self._client.compute(grouped.map_partitions(pairs_of_buckets)).result()
-        return sorted(set(map(tuple, found)))
+        parts = max(2, 2 * self.worker_count())
+        maps = [
+            client.submit(band_partition, chunk, bands, parts, pure=False)
+            for chunk in _chunks(iter(items), SKETCHES_PER_PARTITION)
+        ]
+        reduces = [
+            client.submit(pairs_of_parts, [client.submit(getitem, m, j) for m in maps], pure=False)
+            for j in range(parts)
+        ]
+        codes = np.unique(np.concatenate([np.zeros(0, np.int64), *client.gather(reduces)]))
+        return decode_pairs(codes)
 
     # ---------------------------------------------------------------- helpers
 
@@ -347,10 +355,6 @@ def append_once(
 def peak_rss() -> int:
     """This process's peak resident memory in bytes (Linux reports kB)."""
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
-
-
-def _band_key(item: tuple[bytes, int]) -> bytes:
-    return item[0]
 
 
 def _chunks(items: Iterable[Record], size: int) -> Iterator[list[Record]]:

@@ -6,8 +6,8 @@ and returns small, picklable results the driver folds in input order:
 
 - :func:`count_partition`: pass 1, the batch-boilerplate counts of the partition;
 - :func:`summarise_partition`: pass 2, one work record (and its vectors) per record;
-- :func:`band_partition` and :func:`pairs_of_buckets`: the story step's LSH band keys
-  and the pairs of documents that share one.
+- :func:`band_partition` and :func:`pairs_of_parts`: the story step's LSH band keys
+  (numpy rows, split by key) and the pairs of documents that share one.
 
 A worker process loads the model once (:func:`worker_encoder`, a per-process cache the
 engine's worker plugin fills at start-up), never per task.
@@ -16,7 +16,7 @@ engine's worker plugin fills at start-up), never per task.
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -27,7 +27,7 @@ from ..pipeline import Summarizer, shared_encoder
 from ..text.segment import segment
 from ..timing import StageTimer
 from .batch_boilerplate import Counts, LearnConfig, count_documents
-from .clusters import Sketch, band_keys, bucket_pairs
+from .clusters import Sketch, band_rows, pairs_of_rows, split_rows
 from .inputs import Record, read_deferred
 from .process import process_safely
 from .record import DocumentRecord
@@ -110,16 +110,15 @@ def summarise_partition(
 
 
 def band_partition(
-    sketches: Sequence[tuple[int, Sketch]], bands: list[tuple[str, list[tuple[int, int]]]]
-) -> list[tuple[bytes, int]]:
-    """(band key, ordinal) of every band of every sketch in the partition."""
-    return [kv for n, sk in sketches for kv in band_keys(n, sk, bands)]
+    sketches: Sequence[tuple[int, Sketch]],
+    bands: list[tuple[str, list[tuple[int, int]]]],
+    parts: int,
+) -> list[np.ndarray]:
+    """The partition's band-key rows, split into ``parts`` by key (the shuffle's map)."""
+    return split_rows(band_rows(sketches, bands), parts)
 
 
-def pairs_of_buckets(buckets: Iterable[tuple[bytes, list[tuple[bytes, int]]]]) -> list:
-    """The pairs (a < b) inside each band bucket of a shuffled partition, each once."""
-    out: set[tuple[int, int]] = set()
-    for _, members in buckets:
-        if len(members) > 1:
-            out.update(bucket_pairs([n for _, n in members]))
-    return sorted(out)
+def pairs_of_parts(pieces: Sequence[np.ndarray]) -> np.ndarray:
+    """The pairs sharing a band key among one key group's rows from every partition
+    (the shuffle's reduce), as int64 codes (:func:`~.clusters.decode_pairs`)."""
+    return pairs_of_rows(np.concatenate(pieces))
