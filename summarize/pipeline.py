@@ -262,14 +262,6 @@ class Summarizer:
             if any(a.vectors is None or len(a.vectors) != len(a.sentences) for a in articles):
                 raise InputError("every article of a story needs one vector per sentence")
             vecs = np.vstack([a.vectors for a in articles])
-            # Sentences a screened scope left unembedded (zero rows): embedded now, as a
-            # story is ranked by TextRank over all of its sentences (summarize/scope.py).
-            missing = np.flatnonzero(~vecs.any(axis=1))
-            if len(missing):
-                with self.timer.stage("embedding"):
-                    vecs[missing] = self.encoder.encode(
-                        [pool[k][1].text for k in missing], prompt_name=SIMILARITY_PROMPT
-                    )
         config = dedup_config(
             self._model_name(), self.config.threshold, self.config.keep,
             cross_lingual=self.config.cross_lingual,
@@ -280,6 +272,18 @@ class Summarizer:
             meaning = vecs if self.config.semantic else None  # as within one article
             across = find_duplicates(items, meaning, level="sentence", config=config)
         keep = [i for i in range(len(pool)) if i not in across.removed]
+        if vecs is not None:
+            # Candidates a screened scope left unembedded (zero rows, summarize/scope.py)
+            # take part in the duplicates above (by their wording) but are not ranked: the
+            # story is summarised from what each article's screen kept.
+            embedded = [i for i in keep if vecs[i].any()]
+            if embedded:
+                keep = embedded
+            else:  # nothing embedded left (not seen in practice): embed what is left
+                with self.timer.stage("embedding"):
+                    vecs[keep] = self.encoder.encode(
+                        [pool[i][1].text for i in keep], prompt_name=SIMILARITY_PROMPT
+                    )
         method = story_method(self.config.method)
         titles = [a.title for a in articles if a.title]
         title_vecs = None

@@ -114,14 +114,18 @@ def _with_rewording(path: Path):
 
 
 def test_reach_keeps_every_duplicate_decision(fake_encoder) -> None:
+    """With the exact bound (a cosine of 1), zeroing every row outside the reach changes
+    no duplicate decision, on real articles with a rewording added."""
     config = dedup_config(INT8)
     assert config.decision is not None
     for path in SAMPLES:
         doc = _with_rewording(path)
         vectors = embed_document(doc, fake_encoder).sentences
         live = [s.index for s in doc.sentences if not doc.in_title(s)]
-        reach = in_reach(doc, live, config)
+        reach = in_reach(doc, live, config, ceiling=1.0)  # the exact bound
         assert reach is not None and len(reach) < len(live)
+        capped = in_reach(doc, live, config)  # the shipped ceiling: a subset
+        assert capped is not None and capped <= reach
         zeroed = vectors.copy()
         zeroed[[i for i in range(len(zeroed)) if i not in reach]] = 0.0
         a = deduplicate_document(doc, vectors, config=config)
@@ -182,18 +186,33 @@ def test_other_methods_and_the_static_model_embed_everything(fake_encoder) -> No
     assert embed_scope(doc, SCREENED, dedup_config(static), static) is None
 
 
-def test_story_embeds_the_sentences_a_scope_left_out(fake_encoder) -> None:
+def test_story_ranks_only_what_the_scopes_embedded(fake_encoder) -> None:
+    """A story of screened articles: no second embedding of the left-out sentences (only
+    the titles, as always), picks among the embedded ones, and a repeated sentence
+    left out by both scopes still found by its wording."""
     enc = Counting(fake_encoder)
     summ = Summarizer(SCREENED, enc)
-    found = [summ.analyse(_doc(p)) for p in SAMPLES[:2]]
+    first = _doc(SAMPLES[0])
+    found = [summ.analyse(d) for d in (first, _doc(SAMPLES[1]))]
     arts = [StoryArticle.from_analysis(a) for a in found]
-    zero = sum(int((~a.vectors.any(axis=1)).sum()) for a in arts)
-    assert zero > 0
+    left_out = [
+        s for s, row in zip(arts[0].sentences, arts[0].vectors, strict=True) if not row.any()
+    ]
+    assert left_out
+    # The second article repeats one of the first's left-out sentences word for word.
+    copy = StoryArticle(
+        arts[1].title,
+        [*arts[1].sentences, left_out[-1]],
+        np.vstack([arts[1].vectors, np.zeros((1, arts[1].vectors.shape[1]))]),
+    )
     before = enc.texts
-    story = summ.summarize_story(arts)
-    assert story.sentences
-    # The left-out candidates (and the titles, as always) are embedded now.
-    assert enc.texts - before == zero + sum(1 for a in arts if a.title)
+    story = summ.summarize_story([arts[0], copy])
+    assert enc.texts - before == sum(1 for a in arts if a.title)  # the titles only
+    for s in story.sentences:
+        art = (arts[0], copy)[s.document]
+        row = next(v for t, v in zip(art.sentences, art.vectors, strict=True) if t.index == s.index)
+        assert row.any()
+    assert (1, left_out[-1].index) in story.cross_duplicates
 
 
 def test_screen_helpers() -> None:

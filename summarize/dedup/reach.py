@@ -5,9 +5,11 @@ sentences whose vector can change a decision. A pair is judged by meaning only w
 both sentences have :attr:`~.engine.DedupConfig.min_semantic_words` words, their
 shingle Jaccard reaches the decision's ``min_overlap`` and no text signal decides it
 first; and the calibrated decision (:class:`~.decision.PairDecision`) is monotone in
-the cosine, so a pair that would not reach the threshold even at cosine 1 (its wording
-already says "two statements") never needs a vector. Embedding both sentences of every
-other such pair gives the engine the same decisions as embedding everything.
+the cosine, so a pair that would not reach the threshold even at a cosine of
+:data:`CEILING` (its wording already says "two statements") never needs a vector.
+Embedding both sentences of every other such pair gives the engine the same decisions as
+embedding everything, save for pairs of different wording whose vectors would be closer
+than :data:`CEILING`.
 """
 
 from __future__ import annotations
@@ -25,19 +27,29 @@ from .signals import shingles
 # Above this many live sentences the pairwise scan is not worth it: embed them all
 # (a long document is not the bulk case the scope is for).
 MAX_SENTENCES = 400
+# The highest cosine two differently worded sentences of one article are expected to
+# reach (default model). Measured on the first 300 raw baomoi articles: of the 808 pairs
+# the decision would call duplicates only at a cosine above 0.97, none reached it (the
+# closest fell 0.019 short); at 1.0 the scope embeds 2.0 times as many pair sentences
+# (docs/speed.md, "Bulk default"). ``ceiling=1.0`` gives the exact bound.
+CEILING = 0.98
 
 
-def in_reach(doc: Document, live: Sequence[int], config: DedupConfig) -> set[int] | None:
+def in_reach(
+    doc: Document, live: Sequence[int], config: DedupConfig, ceiling: float = CEILING
+) -> set[int] | None:
     """Sentence indices (among ``live``, the sentences compared at all) that belong to
     a pair the decision by meaning could call a duplicate; None: every one may (a
     decision that does not rise with the cosine, cross-lingual pairs, or too many
     sentences to scan)."""
     sents = [doc.sentences[i] for i in live]
-    found = reaching([s.key for s in sents], [s.text for s in sents], config)
+    found = reaching([s.key for s in sents], [s.text for s in sents], config, ceiling)
     return None if found is None else {sents[k].index for k in found}
 
 
-def reaching(keys: Sequence[str], texts: Sequence[str], config: DedupConfig) -> set[int] | None:
+def reaching(
+    keys: Sequence[str], texts: Sequence[str], config: DedupConfig, ceiling: float = CEILING
+) -> set[int] | None:
     """:func:`in_reach` on items given by match key and text: positions in ``keys``."""
     if config.semantic is None:
         return set()
@@ -68,10 +80,10 @@ def reaching(keys: Sequence[str], texts: Sequence[str], config: DedupConfig) -> 
                     known[k] = facts(texts[k])
             small, large = sorted((len(a), len(b)))
             x = pair_features(
-                1.0, jac, inter / small, small / large, same_values(known[p], known[q]),
+                ceiling, jac, inter / small, small / large, same_values(known[p], known[q]),
                 unshared_words(keys[p], keys[q]),
             )  # fmt: skip
             if not float(d.logit(x)) >= need:
-                continue  # not a duplicate even at cosine 1
+                continue  # not a duplicate even at the ceiling cosine
         found.update((p, q))
     return found
