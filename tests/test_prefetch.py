@@ -93,3 +93,32 @@ def test_read_ahead_needs_no_model_for_lead(tmp_path: Path, fake_encoder) -> Non
     enc = Counting(fake_encoder)
     rows = _digest(tmp_path, "lead", enc, summary=SummaryConfig(method="lead"))
     assert enc.calls == [] and len(rows) == len(SAMPLES) + 1
+
+
+def test_a_dask_partition_reads_ahead_like_the_local_engine(
+    fake_encoder, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A worker's partition embeds its window of articles in one call, as the local
+    engine does (so a partition aligned on windows gives the int8 model the same
+    batches: docs/scale.md), and its records are those of one-by-one processing."""
+    pytest.importorskip("distributed")
+    import summarize.digest.tasks as tasks
+    from summarize.digest.inputs import Record
+
+    records = [
+        Record(ordinal=i, id=f"s{i}", source=str(p), text=p.read_text(encoding="utf-8"))
+        for i, p in enumerate(SAMPLES)
+    ]
+    counted = Counting(fake_encoder)
+    monkeypatch.setattr(tasks, "worker_encoder", lambda spec: counted)
+    config = SummaryConfig()
+    ahead = tasks.summarise_partition(records, config, tasks.EncoderSpec(), frozenset())
+    first = set(counted.calls[0])
+    assert len(counted.calls) <= 2  # the window, then at most a title or two on demand
+    monkeypatch.setattr(tasks, "read_ahead", lambda recs, *_a, **_k: recs)
+    plain = Counting(fake_encoder)
+    monkeypatch.setattr(tasks, "worker_encoder", lambda spec: plain)
+    one_by_one = tasks.summarise_partition(records, config, tasks.EncoderSpec(), frozenset())
+    assert len(plain.calls) >= len(SAMPLES)
+    assert all(set(call) <= first for call in plain.calls[: len(SAMPLES)])
+    assert [r.to_json() for r, _ in ahead.items] == [r.to_json() for r, _ in one_by_one.items]

@@ -46,6 +46,7 @@ from ..timing import StageTimer
 from .batch_boilerplate import BoilerplateLearner, LearnConfig, LearnedBoilerplate
 from .clusters import ClusterConfig, Sketch, decode_pairs, lsh_bands
 from .inputs import Record, Source, iter_records
+from .readahead import WINDOW
 from .tasks import (
     EncoderSpec,
     band_partition,
@@ -69,7 +70,8 @@ if TYPE_CHECKING:
     from .runner import DigestOptions, Progress
     from .workfile import WorkFile
 
-PARTITION = 100  # records per task: enough work to hide a task's overhead (~1 ms)
+PARTITION = 2 * WINDOW  # records per task (128): hides a task's overhead (~1 ms); whole
+# read-ahead windows, so a partition's model calls are the local engine's (int8 identity)
 IN_FLIGHT = 3  # partitions per worker submitted or waiting to be written, at most
 SKETCHES_PER_PARTITION = 2_000  # sketches per task of the band-key step
 MESSAGE_LOG = 16  # messages Distributed keeps per connection for debugging (default 1,000)
@@ -252,7 +254,8 @@ class DaskEngine:
         [keys] = client.scatter([learned], broadcast=True, hash=False)  # one object
         spec = self.spec if config.needs_model else None
         left = max(0, total - len(done))
-        size = max(1, min(self.partition, math.ceil(left / (4 * self.worker_count()))))
+        size = min(self.partition, math.ceil(left / (4 * self.worker_count())))
+        size = max(1, min(self.partition, math.ceil(size / WINDOW) * WINDOW))
         todo = (rec for rec in self._records(sources, options) if rec.id not in done)
         with timings.stage("summarising"):
             for part in self._ordered(

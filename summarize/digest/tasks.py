@@ -30,6 +30,7 @@ from .batch_boilerplate import Counts, LearnConfig, count_documents
 from .clusters import Sketch, band_rows, pairs_of_rows, split_rows
 from .inputs import Record, read_deferred
 from .process import process_safely
+from .readahead import read_ahead
 from .record import DocumentRecord
 
 
@@ -96,16 +97,23 @@ def summarise_partition(
     spec: EncoderSpec | None,
     learned: frozenset[str],
 ) -> Summarised:
-    """Pass 2 on one partition: the same per-record work as the local engine."""
+    """Pass 2 on one partition: the same per-record work as the local engine, with its
+    read-ahead (a partition that starts at a multiple of the read-ahead window embeds the
+    same texts per model call as the local engine, so int8 vectors are identical)."""
     timer = StageTimer()
     encoder = worker_encoder(spec) if spec is not None and config.needs_model else None
     summarizer = Summarizer(config, encoder, timer=timer)
-    items = []
+    read = []
     for rec in records:
         t = time.perf_counter()
-        rec = read_deferred(rec)
+        read.append(read_deferred(rec))
         timer.add("reading", time.perf_counter() - t)
+    items = []
+    t = time.perf_counter()
+    for rec in read_ahead(read, summarizer, learned=learned):
+        timer.add("reading", time.perf_counter() - t)  # read_ahead takes its share back
         items.append(process_safely(rec, summarizer, learned))
+        t = time.perf_counter()
     return Summarised(items, dict(timer.seconds))
 
 
