@@ -369,6 +369,7 @@ def _cross(
     alone: list[tuple[int, str, str]] = []  # (ordinal, content id, record id)
     # --cross-lingual: each article's language and mean vector (digest/translations.py)
     editions: dict[int, Edition] | None = {} if options.summary.cross_lingual else None
+    telling = [0.0, 0.0]  # wall and CPU seconds spent telling articles' languages
     stats = {"documents": 0, "failed": 0, "sentences": 0, "duplicates": 0}
     for offset, rec in work.records():
         if rec.n in index:
@@ -383,9 +384,12 @@ def _cross(
         if rec.sketch is not None:
             sketches[rec.n] = rec.sketch
             if editions is not None and rec.sketch.vector is not None:
+                wall, cpu = time.perf_counter(), time.process_time()
                 language = article_language(c.text for c in rec.content)
                 mean = rec.sketch.vector.astype("float32")
                 editions[rec.n] = Edition(language, mean, rec.vector_ref)
+                telling[0] += time.perf_counter() - wall
+                telling[1] += time.process_time() - cpu
         if rec.story is not None:
             alone.append((rec.n, rec.story, rec.id))
     show.stage("clustering", None)
@@ -395,6 +399,9 @@ def _cross(
         summarizer=stories, story_docs=options.story_docs, advance=show.advance,
         title_vector_of=work.title_vector_of, pairs=pairs, editions=editions,
     )  # fmt: skip
+    if cross.translations is not None:  # the step's cost includes telling languages
+        cross.translations.seconds += telling[0]
+        cross.translations.cpu_seconds += telling[1]
     rows = (
         (rec.n, i, cluster) for _, rec in work.records() for i, cluster in rec.shared_candidates()
     )
