@@ -56,7 +56,7 @@ class TranslationConfig:
     share: float = 0.3  # ... and this share of the shorter article's content sentences
     dominant: float = 0.6  # share of an article's tagged sentences in its language
     min_tagged: int = 2  # sentences with a language tag an article needs
-    opening: int = 20  # sentences read to tell an article's language (a cost per article)
+    opening: int = 30  # sentences read to tell an article's language (a cost per article)
 
 
 @dataclass(frozen=True)
