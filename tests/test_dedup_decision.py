@@ -225,3 +225,51 @@ def test_a_decision_fitted_before_the_sixth_feature_still_reads() -> None:
     assert again == old
     six = np.array([[0.99, 0.8, 0.9, 0.95, 1.0, 0.01]])
     assert old.probability(six)[0] == old.probability(six[:, :5])[0]
+
+
+def _sample_pairs() -> list[tuple[str, str, bool]]:
+    """Every pair of sentences of the repository's sample articles (real news text)."""
+    from pathlib import Path
+
+    from summarize.text.segment import segment
+
+    folder = Path(__file__).resolve().parent.parent / "samples"
+    pairs = []
+    for path in sorted(folder.glob("*.txt")):
+        _, sentences = segment(path.read_text(encoding="utf-8"))
+        units = [s.text for s in sentences]
+        pairs += [(a, b, False) for i, b in enumerate(units) for a in units[:i]]
+    return pairs
+
+
+@pytest.mark.parametrize("name", SHIPPED)
+def test_the_per_pair_cosine_floor_is_sound_on_real_pairs(name: str) -> None:
+    """Below a pair's floor (its shingle features known, its values and unshared words
+    only bounded by word counts) the decision never reaches its threshold; at the
+    floor it does whenever the bounds are the pair's own values (the bound is tight)."""
+    from summarize.dedup.engine import DedupConfig, _Meaning
+    from summarize.text.normalize import match_key
+
+    decision = load_decision(name)
+    meaning = _Meaning(DedupConfig(semantic=0.5, decision=decision))
+    pairs = _sample_pairs()
+    s = pair_signals(pairs, np.zeros(len(pairs)))
+    apart = np.array(
+        [abs(len(set(match_key(a).split())) - len(set(match_key(b).split()))) for a, b, _ in pairs]
+    )
+    x = s.features.copy()
+    floor = meaning.floor_of(x[:, 1], x[:, 2], x[:, 3], apart)
+    assert floor.shape == (len(pairs),) and len(pairs) > 1000
+    x[:, 0] = floor
+    assert np.all(decision.probability(x) < decision.threshold)
+    # tight where the bounds are met: values not agreeing, exactly ``apart`` words unshared
+    favourable = 0.0 if decision.weights[4] < 0 else 1.0
+    tight = (x[:, 4] == favourable) & (x[:, 5] == 1.0 / (1.0 + apart))
+    x[:, 0] = floor + 1e-7
+    assert tight.sum() > 5 and np.all(decision.probability(x[tight]) >= decision.threshold)
+    # scalars as in the pair-by-pair path: the same floor
+    one = meaning.floor_of(*x[0, 1:4].tolist(), int(apart[0]))
+    assert isinstance(one, float) and one == floor[0]
+    # and the floor means something: most pairs of a story need far more than any pair
+    if "static" not in name:
+        assert np.median(floor) > decision.min_cosine() + 0.3

@@ -10,6 +10,7 @@ clusters, members, signals, scores (exact floats) and conflicts.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 from unittest import mock
 
@@ -200,11 +201,18 @@ def test_samples_without_embeddings(level: str, keep: str, config: str) -> None:
 
 @pytest.mark.parametrize("keep", ["first", "longest"])
 def test_samples_with_embeddings(static_encoder, keep: str) -> None:
-    """Sentences with the fast model's vectors, at its threshold and looser ones."""
+    """Sentences with the fast model's vectors, at its threshold and looser ones, and
+    with its shipped decision (whose per-pair cosine floors the reference never uses)."""
+    from summarize.dedup.decision import load_decision
+
+    shipped = load_decision(static_encoder.name)
+    assert shipped is not None
     for units in texts("sentence").values():
         items = [Item(match_key(t), t) for t in units]
         vectors = static_encoder.encode(units, "query")
         for config in (
+            DedupConfig(semantic=0.5, decision=shipped, keep=keep),
+            DedupConfig(semantic=0.5, decision=replace(shipped, threshold=0.05), keep=keep),
             DedupConfig(semantic=0.9, keep=keep),
             DedupConfig(**{**LOOSE.__dict__, "semantic": 0.8, "keep": keep}),
             DedupConfig(semantic=0.85, min_semantic_overlap=0.0, keep=keep),

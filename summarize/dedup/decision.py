@@ -23,12 +23,14 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 FEATURES = ("cosine", "jaccard", "containment", "length_ratio", "same_values", "unshared_words")
 FORMAT = 1  # bumped when the file's meaning changes
@@ -73,16 +75,32 @@ class PairDecision:
     def probability(self, x: np.ndarray) -> np.ndarray:
         return 1.0 / (1.0 + np.exp(-self.logit(x)))
 
-    def min_cosine(self) -> float:
-        """The lowest cosine at which any pair can reach the threshold (a sound prefilter:
-        every other feature at its most favourable value in [0, 1])."""
+    def min_cosine(
+        self,
+        lower: Mapping[str, ArrayLike] | None = None,
+        upper: Mapping[str, ArrayLike] | None = None,
+    ) -> float | np.ndarray:
+        """The lowest cosine at which a pair can reach the threshold: a sound prefilter.
+
+        The other features are anywhere in [0, 1] unless ``lower`` / ``upper`` bound
+        them (by feature name, numbers or arrays of pairs; a known value is both bounds):
+        each takes its most favourable value within its bounds. With the shingle features
+        known and the unshared words bounded by word counts, this is a per-pair floor
+        that a pair of two statements on one topic rarely reaches (the engine's
+        prefilter); with nothing known it is the floor of any pair.
+        """
+        lower, upper = lower or {}, upper or {}
         w = np.asarray(self.weights) / np.asarray(self.scale)
+        if w[0] <= 0:  # a higher cosine never helps: nothing to filter on
+            return 1.0
         need = math.log(self.threshold / (1.0 - self.threshold)) - self.bias
         need += float(np.sum(w * np.asarray(self.mean)))
-        best_rest = float(np.sum(np.maximum(w[1:], 0.0)))
-        if w[0] <= 0:
-            return 1.0
-        return (need - best_rest) / w[0]
+        rest: float | np.ndarray = 0.0
+        for name, weight in zip(self.features[1:], w[1:].tolist(), strict=True):
+            lo, hi = lower.get(name, 0.0), upper.get(name, 1.0)
+            rest = rest + np.maximum(np.multiply(weight, lo), np.multiply(weight, hi))
+        floor = (need - rest) / w[0]
+        return float(floor) if np.ndim(floor) == 0 else floor
 
     def to_json(self) -> dict:
         out = asdict(self)

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import hashlib
 import heapq
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -196,6 +195,7 @@ _PER_PAIR = 256
 
 # row -> [(earlier column, signal, score or the features a decision reads)]
 _Firing = dict[int, list[tuple[int, str, float | tuple[float, ...]]]]
+Num = float | np.ndarray
 
 
 def _pair_finder(n: int, embeddings: np.ndarray | None, config: DedupConfig) -> type:
@@ -253,6 +253,7 @@ class _Pairwise:
         self.items, self.order, self.embeddings, self.config = items, order, embeddings, config
         self.grams = [shingles(items[i].key) for i in order]
         self.words = [len(items[i].key.split()) for i in order]
+        self.distinct = [len(set(items[i].key.split())) for i in order]
         self.scripts = [items[i].script for i in order]
         self.meaning = _Meaning(config)
         self.blocks = [(0, len(order))]
@@ -291,7 +292,8 @@ class _Pairwise:
         small, large = sorted((len(a), len(b)))
         inter = len(a & b)
         cosine = _cosine(self.embeddings, i, k)
-        return self.meaning.decide(cross, cosine, score, inter / small, small / large)
+        apart = abs(self.distinct[p] - self.distinct[q])
+        return self.meaning.decide(cross, cosine, score, inter / small, small / large, apart)
 
 
 class _Meaning:
@@ -313,15 +315,42 @@ class _Meaning:
             return words >= c.min_cross_lingual_words
         return words >= c.min_semantic_words and jaccard >= self.overlap
 
-    def minimum(self, cross: bool) -> float:
-        return self.config.cross_lingual if cross else self.floor  # type: ignore[return-value]
+    def floor_of(self, jaccard: Num, inside: Num, ratio: Num, apart: Num) -> Num:
+        """The cosine below which a pair cannot be a duplicate by meaning (a sound
+        prefilter, never a decision), from what is known before its cosine and facts.
+
+        The decision's threshold, with the pair's shingle Jaccard, containment and
+        length ratio as they are, its values agreeing or not (whichever helps), and its
+        unshared words at least ``apart``: the difference of the two items' counts of
+        distinct words (one with n more than the other has n or more the other lacks).
+        Two sentences of one story usually differ in length by several words, and then
+        need a cosine few of them reach: their facts are never read. Numbers or arrays.
+        """
+        d = self.config.decision
+        if d is None:
+            return np.full(np.shape(apart), self.floor)[()]  # the threshold's cosine
+        known = {"jaccard": jaccard, "containment": inside, "length_ratio": ratio}
+        most = {**known, "unshared_words": 1.0 / (1.0 + np.asarray(apart, float))}
+        return d.min_cosine(known, most) - _ROUNDING
 
     def decide(
-        self, cross: bool, cosine: float, jaccard: float, inside: float, ratio: float
+        self,
+        cross: bool,
+        cosine: float,
+        jaccard: float,
+        inside: float,
+        ratio: float,
+        apart: int = 0,
+        floor: float | None = None,
     ) -> tuple[str, float | tuple[float, ...]] | None:
         """("cross-lingual", cosine), ("semantic", cosine) by threshold, ("semantic",
-        features) for the decision to judge with the facts, or None."""
-        if not cosine >= self.minimum(cross):
+        features) for the decision to judge with the facts, or None. ``floor``: the
+        pair's :meth:`floor_of`, if computed already (with ``apart``, else)."""
+        if cross:
+            floor = self.config.cross_lingual
+        elif floor is None:
+            floor = float(self.floor_of(jaccard, inside, ratio, apart))
+        if not cosine >= floor:  # type: ignore[operator]
             return None
         if cross:
             return ("cross-lingual", cosine)
@@ -352,6 +381,7 @@ class _Pairs:
         ids: dict[str, int] = {}
         self.key_ids = np.array([ids.setdefault(k, len(ids)) for k in keys])
         self.words = np.array([len(k.split()) for k in keys])
+        self.distinct = np.array([len(set(k.split())) for k in keys])
         scripts: dict[str, int] = {"": 0}
         self.scripts = np.array([scripts.setdefault(items[i].script, len(scripts)) for i in order])
         self.meaning = _Meaning(config)
@@ -399,19 +429,26 @@ class _Pairs:
         earlier = np.arange(lo, hi)[:, None] > np.arange(hi)
         earlier[:, :lo] &= np.array(kept[:lo], bool)
         signal[~earlier] = -1
-        floor = np.where(cross, c.cross_lingual or 1.0, self.meaning.floor)
+        small, large = np.minimum(a, b), np.maximum(a, b)
+        # Each candidate's cosine floor (the cross-lingual threshold across languages).
+        floor = np.where(cross, c.cross_lingual or 1.0, np.inf)
+        meant = np.nonzero((signal == 0) & ~cross)
+        if len(meant[0]):
+            apart = np.abs(self.distinct[lo:hi, None] - self.distinct[:hi])[meant]
+            s, g = small[meant], large[meant]
+            floor[meant] = self.meaning.floor_of(jaccard[meant], inter[meant] / s, s / g, apart)
         if self.embeddings is not None and np.count_nonzero(signal == 0) > _PER_PAIR:
             signal[(signal == 0) & ~self.may_reach(lo, hi, floor)] = -1
         rows, columns = np.nonzero(signal >= 0)
-        small, large = np.minimum(a, b), np.maximum(a, b)
         out: _Firing = {}
-        for r, q, code, j, inner, across in zip(
+        for r, q, code, j, inner, across, least in zip(
             rows.tolist(),
             columns.tolist(),
             signal[rows, columns].tolist(),
             jaccard[rows, columns].tolist(),
             inside[rows, columns].tolist(),
             cross[rows, columns].tolist(),
+            floor[rows, columns].tolist(),
             strict=True,
         ):
             p = r + lo
@@ -420,7 +457,7 @@ class _Pairs:
                 cosine = _cosine(self.embeddings, self.order[p], self.order[q])
                 shared = int(inter[r, q])
                 ratios = (shared / int(small[r, q]), int(small[r, q]) / int(large[r, q]))
-                found = self.meaning.decide(across, cosine, j, *ratios)
+                found = self.meaning.decide(across, cosine, j, *ratios, floor=least)
                 if found is not None:
                     out.setdefault(p, []).append((q, *found))
                 continue
@@ -534,6 +571,7 @@ class _Nearby(_Sparse):
         self.items, self.order, self.embeddings, self.config = items, order, embeddings, config
         self.meaning = _Meaning(config)
         self.words = [len(items[i].key.split()) for i in order]
+        self.distinct = [len(set(items[i].key.split())) for i in order]
         self.grams: dict[int, frozenset[str]] = {}
         self.close = self._candidates(np.asarray(embeddings)[order])
 
@@ -601,7 +639,8 @@ class _Nearby(_Sparse):
         small, large = sorted((len(a), len(b)))
         inter = len(a & b)
         cosine = _cosine(self.embeddings, i, k)
-        return self.meaning.decide(cross, cosine, score, inter / small, small / large)
+        apart = abs(self.distinct[p] - self.distinct[q])
+        return self.meaning.decide(cross, cosine, score, inter / small, small / large, apart)
 
 
 # Long documents, meaning: pairs whose word sets differ by fewer words than this on each
@@ -617,15 +656,9 @@ def _floor_beyond(config: DedupConfig, floor: float, words: int) -> float:
     can reach the decision's threshold: :meth:`~.decision.PairDecision.min_cosine` with
     the ``unshared_words`` feature at most ``1 / (1 + words)``."""
     d = config.decision
-    if d is None or "unshared_words" not in d.features:
+    if d is None:
         return floor
-    w = np.asarray(d.weights) / np.asarray(d.scale)
-    need = math.log(d.threshold / (1.0 - d.threshold)) - d.bias + float(np.sum(w * d.mean))
-    most = np.ones(len(w))
-    most[d.features.index("unshared_words")] = 1.0 / (1.0 + words)
-    if w[0] <= 0:
-        return 1.0
-    return (need - float(np.sum(np.maximum(w[1:] * most[1:], 0.0)))) / w[0]
+    return float(d.min_cosine(upper={"unshared_words": 1.0 / (1.0 + words)}))
 
 
 def _few_words_apart(keys: Sequence[str], words: int) -> list[tuple[int, int]]:
@@ -810,6 +843,8 @@ _CHUNK = 1 << 13  # candidate pairs per chunk of the exact overlap count (~1M sh
 _SPARSE_WORK = 1 << 19  # enumerated (pair, shingle) entries per block of rows: ~50 MB
 _EXTRA = 0.05  # prefixes this share of an item longer, so that a candidate shares that many
 _SLACK = 1e-6  # rounding room in the bounds, so that they never drop a pair that fires
+# Rounding room of a pair's cosine floor (the decision computes the same sum another way).
+_ROUNDING = 1e-9
 
 
 def _row_blocks(work: np.ndarray, budget: int) -> list[tuple[int, int]]:
