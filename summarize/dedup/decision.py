@@ -25,7 +25,7 @@ import json
 import math
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from importlib import resources
 from pathlib import Path
 
@@ -90,17 +90,27 @@ class PairDecision:
         prefilter); with nothing known it is the floor of any pair.
         """
         lower, upper = lower or {}, upper or {}
-        w = np.asarray(self.weights) / np.asarray(self.scale)
-        if w[0] <= 0:  # a higher cosine never helps: nothing to filter on
+        w0, need, weights = self._cosine_terms
+        if w0 <= 0:  # a higher cosine never helps: nothing to filter on
             return 1.0
+        rest: float | np.ndarray = 0.0
+        for name, weight in zip(self.features[1:], weights, strict=True):
+            lo, hi = lower.get(name, 0.0), upper.get(name, 1.0)
+            if isinstance(lo, (int, float)) and isinstance(hi, (int, float)):
+                rest = rest + max(weight * lo, weight * hi)  # one pair: no numpy overhead
+            else:
+                rest = rest + np.maximum(np.multiply(weight, lo), np.multiply(weight, hi))
+        floor = (need - rest) / w0
+        return float(floor) if np.ndim(floor) == 0 else floor
+
+    @cached_property
+    def _cosine_terms(self) -> tuple[float, float, tuple[float, ...]]:
+        """(cosine weight, log-odds needed with every feature at 0, the other weights),
+        per unit of each feature: ``min_cosine`` is asked once per candidate pair."""
+        w = np.asarray(self.weights) / np.asarray(self.scale)
         need = math.log(self.threshold / (1.0 - self.threshold)) - self.bias
         need += float(np.sum(w * np.asarray(self.mean)))
-        rest: float | np.ndarray = 0.0
-        for name, weight in zip(self.features[1:], w[1:].tolist(), strict=True):
-            lo, hi = lower.get(name, 0.0), upper.get(name, 1.0)
-            rest = rest + np.maximum(np.multiply(weight, lo), np.multiply(weight, hi))
-        floor = (need - rest) / w[0]
-        return float(floor) if np.ndim(floor) == 0 else floor
+        return float(w[0]), need, tuple(w[1:].tolist())
 
     def to_json(self) -> dict:
         out = asdict(self)

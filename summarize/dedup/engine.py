@@ -330,7 +330,7 @@ class _Meaning:
         if d is None:
             return np.full(np.shape(apart), self.floor)[()]  # the threshold's cosine
         known = {"jaccard": jaccard, "containment": inside, "length_ratio": ratio}
-        most = {**known, "unshared_words": 1.0 / (1.0 + np.asarray(apart, float))}
+        most = {**known, "unshared_words": 1.0 / (1.0 + apart)}
         return d.min_cosine(known, most) - _ROUNDING
 
     def decide(
@@ -380,8 +380,9 @@ class _Pairs:
         self.order, self.embeddings, self.config = order, embeddings, config
         ids: dict[str, int] = {}
         self.key_ids = np.array([ids.setdefault(k, len(ids)) for k in keys])
-        self.words = np.array([len(k.split()) for k in keys])
-        self.distinct = np.array([len(set(k.split())) for k in keys])
+        split = [k.split() for k in keys]
+        self.words = np.array([len(w) for w in split])
+        self.distinct = np.array([len(set(w)) for w in split])  # for the cosine floors
         scripts: dict[str, int] = {"": 0}
         self.scripts = np.array([scripts.setdefault(items[i].script, len(scripts)) for i in order])
         self.meaning = _Meaning(config)
