@@ -225,6 +225,13 @@ def test_a_decision_fitted_before_the_sixth_feature_still_reads() -> None:
     assert again == old
     six = np.array([[0.99, 0.8, 0.9, 0.95, 1.0, 0.01]])
     assert old.probability(six)[0] == old.probability(six[:, :5])[0]
+    # its per-pair cosine floor ignores the bound on a feature it does not read
+    known = {"jaccard": 0.3, "containment": 0.5, "length_ratio": 0.9}
+    floor = old.min_cosine(known, {**known, "unshared_words": 0.01})
+    assert floor == old.min_cosine(known, known) < 0.99
+    x = np.array([[floor - 1e-9, 0.3, 0.5, 0.9, 1.0], [floor + 1e-9, 0.3, 0.5, 0.9, 1.0]])
+    below, above = old.probability(x)
+    assert below < old.threshold <= above
 
 
 def _sample_pairs() -> list[tuple[str, str, bool]]:
