@@ -164,6 +164,11 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--write", action="store_true", help="fit on all and ship (one --tops)")
     p.add_argument("--json", type=Path, default=None)
     p.add_argument("--collect", action="store_true", help="embed the data sets if not cached")
+    p.add_argument(
+        "--ranker", choices=("full", "refit"), default="full",
+        help="--write: rank screened rows with the scorer fitted on all candidates (full) or "
+        "one fitted on screened rows (refit)",
+    )  # fmt: skip
     args = p.parse_args(argv)
     if not args.data.is_dir():
         _log(f"data not found at {args.data}: nothing to train on")
@@ -237,20 +242,30 @@ def main(argv: list[str] | None = None) -> int:
         if len(tops) != 1:
             _log("--write needs exactly one --tops value")
             return 2
-        write(items, reach, tops[0], baseline, results[tops[0]])
+        write(items, reach, tops[0], baseline, results[tops[0]], args.ranker)
     return 0
 
 
-def write(items: list[Item], reach: list[set[int]], top: int, baseline: dict, result: dict) -> Path:
-    """Fit the screen and the ranker on every training article and ship them."""
+def write(
+    items: list[Item], reach: list[set[int]], top: int, baseline: dict, result: dict, how: str
+) -> Path:
+    """Fit the screen and the ranker on every training article and ship them. ``how``:
+    the ranker fitted on all candidates with every vector (as the learned scorer is,
+    ``full``) or on the screened candidates' rows (``refit``)."""
     from summarize.rank.features import FEATURES
     from summarize.rank.screen import SCREEN_FILES, TEXT_FEATURES, Screen
 
     text_cols = np.array([FEATURES.index(n) for n in TEXT_FEATURES])
     train = _pool(items, None)
     screen = fit_linear([items[k] for k in train], text_cols, "oracle")
-    cuts = [cut(items[k], screen, top, reach[k])[0] for k in train]
-    ranker = fit_linear(cuts, np.arange(len(FEATURES)), "oracle")
+    every = np.arange(len(FEATURES))
+    if how == "refit":
+        ranker = fit_linear(
+            [cut(items[k], screen, top, reach[k])[0] for k in train], every, "oracle"
+        )
+    else:
+        ranker = fit_linear([items[k] for k in train], every, "oracle")
+    rows = result["rouge"] if how == "refit" else result["rouge_full_scorer"]
     shipped = Screen(screen, ranker, top)
     payload = {
         "what": "scoped pipeline: vector-free screen and the ranker of screened candidates "
@@ -258,11 +273,12 @@ def write(items: list[Item], reach: list[set[int]], top: int, baseline: dict, re
                 f"--tops {top} --write",
         "model": "default",
         "trained_on": f"{len(train)} development articles ({', '.join(TRAIN_SETS)})",
-        "cross_validated_rouge2": {n: r["rouge2"] for n, r in result["rouge"].items()},
+        "ranker_fitted_on": "all candidates" if how == "full" else "screened candidates",
+        "cross_validated_rouge2": {n: r["rouge2"] for n, r in rows.items()},
         "full_learned_rouge2": {n: r["rouge2"] for n, r in baseline.items()},
         "candidates_embedded": result["candidates_embedded"],
-        **shipped.to_json(),
     }  # fmt: skip
+    payload.update(shipped.to_json())  # "top", "screen", "ranker" (the scorer)
     path = WEIGHTS_DIR / SCREEN_FILES["default"]
     path.write_text(json.dumps(payload, indent=1) + "\n", encoding="utf-8")
     _log(f"wrote {path}")

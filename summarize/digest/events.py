@@ -250,11 +250,16 @@ def _tree_values(tree: dict, x: np.ndarray) -> np.ndarray:
 
 
 @cache
-def load_pair_model(model_name: str) -> PairModel | None:
+def load_pair_model(model_name: str, scope: str = "all") -> PairModel | None:
     """The shipped story model for this encoder's family; None for a model without one
-    (the digest then groups articles by shared statements only)."""
+    (the digest then groups articles by shared statements only). ``scope``: "screened"
+    when the articles' vectors come from a screened embedding scope (summarize/scope.py),
+    whose alignment features run lower: its own file, fitted on such vectors, if shipped."""
     family = _family(model_name)
-    path = resources.files(__package__).joinpath(f"data/events-{family}.json")
+    data = resources.files(__package__).joinpath("data")
+    path = data.joinpath(f"events-{family}.json")
+    if scope == "screened" and data.joinpath(f"events-{family}-screened.json").is_file():
+        path = data.joinpath(f"events-{family}-screened.json")
     if family is None or not path.is_file():
         return None
     return PairModel(json.loads(path.read_text("utf-8")))

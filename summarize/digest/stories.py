@@ -21,6 +21,7 @@ from ..dedup.calibration import dedup_config
 from ..dedup.engine import cluster_id
 from ..errors import SummarizeError
 from ..pipeline import StoryArticle, Summarizer
+from ..scope import applies as scope_applies
 from ..text.normalize import joined_key, match_key
 from .clusters import ClusterConfig, Content, Sketch, candidate_pairs, confirm_pair, story_id
 from .events import (
@@ -116,7 +117,8 @@ def build_stories(
     load = lru_cache(maxsize=512)(lambda n: _load(record_of(n), vectors_of, sketches[n]))
     pair_model = None
     if config.events and summarizer.config.needs_model:
-        pair_model = load_pair_model(summarizer.encoder.name)
+        scope = "screened" if scope_applies(summarizer.config) else "all"
+        pair_model = load_pair_model(summarizer.encoder.name, scope)
     if pair_model is not None:
         groups, signals, count = _event_groups(
             sketches, load, vectors_of, title_vector_of, pair_model, config, advance, pairs
