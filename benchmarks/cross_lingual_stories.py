@@ -211,21 +211,21 @@ def pair_table(work_dir: Path, encoder, labels: dict[str, tuple[str, str]]) -> d
         va, vb = work.vectors_of(ra.vector_ref), work.vectors_of(rb.vector_ref)
         true = labels[ra.id][1] == labels[rb.id][1]
         if could_match(va, vb, dedup.cross_lingual) < 1:
-            scored.append((true, 0, min(len(va), len(vb)), 0))
+            scored.append((true, 0, min(len(va), len(vb)), 0, max(len(va), len(vb))))
             continue
         sa = Side([c.text for c in ra.content], [c.key for c in ra.content], va)
         sb = Side([c.text for c in rb.content], [c.key for c in rb.content], vb)
         t = confirm(a, b, sa, sb, dedup, TranslationConfig())
-        scored.append((true, t.matched, t.shorter, t.conflicts))
+        scored.append((true, t.matched, t.shorter, t.conflicts, t.longer))
     work.close()
     ids = {rec.n: rec.id for rec in records.values()}
     true_groups = {labels[ids[n]][1] for n in editions} if editions else set()
     candidates_true = sum(1 for s in scored if s[0])
     rules = {}
-    for least in (2, 3, 4, 5, 6):
-        for share in (0.0, 0.2, 0.3, 0.5):
+    for least in (3, 4, 5):
+        for share in (0.2, 0.3, 0.4, 0.5):
             rule = TranslationConfig(least=least, share=share)
-            ok = [s for s in scored if s[1] >= needed(s[2], rule) and s[1] > s[3]]
+            ok = [s for s in scored if s[1] >= needed(s[2], s[4], rule) and s[1] > s[3]]
             rules[f"least {least}, share {share}"] = {
                 "true": sum(1 for s in ok if s[0]),
                 "false": sum(1 for s in ok if not s[0]),

@@ -246,8 +246,11 @@ def test_joining_never_chains_two_stories_of_one_language() -> None:
 
 
 def test_how_many_sentences_a_pair_needs() -> None:
-    config = TranslationConfig(least=3, share=0.3)
-    assert [needed(n, config) for n in (1, 2, 3, 8, 20)] == [2, 2, 3, 3, 6]
+    """At least 4 (all of a shorter article's, never fewer than 2) and 40% of the longer
+    article's: a 4-sentence article cannot join a 15-sentence one."""
+    config = TranslationConfig(least=4, share=0.4)
+    sizes = [(1, 1), (2, 2), (3, 3), (8, 8), (8, 20), (4, 15)]
+    assert [needed(s, n, config) for s, n in sizes] == [2, 2, 3, 4, 8, 6]
 
 
 def test_find_translations_refuses_a_config_without_a_cross_lingual_cosine() -> None:
