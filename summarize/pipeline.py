@@ -390,9 +390,11 @@ class Summarizer:
                 found = relevance(self.encoder, self.config.query, texts)
             ranking = replace(ranking, scores=focus(found, ranking.scores))
         with self.timer.stage("ranking"):
+            overlap = ranking.overlap if self.config.query is None else None
             choice = choose(
-                ranking.scores, ranking.similarities, texts, limit, max_words=self.config.words
-            )
+                ranking.scores, ranking.similarities, texts, limit,
+                max_words=self.config.words, overlap=overlap,
+            )  # fmt: skip
         return ranking.scores, choice
 
 

@@ -129,3 +129,62 @@ def test_cli_query_json_names_the_query(tmp_path, default_encoder) -> None:
     record = json.loads(out.stdout)
     assert record["query"] == "đội tuyển bóng đá" and record["method"] == "learned"
     assert {s["paragraph"] for s in record["sentences"]} == {1}
+
+
+def test_a_precision_scorer_round_trips_and_hands_selection_its_overlap() -> None:
+    """A scorer fitted on bigram precision (``--label precision``) is read back from its
+    JSON exactly; it gives shares in (0, 1) and, for a budget in sentences only, the
+    :class:`Overlap` that selection maximises. Bad files are refused with a clear error."""
+    from summarize.errors import ModelError
+    from summarize.rank.learned import LinearScorer, learned_ranking, scorer_override
+
+    base = load_scorer("default")
+    scorer = LinearScorer(
+        FEATURES, base.mean, base.scale, base.coef, -2.0, target="precision",
+        reference_bigrams=55.5,
+    )  # fmt: skip
+    back = LinearScorer.from_json(scorer.to_json())
+    assert back.target == "precision" and back.reference_bigrams == 55.5
+    assert np.array_equal(back.coef, scorer.coef)
+    texts = [s for s in ENGLISH.split(". ") if s][:5]
+    rng = np.random.default_rng(1)
+    vecs = rng.normal(size=(len(texts), 8))
+    vecs /= np.linalg.norm(vecs, axis=1, keepdims=True)
+    ctx = Context(texts, vecs, vecs[0], title="Storm floods the north of England")
+    with scorer_override(back):
+        p, overlap = learned_ranking(ctx)
+        _, none = learned_ranking(ctx, word_budget=True)
+    assert ((p > 0) & (p < 1)).all() and overlap is not None and none is None
+    assert overlap.reference == 55.5 and np.array_equal(overlap.precision, p)
+    with scorer_override(base):  # the shipped scorer: a set objective iff it has a length
+        assert (learned_ranking(ctx)[1] is None) == (base.reference_bigrams == 0)
+    bad = {**scorer.to_json(), "reference_bigrams": 0}
+    with pytest.raises(ModelError, match="reference_bigrams"):
+        LinearScorer.from_json(bad)
+    with pytest.raises(ModelError, match="target"):
+        LinearScorer.from_json({**scorer.to_json(), "target": "bleu"})
+
+
+def test_three_sentence_summaries_weigh_their_own_length(fake_encoder) -> None:
+    """The pipeline hands the scorer's Overlap to selection: against a short reference the
+    chosen set is shorter than against a long one (the F1 of a set pays for its words),
+    while a budget in words, which already pays for them, is left to MMR."""
+    from dataclasses import replace
+    from pathlib import Path
+
+    from summarize.rank.learned import scorer_override
+
+    text = (Path(__file__).resolve().parent.parent / "samples" / "thua-thien-hue.txt").read_text(
+        encoding="utf-8"
+    )
+    base = load_scorer("default")
+    words = {}
+    for reference in (1.0, 1e6):
+        with scorer_override(replace(base, reference_bigrams=reference)):
+            got = summarize(text, sentences=3, model=fake_encoder)
+            assert len(got.sentences) == 3
+            words[reference] = sum(len(s.text.split()) for s in got.sentences)
+            by_words = summarize(text, words=80, model=fake_encoder)
+            words[reference, "w"] = [s.index for s in by_words.sentences]
+    assert words[1.0] < words[1e6]
+    assert words[1.0, "w"] == words[1e6, "w"]

@@ -180,3 +180,74 @@ def test_unpunctuated_lines_stay_in_a_text_without_full_stops(fake_encoder) -> N
     ]
     got = summarize("\n\n".join(lines), method="lead", sentences=3, model=fake_encoder)
     assert [s.text for s in got.sentences] == lines
+
+
+# ------------------------------------------------------------- the set objective (issue 12)
+
+_NEWS = [
+    "Tỉnh Thừa Thiên Huế trao bằng khen cho 83 tập thể và cá nhân tiêu biểu trong học tập "
+    "và làm theo Bác.",
+    "Hội nghị diễn ra sáng 20/8 tại thành phố Huế với sự tham dự của lãnh đạo tỉnh, đại "
+    "diện các sở ban ngành, các huyện thị xã và thành phố, cùng nhiều cán bộ, đảng viên, "
+    "đoàn viên thanh niên và người dân đến từ khắp các địa phương trong tỉnh.",
+    "Các tập thể được khen có nhiều cách làm sáng tạo.",
+    "Tỉnh trao bằng khen cho 83 tập thể, cá nhân tiêu biểu học tập và làm theo Bác.",
+    "Năm nay tỉnh chọn chuyên đề về đoàn kết.",
+]
+
+
+def test_choose_set_pays_for_every_word() -> None:
+    """Sentence 1 is expected to hold more reference bigrams than any other but 0, only
+    because it is three times as long: with a reference of ~40 bigrams, the F1 of a
+    3-sentence set is higher with the short sentences, which MMR on per-sentence
+    expected overlap does not see."""
+    from summarize.rank.select import Overlap, choose_set
+
+    p = np.array([0.5, 0.15, 0.25, 0.2, 0.25])
+    got = choose_set(Overlap(p, 40.0), _NEWS, 3)
+    assert sorted(got.chosen) == [0, 2, 4]
+    assert got.chosen[0] == 0  # listed best first, as choose() lists picks
+    mmr = choose(p * np.array([len(t.split()) for t in _NEWS]), np.zeros((5, 5)), _NEWS, 3)
+    assert 1 in mmr.chosen  # expected overlap alone takes the long one
+
+
+def test_choose_set_counts_shared_bigrams_once() -> None:
+    """Sentences 0 and 3 say the same thing in nearly the same words: both score high, but
+    the set objective counts their shared bigrams once, so only one of them is picked."""
+    from summarize.rank.select import Overlap, choose_set
+
+    p = np.array([0.6, 0.1, 0.2, 0.55, 0.2])
+    got = choose_set(Overlap(p, 40.0), _NEWS, 3)
+    assert len(got.chosen) == 3 and not {0, 3} <= set(got.chosen)
+
+
+def test_choose_set_keeps_the_guards() -> None:
+    """A quotation with no speaker nearby never stands alone; a sentence that points back
+    ("Tuy nhiên") comes with the sentence before it or not at all."""
+    from summarize.rank.select import Overlap, choose_set
+
+    texts = [
+        "Tỉnh trao bằng khen cho 83 tập thể tiêu biểu.",
+        "Tuy nhiên, một số nơi còn làm hình thức.",
+        "“Phải làm thật, không làm hình thức”.",
+        "Năm nay tỉnh chọn chuyên đề về đoàn kết.",
+        "Các huyện đều tổ chức hội nghị điển hình.",
+    ]
+    p = np.array([0.2, 0.9, 0.95, 0.1, 0.1])
+    got = choose_set(Overlap(p, 30.0), texts, 2)
+    assert 2 not in got.chosen and 2 in got.dangling
+    assert sorted(got.chosen) == [0, 1]  # "Tuy nhiên" brought its antecedent
+    one = choose_set(Overlap(p, 30.0), texts, 1)
+    assert 1 not in one.chosen and 1 in one.dangling
+    assert len(one.chosen) == 1
+
+
+def test_choose_uses_the_set_objective_only_for_sentence_budgets() -> None:
+    from summarize.rank.select import Overlap, choose_set
+
+    p = np.array([0.5, 0.15, 0.25, 0.2, 0.25])
+    overlap = Overlap(p, 40.0)
+    sims = np.zeros((5, 5))
+    assert choose(p, sims, _NEWS, 3, overlap=overlap) == choose_set(overlap, _NEWS, 3)
+    by_words = choose(p, sims, _NEWS, 5, max_words=60, overlap=overlap)
+    assert by_words == choose(p, sims, _NEWS, 5, max_words=60)  # a word budget: MMR

@@ -22,8 +22,12 @@ import numpy as np
 
 from ..errors import ModelError
 from .features import FEATURES, Context, feature_matrix
+from .select import Overlap
 
 WEIGHT_FILES = {"default": "learned-default.json", "static": "learned-static.json"}
+
+
+TARGETS = ("oracle", "precision")
 
 
 @dataclass(frozen=True)
@@ -34,6 +38,14 @@ class LinearScorer:
     Why the cost is apart: with a budget of k sentences, ROUGE F1 pays for every extra word
     of each pick, so shorter sentences that carry the same content should win; a budget
     in words already charges for length, and charging twice favours fragments.
+
+    ``target`` says what the linear score predicts. ``oracle``: the log-odds that the
+    sentence is one of the best 3-sentence extract's. ``precision``: the log-odds that a
+    bigram of the sentence is in the reference summary. With ``reference_bigrams`` set,
+    a budget in sentences is filled by the set with the best expected ROUGE-2 F1
+    (:class:`.select.Overlap`), each sentence's bigrams weighted by :meth:`precision`
+    (the probability the score stands for) against a reference of that many bigrams,
+    instead of by ``length_cost`` and MMR.
     """
 
     features: tuple[str, ...]
@@ -42,6 +54,27 @@ class LinearScorer:
     coef: np.ndarray
     intercept: float
     length_cost: float = 0.0
+    target: str = "oracle"
+    reference_bigrams: float = 0.0
+
+    def precision(self, x: np.ndarray) -> np.ndarray:
+        """The probability each row's score stands for: a bigram of the sentence in the
+        reference (``precision``), the sentence in the best extract (``oracle``)."""
+        z = ((x - self.mean) / self.scale) @ self.coef + self.intercept
+        return 1.0 / (1.0 + np.exp(-np.clip(z, -30.0, 30.0)))
+
+    def output(
+        self, x: np.ndarray, *, word_budget: bool = False
+    ) -> tuple[np.ndarray, Overlap | None]:
+        """Scores of the rows and, with ``reference_bigrams`` and a budget in sentences,
+        the :class:`.select.Overlap` that selection maximises."""
+        if self.target == "precision":
+            scores = self.precision(x)
+        else:
+            scores = self.score(x, word_budget=word_budget)
+        if word_budget or not self.reference_bigrams > 0:
+            return scores, None
+        return scores, Overlap(self.precision(x), self.reference_bigrams)
 
     def score(self, x: np.ndarray, *, word_budget: bool = False) -> np.ndarray:
         out = ((x - self.mean) / self.scale) @ self.coef + self.intercept
@@ -58,6 +91,8 @@ class LinearScorer:
             "coef": [round(float(v), 8) for v in self.coef],
             "intercept": round(float(self.intercept), 8),
             "length_cost": round(float(self.length_cost), 8),
+            "target": self.target,
+            "reference_bigrams": round(float(self.reference_bigrams), 4),
         }
 
     @classmethod
@@ -69,9 +104,15 @@ class LinearScorer:
         if any(a.shape != (len(features),) for a in arrays):
             raise ModelError("scorer weights do not match its feature list")
         mean, scale, coef = arrays
+        target = data.get("target", "oracle")
+        if target not in TARGETS:
+            raise ModelError(f"unknown scorer target {target!r}")
+        reference = float(data.get("reference_bigrams", 0.0))
+        if target == "precision" and not reference > 0:
+            raise ModelError("a precision scorer needs reference_bigrams > 0")
         return cls(
             features, mean, np.where(scale > 0, scale, 1.0), coef, float(data["intercept"]),
-            float(data.get("length_cost", 0.0)),
+            float(data.get("length_cost", 0.0)), target, reference,
         )  # fmt: skip
 
 
@@ -113,7 +154,16 @@ def learned_scores(
 ) -> np.ndarray:
     """Scores of an article's candidates (document order) by the model family's scorer;
     ``word_budget``: the summary's budget is in words (no cost per word on top)."""
+    return learned_ranking(ctx, model_name, word_budget=word_budget)[0]
+
+
+def learned_ranking(
+    ctx: Context, model_name: str | None = None, *, word_budget: bool = False
+) -> tuple[np.ndarray, Overlap | None]:
+    """Scores of an article's candidates and, from a ``precision`` scorer with a budget in
+    sentences, the :class:`.select.Overlap` that selection maximises instead of picking
+    the best-scored sentences one by one."""
     if len(ctx.texts) == 0:
-        return np.zeros(0)
+        return np.zeros(0), None
     scorer = _OVERRIDE.get() or load_scorer(family(model_name))
-    return scorer.score(feature_matrix(ctx), word_budget=word_budget)
+    return scorer.output(feature_matrix(ctx), word_budget=word_budget)

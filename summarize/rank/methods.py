@@ -20,8 +20,8 @@ from .graph import (
     sparse_pagerank,
     textrank_weights,
 )
-from .learned import learned_scores
-from .select import position_prior
+from .learned import learned_ranking
+from .select import Overlap, position_prior
 
 # How much of the random-jump mass follows the title rather than the position.
 TITLE_WEIGHT = 0.5
@@ -82,10 +82,13 @@ def story_method(method: str) -> str:
 @dataclass(frozen=True)
 class Ranking:
     """Scores of the candidates in document order, and their pairwise similarities
-    (zeros without a model), which selection uses against redundancy."""
+    (zeros without a model), which selection uses against redundancy; ``overlap``: what
+    a set of sentences is expected to share with a reference, when the scorer predicts it
+    (the learned method, a budget in sentences), for :func:`.select.choose`."""
 
     scores: np.ndarray
     similarities: np.ndarray | VectorSimilarities  # computed on demand above the threshold
+    overlap: Overlap | None = None
 
 
 def rank(
@@ -123,7 +126,8 @@ def rank(
         if texts is None:
             raise ConfigError("the learned method needs the candidates' texts")
         ctx = Context(texts, vectors, title, positions, paragraph_starts, title_text)
-        return Ranking(learned_scores(ctx, model, word_budget=word_budget), sims)
+        scores, overlap = learned_ranking(ctx, model, word_budget=word_budget)
+        return Ranking(scores, sims, overlap)
     title_sims = vectors @ title if title is not None else None
     if sparse and method in ("textrank", "lexrank"):
         prior = news_prior(range(n) if positions is None else positions, title_sims)
