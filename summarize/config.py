@@ -22,7 +22,7 @@ KEEP_POLICIES = ("first", "longest")
 # "screened": embed only the sentences that can change a decision (summarize/scope.py);
 # "all": every content sentence, as before 2026-12-07 (docs/speed.md, "Bulk default").
 EMBED_SCOPES = ("screened", "all")
-DEFAULT_EMBED_SCOPE = "all"
+DEFAULT_EMBED_SCOPE = "screened"  # docs/speed.md: quality within 1 %, half the CPU
 DEFAULT_SENTENCES = 3
 
 
