@@ -294,3 +294,23 @@ def test_a_screened_digest_reads_its_own_story_model() -> None:
     assert own is not None and shared is not None
     assert vars(own).keys() == vars(shared).keys()
     assert all(str(vars(own)[k]) == str(vars(shared)[k]) for k in vars(own))  # none of its own
+
+
+def test_cli_embed_option() -> None:
+    """``--embed`` takes screened or all; anything else is a usage error (exit 2)."""
+    import os
+    import subprocess
+    import sys
+
+    sample = str(SAMPLES[0])
+    p = subprocess.run(
+        [sys.executable, "-m", "summarize.cli", sample, "--embed", "some"],
+        capture_output=True, cwd=ROOT, env=dict(os.environ), timeout=120,
+    )  # fmt: skip
+    assert p.returncode == 2 and b"--embed" in p.stderr and b"Traceback" not in p.stderr
+    for command in (["run"], ["digest"]):
+        p = subprocess.run(
+            [sys.executable, "-m", "summarize.cli", *command, "--help"],
+            capture_output=True, cwd=ROOT, env={**os.environ, "COLUMNS": "200"}, timeout=120,
+        )  # fmt: skip
+        assert b"--embed" in p.stdout and b"screened" in p.stdout
