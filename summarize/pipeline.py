@@ -357,11 +357,12 @@ class Summarizer:
         screen = screen_for(self._model_name())
         with self.timer.stage("ranking"):
             x = scoped_features(texts, subset, vecs, title, None, starts, found.document.title)
-            scores[subset] = screen.rank_scores(x, word_budget=self.config.words is not None)
+            found_scores, overlap = screen.rank_scores(x, word_budget=budget is not None)
+            scores[subset] = found_scores
             limit = min(self.config.max_sentences(len(cands)), len(subset))
             picked = choose(
-                scores[subset], similarity_matrix(vecs), [texts[k] for k in subset], limit,
-                max_words=self.config.words,
+                found_scores, similarity_matrix(vecs), [texts[k] for k in subset], limit,
+                max_words=budget, overlap=overlap,
             )  # fmt: skip
         back = [subset[i] for i in picked.chosen], [subset[i] for i in picked.dangling]
         return scores, Choice(*back, [subset[i] for i in picked.over_budget])

@@ -35,6 +35,7 @@ from ..config import DEFAULT_SENTENCES
 from ..errors import ModelError
 from .features import COLUMNS, FEATURES, Context, feature_matrix
 from .learned import LinearScorer, family
+from .select import Overlap
 
 # Feature groups read from vectors; every other column is text and position only.
 VECTOR_GROUPS = frozenset({"title", "centroid", "lead", "centrality", "redundancy"})
@@ -83,9 +84,13 @@ class Screen:
         """Scores of rows of a :data:`FEATURES`-wide matrix (:func:`text_features`)."""
         return self.screen.score(x[:, _columns(self.screen)], word_budget=word_budget)
 
-    def rank_scores(self, x: np.ndarray, *, word_budget: bool = False) -> np.ndarray:
-        """Scores of rows of a :data:`FEATURES`-wide matrix (:func:`scoped_features`)."""
-        return self.ranker.score(x[:, _columns(self.ranker)], word_budget=word_budget)
+    def rank_scores(
+        self, x: np.ndarray, *, word_budget: bool = False
+    ) -> tuple[np.ndarray, Overlap | None]:
+        """Scores of rows of a :data:`FEATURES`-wide matrix (:func:`scoped_features`) and,
+        for a ranker that carries a reference length, the set objective selection
+        maximises (as :meth:`.learned.LinearScorer.output` for the learned method)."""
+        return self.ranker.output(x[:, _columns(self.ranker)], word_budget=word_budget)
 
 
 def _columns(scorer: LinearScorer) -> list[int]:
