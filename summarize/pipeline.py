@@ -14,6 +14,7 @@ from typing import Any
 
 import numpy as np
 
+from .blas import one_thread
 from .config import SummaryConfig, check_learned, check_texts
 from .dedup.calibration import dedup_config
 from .dedup.document import DedupResult, deduplicate_document
@@ -267,11 +268,14 @@ class Summarizer:
             cross_lingual=self.config.cross_lingual,
         )  # fmt: skip
         tag = script if self.config.cross_lingual else (lambda _: "")
-        with self.timer.stage("duplicates"):
+        # BLAS on one thread: the engine's products are small and its cosine prefilter is
+        # sound whatever their rounding (summarize/blas.py)
+        with self.timer.stage("duplicates"), one_thread():
             items = [Item(s.key, s.text, tag(s.text)) for _, s, _ in pool]
             meaning = vecs if self.config.semantic else None  # as within one article
             across = find_duplicates(items, meaning, level="sentence", config=config)
-        keep = [i for i in range(len(pool)) if i not in across.removed]
+        removed = across.removed  # a property that builds its dict: once, not per sentence
+        keep = [i for i in range(len(pool)) if i not in removed]
         if vecs is not None:
             # Candidates a screened scope left unembedded (zero rows, summarize/scope.py)
             # take part in the duplicates above (by their wording) but are not ranked: the
@@ -298,7 +302,7 @@ class Summarizer:
         result = [_story_pick(pool[keep[i]][0], pool[keep[i]][1], scores[i]) for i in chosen]
         dups = {
             (pool[i][0], pool[i][1].index): (pool[m.kept][0], pool[m.kept][1].index)
-            for i, m in across.removed.items()
+            for i, m in removed.items()
         }
         return StorySummary(
             result, method, self.config.describe_budget(), self._model_name(), [],

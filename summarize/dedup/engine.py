@@ -131,7 +131,7 @@ def find_duplicates(
         return Grouping([], [])
     vectors = embeddings if config.semantic is not None else None
     pairs = _pair_finder(len(order), vectors, config)(items, order, vectors, config)
-    known: dict[int, Facts] = {}
+    known: dict[str, Facts] = {}  # facts by text: a story repeats its articles' sentences
     kept = [False] * len(order)  # by position in ``order``
     clusters: dict[int, Cluster] = {}  # by kept item, once it has a member
     conflicts: list[Conflict] = []
@@ -880,7 +880,7 @@ def _judge(
     b: int,
     signal: str,
     found: float | tuple[float, ...],
-    known: dict[int, Facts],
+    known: dict[str, Facts],
     decision: PairDecision | None,
 ) -> tuple[float, tuple[str, ...]] | None:
     """(score, facts on which ``a`` differs from the kept ``b``), or None: not a duplicate.
@@ -888,14 +888,15 @@ def _judge(
     A "semantic" candidate under a decision comes with its features (cosine, Jaccard,
     containment, length ratio); the decision reads them with the items' facts and words
     (:func:`~.decision.unshared_words`) and gives
-    the probability that is its score. Each item's facts are read once.
+    the probability that is its score. Each text's facts are read once (``known``): the
+    articles of one story repeat each other's sentences word for word.
     """
     if signal == "exact":
         return float(found), ()  # type: ignore[arg-type]
-    for i in (a, b):
-        if i not in known:
-            known[i] = facts(items[i].text)
-    fa, fb = known[a], known[b]
+    for text in (items[a].text, items[b].text):
+        if text not in known:
+            known[text] = facts(text)
+    fa, fb = known[items[a].text], known[items[b].text]
     if isinstance(found, tuple):
         assert decision is not None
         unshared = unshared_words(items[a].key, items[b].key)

@@ -15,7 +15,7 @@ import base64
 import itertools
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
-from functools import cache
+from functools import cache, lru_cache
 
 import numpy as np
 
@@ -230,6 +230,9 @@ class Content:
     sentences: list[str]  # content sentences (no title, chrome or repeats)
     vectors: np.ndarray | None  # their vectors (served by the embedding cache)
     mean: np.ndarray | None  # the sketch's mean vector
+    # Their match keys, when known (a work record keeps them): not computed again for
+    # every pair the article is in. None: computed from ``sentences``.
+    keys: list[str] | None = None
 
 
 def confirm_pair(
@@ -249,7 +252,8 @@ def confirm_pair(
     a, b = earlier.sentences, later.sentences
     if not a or not b:
         return None
-    items = [Item(match_key(t), t) for t in a + b]
+    keys = [*_keys_of(earlier), *_keys_of(later)]
+    items = [Item(k, t) for k, t in zip(keys, a + b, strict=True)]
     vectors = None
     if earlier.vectors is not None and later.vectors is not None:
         vectors = np.vstack([earlier.vectors, later.vectors])
@@ -274,16 +278,26 @@ def confirm_pair(
     return share, f"shares {len(matched)} of {shorter} sentences ({how})"
 
 
+def _keys_of(content: Content) -> list[str]:
+    return [match_key(t) for t in content.sentences] if content.keys is None else content.keys
+
+
 def _titles_disagree(a: str, b: str) -> bool:
     """Both titles state numbers and share none, or name different people or places.
 
     Looser than the sentence guard: one outlet's title often leaves a number out.
     """
-    fa, fb = facts(a), facts(b)
+    fa, fb = _title_facts(a), _title_facts(b)
     if fa.numbers and fb.numbers and not fa.numbers & fb.numbers:
         return True
     names = fact_differences(Facts(frozenset(), fa.names), Facts(frozenset(), fb.names))
     return bool(names)
+
+
+@lru_cache(maxsize=4096)
+def _title_facts(title: str) -> Facts:
+    """A title's facts, read once: an article is in many candidate pairs."""
+    return facts(title)
 
 
 def story_id(key: str) -> str:

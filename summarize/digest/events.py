@@ -26,6 +26,7 @@ from importlib import resources
 
 import numpy as np
 
+from ..blas import one_thread
 from ..dedup.signals import Facts, facts
 
 NEIGHBOURS = 20  # nearest profiles each article is compared with
@@ -208,7 +209,9 @@ class EventGraph:
         """P(one event) for each pair."""
         if not pairs:
             return np.zeros(0)
-        return model.probability(np.stack([self.features(i, j) for i, j in pairs]))
+        with one_thread():  # small float32 products: summarize/blas.py
+            rows = np.stack([self.features(i, j) for i, j in pairs])
+        return model.probability(rows)
 
 
 class PairModel:
@@ -280,6 +283,7 @@ def average_linkage(
     probability: Callable[[int, int], float],
     threshold: float,
     conflict: Callable[[int, int], bool] = lambda i, j: False,
+    many: Callable[[list[tuple[int, int]]], Sequence[float]] | None = None,
 ) -> list[list[int]]:
     """Groups of items: edges taken strongest first, two groups merged only when the
     mean probability over *all* their cross pairs reaches ``threshold`` and no cross
@@ -288,7 +292,9 @@ def average_linkage(
     Why average and not single linkage: with single linkage one article similar to two
     stories (a round-up, a hub) joins them; the mean over all cross pairs does not, and
     a conflict (two articles about different places) vetoes a merge however strong the
-    bridge. ``probability(i, j)`` scores a cross pair that was not a candidate.
+    bridge. ``probability(i, j)`` scores a cross pair that was not a candidate;
+    ``many``, if given, scores a merge's cross pairs at once (the same values: one call
+    of the story model for all of them, not one per pair).
     """
     group = list(range(n))
     members: dict[int, list[int]] = {i: [i] for i in range(n)}
@@ -300,7 +306,8 @@ def average_linkage(
             continue
         if any(conflict(u, v) for u in members[a] for v in members[b]):
             continue
-        cross = [probability(u, v) for u in members[a] for v in members[b]]
+        pairs = [(u, v) for u in members[a] for v in members[b]]
+        cross = many(pairs) if many is not None else [probability(u, v) for u, v in pairs]
         if sum(cross) / len(cross) < threshold:
             continue
         if a > b:
