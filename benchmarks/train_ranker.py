@@ -295,6 +295,11 @@ def folds(items: Sequence[Item], k: int = FOLDS) -> list[int]:
 def summary_tokens(item: Item, scores, budget_words: int | None, overlap=None) -> list[str]:
     """The summary's tokens as :func:`summarize.summarize` would choose it from ``scores``
     (or, with an :class:`~summarize.rank.select.Overlap` and no word budget, the set)."""
+    return [t for i in summary_picks(item, scores, budget_words, overlap) for t in item.toks[i]]
+
+
+def summary_picks(item: Item, scores, budget_words: int | None, overlap=None) -> list[int]:
+    """The candidates :func:`summary_tokens` reads, in document order."""
     from summarize.rank.graph import similarity_matrix
     from summarize.rank.select import choose
 
@@ -304,7 +309,7 @@ def summary_tokens(item: Item, scores, budget_words: int | None, overlap=None) -
         scores = overlap.precision
     pick = choose(scores, similarity_matrix(item.vectors), item.article.texts, limit,
                   max_words=budget_words, overlap=overlap)  # fmt: skip
-    return [t for i in sorted(pick.chosen) for t in item.toks[i]]
+    return sorted(pick.chosen)
 
 
 def budget(item: Item) -> int | None:
@@ -390,6 +395,52 @@ def cross_validate(
     return {name: evaluate(items, score) for name, items in data.items()}
 
 
+def diagnose(data: dict[str, list[Item]], columns: np.ndarray, fit: Callable, kind: str) -> dict:
+    """Where the held-out summaries lose to the oracle: the positions and lengths of the
+    oracle's picks and of ours, how many we share, and how far the oracle gets within the
+    first 5 or 10 candidates (``--diagnose``; the development sets only)."""
+    models = fit_folds(data, columns, fit, kind)
+    out = {}
+    for name in TRAIN_SETS:
+        rows = {"pos_oracle": [], "pos_ours": [], "len_oracle": [], "len_ours": [],
+                "shared": [], "oracle": [], "oracle_first5": [], "oracle_first10": []}  # fmt: skip
+        for it in data.get(name, []):
+            got = scorer_output(models[fold_of_group(it.group)], it.x[:, columns],
+                                word_budget=False)  # fmt: skip
+            scores, overlap = got if isinstance(got, tuple) else (got, None)
+            ours, best = summary_picks(it, scores, None, overlap), oracle(it.toks, it.ref)
+            rows["pos_oracle"] += best
+            rows["pos_ours"] += ours
+            rows["len_oracle"] += [len(it.toks[i]) for i in best]
+            rows["len_ours"] += [len(it.toks[i]) for i in ours]
+            rows["shared"].append(len(set(best) & set(ours)))
+            rows["oracle"].append(100 * rouge_f([t for i in sorted(best) for t in it.toks[i]],
+                                                it.ref, 2))  # fmt: skip
+            for k in (5, 10):
+                sub = oracle(it.toks[:k], it.ref)
+                rows[f"oracle_first{k}"].append(
+                    100 * rouge_f([t for i in sorted(sub) for t in it.toks[i]], it.ref, 2)
+                )
+        if not rows["oracle"]:
+            continue
+        po, pu = np.array(rows["pos_oracle"]), np.array(rows["pos_ours"])
+        out[name] = {
+            "oracle_rouge2": _mean_ci(rows["oracle"]),
+            "oracle_first5_rouge2": _mean_ci(rows["oracle_first5"]),
+            "oracle_first10_rouge2": _mean_ci(rows["oracle_first10"]),
+            "picks_at_position_5_or_later": {"oracle": round(float(np.mean(po >= 5)), 3),
+                                              "ours": round(float(np.mean(pu >= 5)), 3)},
+            "picks_in_first_3": {"oracle": round(float(np.mean(po < 3)), 3),
+                                 "ours": round(float(np.mean(pu < 3)), 3)},
+            "median_syllables_per_pick": {"oracle": float(np.median(rows["len_oracle"])),
+                                          "ours": float(np.median(rows["len_ours"]))},
+            "oracle_picks_we_share": round(float(np.mean(rows["shared"])), 2),
+            "articles_sharing_none": round(float(np.mean(np.array(rows["shared"]) == 0)), 3),
+        }  # fmt: skip
+        print(f"\nDiagnosis, {name}: " + json.dumps(out[name], ensure_ascii=False))
+    return out
+
+
 # ------------------------------------------------------------------------- the command
 
 
@@ -426,6 +477,8 @@ def report_model(args, model_key: str) -> dict:
               "left_out_of_training": {n: sum(it.contains_lead for it in v)
                                        for n, v in data.items() if n in TRAIN_SETS}}  # fmt: skip
     _print_rows(f"ROUGE-2 F1 x 100, {model_key} model (± 95% interval)", rows, data)
+    if args.diagnose:
+        result["diagnosis"] = diagnose(data, every, fit, args.label)
     if args.ablation:
         abl = {}
         for group in dict.fromkeys(g for _, g in COLUMNS):
@@ -521,6 +574,11 @@ def main(argv: list[str] | None = None) -> int:
                    "or MMR over scores less a cost per log-word")  # fmt: skip
     p.add_argument("--sets", default=None, help="only these data sets (default: all)")
     p.add_argument("--ablation", action="store_true")
+    p.add_argument(
+        "--diagnose",
+        action="store_true",
+        help="where held-out picks differ from the oracle's (positions, lengths)",
+    )
     p.add_argument("--write", action="store_true", help="write the weights into the package")
     p.add_argument("--json", type=Path, default=None, help="save the results here")
     args = p.parse_args(argv)

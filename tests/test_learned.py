@@ -168,7 +168,8 @@ def test_a_precision_scorer_round_trips_and_hands_selection_its_overlap() -> Non
 def test_three_sentence_summaries_weigh_their_own_length(fake_encoder) -> None:
     """The pipeline hands the scorer's Overlap to selection: against a short reference the
     chosen set is shorter than against a long one (the F1 of a set pays for its words),
-    while a budget in words, which already pays for them, is left to MMR."""
+    while a budget in words, which already pays for them, is left to MMR. (Every candidate
+    embedded: the screened scope ranks with its own scorer, docs/ranking.md.)"""
     from dataclasses import replace
     from pathlib import Path
 
@@ -181,10 +182,12 @@ def test_three_sentence_summaries_weigh_their_own_length(fake_encoder) -> None:
     words = {}
     for reference in (1.0, 1e6):
         with scorer_override(replace(base, reference_bigrams=reference)):
-            got = summarize(text, sentences=3, model=fake_encoder)
+            three = Summarizer(SummaryConfig(sentences=3, embed_scope="all"), fake_encoder)
+            got = three.summarize(text)
             assert len(got.sentences) == 3
             words[reference] = sum(len(s.text.split()) for s in got.sentences)
-            by_words = summarize(text, words=80, model=fake_encoder)
+            in_words = Summarizer(SummaryConfig(words=80, embed_scope="all"), fake_encoder)
+            by_words = in_words.summarize(text)
             words[reference, "w"] = [s.index for s in by_words.sentences]
     assert words[1.0] < words[1e6]
     assert words[1.0, "w"] == words[1e6, "w"]
