@@ -484,7 +484,7 @@ def digest(
 
 
 def _across(result) -> str:  # noqa: ANN001 - a DigestResult
-    """", 2 joined across languages" after the stories, with --cross-lingual only."""
+    """ ", 2 joined across languages" after the stories, with --cross-lingual only."""
     stats = result.translations
     return "" if stats is None else f" ({stats.joined} joined across languages)"
 
@@ -678,16 +678,23 @@ def serve(
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
     max_body: Annotated[
-        str, typer.Option("--max-body", help="Largest request body, e.g. 10MB, 512kB, "
-                          "10485760 (larger: 413).")
+        str,
+        typer.Option(
+            "--max-body", help="Largest request body, e.g. 10MB, 512kB, 10485760 (larger: 413)."
+        ),
     ] = "10MiB",
     max_text: Annotated[
-        str, typer.Option("--max-text", help="Longest text of a request, in characters "
-                          "(longer: 413); 0: no cap.")
+        str,
+        typer.Option(
+            "--max-text", help="Longest text of a request, in characters (longer: 413); 0: no cap."
+        ),
     ] = "200000",
     max_batch_text: Annotated[
-        str, typer.Option("--max-batch-text", help="Characters of all the texts of one "
-                          "request (a batch); 0: no cap.")
+        str,
+        typer.Option(
+            "--max-batch-text",
+            help="Characters of all the texts of one request (a batch); 0: no cap.",
+        ),
     ] = "2000000",
     model: ModelOpt = None,
     fast: FastOpt = False,

@@ -82,6 +82,7 @@ def test_dedup_quiet_keeps_the_removals_table_off_stderr(tmp_path: Path) -> None
     assert "paragraph" in loud.stderr.decode() and quiet.stderr == b""
     assert (tmp_path / "a.txt").read_bytes() == (tmp_path / "b.txt").read_bytes()
 
+
 def test_dash_output_is_stdout_for_digest(tmp_path: Path, news: Path) -> None:
     p = cli("digest", str(news), "-m", "lead", "-o", "-", "-q", cwd=tmp_path)
     assert p.returncode == 0, p.stderr.decode()
@@ -241,7 +242,6 @@ def test_broken_pipe_exits_quietly(tmp_path: Path, news: Path) -> None:
         proc.kill()
     assert proc.returncode == 141
     assert err == b"", err.decode()  # no traceback, no "Exception ignored"
-
 
 
 def test_a_digest_reader_who_stops_early_leaves_the_files_written(tmp_path: Path) -> None:

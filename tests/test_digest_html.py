@@ -263,7 +263,6 @@ def test_the_page_needs_no_network(built) -> None:
 # ----------------------------------------------------------------------- in Chromium
 
 
-
 # the `browser` fixture (Chromium via Playwright) is in conftest.py
 
 

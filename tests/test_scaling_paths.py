@@ -66,7 +66,9 @@ def test_long_document_finds_the_same_duplicates(fake_encoder, monkeypatch):
     used = []
     real = engine._pair_finder
     monkeypatch.setattr(
-        engine, "_pair_finder", lambda *a: used.append(real(*a)) or used[-1]  # type: ignore[func-returns-value]
+        engine,
+        "_pair_finder",
+        lambda *a: used.append(real(*a)) or used[-1],  # type: ignore[func-returns-value]
     )
     monkeypatch.setattr(neighbours, "SPARSE_ABOVE", 50)
     sparse = api.deduplicate(text, model=fake_encoder, threshold=0.8)

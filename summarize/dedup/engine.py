@@ -543,8 +543,10 @@ class _Row:
 
     def __iter__(self):  # noqa: ANN204 - an iterator of firing triples
         streams = [_stream(qs, sig, score) for qs, sig, score in self.parts]
-        return heapq.merge(*streams, key=lambda f: f[0]) if len(streams) > 1 else iter(
-            streams[0] if streams else ()
+        return (
+            heapq.merge(*streams, key=lambda f: f[0])
+            if len(streams) > 1
+            else iter(streams[0] if streams else ())
         )
 
 

@@ -331,9 +331,7 @@ def _unique(record_id: str, seen: set[str], reserved: Collection[str] = ()) -> s
     return out
 
 
-def _ids_with_hash(
-    sources: Sequence[Source], fields: Fields, limit: int | None
-) -> frozenset[str]:
+def _ids_with_hash(sources: Sequence[Source], fields: Fields, limit: int | None) -> frozenset[str]:
     """Ids holding a ``#`` among the first ``limit`` records: the only ones a renamed
     id (``id#n``) could take."""
     found: set[str] = set()
@@ -478,7 +476,7 @@ def _parse_line(line: bytes, where: str, fields: Fields) -> dict[str, Any]:
         ) from None
     if not isinstance(data, dict):
         raise InputError(
-            f"{where}: expected a JSON object {{...}} with a \"{fields.text}\" field, "
+            f'{where}: expected a JSON object {{...}} with a "{fields.text}" field, '
             f"got {_kind(data)}"
         )
     body = data.get(fields.text)

@@ -214,7 +214,10 @@ def _event_groups(
         ref = record.vector_ref
         profiles.append(
             profile(
-                record.title, record.names, record.numbers, embedded_rows(content.vectors),
+                record.title,
+                record.names,
+                record.numbers,
+                embedded_rows(content.vectors),
                 title_vector_of(ref),
             )  # fmt: skip
         )
