@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from typing import Any
 
-from .config import DEFAULT_METHOD, SummaryConfig
+from .config import DEFAULT_EMBED_SCOPE, DEFAULT_METHOD, SummaryConfig
 from .dedup.document import DedupResult
 from .embed import Encoder
 from .errors import ConfigError
@@ -44,6 +44,7 @@ def summarize(
     threshold: float | None = None,
     learned_boilerplate: Collection[str] = frozenset(),
     query: str | None = None,
+    embed_scope: str = DEFAULT_EMBED_SCOPE,
 ) -> Summary:
     """Extractive summary in original order; duplicates are removed before ranking.
 
@@ -51,6 +52,8 @@ def summarize(
     model name, local folder or encoder object. ``learned_boilerplate`` holds match
     keys (``text.normalize.match_key``) of lines known to be site chrome. ``query``:
     pick the sentences that answer it instead (a query-focused summary).
+    ``embed_scope``: "screened" (default) embeds only the sentences that can change the
+    summary, "all" every sentence (``--embed``; docs/speed.md).
 
     ``html``: a web page as a string instead of ``text``; its article text and title
     are extracted as for an .html file (a string passed as ``text`` is always plain
@@ -59,7 +62,7 @@ def summarize(
     text, title = _text_or_html(text, html, title)
     summarizer = _summarizer(
         model, sentences=sentences, ratio=ratio, words=words, method=method, threshold=threshold,
-        query=query,
+        query=query, embed_scope=embed_scope,
     )  # fmt: skip
     return summarizer.summarize(text, title=title, learned_boilerplate=learned_boilerplate)
 

@@ -341,3 +341,17 @@ def test_cli_embed_option() -> None:
             capture_output=True, cwd=ROOT, env={**os.environ, "COLUMNS": "200"}, timeout=120,
         )  # fmt: skip
         assert b"--embed" in p.stdout and b"screened" in p.stdout
+
+
+def test_the_python_api_takes_the_scope(fake_encoder) -> None:
+    """``summarize(text, embed_scope=...)`` as ``--embed``: "all" embeds every sentence,
+    the default screens, and a wrong value is a ConfigError naming the choices."""
+    from summarize import summarize
+
+    text = SAMPLES[0].read_text(encoding="utf-8")
+    every, some = Counting(fake_encoder), Counting(fake_encoder)
+    summarize(text, model=every, embed_scope="all")
+    summarize(text, model=some)
+    assert some.texts < every.texts
+    with pytest.raises(ConfigError, match="screened, all"):
+        summarize(text, model=some, embed_scope="some")
