@@ -289,11 +289,9 @@ class _Pairwise:
         words = min(self.words[p], self.words[q])
         if not self.meaning.candidate(cross, words, score):
             return None
-        small, large = sorted((len(a), len(b)))
-        inter = len(a & b)
         cosine = _cosine(self.embeddings, i, k)
         apart = abs(self.distinct[p] - self.distinct[q])
-        return self.meaning.decide(cross, cosine, score, inter / small, small / large, apart)
+        return self.meaning.decide_sets(cross, cosine, a, b, score, apart)
 
 
 class _Meaning:
@@ -332,6 +330,19 @@ class _Meaning:
         known = {"jaccard": jaccard, "containment": inside, "length_ratio": ratio}
         most = {**known, "unshared_words": 1.0 / (1.0 + apart)}
         return d.min_cosine(known, most) - _ROUNDING
+
+    def decide_sets(
+        self,
+        cross: bool,
+        cosine: float,
+        a: frozenset[str],
+        b: frozenset[str],
+        jaccard: float,
+        apart: int,
+    ) -> tuple[str, float | tuple[float, ...]] | None:
+        """:meth:`decide` for one pair given its two shingle sets (the pair-by-pair ways)."""
+        small, large = sorted((len(a), len(b)))
+        return self.decide(cross, cosine, jaccard, len(a & b) / small, small / large, apart)
 
     def decide(
         self,
@@ -639,11 +650,9 @@ class _Nearby(_Sparse):
         score = jaccard(a, b)
         if not self.meaning.candidate(cross, words, score):
             return None
-        small, large = sorted((len(a), len(b)))
-        inter = len(a & b)
         cosine = _cosine(self.embeddings, i, k)
         apart = abs(self.distinct[p] - self.distinct[q])
-        return self.meaning.decide(cross, cosine, score, inter / small, small / large, apart)
+        return self.meaning.decide_sets(cross, cosine, a, b, score, apart)
 
 
 # Long documents, meaning: pairs whose word sets differ by fewer words than this on each
