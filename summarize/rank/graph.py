@@ -10,6 +10,8 @@ become "no edge", which also keeps PageRank's weights non-negative as it needs.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 
 # Damping: the share of each step that follows graph edges rather than jumping by the
@@ -81,13 +83,7 @@ def pagerank(
     out_weight = weights.sum(axis=1)
     dangling = out_weight == 0
     step = np.divide(weights, out_weight[:, None], out=np.zeros((n, n)), where=~dangling[:, None])
-    x = np.full(n, 1.0 / n)
-    for _ in range(2000):
-        last = x
-        x = alpha * (x @ step + last[dangling].sum() * jump) + (1 - alpha) * jump
-        if np.abs(x - last).sum() < n * PAGERANK_TOL:
-            return x
-    return out_weight / out_weight.sum() if out_weight.sum() > 0 else np.full(n, 1.0 / n)
+    return _power(lambda x: x @ step, dangling, jump, alpha, out_weight)
 
 
 # Above ``neighbours.SPARSE_ABOVE`` candidates: the same graph from each sentence's nearest
@@ -171,10 +167,23 @@ def sparse_pagerank(
     dangling = out_weight == 0
     scale = np.divide(1.0, out_weight, out=np.zeros(n), where=~dangling)
     step_t = weights.multiply(scale[:, None]).T.tocsr()  # x @ step == step.T @ x
+    return _power(lambda x: step_t @ x, dangling, jump, alpha, out_weight)
+
+
+def _power(
+    walk: Callable[[np.ndarray], np.ndarray],
+    dangling: np.ndarray,
+    jump: np.ndarray,
+    alpha: float,
+    out_weight: np.ndarray,
+) -> np.ndarray:
+    """The power iteration of PageRank, for the dense and the sparse graph alike (``walk``:
+    one step of the walk); the weighted degrees if it does not converge."""
+    n = len(jump)
     x = np.full(n, 1.0 / n)
     for _ in range(2000):
         last = x
-        x = alpha * (step_t @ x + last[dangling].sum() * jump) + (1 - alpha) * jump
+        x = alpha * (walk(x) + last[dangling].sum() * jump) + (1 - alpha) * jump
         if np.abs(x - last).sum() < n * PAGERANK_TOL:
             return x
     return out_weight / out_weight.sum() if out_weight.sum() > 0 else np.full(n, 1.0 / n)
