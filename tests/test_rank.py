@@ -165,6 +165,39 @@ def test_lead_skips_an_unpunctuated_caption_in_a_punctuated_text(fake_encoder) -
     assert any(e.text.strip() == caption and e.reason == Reason.HEADING for e in got.excluded)
 
 
+def test_a_caption_kept_twice_is_never_picked(fake_encoder) -> None:
+    """quang-ninh-quang-binh.txt: a photo's caption scraped twice (the figure's caption,
+    then the image's alt text without its full stop) between body paragraphs. Both
+    copies are out, and a short line repeated nowhere else stays a candidate."""
+    from summarize import summarize
+    from summarize.results import Reason
+
+    text = (SAMPLES / "quang-ninh-quang-binh.txt").read_text(encoding="utf-8")
+    caption = (
+        "Quảng Ninh trao giấy khen cho các TCCS Đảng trong sạch, vững mạnh giai đoạn 2014-2018"
+    )
+    for method in ("lead", "learned"):
+        got = summarize(text, method=method, sentences=3, model=fake_encoder)
+        assert all(caption not in s.text for s in got.sentences), method
+        assert any(
+            e.text.startswith(caption) and e.reason == Reason.HEADING and "caption" in e.detail
+            for e in got.excluded
+        )
+    body = (
+        "Hội nghị tổng kết công tác năm diễn ra sáng nay tại trụ sở Tỉnh ủy với nhiều nội dung. "
+        * 3
+    )
+    line = "Tỉnh trao bằng khen cho 83 tập thể và cá nhân tiêu biểu."
+    once = f"{body}\n\n{line}\n\n{body}"
+    assert line in [
+        s.text for s in summarize(once, method="lead", sentences=4, model=fake_encoder).sentences
+    ]
+    twice = f"{body}\n\n{line}\n\n{line}\n\nCuối cùng, lãnh đạo tỉnh phát biểu bế mạc hội nghị."
+    assert line not in [
+        s.text for s in summarize(twice, method="lead", sentences=4, model=fake_encoder).sentences
+    ]
+
+
 def test_unpunctuated_lines_stay_in_a_text_without_full_stops(fake_encoder) -> None:
     """A text that never ends its paragraphs with punctuation (a transcript) keeps its
     lines of 13-30 words as sentences: only a punctuating writer's bare line is a caption."""

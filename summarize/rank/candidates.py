@@ -46,6 +46,7 @@ def candidates(
         para_sizes[s.paragraph] = para_sizes.get(s.paragraph, 0) + 1
     chrome = doc.chrome
     longest = CAPTION_MAX_WORDS if punctuated(doc) else HEADING_MAX_WORDS
+    doubled = doubled_lines(doc, para_sizes)
     excluded, kept = [], []
     for s in doc.sentences:
         reason, detail = None, ""
@@ -62,6 +63,8 @@ def candidates(
             reason, detail = Reason.DUPLICATE, f"{r.cluster} {r.signal} {r.score:.3f}"
         elif is_heading(s.text, para_sizes[s.paragraph], longest):
             reason = Reason.HEADING
+        elif s.index in doubled:
+            reason, detail = Reason.HEADING, "caption: the next or previous line repeats it"
         if reason:
             excluded.append(Excluded(s.index, s.start, s.end, s.text, reason, detail))
         else:
@@ -86,6 +89,25 @@ def _duplicate_of(doc: Document, removed: list[Removed]) -> dict[int, Removed]:
         for index in sorted(set(inside)):
             dup_of[index] = r
     return dup_of
+
+
+def doubled_lines(doc: Document, para_sizes: dict[int, int]) -> set[int]:
+    """Sentences alone in their paragraph, up to :data:`CAPTION_MAX_WORDS` words, that the
+    paragraph before or after repeats word for word (punctuation aside). Why: a scraped
+    photo keeps its caption twice, as the figure's caption and as the image's alt text
+    ("... giai đoạn 2014-2018." then "... giai đoạn 2014-2018"); the duplicate step
+    removes one copy, and the other, an early short line close to the title, would
+    otherwise be a likely pick. A writer does not repeat a line in the next paragraph."""
+    alone = {
+        s.paragraph: s
+        for s in doc.sentences
+        if para_sizes[s.paragraph] == 1 and len(s.text.split()) <= CAPTION_MAX_WORDS and s.key
+    }
+    return {
+        s.index
+        for p, s in alone.items()
+        if any(q in alone and alone[q].key == s.key for q in (p - 1, p + 1))
+    }
 
 
 def is_heading(text: str, sentences_in_paragraph: int, max_words: int = HEADING_MAX_WORDS) -> bool:
