@@ -191,7 +191,10 @@ class PairSignals:
     ``features``: one row per pair in the order of :data:`~.decision.FEATURES`;
     ``lexical``: exact, near-exact or contained fires; ``exact``: equal keys;
     ``blocked``: the fact guard stops the removal of ``b``; ``words``: the fewer
-    words of the two.
+    words of the two; ``fuller``: blocked, but ``a`` is inside ``b`` by the same
+    guard (``b`` adds values and lacks none of ``a``'s): the engine keeps ``b`` and
+    removes ``a`` instead when the pair's signal holds both ways
+    (``DedupConfig.keep_fuller``).
     """
 
     features: np.ndarray
@@ -199,6 +202,7 @@ class PairSignals:
     exact: np.ndarray
     blocked: np.ndarray
     words: np.ndarray
+    fuller: np.ndarray
 
 
 def pair_signals(
@@ -207,7 +211,7 @@ def pair_signals(
     config: DedupConfig = DEFAULT_CONFIG,
 ) -> PairSignals:
     """Each pair's signals, defined as in the engine (``b`` is the one to be removed)."""
-    rows, lexical, exact, blocked, words = [], [], [], [], []
+    rows, lexical, exact, blocked, words, fuller = [], [], [], [], [], []
     for (a, b, _), cosine in zip(pairs, cosines, strict=True):
         ka, kb = match_key(a), match_key(b)
         ga, gb = shingles(ka), shingles(kb)
@@ -222,20 +226,31 @@ def pair_signals(
         lexical.append(ka == kb or j >= config.near_exact or inside)
         blocked.append(bool(fact_differences(fb, fa, a_inside_b=True)))
         words.append(min(len(ka.split()), len(kb.split())))
+        fuller.append(blocked[-1] and not fact_differences(fa, fb, a_inside_b=True))
     return PairSignals(
         np.array(rows, np.float64).reshape(-1, len(FEATURES)),
         np.array(lexical), np.array(exact), np.array(blocked), np.array(words),
+        np.array(fuller, bool),
     )  # fmt: skip
 
 
 def verdicts(
     s: PairSignals, decision: PairDecision, config: DedupConfig = DEFAULT_CONFIG
 ) -> np.ndarray:
-    """The engine's verdict on each pair (is ``b`` removed?) under ``decision``."""
+    """The engine's verdict on each pair (is one of the two removed?) under ``decision``:
+    ``b`` after ``a``, or ``a`` when ``b`` is the fuller wording (``keep_fuller``)."""
     meaning = s.words >= config.min_semantic_words
     meaning &= s.features[:, 1] >= decision.min_overlap
     meaning &= decision.probability(s.features) >= decision.threshold
-    return s.exact | (~s.blocked & (s.lexical | meaning))
+    removed = s.exact | (~s.blocked & (s.lexical | meaning))
+    if config.keep_fuller:
+        removed |= s.blocked & s.fuller & (_near_exact(s, config) | (~s.lexical & meaning))
+    return removed
+
+
+def _near_exact(s: PairSignals, config: DedupConfig) -> np.ndarray:
+    """Pairs whose shingle Jaccard fires ``near-exact`` (a signal that holds both ways)."""
+    return s.features[:, FEATURES.index("jaccard")] >= config.near_exact
 
 
 def fit_logistic(

@@ -48,6 +48,9 @@ class Removed:
     cut_start: int = 0
     cut_end: int = 0
     cut_text: str = ""
+    # The values the kept item states and this one lacks, when the kept item is a later,
+    # fuller wording that replaced it (DedupConfig.keep_fuller); else empty.
+    kept_adds: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -255,7 +258,7 @@ def _removals(doc: Document, grouping: Grouping, level: str) -> list[Removed]:
             out.append(
                 Removed(
                     level, u.index, u.start, u.end, u.text, "duplicate", m.signal, m.score,
-                    cluster.id, kept.index, kept.start, kept.end,
+                    cluster.id, kept.index, kept.start, kept.end, kept_adds=m.adds,
                 )
             )  # fmt: skip
     return out

@@ -263,11 +263,12 @@ def confirm_pair(
     signals: dict[str, int] = {}
     matched: set[int] = set()
     for cluster in grouping.clusters:
-        if cluster.kept >= len(a):
-            continue  # a repeat inside the later article
         for m in cluster.members:
-            if m.index >= len(a):
-                matched.add(m.index)
+            # A pair across the two articles: the later article's sentence counts, kept
+            # or removed (a fuller later wording is kept: DedupConfig.keep_fuller).
+            later = max(m.index, cluster.kept)
+            if min(m.index, cluster.kept) < len(a) <= later and later not in matched:
+                matched.add(later)
                 signals[m.signal] = signals.get(m.signal, 0) + 1
     shorter = min(len(a), len(b))
     least = 1 if shorter <= 3 else config.shared_least

@@ -33,6 +33,16 @@ class Cluster:
     members: list[tuple[int, Removed]] = field(default_factory=list)  # (position in removed, r)
 
 
+def signal_text(r: Removed) -> str:
+    """A duplicate's signal as reports show it: with the values its kept item adds when
+    that item is a later, fuller wording that replaced it (``DedupConfig.keep_fuller``)."""
+    adds = getattr(r, "kept_adds", ())
+    if not adds:
+        return r.signal
+    values = ", ".join(a.split(" ", 1)[-1] for a in adds)
+    return f"{r.signal}; kept: the later wording, adds {values}"
+
+
 def clusters(result: DedupResult) -> list[Cluster]:
     """Duplicate removals grouped by cluster id (and kept span), in text order."""
     text = result.document.text

@@ -131,13 +131,22 @@ def dedup_to_json(result: DedupResult) -> dict[str, Any]:
         "original_sha256": _sha256(doc.text),
         "cleaned_sha256": _sha256(result.text),
         "counts": counts(result, found),
-        "removed": [asdict(r) for r in result.removed],
+        "removed": [_removed_record(r) for r in result.removed],
         "clusters": [_cluster_record(c) for c in found],
         "boilerplate": [
             {**asdict(b), "removed": (b.start, b.end) in cut} for b in result.boilerplate
         ],
         "conflicts": [_conflict_record(result, c) for c in result.conflicts],
     }
+
+
+def _removed_record(r: Removed) -> dict[str, Any]:
+    """A removal with its cut span; ``kept_adds`` only when a later, fuller wording was
+    kept (``DedupConfig.keep_fuller``): the values it states that this one lacks."""
+    record = asdict(r)
+    if not record["kept_adds"]:
+        del record["kept_adds"]
+    return record
 
 
 def _cluster_record(c: Cluster) -> dict[str, Any]:

@@ -14,6 +14,7 @@ from .common import (
     counts,
     cut_boilerplate,
     level_dups,
+    signal_text,
 )
 from .escape import md_escape
 
@@ -79,7 +80,7 @@ def _cluster_table(c: Cluster) -> list[str]:
     for _, r in c.members:
         lines.append(
             f"| removed | {r.index} | {r.start}–{r.end} | {md_escape(r.text)} | "
-            f"{md_escape(r.signal)} | {r.score:.3f} |"
+            f"{md_escape(signal_text(r))} | {r.score:.3f} |"
         )
     return lines + [""]
 

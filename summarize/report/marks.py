@@ -12,7 +12,7 @@ import html
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from .common import Cluster, cut_boilerplate, cut_span, unit_span
+from .common import Cluster, cut_boilerplate, cut_span, signal_text, unit_span
 from .templating import differences, environment
 
 if TYPE_CHECKING:
@@ -68,7 +68,9 @@ def removal_marks(
         else:
             cat = f"dup-{r.level}"
             classes = ("rm", "rm-dup", f"lvl-{r.level}", rid)
-            tip = f"removed: {r.level} duplicate, {r.signal} {r.score:.3f}, cluster {r.cluster}"
+            tip = (
+                f"removed: {r.level} duplicate, {signal_text(r)} {r.score:.3f}, cluster {r.cluster}"
+            )
             c = cluster_of.get(i)
             kid = kids.get((r.kept_start, r.kept_end)) if c else None
             note = notes.removed_duplicate(r, kid, c)

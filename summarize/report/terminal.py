@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
-from .common import clusters, counts, plural, removed_kinds, snippet
+from .common import clusters, counts, plural, removed_kinds, signal_text, snippet
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -72,7 +72,7 @@ def _table(result: DedupResult, console_width: int) -> Table:
         (
             r.level,
             str(r.index),
-            r.signal,
+            signal_text(r),
             f"{r.score:.3f}" if r.reason == "duplicate" else "-",
             r.cluster or ("boilerplate" if r.reason == "boilerplate" else "-"),
             "-" if r.kept_index is None else str(r.kept_index),
