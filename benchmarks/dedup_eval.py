@@ -36,7 +36,7 @@ def concat(sets, rows: dict[int, np.ndarray] | None = None):
     return merged, np.concatenate(gold), np.concatenate(weight), np.concatenate(origin)
 
 
-_FIELDS = ("features", "lexical", "exact", "blocked", "words")
+_FIELDS = ("features", "lexical", "exact", "blocked", "words", "fuller")
 
 
 def folds(sets, seed: int) -> list[tuple[dict, dict]]:
@@ -126,9 +126,14 @@ def old_rule(sets, encoder_name: str) -> dict:
     return _per_set(sets, predicted, gold, origin)
 
 
-def cv_decision(key: str, sets, seeds, unrelated=None, budget: int = 0) -> dict:
-    """The combined decision, fitted on the training folds (and ``unrelated`` pairs)."""
+def cv_decision(key: str, sets, seeds, unrelated=None, budget: int = 0, config=None) -> dict:
+    """The combined decision, fitted on the training folds (and ``unrelated`` pairs) as
+    shipped; the held-out verdicts under the engine's ``config`` (default: the shipped
+    one; ``keep_fuller`` changes the verdicts, not the fit)."""
     from summarize.dedup.calibration import fit_decision, verdicts
+    from summarize.dedup.engine import DEFAULT_CONFIG
+
+    config = DEFAULT_CONFIG if config is None else config
 
     runs = []
     for seed in seeds:
@@ -138,7 +143,7 @@ def cv_decision(key: str, sets, seeds, unrelated=None, budget: int = 0) -> dict:
             d = fit_decision(key, sig, y, weight=w, unrelated=unrelated, max_unrelated=budget,
                              min_precision=MIN_PRECISION)  # fmt: skip
             sig, y, _, o = concat(sets, test)
-            predicted.append(verdicts(sig, d))
+            predicted.append(verdicts(sig, d, config))
             gold.append(y)
             origin.append(o)
         runs.append(_per_set(sets, *map(np.concatenate, (predicted, gold, origin))))
@@ -206,7 +211,10 @@ def _engine_merges(pair: tuple[str, str], a: np.ndarray, b: np.ndarray, threshol
 def within(docs, vectors, encoder_name: str, decision) -> dict:
     """Sentences removed by meaning inside each article, before and after (and after with
     cross-lingual duplicates on, which compares every sentence in another script by its
-    vector); seconds for the duplicate step over all articles, vectors given."""
+    vector, and after with ``keep_fuller``: a later, fuller wording replaces the earlier
+    one); seconds for the duplicate step over all articles, vectors given.
+    ``any_signal``: sentences removed by any signal; ``fuller_kept``: of them, those whose
+    kept sentence comes later (a fuller wording replaced them)."""
     import time
 
     from summarize.dedup.calibration import semantic_threshold
@@ -220,6 +228,7 @@ def within(docs, vectors, encoder_name: str, decision) -> dict:
     }
     if decision.cross_lingual is not None:
         configs["cross-lingual"] = replace(configs["after"], cross_lingual=decision.cross_lingual)
+    configs["keep fuller"] = replace(configs["after"], keep_fuller=True)
     out: dict = {"documents": len(docs)}
     for name, config in configs.items():
         t0 = time.perf_counter()
@@ -231,6 +240,10 @@ def within(docs, vectors, encoder_name: str, decision) -> dict:
         removed = [sum(r.signal in ("semantic", "cross-lingual") for r in f) for f in found]
         out[name] = {"sentences": int(sum(removed)), "articles": int(np.count_nonzero(removed)),
                      "seconds": round(seconds, 2)}  # fmt: skip
+        out[name]["any_signal"] = sum(r.level == "sentence" for f in found for r in f)
+        out[name]["fuller_kept"] = sum(
+            r.level == "sentence" and r.kept_start > r.start for f in found for r in f
+        )
     return out
 
 
@@ -243,6 +256,10 @@ def table(results: dict) -> str:
     for label, r in results["models"].items():
         within_ = r["within"]
         rows = [(f"**combined decision** ({label})", r["combined"], within_["after"]["sentences"])]
+        if "combined_fuller" in r:
+            kept = within_.get("keep fuller", {}).get("sentences", "")
+            rows.append(("the same, a later fuller wording kept (`keep_fuller`, not default)",
+                         r["combined_fuller"], kept))  # fmt: skip
         if "default" in label:
             rows += [(f"{s} alone, best-F1 threshold", v, "") for s, v in r["single"].items()]
             floor = r.get("min_precision", MIN_PRECISION)

@@ -99,6 +99,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def run_model(spec, data, lexical, alexical, where, args) -> dict:
     from summarize.dedup.decision import model_key, save_decision
+    from summarize.dedup.engine import DEFAULT_CONFIG
     from summarize.embed import load_encoder
 
     encoder = load_encoder(spec.ref)
@@ -120,6 +121,9 @@ def run_model(spec, data, lexical, alexical, where, args) -> dict:
     out["before"] = old_rule(sets, encoder.name)
     out["pairs_only"] = cv_decision(key, sets, seeds)
     out["combined"] = cv_decision(key, sets, seeds, unrelated, budget[0])
+    # The same decision when a later, fuller wording replaces the earlier one (not default).
+    fuller = replace(DEFAULT_CONFIG, keep_fuller=True)
+    out["combined_fuller"] = cv_decision(key, sets, seeds, unrelated, budget[0], config=fuller)
     out["transfer"] = cv_transfer(key, sets, unrelated, budget[0])
     decision = _final(key, sets, unrelated, budget[0])
     if data.translations:

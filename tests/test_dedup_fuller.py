@@ -62,13 +62,16 @@ def test_the_cleaned_text_keeps_its_order_and_loses_nothing() -> None:
 
 
 def test_reports_say_the_kept_one_is_the_later_fuller_wording() -> None:
-    from summarize.report.json_report import dedup_to_json
+    from summarize.dedup.document import reconstruct
+    from summarize.report.json_report import dedup_to_json, removed_from_json
     from summarize.report.markdown_report import render_markdown
 
     result = deduplicate_document(prepare(f"{SHORT}\n\n{OTHER}\n\n{WITH_YEAR}"), config=FULLER)
     [record] = dedup_to_json(result)["removed"]
     assert list(record["kept_adds"]) == ["number 2024"] and record["kept_index"] == 2
     assert "near-exact; kept: the later wording, adds 2024 |" in render_markdown(result)
+    assert removed_from_json(dedup_to_json(result)) == result.removed  # read back as written
+    assert reconstruct(result.text, result.removed) == result.document.text
     plain = deduplicate_document(prepare(f"{SHORT}\n\n{SHORT}"))
     assert "kept_adds" not in dedup_to_json(plain)["removed"][0]  # only when it applies
 

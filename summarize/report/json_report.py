@@ -213,7 +213,10 @@ def removed_from_json(record: Mapping[str, Any] | str | bytes) -> list[Removed]:
                 f"schema_version {SCHEMA_VERSION} and {LEGACY_DEDUP_SCHEMA}"
             )
     names = {f.name for f in fields(Removed)}
-    return [Removed(**{k: v for k, v in item.items() if k in names}) for item in record["removed"]]
+    return [
+        Removed(**{k: tuple(v) if k == "kept_adds" else v for k, v in item.items() if k in names})
+        for item in record["removed"]
+    ]
 
 
 def _sha256(text: str) -> str:
