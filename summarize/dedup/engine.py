@@ -77,8 +77,9 @@ class Item:
 class Match:
     """``index`` duplicates the kept item ``kept``; ``signal`` says why.
 
-    ``adds``: when the kept item is a later, fuller wording (it states values this one
-    lacks, and lacks none of its values), those values ("number 2013"); else empty.
+    ``adds``: when the kept item is a fuller wording that came after this one in keep
+    order and replaced it (it states values this one lacks, and lacks none of its
+    values; ``DedupConfig.keep_fuller``), those values ("number 2013"); else empty.
     """
 
     index: int

@@ -35,12 +35,13 @@ class Cluster:
 
 def signal_text(r: Removed) -> str:
     """A duplicate's signal as reports show it: with the values its kept item adds when
-    that item is a later, fuller wording that replaced it (``DedupConfig.keep_fuller``)."""
+    that item is a fuller wording met after it that replaced it (``DedupConfig.keep_fuller``;
+    later in the text, or shorter with ``keep="longest"``)."""
     adds = getattr(r, "kept_adds", ())
     if not adds:
         return r.signal
     values = ", ".join(a.split(" ", 1)[-1] for a in adds)
-    return f"{r.signal}; kept: the later wording, adds {values}"
+    return f"{r.signal}; kept: the fuller wording, adds {values}"
 
 
 def clusters(result: DedupResult) -> list[Cluster]:

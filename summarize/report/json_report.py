@@ -141,7 +141,7 @@ def dedup_to_json(result: DedupResult) -> dict[str, Any]:
 
 
 def _removed_record(r: Removed) -> dict[str, Any]:
-    """A removal with its cut span; ``kept_adds`` only when a later, fuller wording was
+    """A removal with its cut span; ``kept_adds`` only when a fuller wording met after it was
     kept (``DedupConfig.keep_fuller``): the values it states that this one lacks."""
     record = asdict(r)
     if not record["kept_adds"]:
