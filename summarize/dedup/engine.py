@@ -346,8 +346,9 @@ class _Pairwise:
         if score >= c.near_exact:
             return ("near-exact", score)
         # Only the item being placed can be "contained": an earlier kept item is never
-        # removed after the fact, so a later, longer wording stays (and is reported by
-        # the semantic signal at most).
+        # removed after the fact by it, so a later, longer wording stays (and is reported
+        # by the semantic signal at most; with keep_fuller, a later wording that adds a
+        # value may replace it by a signal that holds both ways, see find_duplicates).
         if self.words[p] >= c.min_contained_words and len(a) <= len(b):
             inside = containment(a, b)
             if inside >= c.contained:
