@@ -99,6 +99,7 @@ class ReportFormat(str, Enum):
 class KeepPolicy(str, Enum):
     first = "first"
     longest = "longest"
+    fuller = "fuller"
 
 
 ModelOpt = Annotated[
@@ -259,7 +260,13 @@ def dedup(
         ReportFormat | None,
         typer.Option("--report-format", help="Default: from the report's extension, else json."),
     ] = None,
-    keep: Annotated[KeepPolicy, typer.Option(help="Which occurrence stays.")] = KeepPolicy.first,
+    keep: Annotated[
+        KeepPolicy,
+        typer.Option(
+            help="Which occurrence stays: the first, the longest, or the first unless a later "
+            "wording states all it does and adds a value (fuller)."
+        ),
+    ] = KeepPolicy.first,
     threshold: Annotated[
         float | None, typer.Option(help="Semantic cosine threshold (default: calibrated).")
     ] = None,

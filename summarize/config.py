@@ -14,11 +14,11 @@ from typing import Any, Literal
 
 from .errors import BudgetError, ConfigError
 
-Keep = Literal["first", "longest"]
+Keep = Literal["first", "longest", "fuller"]
 METHODS = ("learned", "textrank", "lexrank", "lead")
 EMBEDDING_METHODS = ("learned", "textrank", "lexrank")  # the others need no model
 DEFAULT_METHOD = "learned"  # the best under cross-validation (docs/ranking.md)
-KEEP_POLICIES = ("first", "longest")
+KEEP_POLICIES = ("first", "longest", "fuller")
 # "screened": embed only the sentences that can change a decision (summarize/scope.py);
 # "all": every content sentence, as before 2026-12-07 (docs/speed.md, "Bulk default").
 EMBED_SCOPES = ("screened", "all")

@@ -200,3 +200,36 @@ def test_no_removal_ever_takes_a_value_away(made, seed, spread, semantic, config
     if vectors is not None:  # the neighbour path of long documents
         with mock.patch.object(engine, "use_sparse", lambda n: True):
             assert find_duplicates(items, vectors, config=conf) == want, "neighbours"
+
+
+def test_users_ask_for_it_with_keep_fuller(tmp_path) -> None:
+    """The setting as users reach it: ``deduplicate(text, keep="fuller")``, ``summarize
+    dedup --keep fuller`` and the HTTP body's ``"keep": "fuller"``; an unknown policy is
+    one clear line and a non-zero exit."""
+    import json
+
+    from typer.testing import CliRunner
+
+    from summarize import deduplicate
+    from summarize.cli import app
+    from summarize.serve.schemas import DeduplicateRequest
+
+    text = f"{SHORT}\n\n{OTHER}\n\n{WITH_YEAR}"
+    assert deduplicate(text, keep="fuller", semantic=False).text.split("\n\n") == [
+        OTHER,
+        WITH_YEAR,
+    ]
+    assert deduplicate(text, semantic=False).text == text  # the default keeps both
+    path = tmp_path / "a.txt"
+    path.write_text(text, encoding="utf-8")
+    report = tmp_path / "r.json"
+    run = CliRunner().invoke(
+        app, ["dedup", str(path), "--keep", "fuller", "--no-semantic", "--report", str(report)]
+    )
+    assert run.exit_code == 0, run.output
+    assert run.stdout.strip().split("\n\n") == [OTHER, WITH_YEAR]
+    [record] = json.loads(report.read_text(encoding="utf-8"))["removed"]
+    assert record["kept_adds"] == ["number 2024"]
+    bad = CliRunner().invoke(app, ["dedup", str(path), "--keep", "fullest"])
+    assert bad.exit_code != 0 and "Traceback" not in bad.output
+    assert DeduplicateRequest(text=text, keep="fuller").keep == "fuller"

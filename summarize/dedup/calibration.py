@@ -83,8 +83,13 @@ def dedup_config(
     different languages are compared by their vectors, at the decision's calibrated
     cosine. A model with no decision gets :data:`FALLBACK` and one warning.
     """
+    # "fuller": the first occurrence stays, unless a later wording states all it does
+    # and adds a value (DedupConfig.keep_fuller).
+    fuller = keep == "fuller"
+    if fuller:
+        keep = "first"
     if model_name is None:
-        return DedupConfig(keep=keep)
+        return DedupConfig(keep=keep, keep_fuller=fuller)
     decision = load_decision(model_name)
     if decision is None:
         _warn_uncalibrated(model_name)
@@ -96,9 +101,11 @@ def dedup_config(
             across = FALLBACK
     if threshold is not None or decision is None:
         semantic = threshold or semantic_threshold(model_name)
-        return DedupConfig(semantic=semantic, keep=keep, cross_lingual=across)
+        return DedupConfig(semantic=semantic, keep=keep, cross_lingual=across, keep_fuller=fuller)
     floor = min(max(decision.min_cosine(), 0.0), 1.0)  # "on", and the prefilter's cosine
-    return DedupConfig(semantic=floor, keep=keep, decision=decision, cross_lingual=across)
+    return DedupConfig(
+        semantic=floor, keep=keep, decision=decision, cross_lingual=across, keep_fuller=fuller
+    )
 
 
 _warned: set[tuple[str, str]] = set()
