@@ -171,14 +171,16 @@ def _held_out(method: str, model, fold: int | None):
     scorers = load_fold_scorers(kind)
     if scorers is None:
         raise RuntimeError("no fold scorers: run python -m benchmarks.train_ranker --write")
+    screens = load_fold_screens() if kind == "default" else None
+    if kind == "default" and screens is None:
+        raise RuntimeError(
+            "no fold screens: run python -m benchmarks.train_screen --tops 6 --write"
+        )
+    # Entered only once nothing can fail: _run_ours catches the error and goes on, and
+    # an override entered before it would stay set for every later summary.
     stack = ExitStack()
     stack.enter_context(scorer_override(scorers[fold]))
-    if kind == "default":
-        screens = load_fold_screens()
-        if screens is None:
-            raise RuntimeError(
-                "no fold screens: run python -m benchmarks.train_screen --tops 6 --write"
-            )
+    if screens is not None:
         stack.enter_context(screen_override(screens[fold]))
     return stack
 
