@@ -134,13 +134,22 @@ def test_a_later_item_that_is_removed_replaces_nothing() -> None:
 
 
 def test_keep_longest_also_keeps_the_wording_with_more_values() -> None:
+    """Visited longest first, the longer wording is met first; the shorter one that adds
+    a year replaces it, whichever comes first in the text (without the setting: a
+    conflict, both kept)."""
     longer = SHORT.replace("các nhà xuất bản lớn", "các nhà xuất bản lớn và nhỏ")
-    dated = SHORT[:-1] + " năm 2024."
-    grouping = find_duplicates(
-        _items([longer, dated]), config=DedupConfig(keep="longest", keep_fuller=True)
-    )
-    [cluster] = grouping.clusters
-    assert cluster.kept == 1 and [m.index for m in cluster.members] == [0]
+    dated = SHORT[:-1] + " 2024."
+    assert len(match_key(dated)) < len(match_key(longer))
+    for texts in ([longer, dated], [dated, longer]):
+        d = texts.index(dated)
+        grouping = find_duplicates(
+            _items(texts), config=DedupConfig(keep="longest", keep_fuller=True)
+        )
+        [cluster] = grouping.clusters
+        [match] = cluster.members
+        assert (cluster.kept, match.index, match.adds) == (d, 1 - d, ("number 2024",))
+        plain = find_duplicates(_items(texts), config=DedupConfig(keep="longest"))
+        assert not plain.clusters and [c.index for c in plain.conflicts] == [d]
 
 
 # Edits that add a value ("more": a number, "add": a year, "extend": "trong 3 năm"),
