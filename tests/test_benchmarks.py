@@ -317,3 +317,21 @@ def test_held_out_quality_uses_the_folds_screen(tmp_path: Path, monkeypatch) -> 
         used = screen_for(model.name)
     assert np.allclose(used.screen.coef, shipped.screen.coef * 4)
     assert screen_for(model.name) is shipped  # the override ends with the block
+
+
+def test_lead_gap_names_why_a_first_sentence_is_not_a_candidate(tmp_path: Path, capsys) -> None:
+    """benchmarks.lead_gap re-runs the text stages to name each exclusion (docs/ranking.md,
+    "Why summarize lead is below LEAD-3"): on quang-ninh-quang-binh.txt the caption
+    scraped twice is one heading and one duplicate, the byline boilerplate; without data
+    it says so and exits 0."""
+    from benchmarks import lead_gap
+
+    sample = Path(__file__).parent.parent / "samples" / "quang-ninh-quang-binh.txt"
+    sentences, why = lead_gap.reasons({"text": sample.read_text(encoding="utf-8")})
+    caption = [i for i, s in enumerate(sentences) if s.text.startswith("Quảng Ninh trao giấy")]
+    assert [why[i] for i in caption] == ["heading", "duplicate"]
+    assert why[0] == "title"
+    assert "boilerplate: byline" in [why[i] for i in why if sentences[i].text == "Thanh Hải"]
+    assert all(s.index not in why for s in sentences[2:4])  # body sentences stay candidates
+    assert lead_gap.main(["--data", str(tmp_path / "none")]) == 0
+    assert "nothing to measure" in capsys.readouterr().err
