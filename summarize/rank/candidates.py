@@ -92,21 +92,27 @@ def _duplicate_of(doc: Document, removed: list[Removed]) -> dict[int, Removed]:
 
 
 def doubled_lines(doc: Document, para_sizes: dict[int, int]) -> set[int]:
-    """Sentences alone in their paragraph, up to :data:`CAPTION_MAX_WORDS` words, that the
-    paragraph before or after repeats word for word (punctuation aside). Why: a scraped
-    photo keeps its caption twice, as the figure's caption and as the image's alt text
-    ("... giai đoạn 2014-2018." then "... giai đoạn 2014-2018"); the duplicate step
-    removes one copy, and the other, an early short line close to the title, would
-    otherwise be a likely pick. A writer does not repeat a line in the next paragraph."""
+    """Sentences alone in their paragraph, up to :data:`CAPTION_MAX_WORDS` words, next to
+    a paragraph that repeats them word for word with the final punctuation dropped or
+    added. Why: a scraped photo keeps its caption twice, as the figure's caption and as
+    the image's alt text ("... giai đoạn 2014-2018." then "... giai đoạn 2014-2018"); the
+    duplicate step removes one copy, and the other, an early short line close to the
+    title, would otherwise be a likely pick. A paragraph scraped twice as written (a
+    lead copied into the body) ends both copies alike and stays a candidate."""
     alone = {
         s.paragraph: s
         for s in doc.sentences
         if para_sizes[s.paragraph] == 1 and len(s.text.split()) <= CAPTION_MAX_WORDS and s.key
     }
+
+    def ends(s: Sentence) -> bool:
+        return s.text.rstrip().endswith(_FINAL)
+
     return {
         s.index
         for p, s in alone.items()
-        if any(q in alone and alone[q].key == s.key for q in (p - 1, p + 1))
+        for q in (p - 1, p + 1)
+        if q in alone and alone[q].key == s.key and ends(alone[q]) != ends(s)
     }
 
 
