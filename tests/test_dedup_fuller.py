@@ -242,3 +242,18 @@ def test_users_ask_for_it_with_keep_fuller(tmp_path) -> None:
     bad = CliRunner().invoke(app, ["dedup", str(path), "--keep", "fullest"])
     assert bad.exit_code != 0 and "Traceback" not in bad.output
     assert DeduplicateRequest(text=text, keep="fuller").keep == "fuller"
+
+
+def test_the_headline_is_never_replaced() -> None:
+    """A first paragraph that repeats the headline and adds a year does not take the
+    headline's place: the cleaned text keeps its title (both stay, as a conflict)."""
+    from summarize import deduplicate
+
+    title = SHORT[:-1]  # the headline: no final full stop
+    text = f"{title}\n\n{WITH_YEAR}\n\n{OTHER}"
+    got = deduplicate(text, keep="fuller", semantic=False)
+    assert got.text == text and not got.removed
+    assert got.document.title == title
+    # the same two wordings in the body: the fuller one is kept
+    body = f"{OTHER}\n\n{SHORT}\n\n{WITH_YEAR}"
+    assert deduplicate(body, keep="fuller", semantic=False).text == f"{OTHER}\n\n{WITH_YEAR}"

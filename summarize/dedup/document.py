@@ -119,7 +119,11 @@ def deduplicate_document(
         Item(k, p.text, tag(p.text)) for p, k in zip(doc.paragraphs, para_keys, strict=True)
     ]
     live_paras = [p.index for p in doc.paragraphs if p.index not in skip]
-    paras = find_duplicates(para_items, level="paragraph", config=config, candidates=live_paras)
+    span = doc.title_span or (0, 0)
+    titled = {p.index for p in doc.paragraphs if span[0] <= p.start < span[1]}
+    paras = find_duplicates(
+        para_items, level="paragraph", config=config, candidates=live_paras, fixed=titled
+    )
     removed += _removals(doc, paras, "paragraph")
     conflicts = _conflicts(doc, paras.conflicts, "paragraph")
 
@@ -137,6 +141,7 @@ def deduplicate_document(
         level="sentence",
         config=config,
         candidates=live,
+        fixed={s.index for s in doc.sentences if span[0] <= s.start < span[1]},
     )
     removed += _removals(doc, sents, "sentence")
     # A one-sentence paragraph conflicts as a paragraph already: report it once.

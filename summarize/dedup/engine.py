@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import hashlib
 import heapq
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -135,8 +135,11 @@ def find_duplicates(
     level: str = "sentence",
     config: DedupConfig = DEFAULT_CONFIG,
     candidates: Sequence[int] | None = None,
+    fixed: Collection[int] = frozenset(),
 ) -> Grouping:
-    """Group duplicate items; ``candidates`` restricts which items take part.
+    """Group duplicate items; ``candidates`` restricts which items take part, and a
+    fuller wording never replaces an item of ``fixed`` (the title: the cleaned text
+    keeps its headline).
 
     Items are visited in keep order; each one joins the cluster of the kept item it
     repeats best, or is kept. A removal never takes a value away, so an item that
@@ -186,7 +189,11 @@ def find_duplicates(
                 score, diffs = judged
                 if diffs:
                     clash = Conflict(i, k, signal, score, diffs)
-                    if config.keep_fuller and _replaces(items, i, k, signal, known, clusters):
+                    if (
+                        config.keep_fuller
+                        and k not in fixed
+                        and _replaces(items, i, k, signal, known, clusters)
+                    ):
                         fuller.append((q, clash))
                     else:
                         conflicts.append(clash)
