@@ -265,6 +265,12 @@ def main(argv: list[str] | None = None) -> int:
         write(items, reach, tops[0], baseline, results[tops[0]], args.ranker, args.select)
         if args.ranker == "full":
             write_fold_screens(screens, models, tops[0])
+        else:  # the fold screens of a full ranker would score this one's articles wrongly
+            stale = [p for f in range(FOLDS) if (p := fold_screen_path(f)).is_file()]
+            for path in stale:
+                path.unlink()
+            _log("no fold screens for --ranker refit: the quality harness needs --ranker full"
+                 + (f" (removed {len(stale)} older ones)" if stale else ""))  # fmt: skip
     return 0
 
 

@@ -252,7 +252,8 @@ class Summarizer:
         """One summary of articles already analysed (the digest keeps them).
 
         Sentences repeated across articles (the same wire copy in two outlets) are
-        collapsed by the same duplicate engine, keeping the first article's wording.
+        collapsed by the same duplicate engine, keeping the first article's wording (or,
+        with ``keep="fuller"``, a later one that states all of it and adds a value).
         Sentences are ranked together, each one's lead prior from its own article.
         """
         pool = [(d, s, pos) for d, a in enumerate(articles) for pos, s in enumerate(a.sentences)]

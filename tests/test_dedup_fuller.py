@@ -74,6 +74,9 @@ def test_reports_say_the_kept_one_is_the_later_fuller_wording() -> None:
     assert reconstruct(result.text, result.removed) == result.document.text
     plain = deduplicate_document(prepare(f"{SHORT}\n\n{SHORT}"))
     assert "kept_adds" not in dedup_to_json(plain)["removed"][0]  # only when it applies
+    record = dedup_to_json(plain)
+    record["removed"][0]["kept_adds"] = None  # written by another tool: read as none
+    assert removed_from_json(record)[0].kept_adds == ()
 
 
 def test_a_story_counts_a_shared_sentence_whichever_article_keeps_it() -> None:

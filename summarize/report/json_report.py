@@ -214,7 +214,9 @@ def removed_from_json(record: Mapping[str, Any] | str | bytes) -> list[Removed]:
             )
     names = {f.name for f in fields(Removed)}
     return [
-        Removed(**{k: tuple(v) if k == "kept_adds" else v for k, v in item.items() if k in names})
+        Removed(
+            **{k: tuple(v or ()) if k == "kept_adds" else v for k, v in item.items() if k in names}
+        )
         for item in record["removed"]
     ]
 
