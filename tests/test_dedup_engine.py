@@ -85,6 +85,9 @@ def reference(
     for c in found:
         c.members.sort(key=lambda m: m.index)
     found.sort(key=lambda c: c.kept)
+    # since then: conflicts are between items that both stay (not one removed after all)
+    gone = {m.index for c in found for m in c.members}
+    conflicts = [c for c in conflicts if c.index not in gone and c.other not in gone]
     return Grouping(found, sorted(conflicts, key=lambda c: (c.index, c.other)))
 
 
@@ -382,3 +385,16 @@ def test_shingle_columns_large_alphabet() -> None:
     chars = [chr(0x4E00 + j) for j in range(6500)]
     keys = ["".join(chars[j : j + 40]) for j in range(0, 6500, 30)]
     assert_columns_are_shingles(keys, 5)
+
+
+def test_conflicts_are_between_items_that_both_stay() -> None:
+    """An item that disagrees with one kept item on a value but repeats another is
+    removed; its disagreement is no "both kept" conflict (the report said so before)."""
+    base = (
+        "Hội chợ sách mở cửa tại công viên Lê Văn Tám với nhiều gian hàng của các nhà "
+        "xuất bản lớn trong cả nước"
+    )
+    texts = [f"{base} năm 2024.", f"{base}, có 120 gian hàng.", f"{base}, có 120 gian hàng!"]
+    got = find_duplicates([Item(match_key(t), t) for t in texts])
+    assert [m.index for c in got.clusters for m in c.members] == [2]
+    assert [(c.index, c.other) for c in got.conflicts] == [(1, 0)]

@@ -218,9 +218,14 @@ def find_duplicates(
                 clusters[k] = Cluster(cluster_id(level, items[k].key), k)
             clusters[k].members.append(Match(i, k, best[1], round(best[2], 4)))
     found = sorted(clusters.values(), key=lambda c: c.kept)
+    gone = set()
     for c in found:
         c.members.sort(key=lambda m: m.index)
-    return Grouping(found, sorted(conflicts, key=lambda c: (c.index, c.other)), unjudged)
+        gone.update(m.index for m in c.members)
+    # A conflict says "both kept": drop those whose item went after all (it repeated
+    # another kept item, or a fuller wording replaced it).
+    kept_pairs = [c for c in conflicts if c.index not in gone and c.other not in gone]
+    return Grouping(found, sorted(kept_pairs, key=lambda c: (c.index, c.other)), unjudged)
 
 
 # Conflicts judged per item: past this many, the item's other similar kept items are
