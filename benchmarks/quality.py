@@ -162,7 +162,7 @@ def _held_out(method: str, model, fold: int | None):
     from summarize.rank.learned import family, scorer_override
     from summarize.rank.screen import screen_override
 
-    from .train_ranker import load_fold_scorers
+    from .train_ranker import load_fold_scorers, load_fold_untitled
     from .train_screen import load_fold_screens
 
     if method != "learned" or fold is None:
@@ -176,10 +176,11 @@ def _held_out(method: str, model, fold: int | None):
         raise RuntimeError(
             "no fold screens: run python -m benchmarks.train_screen --tops 6 --write"
         )
+    untitled = load_fold_untitled(kind)
     # Entered only once nothing can fail: _run_ours catches the error and goes on, and
     # an override entered before it would stay set for every later summary.
     stack = ExitStack()
-    stack.enter_context(scorer_override(scorers[fold]))
+    stack.enter_context(scorer_override(scorers[fold], untitled[fold] if untitled else None))
     if screens is not None:
         stack.enter_context(screen_override(screens[fold]))
     return stack

@@ -473,6 +473,9 @@ def report_model(args, model_key: str) -> dict:
         rows[f"summarize {method}"] = {n: evaluate(v, lambda it, m=method: scores_of(m, it))
                                        for n, v in data.items()}  # fmt: skip
     rows["summarize learned (held-out folds)"] = cross_validate(data, every, fit, args.label)
+    # The same articles given without their title, scored by the untitled scorer.
+    untitled = untitled_columns()
+    rows[UNTITLED_ROW] = cross_validate(data, untitled, fit, args.label)
     result = {"model": model_key, "rows": rows, "articles": {n: len(v) for n, v in data.items()},
               "left_out_of_training": {n: sum(it.contains_lead for it in v)
                                        for n, v in data.items() if n in TRAIN_SETS}}  # fmt: skip
@@ -491,21 +494,41 @@ def report_model(args, model_key: str) -> dict:
         _print_rows("Ablation: each feature group removed (held-out folds)", every_row, data)
     if args.write:
         pool = [it for n in TRAIN_SETS for it in data.get(n, []) if not it.contains_lead]
-        write_weights(model_key, linear(pool, every, args.label), result, len(pool))
-        write_fold_weights(model_key, fit_folds(data, every, linear, args.label))
+        write_weights(
+            model_key, linear(pool, every, args.label), result, len(pool),
+            untitled=linear(pool, untitled, args.label),
+        )  # fmt: skip
+        write_fold_weights(
+            model_key, fit_folds(data, every, linear, args.label),
+            fit_folds(data, untitled, linear, args.label),
+        )  # fmt: skip
     return result
+
+
+UNTITLED_ROW = "summarize learned, no title (held-out folds)"
+
+
+def untitled_columns() -> np.ndarray:
+    """Column indices of the features that do not read the title."""
+    from summarize.rank.features import FEATURES, UNTITLED_FEATURES
+
+    return np.array([FEATURES.index(n) for n in UNTITLED_FEATURES])
 
 
 def fold_path(model_key: str, fold: int) -> Path:
     return DEFAULT_OUT / "ranker" / f"{model_key}-fold{fold}.json"
 
 
-def write_fold_weights(model_key: str, models: Sequence) -> None:
-    """The fold models, for the quality harness's held-out scores (not package data)."""
+def write_fold_weights(model_key: str, models: Sequence, untitled: Sequence = ()) -> None:
+    """The fold models (and the untitled ones), for the quality harness's held-out
+    scores (not package data)."""
     for f, m in enumerate(models):
         path = fold_path(model_key, f)
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(json.dumps({"fold": f, "scorer": _full(m).to_json()}) + "\n")
+        payload = {"fold": f, "scorer": _full(m).to_json()}
+        if untitled:
+            payload["untitled"] = untitled[f].to_json()
+        path.write_text(json.dumps(payload) + "\n")
 
 
 def load_fold_scorers(model_key: str) -> list | None:
@@ -516,6 +539,17 @@ def load_fold_scorers(model_key: str) -> list | None:
     if not all(p.is_file() for p in paths):
         return None
     return [LinearScorer.from_json(json.loads(p.read_text())["scorer"]) for p in paths]
+
+
+def load_fold_untitled(model_key: str) -> list | None:
+    """The untitled fold models written by ``--write``; None if they are missing."""
+    from summarize.rank.learned import LinearScorer
+
+    paths = [fold_path(model_key, f) for f in range(FOLDS)]
+    if not all(p.is_file() for p in paths):
+        return None
+    found = [json.loads(p.read_text()).get("untitled") for p in paths]
+    return None if None in found else [LinearScorer.from_json(d) for d in found]
 
 
 def _full(scorer):
@@ -533,7 +567,7 @@ def _print_rows(heading: str, rows: dict[str, dict], data) -> None:
         print(f"| {system} | " + " | ".join(_cell(per[n]) for n in names) + " |")
 
 
-def write_weights(model_key: str, scorer, result: dict, trained: int) -> Path:
+def write_weights(model_key: str, scorer, result: dict, trained: int, untitled=None) -> Path:
     from summarize.rank.learned import WEIGHT_FILES
 
     scorer = _full(scorer)
@@ -547,6 +581,11 @@ def write_weights(model_key: str, scorer, result: dict, trained: int) -> Path:
         "cross_validated_rouge2": {n: r["rouge2"] for n, r in held.items()},
         "scorer": scorer.to_json(),
     }  # fmt: skip
+    if untitled is not None:  # text without a title: the same fit without the title's columns
+        payload["cross_validated_rouge2_untitled"] = {
+            n: r["rouge2"] for n, r in result["rows"][UNTITLED_ROW].items()
+        }
+        payload["untitled"] = untitled.to_json()
     WEIGHTS_DIR.mkdir(parents=True, exist_ok=True)
     path = WEIGHTS_DIR / WEIGHT_FILES[model_key]
     path.write_text(json.dumps(payload, indent=1) + "\n", encoding="utf-8")

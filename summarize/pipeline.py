@@ -362,7 +362,10 @@ class Summarizer:
         screen = screen_for(self._model_name())
         with self.timer.stage("ranking"):
             x = scoped_features(texts, subset, vecs, title, None, starts, found.document.title)
-            found_scores, overlap = screen.rank_scores(x, word_budget=budget is not None)
+            titled = title is not None or bool((found.document.title or "").strip())
+            found_scores, overlap = screen.rank_scores(
+                x, word_budget=budget is not None, titled=titled
+            )
             scores[subset] = found_scores
             limit = min(self.config.max_sentences(len(cands)), len(subset))
             picked = choose(

@@ -63,6 +63,10 @@ COLUMNS: tuple[tuple[str, str], ...] = (
 )
 FEATURES = tuple(name for name, _ in COLUMNS)
 GROUPS = tuple(dict.fromkeys(group for _, group in COLUMNS))
+# The columns that read the title; without one they are all zeros, and a scorer fitted
+# with them leans on them (it fell below LEAD-3), so untitled text has a scorer without.
+TITLE_FEATURES = ("title_cos", "title_z", "title_rank", "title_words", "title_words_z")
+UNTITLED_FEATURES = tuple(name for name in FEATURES if name not in TITLE_FEATURES)
 
 
 @dataclass(frozen=True)
@@ -79,6 +83,13 @@ class Context:
     positions: Sequence[int] | None = None
     paragraph_starts: Sequence[bool] | None = None
     title: str | None = None
+
+
+def has_title(ctx: Context) -> bool:
+    """Whether the article has a title to compare its sentences with."""
+    if ctx.title and ctx.title.strip():
+        return True
+    return ctx.title_vector is not None and bool(np.any(ctx.title_vector))
 
 
 def feature_matrix(ctx: Context) -> np.ndarray:

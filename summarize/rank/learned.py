@@ -21,7 +21,7 @@ from importlib import resources
 import numpy as np
 
 from ..errors import ModelError
-from .features import FEATURES, Context, feature_matrix
+from .features import FEATURES, UNTITLED_FEATURES, Context, feature_matrix, has_title
 from .select import Overlap
 
 WEIGHT_FILES = {"default": "learned-default.json", "static": "learned-static.json"}
@@ -75,6 +75,12 @@ class LinearScorer:
         if word_budget or not self.reference_bigrams > 0:
             return scores, None
         return scores, Overlap(self.precision(x), self.reference_bigrams)
+
+    def take(self, x: np.ndarray) -> np.ndarray:
+        """This scorer's columns of a :data:`~.features.FEATURES`-wide matrix."""
+        if self.features == FEATURES:
+            return x
+        return x[:, [FEATURES.index(name) for name in self.features]]
 
     def score(self, x: np.ndarray, *, word_budget: bool = False) -> np.ndarray:
         out = ((x - self.mean) / self.scale) @ self.coef + self.intercept
@@ -132,17 +138,46 @@ def load_scorer(kind: str = "default") -> LinearScorer:
     return scorer
 
 
-_OVERRIDE: ContextVar[LinearScorer | None] = ContextVar("summarize_scorer", default=None)
+@lru_cache(maxsize=4)
+def load_untitled(kind: str = "default") -> LinearScorer | None:
+    """The family's scorer for text without a title (``untitled`` in its weights file),
+    fitted without the title's columns; None in a file written before it existed."""
+    path = resources.files(__package__) / "weights" / WEIGHT_FILES[kind]
+    data = json.loads(path.read_text(encoding="utf-8")).get("untitled")
+    if data is None:
+        return None
+    scorer = LinearScorer.from_json(data)
+    if scorer.features != UNTITLED_FEATURES:
+        raise ModelError(f"{WEIGHT_FILES[kind]}: the untitled scorer was fitted on other features")
+    return scorer
+
+
+def scorer_for(model_name: str | None, *, titled: bool = True) -> LinearScorer:
+    """The scorer in force: a held-out run's (:func:`scorer_override`) or the shipped one,
+    the untitled one for text without a title when there is one."""
+    override = _OVERRIDE.get()
+    if override is not None:
+        scorer, untitled = override
+    else:
+        kind = family(model_name)
+        scorer, untitled = load_scorer(kind), load_untitled(kind)
+    return scorer if titled or untitled is None else untitled
+
+
+_OVERRIDE: ContextVar[tuple[LinearScorer, LinearScorer | None] | None] = ContextVar(
+    "summarize_scorer", default=None
+)
 
 
 @contextmanager
-def scorer_override(scorer: LinearScorer) -> Iterator[None]:
-    """Score with ``scorer`` instead of the shipped weights, inside the block.
+def scorer_override(scorer: LinearScorer, untitled: LinearScorer | None = None) -> Iterator[None]:
+    """Score with ``scorer`` (and ``untitled`` for text without a title; None: ``scorer``
+    for all) instead of the shipped weights, inside the block.
 
     Why: held-out evaluation (``python -m benchmarks quality``) summarises each article
     with the scorer of the cross-validation fold that never saw it.
     """
-    token = _OVERRIDE.set(scorer)
+    token = _OVERRIDE.set((scorer, untitled))
     try:
         yield
     finally:
@@ -165,5 +200,5 @@ def learned_ranking(
     the best-scored sentences one by one."""
     if len(ctx.texts) == 0:
         return np.zeros(0), None
-    scorer = _OVERRIDE.get() or load_scorer(family(model_name))
-    return scorer.output(feature_matrix(ctx), word_budget=word_budget)
+    scorer = scorer_for(model_name, titled=has_title(ctx))
+    return scorer.output(scorer.take(feature_matrix(ctx)), word_budget=word_budget)

@@ -33,7 +33,7 @@ import numpy as np
 
 from ..config import DEFAULT_SENTENCES
 from ..errors import ModelError
-from .features import COLUMNS, FEATURES, Context, feature_matrix
+from .features import COLUMNS, FEATURES, TITLE_FEATURES, Context, feature_matrix
 from .learned import LinearScorer, family
 from .select import Overlap
 
@@ -56,16 +56,22 @@ class Screen:
     ``screen``: a :class:`LinearScorer` over text features only; ``ranker``: one over
     every feature, fitted on the candidates that passed the screen (vector features
     among them); ``top``: candidates embedded per article for a 3-sentence budget.
-    Both read their columns by name from a :data:`FEATURES`-wide matrix, so a feature
-    added to :mod:`.features` later does not invalidate them (a removed one does).
+    ``untitled``: the ranker for text without a title, fitted without the title's
+    columns (None in files written before it). All read their columns by name from a
+    :data:`FEATURES`-wide matrix, so a feature added to :mod:`.features` later does not
+    invalidate them (a removed one does).
     """
 
     screen: LinearScorer
     ranker: LinearScorer
     top: int
+    untitled: LinearScorer | None = None
 
     def to_json(self) -> dict:
-        return {"top": self.top, "screen": self.screen.to_json(), "ranker": self.ranker.to_json()}
+        out = {"top": self.top, "screen": self.screen.to_json(), "ranker": self.ranker.to_json()}
+        if self.untitled is not None:
+            out["untitled"] = self.untitled.to_json()
+        return out
 
     @classmethod
     def from_json(cls, data: dict) -> Screen:
@@ -76,21 +82,27 @@ class Screen:
             raise ModelError(f"screen weights: 'top' must be a whole number >= 1, not {top!r}")
         if not set(screen.features) <= set(TEXT_FEATURES):
             raise ModelError("the screen reads a feature that needs vectors; retrain it")
-        if not set(ranker.features) <= set(FEATURES):
-            raise ModelError("screen weights were fitted on other features; retrain them")
-        return cls(screen, ranker, top)
+        untitled = LinearScorer.from_json(data["untitled"]) if "untitled" in data else None
+        for scorer in (ranker, untitled):
+            if scorer is not None and not set(scorer.features) <= set(FEATURES):
+                raise ModelError("screen weights were fitted on other features; retrain them")
+        if untitled is not None and set(untitled.features) & set(TITLE_FEATURES):
+            raise ModelError("the screen's untitled ranker reads the title; retrain it")
+        return cls(screen, ranker, top, untitled)
 
     def screen_scores(self, x: np.ndarray, *, word_budget: bool = False) -> np.ndarray:
         """Scores of rows of a :data:`FEATURES`-wide matrix (:func:`text_features`)."""
         return self.screen.score(x[:, _columns(self.screen)], word_budget=word_budget)
 
     def rank_scores(
-        self, x: np.ndarray, *, word_budget: bool = False
+        self, x: np.ndarray, *, word_budget: bool = False, titled: bool = True
     ) -> tuple[np.ndarray, Overlap | None]:
         """Scores of rows of a :data:`FEATURES`-wide matrix (:func:`scoped_features`) and,
         for a ranker that carries a reference length, the set objective selection
-        maximises (as :meth:`.learned.LinearScorer.output` for the learned method)."""
-        return self.ranker.output(x[:, _columns(self.ranker)], word_budget=word_budget)
+        maximises (as :meth:`.learned.LinearScorer.output` for the learned method);
+        ``titled=False``: the text has no title (the untitled ranker, if there is one)."""
+        ranker = self.ranker if titled or self.untitled is None else self.untitled
+        return ranker.output(x[:, _columns(ranker)], word_budget=word_budget)
 
 
 def _columns(scorer: LinearScorer) -> list[int]:
