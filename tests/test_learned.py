@@ -66,6 +66,45 @@ def test_text_without_a_title_is_ranked_by_the_untitled_scorer() -> None:
         assert np.allclose(got, load_scorer(kind).output(feature_matrix(titled))[0])
 
 
+UNTITLED_BODY = (
+    "Sáng 6/12, thành phố Đà Nẵng khởi công cầu mới qua sông Hàn với vốn hơn 2.100 tỷ đồng. "
+    "Công trình dự kiến hoàn thành vào cuối năm 2028.\n\n"
+    "Cây cầu dài 1,2 km với sáu làn xe sẽ giảm ùn tắc cho khu trung tâm. "
+    "Lưu lượng xe qua các cầu cũ đã tăng gần gấp đôi trong năm năm qua.\n\n"
+    "Người dân gần công trường lo ngại tiếng ồn và bụi. "
+    "Chính quyền quận hứa lắp rào chắn và tưới nước thường xuyên."
+)
+
+
+@pytest.mark.parametrize("blank", ["", "   ", "\n\t "])
+def test_a_blank_title_is_no_title(blank, fake_encoder, monkeypatch) -> None:
+    """An empty or whitespace title (``--title " "``, an API call) is ranked as a text
+    without one, by the untitled scorer: embedded, it had passed for a title."""
+    import summarize.rank.learned as learned
+
+    seen: list[bool] = []
+    real = learned.scorer_for
+
+    def spy(model_name, *, titled=True):
+        seen.append(titled)
+        return real(model_name, titled=titled)
+
+    monkeypatch.setattr(learned, "scorer_for", spy)
+    untitled = summarize(UNTITLED_BODY, method="learned", model=fake_encoder, embed_scope="all")
+    given = summarize(
+        UNTITLED_BODY, title=blank, method="learned", model=fake_encoder, embed_scope="all"
+    )
+    assert seen == [False, False] and given.title is None
+    assert [(s.index, s.score) for s in given.sentences] == [
+        (s.index, s.score) for s in untitled.sentences
+    ]
+    titled = summarize(
+        UNTITLED_BODY, title="Đà Nẵng khởi công cầu mới", method="learned", model=fake_encoder,
+        embed_scope="all",
+    )  # fmt: skip
+    assert seen[-1] is True and titled.title == "Đà Nẵng khởi công cầu mới"
+
+
 def test_the_screen_ranks_untitled_text_with_its_untitled_ranker() -> None:
     from dataclasses import replace
 

@@ -31,6 +31,10 @@ def prepare(
     if not any(any(c.isalpha() for c in s.text) for s in sentences):
         raise InputError(f"{source or 'input'}: no sentence found (no words in the text)")
     span = None
+    if title is not None and not title.strip():
+        # A blank title is no title (as the CLI, JSONL and the web form read one): its
+        # vector would pass for a title's and rank with the titled scorer.
+        title = None
     if title is None:
         span = detect_title(text)
         if span is not None:
