@@ -66,6 +66,46 @@ def test_text_without_a_title_is_ranked_by_the_untitled_scorer() -> None:
         assert np.allclose(got, load_scorer(kind).output(feature_matrix(titled))[0])
 
 
+def test_a_weights_file_without_an_untitled_scorer_still_loads(tmp_path, monkeypatch) -> None:
+    """A file written before the untitled scorer ranks untitled text with its titled one;
+    an untitled scorer that reads the title is refused, naming the file."""
+    import json
+    import shutil
+    from importlib import resources
+
+    import summarize.rank.learned as learned
+    from summarize.errors import ModelError
+
+    shipped = resources.files(learned.__package__) / "weights"
+    (tmp_path / "weights").mkdir()
+    for name in WEIGHT_FILES.values():
+        with resources.as_file(shipped / name) as src:
+            shutil.copy(src, tmp_path / "weights" / name)
+    path = tmp_path / "weights" / WEIGHT_FILES["default"]
+    data = json.loads(path.read_text(encoding="utf-8"))
+    old = {k: v for k, v in data.items() if "untitled" not in k}
+
+    class Files:
+        @staticmethod
+        def files(package):
+            return tmp_path
+
+    monkeypatch.setattr(learned, "resources", Files)
+    try:
+        path.write_text(json.dumps(old), encoding="utf-8")
+        learned.load_scorer.cache_clear()
+        learned.load_untitled.cache_clear()
+        assert learned.load_untitled("default") is None
+        assert learned.scorer_for(None, titled=False) is learned.load_scorer("default")
+        path.write_text(json.dumps({**old, "untitled": data["scorer"]}), encoding="utf-8")
+        learned.load_untitled.cache_clear()
+        with pytest.raises(ModelError, match="learned-default.json: the untitled scorer"):
+            learned.scorer_for(None, titled=False)
+    finally:
+        learned.load_scorer.cache_clear()
+        learned.load_untitled.cache_clear()
+
+
 UNTITLED_BODY = (
     "Sáng 6/12, thành phố Đà Nẵng khởi công cầu mới qua sông Hàn với vốn hơn 2.100 tỷ đồng. "
     "Công trình dự kiến hoàn thành vào cuối năm 2028.\n\n"
