@@ -380,14 +380,21 @@ def fit_folds(data: dict[str, list[Item]], columns: np.ndarray, fit: Callable, k
 
 
 def cross_validate(
-    data: dict[str, list[Item]], columns: np.ndarray, fit: Callable, kind: str
+    data: dict[str, list[Item]],
+    columns: np.ndarray,
+    fit: Callable,
+    kind: str,
+    *,
+    models: list | None = None,
+    rows: Callable[[Item], np.ndarray] = lambda it: it.x,
 ) -> dict[str, dict]:
     """Held-out scores per data set: each article scored by the model of its own fold,
-    which never saw it (nor, for BBC, any English at all)."""
-    models = fit_folds(data, columns, fit, kind)
+    which never saw it (nor, for BBC, any English at all). ``models``: the fold models
+    if already fitted; ``rows``: an article's feature rows (default: as collected)."""
+    models = models or fit_folds(data, columns, fit, kind)
 
     def score(it: Item):
-        m, z = models[fold_of_group(it.group)], it.x[:, columns]
+        m, z = models[fold_of_group(it.group)], rows(it)[:, columns]
         if not hasattr(m, "score"):
             return m(z)
         return scorer_output(m, z, word_budget=bool(budget(it)))
@@ -472,8 +479,15 @@ def report_model(args, model_key: str) -> dict:
     for method in ("lead", "textrank"):
         rows[f"summarize {method}"] = {n: evaluate(v, lambda it, m=method: scores_of(m, it))
                                        for n, v in data.items()}  # fmt: skip
-    rows["summarize learned (held-out folds)"] = cross_validate(data, every, fit, args.label)
-    # The same articles given without their title, scored by the untitled scorer.
+    titled = fit_folds(data, every, fit, args.label)
+    rows["summarize learned (held-out folds)"] = cross_validate(
+        data, every, fit, args.label, models=titled
+    )
+    # The same articles given without their title: the titled scorer on the title's
+    # columns at zero (what it did before the untitled scorer), and the untitled scorer.
+    rows[WITHHELD_ROW] = cross_validate(
+        data, every, fit, args.label, models=titled, rows=without_title
+    )
     untitled = untitled_columns()
     rows[UNTITLED_ROW] = cross_validate(data, untitled, fit, args.label)
     result = {"model": model_key, "rows": rows, "articles": {n: len(v) for n, v in data.items()},
@@ -506,6 +520,17 @@ def report_model(args, model_key: str) -> dict:
 
 
 UNTITLED_ROW = "summarize learned, no title (held-out folds)"
+WITHHELD_ROW = "... no title, the titled scorer on zeros (before the untitled scorer)"
+
+
+def without_title(it: Item) -> np.ndarray:
+    """The article's feature rows as computed without a title: its title columns zero
+    (no other column reads the title)."""
+    from summarize.rank.features import FEATURES, TITLE_FEATURES
+
+    x = it.x.copy()
+    x[:, [FEATURES.index(n) for n in TITLE_FEATURES]] = 0.0
+    return x
 
 
 def untitled_columns() -> np.ndarray:

