@@ -92,7 +92,7 @@ class Screen:
 
     def screen_scores(self, x: np.ndarray, *, word_budget: bool = False) -> np.ndarray:
         """Scores of rows of a :data:`FEATURES`-wide matrix (:func:`text_features`)."""
-        return self.screen.score(x[:, _columns(self.screen)], word_budget=word_budget)
+        return self.screen.score(self.screen.take(x), word_budget=word_budget)
 
     def rank_scores(
         self, x: np.ndarray, *, word_budget: bool = False, titled: bool = True
@@ -102,11 +102,7 @@ class Screen:
         maximises (as :meth:`.learned.LinearScorer.output` for the learned method);
         ``titled=False``: the text has no title (the untitled ranker, if there is one)."""
         ranker = self.ranker if titled or self.untitled is None else self.untitled
-        return ranker.output(x[:, _columns(ranker)], word_budget=word_budget)
-
-
-def _columns(scorer: LinearScorer) -> list[int]:
-    return [FEATURES.index(name) for name in scorer.features]
+        return ranker.output(ranker.take(x), word_budget=word_budget)
 
 
 @lru_cache(maxsize=4)
