@@ -63,6 +63,7 @@ def test_caption_shapes(line: str, caption: bool) -> None:
         "“Trước tiên phải sâu sát, gần dân!”",
         "Ukraine đưa Buk-M1 áp sát Nga, Nga nhạt giọng...",
         "iPad Pro 2 sẽ ra mắt từ nửa sau năm nay",
+        "' Góa phụ trắng ' làm thơ ca ngợi người chồng đã mất",  # a space inside the quote
     ],
 )
 def test_headlines_opening_on_a_quote_are_titles(headline: str) -> None:

@@ -109,7 +109,7 @@ def _looks_like_title(line: str) -> bool:
         return False
     if _ends_like_a_sentence(line):
         return False
-    head = line.lstrip(_OPENING_QUOTES)
+    head = line.lstrip(_OPENING_QUOTES).lstrip()  # "' Góa phụ trắng ' làm thơ ..."
     # "iPad Pro 2 sẽ ra mắt": a brand written with a small first letter still opens a title.
     brand = head[:1].islower() and head[1:2].isupper()
     if not (head[:1].isupper() or head[:1].isdigit() or brand):
