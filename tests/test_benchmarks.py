@@ -335,3 +335,19 @@ def test_lead_gap_names_why_a_first_sentence_is_not_a_candidate(tmp_path: Path, 
     assert all(s.index not in why for s in sentences[2:4])  # body sentences stay candidates
     assert lead_gap.main(["--data", str(tmp_path / "none")]) == 0
     assert "nothing to measure" in capsys.readouterr().err
+
+
+def test_titles_counts_first_line_titles_and_bodies_given_one(tiny_data: Path, capsys) -> None:
+    """benchmarks.titles: every made-up headline above its body is found, no body alone
+    gets a title, and a missing data folder is said and exits 0."""
+    from benchmarks import titles
+
+    assert titles.main(["--data", str(tiny_data), "--sets", "baomoi,vmds,bbc"]) == 0
+    out = capsys.readouterr()
+    assert "bbc: not found" in out.err
+    for name in ("baomoi", "vmds"):
+        body = out.out.split(f"{name} ", 1)[1].split("\n}", 1)[0] + "\n}"
+        got = json.loads(body)
+        assert got["articles"] == len(ARTICLES)
+        assert got["title_found"] == len(ARTICLES) and got["body_given_a_title"] == 0
+    assert titles.main(["--data", str(tiny_data / "none")]) == 0
