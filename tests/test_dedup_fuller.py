@@ -218,6 +218,7 @@ def test_users_ask_for_it_with_keep_fuller(tmp_path) -> None:
     """The setting as users reach it: ``deduplicate(text, keep="fuller")``, ``summarize
     dedup --keep fuller`` and the HTTP body's ``"keep": "fuller"``; an unknown policy is
     one clear line and a non-zero exit."""
+    import csv
     import json
 
     from typer.testing import CliRunner
@@ -242,6 +243,13 @@ def test_users_ask_for_it_with_keep_fuller(tmp_path) -> None:
     assert run.stdout.strip().split("\n\n") == [OTHER, WITH_YEAR]
     [record] = json.loads(report.read_text(encoding="utf-8"))["removed"]
     assert record["kept_adds"] == ["number 2024"]
+    table = tmp_path / "r.csv"
+    run = CliRunner().invoke(
+        app, ["dedup", str(path), "--keep", "fuller", "--no-semantic", "--report", str(table)]
+    )
+    assert run.exit_code == 0, run.output
+    [row] = list(csv.DictReader(table.read_text(encoding="utf-8").splitlines()))
+    assert row["kept_adds"] == "number 2024" and row["text"] == SHORT
     bad = CliRunner().invoke(app, ["dedup", str(path), "--keep", "fullest"])
     assert bad.exit_code != 0 and "Traceback" not in bad.output
     assert DeduplicateRequest(text=text, keep="fuller").keep == "fuller"

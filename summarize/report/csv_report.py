@@ -15,7 +15,7 @@ if TYPE_CHECKING:
 
 CSV_COLUMNS = (
     "cluster", "level", "index", "start", "end", "reason", "signal", "score",
-    "kept_index", "kept_start", "kept_end", "text", "kept_text",
+    "kept_index", "kept_start", "kept_end", "text", "kept_text", "kept_adds",
 )  # fmt: skip
 
 
@@ -33,7 +33,7 @@ def render_csv(result: DedupResult) -> str:
         row = [
             r.cluster or "", r.level, r.index, r.start, r.end, r.reason, r.signal,
             f"{r.score:.4f}", blank(r.kept_index), blank(r.kept_start), blank(r.kept_end),
-            r.text, kept_text,
+            r.text, kept_text, "; ".join(r.kept_adds),
         ]  # fmt: skip
         writer.writerow([csv_cell(cell) for cell in row])
     return buf.getvalue()
