@@ -489,7 +489,8 @@ def report_model(args, model_key: str) -> dict:
         data, every, fit, args.label, models=titled, rows=without_title
     )
     untitled = untitled_columns()
-    rows[UNTITLED_ROW] = cross_validate(data, untitled, fit, args.label)
+    bare = fit_folds(data, untitled, fit, args.label)
+    rows[UNTITLED_ROW] = cross_validate(data, untitled, fit, args.label, models=bare)
     result = {"model": model_key, "rows": rows, "articles": {n: len(v) for n, v in data.items()},
               "left_out_of_training": {n: sum(it.contains_lead for it in v)
                                        for n, v in data.items() if n in TRAIN_SETS}}  # fmt: skip
@@ -512,10 +513,9 @@ def report_model(args, model_key: str) -> dict:
             model_key, linear(pool, every, args.label), result, len(pool),
             untitled=linear(pool, untitled, args.label),
         )  # fmt: skip
-        write_fold_weights(
-            model_key, fit_folds(data, every, linear, args.label),
-            fit_folds(data, untitled, linear, args.label),
-        )  # fmt: skip
+        if fit is not linear:  # the held-out rows were another learner's: fit the shipped one
+            titled, bare = (fit_folds(data, c, linear, args.label) for c in (every, untitled))
+        write_fold_weights(model_key, titled, bare)
     return result
 
 

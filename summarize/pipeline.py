@@ -25,6 +25,7 @@ from .embed.document import SIMILARITY_PROMPT, embed_document, prefetch_document
 from .embed.prefetch import PrefetchEncoder
 from .errors import BudgetError, ConfigError, InputError
 from .rank.candidates import Candidates, candidates
+from .rank.features import has_title
 from .rank.graph import similarity_matrix
 from .rank.methods import rank, story_method
 from .rank.query import focus, relevance
@@ -362,9 +363,8 @@ class Summarizer:
         screen = screen_for(self._model_name())
         with self.timer.stage("ranking"):
             x = scoped_features(texts, subset, vecs, title, None, starts, found.document.title)
-            titled = title is not None or bool((found.document.title or "").strip())
             found_scores, overlap = screen.rank_scores(
-                x, word_budget=budget is not None, titled=titled
+                x, word_budget=budget is not None, titled=has_title(found.document.title, title)
             )
             scores[subset] = found_scores
             limit = min(self.config.max_sentences(len(cands)), len(subset))

@@ -85,11 +85,12 @@ class Context:
     title: str | None = None
 
 
-def has_title(ctx: Context) -> bool:
-    """Whether the article has a title to compare its sentences with."""
-    if ctx.title and ctx.title.strip():
+def has_title(title: str | None, title_vector: np.ndarray | None = None) -> bool:
+    """Whether an article has a title to compare its sentences with (its text or its
+    vector): the one test that picks the titled or the untitled scorer."""
+    if title and title.strip():
         return True
-    return ctx.title_vector is not None and bool(np.any(ctx.title_vector))
+    return title_vector is not None and bool(np.any(title_vector))
 
 
 def feature_matrix(ctx: Context) -> np.ndarray:

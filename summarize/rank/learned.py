@@ -200,5 +200,5 @@ def learned_ranking(
     the best-scored sentences one by one."""
     if len(ctx.texts) == 0:
         return np.zeros(0), None
-    scorer = scorer_for(model_name, titled=has_title(ctx))
+    scorer = scorer_for(model_name, titled=has_title(ctx.title, ctx.title_vector))
     return scorer.output(scorer.take(feature_matrix(ctx)), word_budget=word_budget)
