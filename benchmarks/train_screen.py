@@ -188,13 +188,19 @@ def untitled_rows(
         for k, it in enumerate(bare):
             if fold_of_group(it.group) == f:
                 held[k] = (cut(it, screens[f], top, reach[k])[0], ranker)
+    return held_rouge(names, items, held)
+
+
+def held_rouge(names: list[str], items: list[Item], held: dict[int, tuple[Item, object]]) -> dict:
+    """ROUGE per data set of the held-out articles ``held[k] = (article as ranked, its
+    fold's scorer)``, ``k`` indexing ``items``."""
     out = {}
     for n in names:
         ks = [k for k, it in enumerate(items) if it.article.dataset == n]
-        ranker_of = {id(held[k][0]): held[k][1] for k in ks}
+        scorer_of = {id(held[k][0]): held[k][1] for k in ks}
         out[n] = evaluate(
             [held[k][0] for k in ks],
-            lambda it, r=ranker_of: scorer_output(
+            lambda it, r=scorer_of: scorer_output(
                 r[id(it)], r[id(it)].take(it.x), word_budget=bool(budget(it))
             ),
         )
@@ -258,17 +264,10 @@ def main(argv: list[str] | None = None) -> int:
                     m[fold_of_group(it.group)], it.x, word_budget=bool(budget(it))))
                 for n in names
             }  # fmt: skip
-        rows, unfitted = {}, {}
-        for n in names:
-            ks = [k for k, it in enumerate(items) if it.article.dataset == n]
-            for out, which in ((rows, 1), (unfitted, 2)):
-                ranker_of = {id(held[k][0]): held[k][which] for k in ks}
-                out[n] = evaluate(
-                    [held[k][0] for k in ks],
-                    lambda it, r=ranker_of: scorer_output(
-                        r[id(it)], it.x, word_budget=bool(budget(it))
-                    ),
-                )
+        rows, unfitted = (
+            held_rouge(names, items, {k: (h[0], h[which]) for k, h in held.items()})
+            for which in (1, 2)
+        )
         results[top] = {
             "rouge": rows,
             "rouge_full_scorer": unfitted,
