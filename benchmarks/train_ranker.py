@@ -31,7 +31,7 @@ import sys
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
-from functools import partial
+from functools import lru_cache, partial
 from pathlib import Path
 
 import numpy as np
@@ -556,25 +556,35 @@ def write_fold_weights(model_key: str, models: Sequence, untitled: Sequence = ()
         path.write_text(json.dumps(payload) + "\n")
 
 
+def read_fold_files(paths: Sequence[Path]) -> list[dict] | None:
+    """The fold files' JSON, None if one is missing. Each version of a file is parsed
+    once: the quality harness asks for the fold models once per article."""
+    if not all(p.is_file() for p in paths):
+        return None
+    return [_parsed(str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in paths]
+
+
+@lru_cache(maxsize=64)
+def _parsed(path: str, mtime_ns: int, size: int) -> dict:
+    return json.loads(Path(path).read_text(encoding="utf-8"))
+
+
 def load_fold_scorers(model_key: str) -> list | None:
     """The fold models written by ``--write``; None if they are missing."""
     from summarize.rank.learned import LinearScorer
 
-    paths = [fold_path(model_key, f) for f in range(FOLDS)]
-    if not all(p.is_file() for p in paths):
-        return None
-    return [LinearScorer.from_json(json.loads(p.read_text())["scorer"]) for p in paths]
+    found = read_fold_files([fold_path(model_key, f) for f in range(FOLDS)])
+    return None if found is None else [LinearScorer.from_json(d["scorer"]) for d in found]
 
 
 def load_fold_untitled(model_key: str) -> list | None:
     """The untitled fold models written by ``--write``; None if they are missing."""
     from summarize.rank.learned import LinearScorer
 
-    paths = [fold_path(model_key, f) for f in range(FOLDS)]
-    if not all(p.is_file() for p in paths):
+    found = read_fold_files([fold_path(model_key, f) for f in range(FOLDS)])
+    if found is None or any(d.get("untitled") is None for d in found):
         return None
-    found = [json.loads(p.read_text()).get("untitled") for p in paths]
-    return None if None in found else [LinearScorer.from_json(d) for d in found]
+    return [LinearScorer.from_json(d["untitled"]) for d in found]
 
 
 def _full(scorer):

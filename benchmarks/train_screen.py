@@ -47,6 +47,7 @@ from .train_ranker import (
     fold_of_group,
     fold_path,
     load_items,
+    read_fold_files,
     scorer_output,
     untitled_columns,
     without_title,
@@ -338,10 +339,8 @@ def load_fold_screens() -> list | None:
     """The fold screens written by ``--write``; None if they are missing."""
     from summarize.rank.screen import Screen
 
-    paths = [fold_screen_path(f) for f in range(FOLDS)]
-    if not all(p.is_file() for p in paths):
-        return None
-    return [Screen.from_json(json.loads(p.read_text(encoding="utf-8"))) for p in paths]
+    found = read_fold_files([fold_screen_path(f) for f in range(FOLDS)])
+    return None if found is None else [Screen.from_json(d) for d in found]
 
 
 def write(
