@@ -208,6 +208,48 @@ def test_a_caption_kept_twice_is_never_picked(fake_encoder) -> None:
     assert line in picks(f"{body}\n\n{line}\n\n{line}\n\n{end}")
 
 
+def test_a_caption_beside_an_image_is_never_picked(fake_encoder) -> None:
+    """bac-ninh-khoi-co-quan-doanh-nghiep.txt: a punctuated caption ("Nhiều điển hình
+    tiên tiến ... được khen thưởng.") between two no-break-space lines, where the photos
+    stood. Only the image's place tells it from a short paragraph: the same line without
+    it stays, and so does a short lead under the article's photo."""
+    from summarize import summarize
+    from summarize.results import Reason
+
+    text = (SAMPLES / "bac-ninh-khoi-co-quan-doanh-nghiep.txt").read_text(encoding="utf-8")
+    caption = (
+        "Nhiều điển hình tiên tiến trong học và làm theo Bác (năm 2021-2022) được khen thưởng."
+    )
+    for method in ("lead", "learned"):
+        got = summarize(text, method=method, sentences=3, model=fake_encoder)
+        assert all(caption not in s.text for s in got.sentences), method
+        assert any(
+            e.text.strip() == caption and e.reason == Reason.HEADING and "image" in e.detail
+            for e in got.excluded
+        )
+
+    body = (
+        "Hội nghị tổng kết công tác năm diễn ra sáng nay tại trụ sở Tỉnh ủy với nhiều nội dung. "
+        * 3
+    )
+    line = "Tỉnh trao bằng khen cho 83 tập thể và cá nhân tiêu biểu."
+    end = "Cuối cùng, lãnh đạo tỉnh phát biểu bế mạc hội nghị."
+
+    def picks(text: str) -> list[str]:
+        return [
+            s.text
+            for s in summarize(text, method="lead", sentences=4, model=fake_encoder).sentences
+        ]
+
+    assert line not in picks(f"{body}\n\n\u00a0\n\n{line}\n\n{end}")
+    assert line not in picks(f"{body}\n\n{line}\n\u00a0\n{end}")
+    assert line not in picks(f"{body}\n\nno image\n\n{line}\n\n{end}")
+    assert line in picks(f"{body}\n\n{line}\n\n{end}")  # no image: a paragraph
+    assert line in picks(f"{body}\u00a0\n\n{line}\u00a0\n\n{end}")  # a space, not a line
+    title = "Tỉnh tổng kết công tác năm"
+    assert line in picks(f"{title}\n\n\u00a0\n\n{line}\n\n{body}\n\n{end}")  # a lead
+
+
 def test_unpunctuated_lines_stay_in_a_text_without_full_stops(fake_encoder) -> None:
     """A text that never ends its paragraphs with punctuation (a transcript) keeps its
     lines of 13-30 words as sentences: only a punctuating writer's bare line is a caption."""
