@@ -262,6 +262,24 @@ def test_no_title_when_the_first_line_is_body_text():
     )
 
 
+def test_a_headline_of_two_parts_is_a_title():
+    """A headline may join two short parts ("Cập nhật sáng 7/2: A. B", "Yahoo! Mail ..."),
+    leaving the last one open; two sentences that both end (a standfirst, a quoted
+    question) stay body text."""
+    body = "\n\nSáng nay, Ban tổ chức công bố danh sách cầu thủ tham dự giải."
+    for headline in (
+        "Cập nhật sáng 7/2: Huấn luyện viên bị chỉ trích. Câu lạc bộ bán ngôi sao",
+        "Yahoo! Mail đổi giao diện, tăng dung lượng lưu trữ",
+    ):
+        span = detect_title(headline + body)
+        assert span is not None and (headline + body)[span[0] : span[1]] == headline
+    for opener in (
+        "Huấn luyện viên bị chỉ trích. Câu lạc bộ bán ngôi sao.",
+        '"Do you have it in your heart? How much do you hate to lose?"',
+    ):
+        assert detect_title(opener + body) is None
+
+
 def test_title_after_date_and_section_lines():
     text = "Kinh tế\n\n21/08/2020 - 07:15\n\nGiá vàng tăng mạnh\n\nSáng nay, giá vàng tăng."
     span = detect_title(text)

@@ -101,6 +101,9 @@ def is_section_label(line: str) -> bool:
 
 # Headlines often open on a quotation ("'Thuốc độc' Honda Super Cub...", "“Tôi đi”").
 _OPENING_QUOTES = "\"'“‘«"
+_CLOSING_QUOTES = "\"'”’» "
+_STOPS = (".", "!", "?", "…")
+_MAX_TITLE_PARTS = 3
 
 
 def _looks_like_title(line: str) -> bool:
@@ -114,7 +117,13 @@ def _looks_like_title(line: str) -> bool:
     brand = head[:1].islower() and head[1:2].isupper()
     if not (head[:1].isupper() or head[:1].isdigit() or brand):
         return False
-    return len(segment(line)[1]) == 1  # one sentence: "A. B" is body text, not a headline
+    sentences = len(segment(line)[1])
+    if sentences == 1:
+        return True
+    # "A. B." is body text; a headline of two or three short parts leaves its last one open
+    # ("CẬP NHẬT sáng 7/2: Chiến thuật ... điên rồ. Juventus bán sao sang Trung Quốc",
+    # "Yahoo! Mail mới ..."), where a standfirst ends its last sentence, in quotes or not.
+    return sentences <= _MAX_TITLE_PARTS and not line.rstrip(_CLOSING_QUOTES).endswith(_STOPS)
 
 
 def _ends_like_a_sentence(line: str) -> bool:
