@@ -311,14 +311,23 @@ def dedup(
         raise ConfigError("--report - and the cleaned text cannot both go to stdout; add -o FILE")
     output = None if _is_stdout(output) else output
     check_outputs([p for p in (output, report) if p is not None and not _is_stdout(p)], [file])
+    rfmt = None
+    if report is not None:
+        rfmt = report_format.value if report_format else _report_format(report)
+    if file != STDOUT and Path(file).suffix.lower() in (".jsonl", ".ndjson"):
+        raise InputError(_DEDUP_JSONL.format(name=file, arg=file))
     raw = read_text(file, max_bytes=parse_size(max_bytes))
+    if raw.source == STDOUT and raw.format == "txt":
+        from .batch import looks_like_jsonl
+
+        if looks_like_jsonl(raw.text):  # records on stdin: never cleaned as one article
+            raise InputError(_DEDUP_JSONL.format(name="<stdin>", arg="-"))
     if verbose:
         err.print(f"read {raw.source}: {raw.format}, encoding {raw.encoding}")
     doc = prepare(raw.text, title=raw.title, encoding=raw.encoding, source=raw.source)
     result = _summarizer(config, device, batch_size, no_cache).deduplicate(doc)
     files: list[tuple[Path, str]] = []
-    if report is not None:
-        rfmt = report_format.value if report_format else _format_from_suffix(report)
+    if report is not None and rfmt is not None:  # both or neither
         files.append((report, render_dedup_report(result, rfmt)))
     if output is not None:
         files.append((output, result.text))
@@ -739,10 +748,28 @@ def _fast_model(model: str | None, fast: bool) -> str | None:
     return "e5-static" if fast else model
 
 
-def _format_from_suffix(path: Path) -> str:
-    return {".html": "html", ".htm": "html", ".md": "markdown", ".csv": "csv"}.get(
-        path.suffix.lower(), "json"
-    )
+_REPORT_SUFFIXES = {
+    ".html": "html", ".htm": "html", ".md": "markdown", ".markdown": "markdown",
+    ".csv": "csv", ".json": "json",
+}  # fmt: skip
+# A JSONL file is many articles; cleaning its raw lines as one text would cut JSON apart.
+_DEDUP_JSONL = (
+    "{name}: JSONL holds one article per line and dedup cleans one article; "
+    "`summarize digest {arg} -o out.jsonl` lists each record's cuts (removed[])"
+)
+
+
+def _report_format(path: Path) -> str:
+    """The report format a suffix names; any other suffix is refused, never taken as JSON."""
+    if _is_stdout(path):
+        return "json"
+    fmt = _REPORT_SUFFIXES.get(path.suffix.lower())
+    if fmt is None:
+        raise ConfigError(
+            f"{path}: unknown report extension {path.suffix or '(none)'!r}; "
+            "use .html, .md, .json or .csv, or give --report-format"
+        )
+    return fmt
 
 
 def _emit(text: str, output: Path | None) -> None:

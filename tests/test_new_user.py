@@ -1,0 +1,139 @@
+"""What a new user ran first, following the README and docs/cli.md, and got wrong.
+
+Each case is a command a newsroom editor or a media-monitoring analyst would type,
+run in this process through ``cli.main`` (no model: ``--no-semantic`` or ``-m lead``),
+on the project's own sample articles.
+"""
+
+from __future__ import annotations
+
+import json
+import warnings
+from pathlib import Path
+
+import pytest
+
+from summarize import cli
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLES = sorted((ROOT / "samples").glob("*.txt"))
+
+
+def sample(i: int) -> str:
+    return SAMPLES[i % len(SAMPLES)].read_text("utf-8")
+
+
+def run_main(monkeypatch: pytest.MonkeyPatch, capsys, *args: str) -> tuple[int, str, str]:
+    """``summarize ARGS`` in this process: (exit status, stdout, stderr)."""
+    monkeypatch.setattr(warnings, "showwarning", warnings.showwarning)  # main() replaces it
+    code = 0
+    try:
+        cli.main(list(args))
+    except SystemExit as exc:
+        code = int(exc.code or 0)
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def one_line_error(code: int, err: str, *needles: str) -> str:
+    assert code != 0 and "Traceback" not in err, err
+    lines = [ln for ln in err.splitlines() if ln.strip()]
+    assert len(lines) == 1 and lines[0].startswith("summarize: error:"), err
+    assert all(n in lines[0] for n in needles), err
+    return lines[0]
+
+
+@pytest.fixture
+def news(tmp_path: Path) -> Path:
+    """Three articles as JSONL, the second and third telling one story twice."""
+    path = tmp_path / "news.jsonl"
+    rows = [{"id": "a", "text": sample(0)}, {"id": "b", "text": sample(1)},
+            {"id": "c", "text": sample(1)}]  # fmt: skip
+    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), "utf-8")
+    return path
+
+
+# ------------------------------------------------------------------ dedup of a JSONL file
+
+
+def test_dedup_refuses_a_jsonl_file_instead_of_cutting_its_json_apart(
+    monkeypatch, capsys, tmp_path: Path, news: Path
+) -> None:
+    """`summarize dedup news.jsonl -o clean.jsonl` cleaned the raw JSON lines as one text:
+    it cut the repeated records' sentences out of the middle of their JSON strings, and the
+    output was no longer JSONL. The README: a JSONL file is never one article of raw JSON."""
+    clean = tmp_path / "clean.jsonl"
+    code, out, err = run_main(
+        monkeypatch, capsys, "dedup", str(news), "--no-semantic", "-o", str(clean)
+    )
+    assert code == 1
+    one_line_error(code, err, "news.jsonl", "one article per line", "summarize digest")
+    assert out == "" and not clean.exists()
+
+
+def test_dedup_refuses_jsonl_on_stdin(monkeypatch, capsys, news: Path) -> None:
+    import io
+    import sys
+
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(news.read_bytes())))
+    code, out, err = run_main(monkeypatch, capsys, "dedup", "-", "--no-semantic")
+    one_line_error(code, err, "<stdin>", "summarize digest -")
+    assert out == ""
+
+
+def test_dedup_still_reads_one_json_record_on_stdin(monkeypatch, capsys, news: Path) -> None:
+    import io
+    import sys
+
+    first = news.read_bytes().splitlines()[0] + b"\n"  # one record: one article (`.json`)
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(first)))
+    code, out, err = run_main(monkeypatch, capsys, "dedup", "-", "--no-semantic", "-q")
+    assert code == 0, err
+    assert out.strip() and not out.lstrip().startswith("{")
+
+
+# ------------------------------------------------------------ dedup --report with a suffix
+
+
+@pytest.mark.parametrize("name", ["report.pdf", "report.txt", "report"])
+def test_dedup_report_with_an_unknown_suffix_is_refused_before_any_work(
+    monkeypatch, capsys, tmp_path: Path, name: str
+) -> None:
+    """`--report report.txt` silently wrote JSON into the .txt (and .pdf, ...): refused now,
+    in one line naming the extensions that work, and nothing is written."""
+    src, clean, report = tmp_path / "a.txt", tmp_path / "clean.txt", tmp_path / name
+    src.write_text(sample(2), "utf-8")
+    code, _, err = run_main(
+        monkeypatch, capsys, "dedup", str(src), "--no-semantic", "-o", str(clean),
+        "--report", str(report),
+    )  # fmt: skip
+    assert code == 2
+    one_line_error(code, err, "unknown report extension", ".html, .md, .json or .csv")
+    assert not report.exists() and not clean.exists()
+
+
+def test_dedup_report_format_option_names_any_file(monkeypatch, capsys, tmp_path: Path) -> None:
+    src, report = tmp_path / "a.txt", tmp_path / "report.txt"
+    src.write_text(sample(2), "utf-8")
+    code, _, err = run_main(
+        monkeypatch, capsys, "dedup", str(src), "--no-semantic", "-q", "-o",
+        str(tmp_path / "clean.txt"), "--report", str(report), "--report-format", "markdown",
+    )  # fmt: skip
+    assert code == 0, err
+    assert report.read_text("utf-8").startswith("# Duplicate report")
+
+
+@pytest.mark.parametrize(
+    "name, first", [("r.md", "# "), ("r.json", "{"), ("r.csv", "cluster,level")]
+)
+def test_dedup_report_known_suffixes_still_work(
+    monkeypatch, capsys, tmp_path: Path, name: str, first: str
+) -> None:
+    src, report = tmp_path / "a.txt", tmp_path / name
+    src.write_text(sample(2), "utf-8")
+    code, _, err = run_main(
+        monkeypatch, capsys, "dedup", str(src), "--no-semantic", "-q", "-o",
+        str(tmp_path / "clean.txt"), "--report", str(report),
+    )  # fmt: skip
+    assert code == 0, err
+    assert report.read_text("utf-8").lstrip("\ufeff").startswith(first)
