@@ -488,6 +488,9 @@ def digest(
 
     with cluster or contextlib.nullcontext(), progress_for(err, quiet) as bar:
         result = run_digest(inputs, outs, options, model=encoder, progress=bar, engine=cluster)
+    for record_id, source, error in result.failures:  # each named, as `summarize run` does
+        base = source.rsplit(":", 1)[0]  # a JSONL record: its file
+        _fail(error if base and error.startswith(base) else f"{source} ({record_id}): {error}")
     if not quiet:
         where = ", ".join(str(o.path) for o in outs if o.path) or "stdout"
         sys.stderr.write(
@@ -496,6 +499,10 @@ def digest(
             f"{_across(result)}, "
             f"{len(result.learned.lines)} boilerplate lines learned; wrote {where}\n"
         )
+    if result.documents and result.failed == result.documents:
+        from .exits import INPUT_ERROR
+
+        return INPUT_ERROR  # every record failed: an input error, as for `summarize run`
     return EXIT_RECORDS_FAILED if result.failed else 0
 
 

@@ -137,3 +137,56 @@ def test_dedup_report_known_suffixes_still_work(
     )  # fmt: skip
     assert code == 0, err
     assert report.read_text("utf-8").lstrip("\ufeff").startswith(first)
+
+
+# ------------------------------------------------------- digest: failed records on stderr
+
+
+def _bad_records(tmp_path: Path) -> Path:
+    path = tmp_path / "bad.jsonl"
+    path.write_text('{"id": "x"}\n{"id": "y", "text": ""}\n{oops\n', "utf-8")
+    return path
+
+
+def test_digest_names_each_failed_record_on_stderr(monkeypatch, capsys, tmp_path: Path) -> None:
+    """docs/cli.md, exit 3: each failed record "is named on stderr". The digest only
+    counted them ("1 failed"): an analyst had to open the output to learn which line."""
+    news = tmp_path / "news.jsonl"
+    news.write_text(
+        json.dumps({"id": "ok", "text": sample(0)}, ensure_ascii=False) + "\n"
+        + _bad_records(tmp_path).read_text("utf-8"), "utf-8",
+    )  # fmt: skip
+    out = tmp_path / "digest.jsonl"
+    code, _, err = run_main(monkeypatch, capsys, "digest", str(news), "-m", "lead", "-o", str(out))
+    assert code == 3, err
+    errors = [ln for ln in err.splitlines() if ln.startswith("summarize: error:")]
+    assert len(errors) == 3 and "Traceback" not in err, err
+    assert "news.jsonl, line 2" in errors[0] and '"text"' in errors[0]  # in input order
+    assert "news.jsonl, line 3" in errors[1] and "empty" in errors[1]
+    assert "news.jsonl, line 4" in errors[2] and "invalid JSON" in errors[2]
+    assert "4 documents" in err and "3 failed" in err
+    rows = [json.loads(ln) for ln in out.read_text("utf-8").splitlines()]
+    assert [r["error"] is None for r in rows] == [True, False, False, False]
+
+
+def test_digest_names_a_failed_file_of_a_folder(monkeypatch, capsys, tmp_path: Path) -> None:
+    folder = tmp_path / "news"
+    folder.mkdir()
+    (folder / "a.txt").write_text(sample(1), "utf-8")
+    (folder / "b.txt").write_bytes(b"\x00\x01\x02\xff\xfe binary")
+    code, _, err = run_main(monkeypatch, capsys, "digest", str(folder), "-m", "lead", "-q")
+    assert code == 3, err
+    errors = [ln for ln in err.splitlines() if ln.strip()]
+    assert len(errors) == 1 and "b.txt" in errors[0] and "binary" in errors[0], err
+
+
+def test_digest_where_every_record_failed_is_an_input_error(
+    monkeypatch, capsys, tmp_path: Path
+) -> None:
+    """README exit status 1: "every input of a batch failed"; the digest said 3 (partial)."""
+    out = tmp_path / "digest.jsonl"
+    bad = _bad_records(tmp_path)
+    code, _, err = run_main(monkeypatch, capsys, "digest", str(bad), "-m", "lead", "-o", str(out))
+    assert code == 1, err
+    assert err.count("summarize: error:") == 3 and "Traceback" not in err
+    assert len(out.read_text("utf-8").splitlines()) == 3  # still one record per input line

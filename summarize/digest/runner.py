@@ -135,6 +135,8 @@ class DigestResult:
     seconds: dict[str, float] = field(default_factory=dict)
     # --cross-lingual: what the step that joins editions in other languages did
     translations: TranslationStats | None = None
+    # (id, source, error) of each failed record, in input order: what stderr names
+    failures: list[tuple[str, str, str]] = field(default_factory=list)
 
 
 def digest(
@@ -257,7 +259,7 @@ def _run(
     return DigestResult(
         stats["documents"], stats["failed"], stats["sentences"], cross.stories, learned,
         list(outputs), len(done), cross.candidate_pairs, dict(timings.seconds),
-        cross.translations,
+        cross.translations, stats["failures"],
     )  # fmt: skip
 
 
@@ -371,6 +373,7 @@ def _cross(
     editions: dict[int, Edition] | None = {} if options.summary.cross_lingual else None
     telling = [0.0, 0.0]  # wall and CPU seconds spent telling articles' languages
     stats = {"documents": 0, "failed": 0, "sentences": 0, "duplicates": 0}
+    failures: list[tuple[int, str, str, str]] = []
     for offset, rec in work.records():
         if rec.n in index:
             continue  # cannot happen with one writer; never report a document twice
@@ -378,6 +381,7 @@ def _cross(
         stats["documents"] += 1
         if not rec.ok:
             stats["failed"] += 1
+            failures.append((rec.n, rec.id, rec.source, rec.error or ""))
             continue
         stats["sentences"] += rec.sentences
         stats["duplicates"] += len(rec.duplicates)
@@ -408,6 +412,7 @@ def _cross(
     cross.shared = merge(cross.shared, shared_sentences(rows, work.dir / "shared.sqlite"))
     cross.give_own_ids([a for a in alone if a[0] not in cross.story_of])
     stats["stories"] = len(cross.stories)
+    stats["failures"] = [f[1:] for f in sorted(failures)]  # input order, whatever wrote them
     return cross, stats, index
 
 
