@@ -190,3 +190,51 @@ def test_digest_where_every_record_failed_is_an_input_error(
     assert code == 1, err
     assert err.count("summarize: error:") == 3 and "Traceback" not in err
     assert len(out.read_text("utf-8").splitlines()) == 3  # still one record per input line
+
+
+# ------------------------------------------------- bylines that ended up in summaries
+
+
+SIGNED_BYLINES = [
+    "Kim Thanh (T/h)",  # T/h: "tổng hợp", compiled from other outlets
+    "An Dương (t/h)",
+    "Q.H (Tổng hợp)",  # a writer who signs with initials
+    "T.M (TTXVN)",
+    "Kim Minh (Theo Bloomberg)",  # a writer and the outlet the story was taken from
+    "Ngọc Trinh (theo Daily Mail)",
+    "Thanh Hảo (Theo NDTV, Reuters)",
+]
+
+
+@pytest.mark.parametrize("line", SIGNED_BYLINES)
+def test_signed_bylines_are_chrome(line: str) -> None:
+    """Lines that end raw baomoi articles (glued to the last sentence) were content,
+    and "Kim Thanh (T/h)" was the third sentence of `summarize` on such an article."""
+    from summarize.text.boilerplate import boilerplate_reason
+
+    assert boilerplate_reason(line) == "byline"
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["Minh Thu (Reuters) cho biết giá dầu tăng.", "Nguyễn Văn A (theo lời kể của mẹ)",
+     "Hà Nội (Theo Quyết định số 5)", "U.S (Reuters) said the talks failed",
+     "Ông Nam (theo Tuổi trẻ) cho biết giá tăng."],
+)  # fmt: skip
+def test_sentences_with_a_credit_inside_stay_content(line: str) -> None:
+    from summarize.text.boilerplate import boilerplate_reason
+
+    assert boilerplate_reason(line) is None
+
+
+def test_a_byline_glued_to_the_body_is_never_picked(fake_encoder) -> None:
+    """A one-line scraped body that ends in its byline: the byline is excluded as
+    boilerplate, whatever the budget, so no summary can show it."""
+    from summarize import summarize
+
+    body = " ".join(sample(3).split("\n\n")[1:4]).replace("\n", " ")
+    text = f"Tiêu đề bài báo về mô hình học Bác\n\n{body} Mua vé ở đâu tại Hà Nội? Kim Thanh (T/h)"
+    result = summarize(text, sentences=50, method="lead", model=fake_encoder)
+    assert all("Kim Thanh" not in s.text for s in result.sentences)
+    byline = [e for e in result.excluded if e.text == "Kim Thanh (T/h)"]
+    assert byline and byline[0].reason == "boilerplate" and byline[0].detail == "byline"

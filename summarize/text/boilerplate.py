@@ -153,7 +153,7 @@ _AD_TERMS = [
 ]  # fmt: skip
 _STAFF_TERMS = [
     "pv", "ctv", "btv", "nhóm pv", "nhóm phóng viên", "phóng viên", "nhóm ctv", "ttxvn",
-    "vna", "tổng hợp", "lược dịch", "biên dịch", "nhóm thực hiện",
+    "vna", "tổng hợp", "t/h", "lược dịch", "biên dịch", "nhóm thực hiện",
 ]  # fmt: skip
 _VISITOR_HEADINGS = [
     "thống kê truy cập", "thống kê", "lượt truy cập", "số lượt truy cập", "đang truy cập",
@@ -347,17 +347,39 @@ def _is_names(text: str) -> bool:
     return len(parts) <= 3 and all(_is_name(p) for p in parts)
 
 
+# A writer's initials: "Q.H", "P.V.", "N.T.H" (a byline signed short).
+_INITIALS = re.compile(r"(?:[A-ZĐ]\.){1,3}[A-ZĐ]\.?")
+
+
 def _is_agency_byline(text: str) -> bool:
-    """Name plus outlet: "Vân Giang-Báo Bắc Ninh", "Minh Thu/VOV", "Hải Nam (TTXVN)"."""
+    """Name plus outlet: "Vân Giang-Báo Bắc Ninh", "Minh Thu/VOV", "Hải Nam (TTXVN)",
+    "Kim Thanh (T/h)" (tổng hợp), "Q.H (Tổng hợp)", "Minh Anh (Theo BBC)"."""
     text = text.strip()
-    second = text.split(None, 2)[1:2]
-    if not second or not second[0][:1].isupper():
+    first, *rest = text.split(None, 2)[:2] or [""]
+    initials = _INITIALS.fullmatch(first.rstrip(",")) is not None
+    if not initials and (not rest or not rest[0][:1].isupper()):
         return False  # a name has two capitalised words or more: prose fails here
     parts = _AGENCY_SPLIT.split(text.rstrip(")"), maxsplit=1)
-    if len(parts) != 2 or not _is_names(parts[0]):
+    if len(parts) != 2 or not (_is_names(parts[0]) or _INITIALS.fullmatch(parts[0])):
         return False
+    if ")" in parts[1]:
+        return False  # "Minh Thu (Reuters) cho biết ...": the credit inside a sentence
     org = _key(parts[1])
-    return bool(_OUTLET.match(org)) or org in _PHRASES["byline"] or _is_acronym(parts[1])
+    return (
+        bool(_OUTLET.match(org)) or org in _PHRASES["byline"] or _is_acronym(parts[1])
+        or _is_credited(org, parts[1])
+    )  # fmt: skip
+
+
+def _is_credited(org: str, text: str) -> bool:
+    """ "Theo Dân trí", "theo Daily Mail": the outlet the writer took the story from."""
+    match = _SOURCE.fullmatch(org)
+    if not match or not _is_short(match["what"], 5):
+        return False
+    what = text.split(None, 1)[-1]
+    return bool(_OUTLET.match(match["what"])) or (
+        _is_title_case(what) and not any(c.isdigit() for c in what)
+    )
 
 
 def _is_acronym(text: str) -> bool:
