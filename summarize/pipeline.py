@@ -30,7 +30,7 @@ from .rank.graph import similarity_matrix
 from .rank.methods import rank, story_method
 from .rank.query import focus, relevance
 from .rank.screen import scoped_features, screen_for
-from .rank.select import Choice, choose
+from .rank.select import Choice, choose, is_dangling
 from .results import Excluded, Reason, StorySentence, StorySummary, Summary, SummarySentence
 from .scope import Scope, applies, embed_scope
 from .text.prepare import prepare
@@ -355,6 +355,7 @@ class Summarizer:
                     [texts[k] for k in rest], prompt_name=SIMILARITY_PROMPT
                 )
             subset = list(range(len(cands)))
+        subset = self._with_antecedents(cands, texts, subset, found.vectors)
         vecs = found.vectors[[cands[k].index for k in subset]]
         title = None
         if found.title_vectors is not None and len(found.title_vectors):
@@ -374,6 +375,28 @@ class Summarizer:
             )  # fmt: skip
         back = [subset[i] for i in picked.chosen], [subset[i] for i in picked.dangling]
         return scores, Choice(*back, [subset[i] for i in picked.over_budget])
+
+    def _with_antecedents(
+        self, cands: list[Sentence], texts: list[str], subset: list[int], vectors: np.ndarray
+    ) -> list[int]:
+        """``subset`` plus the candidate before each of its sentences that points back.
+
+        The selection guard pairs a sentence that opens with "Tuy nhiên", "Ngoài ra"... with
+        the sentence before it *in the list it is given*: among the embedded candidates
+        only, that was an earlier embedded sentence, and the summary showed the reference
+        without what it refers to. The antecedents are embedded now (one or two rows).
+        """
+        inside = set(subset)
+        before = sorted(
+            {k - 1 for k in subset if k > 0 and k - 1 not in inside and is_dangling(texts[k])}
+        )
+        if not before:
+            return subset
+        with self.timer.stage("embedding"):
+            vectors[[cands[k].index for k in before]] = self.encoder.encode(
+                [texts[k] for k in before], prompt_name=SIMILARITY_PROMPT
+            )
+        return sorted(inside.union(before))
 
     def _rank_and_select(
         self,

@@ -29,6 +29,7 @@ from .dedup.reach import in_reach
 from .rank.candidates import candidates
 from .rank.learned import family
 from .rank.screen import ALWAYS_FIRST, chosen, screen_for, text_features
+from .rank.select import is_dangling
 from .types import Document
 
 
@@ -87,4 +88,12 @@ def embed_scope(
         sentences=None if words is not None else config.max_sentences(len(cands)),
         word_budget=words,
     )  # fmt: skip
-    return Scope(frozenset({cands[k].index for k in keep} | reach | set(first)), len(cands))
+    embed = {cands[k].index for k in keep} | reach | set(first)
+    # An embedded candidate that points back ("Tuy nhiên", "Ngoài ra") is picked with the
+    # candidate before it or not at all (rank/select.py): that one needs its vector too.
+    embed.update(
+        cands[k - 1].index
+        for k in range(1, len(cands))
+        if cands[k].index in embed and is_dangling(texts[k])
+    )
+    return Scope(frozenset(embed), len(cands))

