@@ -387,9 +387,10 @@ class Summarizer:
         without what it refers to. The antecedents are embedded now (one or two rows).
         """
         inside = set(subset)
-        before = sorted(
-            {k - 1 for k in subset if k > 0 and k - 1 not in inside and is_dangling(texts[k])}
-        )
+        for k in range(len(cands) - 1, 0, -1):  # from the end: back along a chain
+            if k in inside and is_dangling(texts[k]):
+                inside.add(k - 1)
+        before = sorted(inside.difference(subset))
         if not before:
             return subset
         with self.timer.stage("embedding"):

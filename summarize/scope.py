@@ -90,10 +90,9 @@ def embed_scope(
     )  # fmt: skip
     embed = {cands[k].index for k in keep} | reach | set(first)
     # An embedded candidate that points back ("Tuy nhiên", "Ngoài ra") is picked with the
-    # candidate before it or not at all (rank/select.py): that one needs its vector too.
-    embed.update(
-        cands[k - 1].index
-        for k in range(1, len(cands))
-        if cands[k].index in embed and is_dangling(texts[k])
-    )
+    # candidate before it or not at all (rank/select.py): that one needs its vector too,
+    # and so on back along a chain ("Do vậy" after "Đây là"): hence from the end.
+    for k in range(len(cands) - 1, 0, -1):
+        if cands[k].index in embed and is_dangling(texts[k]):
+            embed.add(cands[k - 1].index)
     return Scope(frozenset(embed), len(cands))

@@ -235,8 +235,10 @@ def _companions(i: int, texts: Sequence[str], needs: list[list[int] | None]) -> 
     if need is None:
         return None
     take = {i, *need}
-    if is_dangling(texts[i]) and i > 0:
-        take.add(i - 1)
+    j = i  # back to a sentence that stands alone: "Do vậy, ..." after "Đây là ..." needs both
+    while j > 0 and is_dangling(texts[j]):
+        j -= 1
+        take.add(j)
     return sorted(take)
 
 
