@@ -332,3 +332,13 @@ def test_a_chain_of_pointing_back_sentences_comes_whole(with_set: bool) -> None:
     for i in (3, 2):
         if i in picked:
             assert i - 1 in picked, [CHAIN[k] for k in sorted(picked)]
+
+
+def test_digest_records_says_an_empty_text_is_empty() -> None:
+    """A feed item with "text": "" was told it "needs a text string": it has one, empty."""
+    from summarize import digest_records
+
+    got = [r["error"] for r in digest_records([{"text": ""}, {"text": " \n"}, {"text": 5}])]
+    assert got[0] == 'item 0: the "text" field is empty'
+    assert got[1] == 'item 1: the "text" field is empty'
+    assert got[2] == 'item 2: needs a "text" string (or "html")'

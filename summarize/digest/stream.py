@@ -103,6 +103,8 @@ def _record(n: int, item: Mapping[str, Any] | str, fields: Fields) -> Record:
         elif isinstance(html, str):
             rec.text, found = extract_html(html, where)
             rec.title = rec.title or found
+        elif isinstance(text, str):  # there, but blank: say so, as `summarize digest` does
+            raise InputError(f'{where}: the "{fields.text}" field is empty')
         else:
             raise InputError(f'{where}: needs a "{fields.text}" string (or "html")')
     except SummarizeError as exc:
