@@ -342,3 +342,39 @@ def test_digest_records_says_an_empty_text_is_empty() -> None:
     assert got[0] == 'item 0: the "text" field is empty'
     assert got[1] == 'item 1: the "text" field is empty'
     assert got[2] == 'item 2: needs a "text" string (or "html")'
+
+
+# ------------------------------------------------------- a saved web page named .txt
+
+PAGE = (
+    "<!DOCTYPE html><html><head><meta charset='utf-8'><title>Đà Nẵng khởi công cầu mới"
+    "</title></head><body><nav><a href='/'>Trang chủ</a> &gt; Xã hội</nav><article>"
+    "<h1>Đà Nẵng khởi công cầu mới qua sông Hàn</h1>"
+    + "".join(f"<p>{p}</p>" for p in POINTING_BACK.split("\n\n")[1].split(". "))
+    + "</article><footer>© 2017 Báo Mới</footer></body></html>"
+)
+
+
+@pytest.mark.parametrize("name", ["page.txt", "page"])
+def test_a_web_page_saved_as_txt_is_read_as_html(tmp_path: Path, name: str) -> None:
+    """An editor's "Save page as" under a .txt name (or none) was summarised as raw
+    markup: the first "sentence" was the whole page with its tags. Standard input was
+    already sniffed; files now are too, when the text opens as an HTML document."""
+    from summarize.io import read_text
+
+    path = tmp_path / name
+    path.write_text(PAGE, "utf-8")
+    raw = read_text(path)
+    assert raw.format == "html"
+    assert "<p>" not in raw.text and "Trang chủ" not in raw.text
+    assert "Sáng 6/2, thành phố Đà Nẵng khởi công" in raw.text
+
+
+def test_a_txt_that_mentions_html_stays_text(tmp_path: Path) -> None:
+    from summarize.io import read_text
+
+    path = tmp_path / "note.txt"
+    text = "Hướng dẫn viết thẻ <html> và <body> cho người mới.\n\nBài học đầu tiên.\n"
+    path.write_text(text, "utf-8")
+    raw = read_text(path)
+    assert raw.format == "txt" and raw.text == text

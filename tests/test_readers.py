@@ -323,8 +323,10 @@ def test_stdin_empty(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_format_override(tmp_path: Path) -> None:
     path = tmp_path / "page.txt"
     path.write_text(news_page(article_paragraphs()), encoding="utf-8")
-    assert read_text(path).format == "txt"
+    assert read_text(path).format == "html"  # a page saved as .txt opens as one: sniffed
     assert read_text(path, format="html").format == "html"
+    kept = read_text(path, format="txt")  # the override reads the markup as text
+    assert kept.format == "txt" and kept.text == path.read_text(encoding="utf-8")
 
 
 def test_unknown_extension_is_plain_text(tmp_path: Path) -> None:

@@ -107,6 +107,8 @@ def read_text(
         raise InputError(f"{name}: {what} is empty" + (" (only whitespace)" if text else ""))
     if stdin and format is None:
         fmt = _sniff_format(text)
+    elif format is None and fmt == "txt" and _sniff_format(text) == "html":
+        fmt = "html"  # a saved web page named .txt: its markup is never the article's text
     if fmt == "html":
         body, title = _extract_html(text, name)
         return RawText(body, encoding, src, "html", title)
