@@ -378,3 +378,40 @@ def test_a_txt_that_mentions_html_stays_text(tmp_path: Path) -> None:
     path.write_text(text, "utf-8")
     raw = read_text(path)
     assert raw.format == "txt" and raw.text == text
+
+
+# ------------------------------------------------ English in Windows-1252, read silently wrong
+
+CP1252_ENGLISH = [
+    "The café reopened on Monday \u2014 owners said \u2018business is back\u2019.\n",
+    "The price is 5\u20ac today, up from 4\u20ac last week.\n",
+    "He said \u201cwe will win\u201d and left. She replied \u201cno way\u201d.\n",
+]
+
+
+@pytest.mark.parametrize("text", CP1252_ENGLISH)
+def test_english_in_cp1252_reads_back_exactly(tmp_path: Path, text: str) -> None:
+    """A Windows-1252 English file came back as "The cafķ reopened on Monday Ś ..." (read
+    as cp775) or "5Ç" (cp437), exit 0: cp1252 hid behind cp1258 in charset-normalizer's
+    answer, and a DOS code page looked a little less chaotic on a short text."""
+    from summarize.io import read_text
+
+    path = tmp_path / "en.txt"
+    path.write_bytes(text.encode("cp1252"))
+    raw = read_text(path)
+    assert (raw.text, raw.encoding) == (text, "cp1252")
+
+
+@pytest.mark.parametrize(
+    "encoding, text",
+    [("cp1250", "Zażółć gęślą jaźń. Łódź jest piękna, a Kraków też.\n"),
+     ("cp1251", "Привет, как дела? Всё хорошо, спасибо.\n"),
+     ("cp1253", "Καλημέρα σας, τι κάνετε σήμερα;\n")],
+)  # fmt: skip
+def test_other_windows_code_pages_are_kept(tmp_path: Path, encoding: str, text: str) -> None:
+    from summarize.io import read_text
+
+    path = tmp_path / "a.txt"
+    path.write_bytes(text.encode(encoding))
+    raw = read_text(path)
+    assert (raw.text, raw.encoding) == (text, encoding)

@@ -439,15 +439,17 @@ def _decode_other(data: bytes, name: str) -> tuple[str, str]:
     """
     candidates = []
     for match in charset_normalizer.from_bytes(data):
-        encoding = match.encoding
-        if encoding == "cp1258" or encoding.startswith(("utf_16", "utf_32")):
-            continue
-        try:
-            text = data.decode(encoding)
-        except (UnicodeError, LookupError):
-            continue
-        if text.encode(encoding) == data:
-            candidates.append((match.chaos, -match.coherence, encoding, text))
+        # A match stands for every code page that decodes these bytes the same way: cp1252
+        # often hides behind cp1258 or cp1250 there (English with curly quotes, a dash).
+        for encoding in dict.fromkeys([match.encoding, *match.could_be_from_charset]):
+            if encoding == "cp1258" or encoding.startswith(("utf_16", "utf_32")):
+                continue
+            try:
+                text = data.decode(encoding)
+            except (UnicodeError, LookupError):
+                continue
+            if text.encode(encoding) == data:
+                candidates.append((match.chaos, -match.coherence, encoding, text))
     if not candidates:
         raise InputError(
             f"{name}: cannot decode the bytes as text "
@@ -455,8 +457,17 @@ def _decode_other(data: bytes, name: str) -> tuple[str, str]:
         )
     chaos, coherence = min(c[:2] for c in candidates)
     tied = [c for c in candidates if c[0] <= chaos + 0.01 and c[1] <= coherence + 0.02]
-    _, _, encoding, text = next((c for c in tied if c[2] == "cp1252"), tied[0])
-    return text, encoding
+    best = next((c for c in tied if c[2] == "cp1252"), tied[0])
+    if best[2].startswith(_RARE_CODE_PAGES):
+        # On a short text a DOS or classic Mac OS code page can look a little less chaotic
+        # ("5€" read as cp437 "5Ç", "café" as cp775 "cafķ"); those are rare today, so
+        # cp1252 wins whenever it is nearly as plausible.
+        best = next((c for c in candidates if c[2] == "cp1252" and c[0] <= chaos + 0.1), best)
+    return best[3], best[2]
+
+
+# DOS (cp437, cp775, cp850...) and classic Mac OS code pages.
+_RARE_CODE_PAGES = ("cp4", "cp7", "cp8", "mac_")
 
 
 # Vietnamese syllable: initial consonant(s), 1-3 vowels, optional final consonant.
