@@ -152,7 +152,14 @@ def run(
         int | None, typer.Option("--words", "-w", help="At most this many words.")
     ] = None,
     method: Annotated[Method, typer.Option("--method", "-m")] = Method.learned,
-    fmt: Annotated[SummaryFormat, typer.Option("--format", "-f")] = SummaryFormat.text,
+    fmt: Annotated[
+        SummaryFormat | None,
+        typer.Option(
+            "--format",
+            "-f",
+            help="Default: from -o's extension (.json/.jsonl: json, .md: markdown), else text.",
+        ),
+    ] = None,
     output: OutOpt = None,
     title: Annotated[str | None, typer.Option(help="Title, if the text has none.")] = None,
     query: Annotated[
@@ -188,6 +195,7 @@ def run(
     )  # fmt: skip
     out = None if _is_stdout(output) else output
     check_outputs([out] if out else [], files)
+    fmt = fmt or _summary_format(out)  # `-o summary.json` writes JSON, never text
     if title is not None and len(files) > 1:
         raise ConfigError("--title names one article; give it with a single input")
     summarizer = _summarizer(config, device, batch_size, no_cache)
@@ -764,6 +772,16 @@ _DEDUP_JSONL = (
     "{name}: JSONL holds one article per line and dedup cleans one article; "
     "`summarize digest {arg} -o out.jsonl` lists each record's cuts (removed[])"
 )
+
+
+def _summary_format(path: Path | None) -> SummaryFormat:
+    """The format ``-o``'s extension names (as digest -o and dedup --report read theirs)."""
+    suffix = path.suffix.lower() if path is not None else ""
+    if suffix in (".json", ".jsonl", ".ndjson"):
+        return SummaryFormat.json
+    if suffix in (".md", ".markdown"):
+        return SummaryFormat.markdown
+    return SummaryFormat.text
 
 
 def _report_format(path: Path) -> str:

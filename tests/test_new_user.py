@@ -415,3 +415,37 @@ def test_other_windows_code_pages_are_kept(tmp_path: Path, encoding: str, text: 
     path.write_bytes(text.encode(encoding))
     raw = read_text(path)
     assert (raw.text, raw.encoding) == (text, encoding)
+
+
+# ---------------------------------------------------- `summarize a.txt -o summary.json`
+
+
+@pytest.mark.parametrize("name, first", [("s.json", "{"), ("s.jsonl", "{"), ("s.md", "# ")])
+def test_run_output_extension_picks_the_format(
+    monkeypatch, capsys, tmp_path: Path, name: str, first: str
+) -> None:
+    """`summarize a.txt -o summary.json` wrote the plain-text summary into summary.json
+    (digest -o and dedup --report go by the extension; run did not)."""
+    src, out = tmp_path / "a.txt", tmp_path / name
+    src.write_text(sample(0), "utf-8")
+    code, _, err = run_main(monkeypatch, capsys, str(src), "-m", "lead", "-n", "1", "-o", str(out))
+    assert code == 0, err
+    written = out.read_text("utf-8")
+    assert written.startswith(first), written[:80]
+    if first == "{":
+        assert json.loads(written)["kind"] == "summary"
+
+
+def test_run_format_option_still_wins_and_txt_stays_text(
+    monkeypatch, capsys, tmp_path: Path
+) -> None:
+    src = tmp_path / "a.txt"
+    src.write_text(sample(0), "utf-8")
+    md = tmp_path / "s.json"
+    code, _, err = run_main(
+        monkeypatch, capsys, str(src), "-m", "lead", "-n", "1", "-o", str(md), "-f", "markdown"
+    )
+    assert code == 0 and md.read_text("utf-8").startswith("# "), err
+    txt = tmp_path / "s.txt"
+    code, _, err = run_main(monkeypatch, capsys, str(src), "-m", "lead", "-n", "1", "-o", str(txt))
+    assert code == 0 and not txt.read_text("utf-8").startswith(("{", "#")), err
