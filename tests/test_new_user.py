@@ -449,3 +449,26 @@ def test_run_format_option_still_wins_and_txt_stays_text(
     txt = tmp_path / "s.txt"
     code, _, err = run_main(monkeypatch, capsys, str(src), "-m", "lead", "-n", "1", "-o", str(txt))
     assert code == 0 and not txt.read_text("utf-8").startswith(("{", "#")), err
+
+
+# ------------------------------------------------------- calibrate on a malformed pairs file
+
+
+@pytest.mark.parametrize(
+    "line, words",
+    [('[1, 2]', "not a pairs file: a line is not an object"),
+     ('{"sentence1": "Giá vàng tăng.", "sentence2": null, "label": 1}', "must be strings"),
+     ('{"sentence1": "Giá vàng tăng.", "sentence2": "Vàng tăng giá."}', "no 'score' field")],
+)  # fmt: skip
+def test_calibrate_on_a_malformed_pairs_file_is_one_line(
+    monkeypatch, capsys, tmp_path: Path, fake_encoder, line: str, words: str
+) -> None:
+    """A JSON array line or a null sentence in PAIRS.jsonl ended in a TypeError traceback."""
+    import summarize.pipeline
+
+    monkeypatch.setattr(summarize.pipeline, "shared_encoder", lambda model=None, **_: fake_encoder)
+    pairs = tmp_path / "pairs.jsonl"
+    pairs.write_text(line + "\n", "utf-8")
+    code, _, err = run_main(monkeypatch, capsys, "calibrate", str(pairs), "-o", str(tmp_path))
+    assert code == 1
+    one_line_error(code, err, "pairs.jsonl", words)
