@@ -696,7 +696,17 @@ def calibrate(
     for n, (one, two, _) in enumerate(data, 1):
         if not (isinstance(one, str) and isinstance(two, str)):
             raise SummarizeError(f"{pairs}: pair {n}: sentence1 and sentence2 must be strings")
-    pairs_xl = load_translations(translations) if translations else []
+    pairs_xl = []
+    if translations is not None:
+        if not translations.is_file():
+            raise SummarizeError(f"{translations}: no such file")
+        try:
+            pairs_xl = load_translations(translations)
+        except (ValueError, LookupError, TypeError, AttributeError):  # not objects of two texts
+            raise SummarizeError(
+                f"{translations}: not a translations file (each line a JSON object with "
+                'two texts: "sentence1" and "sentence2", or one per language such as "vi", "en")'
+            ) from None
     encoder = shared_encoder(model)
     try:
         fit = calibrate_model(

@@ -472,3 +472,26 @@ def test_calibrate_on_a_malformed_pairs_file_is_one_line(
     code, _, err = run_main(monkeypatch, capsys, "calibrate", str(pairs), "-o", str(tmp_path))
     assert code == 1
     one_line_error(code, err, "pairs.jsonl", words)
+
+
+@pytest.mark.parametrize("line", ["[1]", '{"vi": "Xin chào"}'])
+def test_calibrate_on_a_malformed_translations_file_is_one_line(
+    monkeypatch, capsys, tmp_path: Path, fake_encoder, line: str
+) -> None:
+    """--translations T.jsonl with an array line or a lone sentence: AttributeError or
+    IndexError traceback before."""
+    import summarize.pipeline
+
+    monkeypatch.setattr(summarize.pipeline, "shared_encoder", lambda model=None, **_: fake_encoder)
+    pairs, trans = tmp_path / "pairs.jsonl", tmp_path / "t.jsonl"
+    pairs.write_text(
+        json.dumps({"sentence1": "Giá vàng tăng.", "sentence2": "Vàng tăng giá.", "label": 1})
+        + "\n", "utf-8",
+    )  # fmt: skip
+    trans.write_text(line + "\n", "utf-8")
+    code, _, err = run_main(
+        monkeypatch, capsys, "calibrate", str(pairs), "--translations", str(trans),
+        "-o", str(tmp_path),
+    )  # fmt: skip
+    assert code == 1
+    one_line_error(code, err, "t.jsonl", "not a translations file")
