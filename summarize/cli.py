@@ -849,6 +849,8 @@ def main(argv: list[str] | None = None) -> None:
     warnings.showwarning = _warning
     try:
         code = app(args, prog_name="summarize", standalone_mode=False)
+        if code == exits.INTERRUPTED:  # typer turns Ctrl-C into a silent Exit(130)
+            sys.stderr.write("summarize: interrupted\n")
         if isinstance(code, int) and code:
             sys.exit(code)
         sys.stdout.flush()  # a closed pipe shows here, not at interpreter exit

@@ -495,3 +495,23 @@ def test_calibrate_on_a_malformed_translations_file_is_one_line(
     )  # fmt: skip
     assert code == 1
     one_line_error(code, err, "t.jsonl", "not a translations file")
+
+
+# ------------------------------------------------------------------------------ Ctrl-C
+
+
+def test_ctrl_c_says_interrupted_and_exits_130(monkeypatch, capsys, tmp_path: Path) -> None:
+    """Typer turns Ctrl-C into a silent Exit(130): the run stopped without a word (the
+    "summarize: interrupted" line of cli.main was never reached), which in a cron log
+    reads like a crash."""
+    import summarize.pipeline
+
+    def interrupted(self, *args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(summarize.pipeline.Summarizer, "summarize", interrupted)
+    src = tmp_path / "a.txt"
+    src.write_text(sample(0), "utf-8")
+    code, out, err = run_main(monkeypatch, capsys, str(src), "-m", "lead")
+    assert code == 130 and out == ""
+    assert err.strip() == "summarize: interrupted" and "Traceback" not in err
