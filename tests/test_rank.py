@@ -250,6 +250,24 @@ def test_a_caption_beside_an_image_is_never_picked(fake_encoder) -> None:
     assert line in picks(f"{title}\n\n\u00a0\n\n{line}\n\n{body}\n\n{end}")  # a lead
 
 
+def test_chinese_and_japanese_news_is_summarised(fake_encoder) -> None:
+    """Sentences ended by full-width stops, written without spaces, are sentences, not
+    one-word headings: before, such a text had "no sentence to summarise"."""
+    from summarize import summarize
+
+    zh = (
+        "上海举办国际城市交通论坛\n\n"
+        "今天上午，第十届国际城市交通论坛在上海开幕，三百多名专家参加了会议。论坛为期三天。\n\n"
+        "与会专家认为，城市交通的核心问题是公共交通的吸引力不足。他介绍了柏林的经验。\n\n"
+        "据统计，去年上海地铁日均客流量超过一千万人次。论坛还发布了白皮书。"
+    )
+    got = summarize(zh, sentences=3, model=fake_encoder)
+    assert got.title == "上海举办国际城市交通论坛"
+    assert len(got.sentences) == 3 and all(s.text.endswith("。") for s in got.sentences)
+    ja = "東京で国際会議が開かれた。会議には三十か国から専門家が参加した。計画が発表された。"
+    assert len(summarize(ja, sentences=2, model=fake_encoder).sentences) == 2
+
+
 def test_unpunctuated_lines_stay_in_a_text_without_full_stops(fake_encoder) -> None:
     """A text that never ends its paragraphs with punctuation (a transcript) keeps its
     lines of 13-30 words as sentences: only a punctuating writer's bare line is a caption."""

@@ -496,3 +496,35 @@ RAW = st.text(
 @given(st.one_of(GLUED, SPACED, RAW))
 def test_offsets_and_coverage_on_generated_text(text):
     check_offsets(text)
+
+
+# --- Chinese and Japanese: full-width stops, no spaces ------------------------------------
+
+
+def test_chinese_and_japanese_sentences_end_at_full_width_stops():
+    zh = "今天上午，论坛在上海开幕。来自二十个国家的专家参加了会议！论坛为期三天吗？是的。"
+    assert [s.text for s in segment(zh)[1]] == [
+        "今天上午，论坛在上海开幕。",
+        "来自二十个国家的专家参加了会议！",
+        "论坛为期三天吗？",
+        "是的。",
+    ]
+    # A closing quote stays with its sentence; a Japanese quote that the sentence goes on
+    # after ("「...。」と述べた") is not a sentence end.
+    quoted = "教授说：“公交要更方便。”他介绍了经验。専門家は「難しい。」と述べた。"
+    assert [s.text for s in segment(quoted)[1]] == [
+        "教授说：“公交要更方便。”",
+        "他介绍了经验。",
+        "専門家は「難しい。」と述べた。",
+    ]
+
+
+def test_a_chinese_or_japanese_headline_is_a_title():
+    for title, body in (
+        ("上海举办国际城市交通论坛", "今天上午，论坛在上海开幕。专家参加了会议。"),
+        ("東京で国際会議", "東京で国際会議が開かれた。専門家が参加した。"),
+    ):
+        text = f"{title}\n\n{body}"
+        span = detect_title(text)
+        assert span is not None and text[span[0] : span[1]] == title
+        assert detect_title(f"{body}\n\n{body}") is None  # a sentence, ended: no title

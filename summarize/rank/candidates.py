@@ -25,7 +25,7 @@ BODY_MIN_WORDS = 31  # a paragraph this long is body text, whose ending shows th
 # (``<p>&nbsp;<img></p>`` becomes "\u00a0"); the segmenter drops it as blank.
 _IMAGE_SLOT = re.compile(r"^[ \t]*[\u00a0\u200b\u2060\ufeff][ \t\u00a0\u200b\u2060\ufeff]*$", re.M)
 PUNCTUATED_SHARE = 0.75
-_FINAL = (".", "!", "?", "…", "”", '"', ":")
+_FINAL = (".", "!", "?", "…", "”", '"', ":", "。", "！", "？", "」", "』")
 LEARNED = "learned from the batch"
 
 

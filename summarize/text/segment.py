@@ -33,8 +33,11 @@ _INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff"
 _LINE = re.compile(r"[^\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]+")
 
 # Sentence-final punctuation run, with the closing quotes/brackets glued to it ("làm được.”").
-_TERM = re.compile(r"[.!?…]+[\"'”’»)\]]*")
-_CLOSERS = "\"'”’»)]"
+# Chinese and Japanese end sentences with full-width marks and no space after them.
+_TERM = re.compile(r"[.!?…。！？｡]+[\"'”’»)\]」』）】〉》]*")
+_CLOSERS = "\"'”’»)]」』）】〉》"
+_WIDE_STOPS = "。！？｡"
+_KANA = re.compile("[\u3041-\u309f]")  # hiragana: a Japanese particle goes on after a quote
 _OPENERS = "\"'“‘«([-–—>»›"
 _BULLET = re.compile(r"(?<=\s)[•●▪■◦►]")  # a bullet inside a line starts a new item
 
@@ -264,7 +267,12 @@ def _cuts(p: str) -> list[int]:
         sentence_start = max(last_start, extra[k - 1] if k else 0)
         core = m.group().rstrip(_CLOSERS)
         single_period = core == "."
-        if is_space(p[end]):
+        if core[-1] in _WIDE_STOPS:
+            if m.group()[-1] in "」』" and _KANA.match(p, end):
+                continue  # "「難しい。」と述べた": the quote goes on into the sentence
+            cuts.add(end)  # "开幕。论坛": no space, no capital letter follows
+            last_start = _skip_space(p, end)
+        elif is_space(p[end]):
             j = _skip_space(p, end)
             cut = end
             if p[j] == "”" and (j + 1 == len(p) or is_space(p[j + 1])):
