@@ -243,6 +243,15 @@ def test_section_labels():
     assert is_section_label("Chính trị - Xã hội Chính trị - Xã hội")
     assert is_section_label("Thời sự > Chính trị")
     assert not is_section_label("Cụ thể hóa việc học và làm theo Bác")
+    assert is_section_label("TIN MỚI NHẤT")  # a banner above the headline
+
+
+def test_a_banner_or_a_dateline_is_not_the_title():
+    text = "TIN MỚI NHẤT\n\nGiá vàng tăng mạnh\n\nSáng nay, giá vàng tăng."
+    span = detect_title(text)
+    assert span is not None and text[span[0] : span[1]] == "Giá vàng tăng mạnh"
+    dateline = "LONDON (Reuters) -\n\nThe Bank of England raised rates.\n\nMore later."
+    assert detect_title(dateline) is None
 
 
 def test_no_title_in_a_one_line_body():

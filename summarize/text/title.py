@@ -70,6 +70,15 @@ _SECTIONS = frozenset(
         "Kinh doanh",
         "Khoa học",
         "Môi trường",
+        "Tin mới nhất",
+        "Tin mới",
+        "Mới nhất",
+        "Tin nóng",
+        "Tin nổi bật",
+        "Tin hot",
+        "Latest news",
+        "Breaking news",
+        "Top stories",
     )
 )
 _SECTION_SPLIT = re.compile(r"\s*[|/>»›]\s*|\s+-\s+")
@@ -130,11 +139,12 @@ def _looks_like_title(line: str) -> bool:
 
 
 def _ends_like_a_sentence(line: str) -> bool:
-    """A final period, comma or colon; a trailing ellipsis ("Nga nhạt giọng...") is a
-    headline's teaser, not the end of body text."""
+    """A final period, comma or colon, or a dash: a dateline that opens the body ("LONDON
+    (Reuters) -"); a trailing ellipsis ("Nga nhạt giọng...") is a headline's teaser, not
+    the end of body text."""
     if line.endswith(("..", "…")):
         return False
-    return line[-1] in ".,;:。，；："
+    return line[-1] in ".,;:。，；：-–—"
 
 
 def detect_title(text: str) -> tuple[int, int] | None:
