@@ -7,6 +7,7 @@ Heavy modules (torch, sentence-transformers) are imported inside commands, so
 from __future__ import annotations
 
 import contextlib
+import os
 import sys
 import warnings
 from enum import Enum
@@ -27,7 +28,8 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     rich_markup_mode="rich",
     help="Extractive summaries and duplicate removal for (Vietnamese) news text.\n\n"
-    "[bold]summarize FILE...[/bold] summarises articles; see the commands below for more.\n\n"
+    "[bold]summarize FILE...[/bold] summarises articles (no FILE: standard input, as in "
+    "summarize < a.txt); see the commands below for more.\n\n"
     "Exit status: 0 ok, 1 input error, 2 usage error, 3 some records of a batch failed, "
     "4 model error (docs/cli.md).",
 )
@@ -133,15 +135,43 @@ FastOpt = Annotated[
 ]  # fmt: skip
 
 
+def _stdin_is_input() -> bool:
+    """Standard input is a pipe or a redirected file: something is waiting to be read.
+
+    A terminal (a user typing) or no stdin at all (`<&-`) is not."""
+    try:
+        return sys.stdin is not None and not sys.stdin.isatty()
+    except (ValueError, OSError):  # closed
+        return False
+
+
+def _or_stdin(ctx: typer.Context, param: typer.CallbackParam, value):  # noqa: ANN001, ANN202
+    """No FILE: standard input when it is a pipe or a file (`summarize < a.txt`), as
+    `cat`, `wc` and `sort` read it; on a terminal nothing waits there, so a usage error
+    (stderr, exit 2), never the help on stdout where `> out.txt` would catch it."""
+    if value:
+        return value
+    if not _stdin_is_input():
+        ctx.fail(
+            f"Missing argument '{param.metavar or param.name}': name a file, or send the "
+            f"text to standard input ({ctx.command_path} < a.txt)."
+        )
+    return [STDOUT] if param.nargs == -1 else STDOUT
+
+
 @app.command("run")
 def run(
     files: Annotated[
-        list[str],
+        list[str] | None,
         typer.Argument(
-            help="Text, Markdown, HTML, JSON or JSONL files, folders; - for stdin. "
-            "Several inputs (or a JSONL file): one summary each."
+            help="Text, Markdown, HTML, JSON or JSONL files, folders; - for stdin (the "
+            "default when stdin is a pipe or a file). Several inputs (or a JSONL file): "
+            "one summary each.",
+            metavar="FILE",
+            callback=_or_stdin,
+            show_default=False,
         ),
-    ],
+    ] = None,
     sentences: Annotated[
         int | None, typer.Option("--sentences", "-n", help="Sentences to select (default 3).")
     ] = None,
@@ -257,7 +287,16 @@ def _run_batch(sources, summarizer, fmt: str, output: Path | None, quiet: bool) 
 
 @app.command("dedup")
 def dedup(
-    file: Annotated[str, typer.Argument(help="Text, Markdown, HTML or JSON file; - for stdin.")],
+    file: Annotated[
+        str | None,
+        typer.Argument(
+            help="Text, Markdown, HTML or JSON file; - for stdin (the default when stdin is "
+            "a pipe or a file).",
+            metavar="FILE",
+            callback=_or_stdin,
+            show_default=False,
+        ),
+    ] = None,
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help="Write the cleaned text here.")
     ] = None,
@@ -362,9 +401,15 @@ class DigestFormat(str, Enum):
 @app.command("digest")
 def digest(
     inputs: Annotated[
-        list[str],
-        typer.Argument(help="Files, folders (recursive), JSONL files (.jsonl), or - for JSONL."),
-    ],
+        list[str] | None,
+        typer.Argument(
+            help="Files, folders (recursive), JSONL files (.jsonl), or - for JSONL (the "
+            "default when stdin is a pipe or a file).",
+            metavar="FILE",
+            callback=_or_stdin,
+            show_default=False,
+        ),
+    ] = None,
     output: Annotated[
         list[Path] | None,
         typer.Option(
@@ -844,6 +889,12 @@ def main(argv: list[str] | None = None) -> None:
     from . import exits
 
     args = list(sys.argv[1:] if argv is None else argv)
+    if not args and not os.environ.get("_SUMMARIZE_COMPLETE"):  # not shell completion
+        if not _stdin_is_input():  # a terminal: the help, as a usage error (stderr, 2)
+            with contextlib.redirect_stdout(sys.stderr):
+                app(["--help"], prog_name="summarize", standalone_mode=False)
+            sys.exit(exits.USAGE_ERROR)
+        args = ["run"]  # `summarize < a.txt`: `summarize run -`
     if args and args[0] not in COMMANDS and args[0] not in OPTIONS:
         args.insert(0, "run")
     warnings.showwarning = _warning
@@ -886,8 +937,6 @@ def _quiet_broken_pipe() -> None:
     """The reader went away (`summarize ... | head -1`): stop without a word. Pointing
     stdout at /dev/null keeps Python's own flush at exit from printing "Exception
     ignored ... BrokenPipeError" (the recipe of the Python docs, signal module)."""
-    import os
-
     try:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
