@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import sys
 import warnings
 from enum import Enum
@@ -212,14 +213,13 @@ def run(
     Several inputs, a folder or a JSONL file: one summary each (JSONL with -f json).
     """
     from .batch import is_batch, looks_like_jsonl, sources_of, stdin_records
-    from .config import SummaryConfig
     from .io import check_outputs, read_text
     from .io.readers import parse_size
     from .report import render_summary
     from .text.prepare import prepare
 
     # Bad settings fail here, before any file or model is read.
-    config = SummaryConfig(
+    config = _settings(
         sentences, ratio, words, method.value, _fast_model(model, fast), query=query,
         embed_scope=embed.value,
     )  # fmt: skip
@@ -343,13 +343,12 @@ def dedup(
     ] = False,
 ) -> None:
     """Remove repeated paragraphs, sentences and captions; say what went and why."""
-    from .config import SummaryConfig
     from .io import check_outputs, read_text, write_all_atomic
     from .io.readers import parse_size
     from .report import render_dedup_report, show_dedup
     from .text.prepare import prepare
 
-    config = SummaryConfig(
+    config = _settings(
         model=_fast_model(model, fast), threshold=threshold, keep=keep.value,
         semantic=semantic, drop_boilerplate=drop_boilerplate, cross_lingual=cross_lingual,
     )  # fmt: skip
@@ -512,9 +511,8 @@ def digest(
         raise ConfigError("--format applies to a single --output; name the others by extension")
     if not outs:
         outs = [Output(None, fmt.value if fmt else "jsonl")]
-    from .config import SummaryConfig
 
-    summary = SummaryConfig(
+    summary = _settings(
         sentences, ratio, words, method.value, _fast_model(model, fast),
         cross_lingual=cross_lingual, embed_scope=embed.value,
     )  # fmt: skip
@@ -800,7 +798,6 @@ def serve(
     batch_size: BatchOpt = 32,
 ) -> None:
     """Serve the editors' web page and the HTTP API (model loaded once; docs at /docs)."""
-    from .config import SummaryConfig
     from .serve import ServeOptions, size_option
     from .serve import serve as run_server
 
@@ -809,7 +806,7 @@ def serve(
         max_text=size_option(max_text, "--max-text"),
         max_batch_text=size_option(max_batch_text, "--max-batch-text"),
     )  # fmt: skip
-    config = SummaryConfig(model=_fast_model(model, fast))
+    config = _settings(model=_fast_model(model, fast))
     run_server(_summarizer(config, device, batch_size), options)
 
 
@@ -822,6 +819,32 @@ def _summarizer(config, device: str | None, batch_size: int, no_cache: bool = Fa
 def _is_stdout(path: Path | None) -> bool:
     """``-o -``: standard output (a file named "-" is written as ``./-``)."""
     return path is not None and str(path) == STDOUT
+
+
+# SummaryConfig names the Python parameters ("sentences must be at least 1"); a user of
+# the command line typed flags, so its messages say those. Only names, never the value
+# after "(got": `--query sentences` stays as typed.
+_FLAGS = {
+    "sentences": "--sentences", "ratio": "--ratio", "words": "--words",
+    "threshold": "--threshold", "query": "--query", "embed_scope": "--embed",
+}  # fmt: skip
+_SETTING = re.compile(r"(?<![\w-])(" + "|".join(_FLAGS) + r")(?![\w-])")
+
+
+def _flag_names(message: str) -> str:
+    """A settings message with each parameter said as the flag that sets it."""
+    said, got, value = message.partition(" (got ")
+    return _SETTING.sub(lambda m: _FLAGS[m.group(1)], said) + got + value
+
+
+def _settings(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202 - SummaryConfig's own
+    """A :class:`SummaryConfig`; a bad value fails in the words of the command line."""
+    from .config import SummaryConfig
+
+    try:
+        return SummaryConfig(*args, **kwargs)
+    except ConfigError as e:
+        raise type(e)(_flag_names(str(e))) from None
 
 
 def _fast_model(model: str | None, fast: bool) -> str | None:

@@ -3,6 +3,9 @@
 Every entry point (the functions in :mod:`summarize.api`, the CLI, the digest) builds a
 :class:`SummaryConfig`; an argument a user got wrong fails here, with a
 :class:`~summarize.errors.ConfigError` that names it, before any file or model is read.
+Messages name the Python parameters (``sentences must be at least 1``), as a caller of
+the API wrote them; the command line says its flags instead (``cli._flag_names``) and the
+HTTP API's fields are the Python names.
 """
 
 from __future__ import annotations
@@ -65,14 +68,14 @@ class SummaryConfig:
         if self.threshold is not None and not (
             _is_number(self.threshold) and 0 < self.threshold <= 1
         ):
-            raise ConfigError(f"--threshold must be in (0, 1] (got {self.threshold!r})")
+            raise ConfigError(f"threshold must be in (0, 1] (got {self.threshold!r})")
         if self.keep not in KEEP_POLICIES:
             raise ConfigError(f"keep must be one of {', '.join(KEEP_POLICIES)} (got {self.keep!r})")
         if self.query is not None and not (isinstance(self.query, str) and self.query.strip()):
-            raise ConfigError(f"--query must be a non-empty text (got {self.query!r})")
+            raise ConfigError(f"query must be a non-empty text (got {self.query!r})")
         if self.embed_scope not in EMBED_SCOPES:
             raise ConfigError(
-                f"--embed must be one of {', '.join(EMBED_SCOPES)} (got {self.embed_scope!r})"
+                f"embed_scope must be one of {', '.join(EMBED_SCOPES)} (got {self.embed_scope!r})"
             )
         for name in ("semantic", "drop_boilerplate", "cross_lingual"):
             if not isinstance(getattr(self, name), bool):
@@ -121,16 +124,16 @@ def _is_number(value: Any) -> bool:
 def _check_budget(sentences: Any, ratio: Any, words: Any) -> None:
     given = [x for x in (sentences, ratio, words) if x is not None]
     if len(given) > 1:
-        raise BudgetError("give only one budget: --sentences, --ratio or --words")
+        raise BudgetError("give only one budget: sentences, ratio or words")
     for name, value in (("sentences", sentences), ("words", words)):
         if value is None:
             continue
         if not isinstance(value, int) or isinstance(value, bool):
-            raise BudgetError(f"--{name} must be a whole number (got {value!r})")
+            raise BudgetError(f"{name} must be a whole number (got {value!r})")
         if value < 1:
-            raise BudgetError(f"--{name} must be at least 1 (got {value})")
+            raise BudgetError(f"{name} must be at least 1 (got {value})")
     if ratio is not None and not (_is_number(ratio) and 0 < ratio <= 1):
-        raise BudgetError(f"--ratio must be in (0, 1] (got {ratio})")
+        raise BudgetError(f"ratio must be in (0, 1] (got {ratio})")
 
 
 def check_texts(texts: Any) -> list[Any]:

@@ -66,11 +66,18 @@ def test_bad_input_is_one_line(files, case: str, needle: str) -> None:
 @pytest.mark.parametrize(
     "args, needle",
     [(["-n", "0"], "--sentences"), (["--ratio", "-0.5"], "--ratio"), (["--words", "0"], "--words"),
-     (["--ratio", "2"], "--ratio")],
+     (["--ratio", "2"], "--ratio"),
+     (["-n", "2", "-r", "0.5"], "give only one budget: --sentences, --ratio or --words"),
+     (["-m", "lead", "--query", " "], "--query must be a non-empty text (got ' ')"),
+     (["dedup", "--threshold", "2"], "--threshold must be in (0, 1] (got 2.0)"),
+     (["digest", "-m", "lead", "-n", "0"], "--sentences must be at least 1 (got 0)")],
 )  # fmt: skip
 def test_bad_budget_is_one_line(args, needle) -> None:
-    p = run(str(SAMPLES / "thua-thien-hue.txt"), *args)
+    """The flags the user typed; the same message names the parameters in Python."""
+    command = [args.pop(0)] if args[0] in ("dedup", "digest") else []
+    p = run(*command, str(SAMPLES / "thua-thien-hue.txt"), *args)
     assert_one_line_error(p, needle)
+    assert p.returncode == 2
 
 
 def test_unknown_option_is_a_usage_error_not_a_traceback() -> None:
