@@ -7,8 +7,10 @@ Heavy modules (torch, sentence-transformers) are imported inside commands, so
 from __future__ import annotations
 
 import contextlib
+import io
 import os
 import re
+import select
 import sys
 import warnings
 from enum import Enum
@@ -379,9 +381,9 @@ def dedup(
         files.append((output, result.text))
     write_all_atomic([(p, text) for p, text in files if not _is_stdout(p)])
     for _, text in [(p, t) for p, t in files if _is_stdout(p)]:
-        sys.stdout.write(text)  # the report, when it is --report -
+        _write_stdout(text)  # the report, when it is --report -
     if output is None:
-        sys.stdout.write(result.text)
+        _write_stdout(result.text)
     if not quiet:
         show_dedup(result, err)
 
@@ -889,11 +891,38 @@ def _report_format(path: Path) -> str:
 
 def _emit(text: str, output: Path | None) -> None:
     if output is None or _is_stdout(output):
-        sys.stdout.write(text)
+        _write_stdout(text)
         return
     from .io import write_atomic
 
     write_atomic(output, text)
+
+
+def _write_stdout(text: str) -> None:
+    """Write all of ``text`` to stdout, or raise ``BrokenPipeError`` (exit 141).
+
+    With unbuffered stdout (``PYTHONUNBUFFERED=1``, ``python -u``) the text layer sits on
+    the raw file, and when a pipe's reader leaves mid-write (`| head -1`) the system
+    writes part and says how much; Python's text layer drops the rest without a word,
+    so the run exited 0 with its output cut. Writing the bytes until every one is out
+    turns that into the EPIPE it is. A buffered stdout already does so on ``flush``.
+    """
+    stream = sys.stdout
+    raw = getattr(stream, "buffer", None)
+    if not (isinstance(stream, io.TextIOWrapper) and isinstance(raw, io.RawIOBase)) or (
+        os.linesep != "\n"
+    ):  # buffered (or a test's capture, a progress display's proxy): its own flush
+        stream.write(text)
+        stream.flush()
+        return
+    stream.flush()
+    data = memoryview(text.encode(stream.encoding or "utf-8", stream.errors or "strict"))
+    while data:
+        written = raw.write(data)
+        if written is None:  # a non-blocking stdout that is full: wait until it drains
+            select.select([], [raw], [])
+            continue
+        data = data[written:]
 
 
 def _fail(message: str) -> None:

@@ -244,6 +244,28 @@ def test_broken_pipe_exits_quietly(tmp_path: Path, news: Path) -> None:
     assert err == b"", err.decode()  # no traceback, no "Exception ignored"
 
 
+def test_a_large_dedup_output_into_a_closed_pipe_exits_141(tmp_path: Path) -> None:
+    """``summarize dedup big.txt | head -1`` with unbuffered stdout (PYTHONUNBUFFERED=1,
+    python -u): the one write of the whole text stops part way when the reader leaves, and
+    Python's text layer dropped the rest without an error (exit 0, output silently cut)."""
+    line = next(x for x in HUE.read_text("utf-8").splitlines() if len(x) > 150)
+    big = tmp_path / "big.txt"  # 100 kB, more than a pipe holds; no paragraph a duplicate
+    big.write_text("\n\n".join(f"Đoạn {i}: {line} Mã số {i * 7919}." for i in range(320)))
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "summarize.cli", "dedup", str(big), "--no-semantic", "-q"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=ROOT,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )  # fmt: skip
+    try:
+        assert proc.stdout is not None and proc.stdout.read(10)
+        proc.stdout.close()  # what `| head -1` does
+        _, err = proc.communicate(timeout=300)
+    finally:
+        proc.kill()
+    assert proc.returncode == 141, err.decode()
+    assert err == b"", err.decode()
+
+
 def test_a_digest_reader_who_stops_early_leaves_the_files_written(tmp_path: Path) -> None:
     """``digest -o page.html -o - | head -c 10``: stdout breaks, the page is still whole."""
     many = tmp_path / "many.jsonl"
