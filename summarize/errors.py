@@ -22,3 +22,8 @@ class ConfigError(SummarizeError, ValueError):
 
 class BudgetError(ConfigError):
     """A summary budget is out of range."""
+
+
+class InputWarning(UserWarning):
+    """Something in the input was read in a way worth saying (NUL characters read as
+    spaces, folder entries skipped); the CLI prints each as one line."""

@@ -528,19 +528,62 @@ def test_renamed_ids_never_take_another_records_id(monkeypatch, capsys, tmp_path
 # ------------------------------------------------------------------------------- messages
 
 
-def test_a_nul_byte_in_an_article_is_stripped_with_a_warning(monkeypatch, capsys, tmp_path):
+def test_a_nul_byte_in_an_article_reads_as_a_space_with_a_warning(monkeypatch, capsys, tmp_path):
     path = tmp_path / "nul.txt"
-    path.write_bytes(ARTICLE[:300] + b"\x00" + ARTICLE[300:])
+    path.write_bytes(ARTICLE[:300] + b"\x00" + ARTICLE[300:])  # between two characters
+    at = len(ARTICLE[:300].decode("utf-8"))
     code, out, err = run_main(monkeypatch, capsys, str(path), "-m", "lead")
     assert code == 0 and out.strip(), err
-    assert "warning" in err and "NUL byte" in err and "offset 300" in err
-    with pytest.warns(InputWarning, match="offset 300"):
+    said = [line for line in err.splitlines() if "warning" in line]
+    assert said == [
+        f"summarize: warning: {path}: a NUL character read as a space (at character {at})"
+    ]
+    with pytest.warns(InputWarning, match=f"at character {at}"):
         raw = read_text(path)
-    assert "\x00" not in raw.text and raw.text == ARTICLE.decode("utf-8")
+    article = ARTICLE.decode("utf-8")
+    assert raw.text == article[:at] + " " + article[at:]  # one for one: offsets still hold
     binary = tmp_path / "photo.txt"  # many NULs: still binary
     binary.write_bytes(b"\x89PNG\r\n\x1a\n" + b"\x00\x01\x02\x03" * 100)
     with pytest.raises(InputError, match="binary"):
         read_text(binary)
+
+
+# "Hello\0world": the NUL stands between two words, so they stay two words, the same
+# through every door (file, stdin, html=, the Python API, HTTP in test_serve.py).
+GLUED = (ROOT / "samples" / "thua-thien-hue.txt").read_text("utf-8")
+GLUED = GLUED.replace("chức năng", "chức\x00năng", 1)
+
+
+def test_a_nul_between_words_is_one_rule_for_the_cli_and_the_api(
+    monkeypatch, capsys, tmp_path: Path, fake_encoder
+) -> None:
+    from summarize import deduplicate, summarize
+
+    assert "\x00" in GLUED  # the sample still has the words this test needs
+    path = tmp_path / "glued.txt"
+    path.write_text(GLUED, encoding="utf-8")
+    for args, stdin in (([str(path)], b""), (["-"], GLUED.encode())):
+        code, out, err = run_main(monkeypatch, capsys, *args, "-m", "lead", "-n", "2", stdin=stdin)
+        assert code == 0, err
+        assert "chức năng" in out and "chứcnăng" not in out and "\x00" not in out
+        assert err.count("NUL character read as a space") == 1, err
+    with pytest.warns(InputWarning, match=r"^input: a NUL character read as a space"):
+        result = summarize(GLUED, method="lead", sentences=2, model=fake_encoder)
+    first = result.sentences[0]
+    assert "chức năng" in first.text and "\x00" not in first.text
+    assert GLUED[first.start : first.end].replace("\x00", " ") == first.text  # offsets hold
+    assert result.document.text == GLUED.replace("\x00", " ")
+    with pytest.warns(InputWarning, match="NUL"):
+        clean = deduplicate(GLUED, semantic=False)
+    assert "\x00" not in clean.text and "chức năng" in clean.text
+    page = (
+        "<html><body><article>"
+        + "".join(f"<p>{line}</p>" for line in GLUED.splitlines() if line.strip())
+        + "</article></body></html>"
+    )
+    with pytest.warns(InputWarning, match="NUL"):
+        from_page = summarize(html=page, method="lead", sentences=2, model=fake_encoder)
+    assert "chức năng" in from_page.sentences[0].text  # the parser would glue the words
 
 
 def test_invalid_utf8_names_the_byte_offset(monkeypatch, capsys, tmp_path: Path) -> None:

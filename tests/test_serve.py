@@ -373,6 +373,18 @@ def test_size_options_read_as_max_bytes_reads_them() -> None:
         size_option("lots", "--max-body")
 
 
+def test_a_nul_between_words_reads_as_a_space_as_on_the_command_line(client) -> None:
+    """tests/test_hostile_inputs.py has the command line and the Python API."""
+    glued = HUE.replace("chức năng", "chức\x00năng", 1)
+    assert "\x00" in glued
+    r = client.post("/api/summarize", json={"text": glued, "method": "lead", "sentences": 2})
+    assert r.status_code == 200, r.text
+    first = r.json()["sentences"][0]["text"]
+    assert "chức năng" in first and "\x00" not in r.text and "\\u0000" not in r.text
+    d = client.post("/api/deduplicate", json={"text": glued, "semantic": False})
+    assert d.status_code == 200 and "chức năng" in d.json()["text"]
+
+
 def test_deduplicate_returns_cleaned_text_and_every_cut(client: httpx.Client) -> None:
     text = BAC_GIANG + "\n\n" + BAC_GIANG.split("\n")[2]  # a paragraph repeated at the end
     r = client.post("/api/deduplicate", json={"text": text})

@@ -15,7 +15,6 @@ import re
 import stat
 import sys
 import unicodedata
-import warnings
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -23,6 +22,8 @@ from typing import Literal
 import charset_normalizer
 
 from summarize.errors import ConfigError, InputError
+from summarize.errors import InputWarning as InputWarning  # where it used to live
+from summarize.text.prepare import separate_nuls
 
 Format = Literal["txt", "md", "html", "json"]
 
@@ -75,10 +76,6 @@ class RawText:
 # --------------------------------------------------------------------------- reading
 
 
-class InputWarning(UserWarning):
-    """Something in the input was repaired (stray NUL bytes); the CLI prints one line."""
-
-
 def read_text(
     source: str | Path,
     format: Format | None = None,
@@ -96,12 +93,12 @@ def read_text(
     stdin = src == STDIN
     name = _STDIN_NAME if stdin else _display_name(src)
     data = _read_stdin(max_bytes) if stdin else read_limited(Path(src), max_bytes)
-    data = _drop_stray_nuls(data, name)
     fmt = format or ("txt" if stdin else _format_from_suffix(src))
     if fmt == "html":
         text, encoding = _decode_html(data, name)
     else:
         text, encoding = decode_bytes(data, name=name)
+    text = separate_nuls(text, name)  # before any parser: markup or JSON would lose them
     if _is_blank(text):
         what = "input" if stdin else "file"
         raise InputError(f"{name}: {what} is empty" + (" (only whitespace)" if text else ""))
@@ -267,34 +264,25 @@ def _read_upto(buffer, want: int) -> bytes:
 _MAX_NUL_SHARE = 0.01
 
 
-def _drop_stray_nuls(data: bytes, name: str) -> bytes:
-    """Remove a few stray NUL bytes from an otherwise valid UTF-8 or cp1258 text, with a warning.
+def _stray_nuls(data: bytes) -> bool:
+    """A few stray NUL bytes in an otherwise valid UTF-8 or cp1258 text, not binary data.
 
-    UTF-16/32 text (NULs in every other byte) and binary data are left alone for
-    :func:`decode_bytes` to decode or refuse.
+    The NULs are kept through decoding; :func:`~summarize.text.prepare.separate_nuls`
+    reads them as spaces, as it does for a text given to the Python API or over HTTP.
+    UTF-16/32 text (NULs in every other byte) and binary data are not stray NULs.
     """
     if b"\x00" not in data or any(data.startswith(bom) for bom, _ in _BOMS):
-        return data
+        return False
     if _sniff_utf16(data):
-        return data
-    count = data.count(b"\x00")
-    if count > max(1, _MAX_NUL_SHARE * len(data)):
-        return data
+        return False
+    if data.count(b"\x00") > max(1, _MAX_NUL_SHARE * len(data)):
+        return False
     cleaned = data.replace(b"\x00", b"")
     try:
         text = cleaned.decode("utf-8")
     except UnicodeDecodeError:
         text = _decode_cp1258(cleaned)
-    if not text or len(_CONTROL.findall(text)) > _MAX_CONTROL_RATIO * len(text):
-        return data
-    first = data.index(b"\x00")
-    what = "a NUL byte" if count == 1 else f"{count} NUL bytes"
-    warnings.warn(
-        f"{name}: removed {what} (first at byte offset {first}); the rest is text",
-        InputWarning,
-        stacklevel=3,
-    )
-    return cleaned
+    return bool(text) and len(_CONTROL.findall(text)) <= _MAX_CONTROL_RATIO * len(text)
 
 
 def _format_from_suffix(src: str) -> Format:
@@ -337,7 +325,7 @@ def decode_bytes(data: bytes, *, name: str = "input") -> tuple[str, str]:
             return _checked(data.decode(utf16), utf16, name)
         except UnicodeDecodeError:
             raise _binary(name) from None
-    if b"\x00" in data:
+    if b"\x00" in data and not _stray_nuls(data):
         raise _binary(name)
     try:
         return _checked(data.decode("utf-8"), "utf-8", name)
@@ -665,4 +653,4 @@ def extract_html(html: str, name: str = "html") -> tuple[str, str | None]:
         raise InputError(f"{name}: expected the HTML as a string, got {type(html).__name__}")
     if _is_blank(html):
         raise InputError(f"{name}: the HTML is empty")
-    return _extract_html(html, name)
+    return _extract_html(separate_nuls(html, name), name)  # the parser would drop them

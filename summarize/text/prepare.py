@@ -6,10 +6,38 @@ or found on the first line), and the site chrome judged once for every later sta
 
 from __future__ import annotations
 
-from ..errors import InputError
+import warnings
+
+from ..errors import InputError, InputWarning
 from ..types import Document
 from .segment import segment
 from .title import detect_title
+
+NUL = "\x00"
+
+
+def separate_nuls(text: str, source: str | None = None) -> str:
+    """Each NUL character read as a space, said once in an :class:`InputWarning`.
+
+    The one rule for NULs, whatever door the text came in by (a file, stdin, the Python
+    API, HTTP, a web page before its parser sees it). A NUL is no text: it stands where
+    a byte went wrong (a bad copy, a database export), most often between two words, so
+    it separates them as a space does: "Hello\\0world" reads "Hello world", never the new
+    word "Helloworld" (injected) nor a NUL inside a sentence (kept). One character for
+    one, so every offset into the text still indexes the caller's own.
+    """
+    count = text.count(NUL)
+    if not count:
+        return text
+    first = text.index(NUL)
+    what = "a NUL character" if count == 1 else f"{count} NUL characters"
+    where = f"at character {first}" if count == 1 else f"the first at character {first}"
+    warnings.warn(
+        f"{source or 'input'}: {what} read as {'a space' if count == 1 else 'spaces'} ({where})",
+        InputWarning,
+        stacklevel=3,
+    )
+    return text.replace(NUL, " ")
 
 
 def prepare(
@@ -20,9 +48,13 @@ def prepare(
     encoding: str | None = None,
     source: str | None = None,
 ) -> Document:
-    """Segment a text and find its title; the text itself is never altered."""
+    """Segment a text and find its title; the text itself is never altered, but for
+    NULs read as spaces (:func:`separate_nuls`, one character for one)."""
     if not isinstance(text, str):
         raise InputError(f"expected text as str, got {type(text).__name__}")
+    text = separate_nuls(text, source)
+    if isinstance(title, str):
+        title = separate_nuls(title, f"{source or 'input'} (its title)")
     if title is not None and not isinstance(title, str):
         raise InputError(f"expected the title as str, got {type(title).__name__}")
     if not text.strip():
