@@ -451,7 +451,9 @@ def test_fuzz_summarize(text: str) -> None:
             found = summarize(text, method=method, model=model)
         except SummarizeError:
             continue
-        assert all(s.text in text for s in found.sentences)
+        # a NUL is read as a space (one rule, docs/security.md); nothing else changes
+        read = text.replace("\0", " ")
+        assert all(s.text in read for s in found.sentences)
 
 
 @FUZZ
@@ -461,7 +463,8 @@ def test_fuzz_deduplicate_round_trip(text: str, semantic: bool, keep: str) -> No
         result = deduplicate(text, semantic=semantic, keep=keep, model=FAKE if semantic else None)
     except SummarizeError:
         return
-    assert reconstruct(result.text, result.removed) == text
+    # the text as read: a NUL is a space (docs/security.md), every other character kept
+    assert reconstruct(result.text, result.removed) == text.replace("\0", " ")
 
 
 @FUZZ
