@@ -260,7 +260,7 @@ def test_screened_ranker_with_a_reference_length_selects_the_set(fake_encoder, m
 
 
 def test_embed_scope_is_checked() -> None:
-    with pytest.raises(ConfigError, match="--embed"):
+    with pytest.raises(ConfigError, match="embed_scope must be one of"):
         SummaryConfig(embed_scope="some")
     assert SummaryConfig(embed_scope="screened").to_json()["embed"] == "screened"
     assert "embed" not in SummaryConfig(embed_scope="all").to_json()
