@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import os
 import shutil
+import sys
+import warnings
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -69,6 +71,26 @@ def static_encoder(default_encoder):
     from summarize.embed import load_encoder
 
     return load_encoder("e5-static")
+
+
+_KEEP = object()
+
+
+def run_main(monkeypatch: pytest.MonkeyPatch, capsys, *args: str, stdin=_KEEP):
+    """``summarize ARGS`` in this process: (exit status, stdout, stderr). ``stdin``, when
+    given, stands in for standard input (``None``: no standard input at all)."""
+    from summarize import cli
+
+    monkeypatch.setattr(warnings, "showwarning", warnings.showwarning)  # main() replaces it
+    if stdin is not _KEEP:
+        monkeypatch.setattr(sys, "stdin", stdin)
+    code = 0
+    try:
+        cli.main(list(args))
+    except SystemExit as exc:
+        code = int(exc.code or 0)
+    out, err = capsys.readouterr()
+    return code, out, err
 
 
 class FakeEncoder:

@@ -14,13 +14,12 @@ import json
 import os
 import subprocess
 import sys
-import warnings
 from pathlib import Path
 
 import pytest
+from conftest import run_main
 
 import summarize.pipeline
-from summarize import cli
 
 ROOT = Path(__file__).resolve().parent.parent
 HUE = ROOT / "samples" / "thua-thien-hue.txt"
@@ -33,19 +32,6 @@ class Terminal(io.TextIOWrapper):
 
     def isatty(self) -> bool:
         return True
-
-
-def run_main(monkeypatch, capsys, *args: str, stdin: io.TextIOBase | None) -> tuple[int, str, str]:
-    """``summarize ARGS`` in this process with ``stdin`` as standard input."""
-    monkeypatch.setattr(warnings, "showwarning", warnings.showwarning)  # main() replaces it
-    monkeypatch.setattr(sys, "stdin", stdin)
-    code = 0
-    try:
-        cli.main(list(args))
-    except SystemExit as exc:
-        code = int(exc.code or 0)
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def piped(data: bytes) -> io.TextIOWrapper:

@@ -17,15 +17,14 @@ import re
 import shutil
 import subprocess
 import time
-import warnings
 from pathlib import Path
 
 import pytest
-from conftest import FakeEncoder
+from conftest import FakeEncoder, run_main
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from summarize import cli, reconstruct
+from summarize import reconstruct
 from summarize.api import deduplicate, summarize, summarize_many
 from summarize.config import SummaryConfig
 from summarize.dedup import engine
@@ -51,18 +50,6 @@ FORMULAS = [
 
 def sample(i: int = 0) -> str:
     return SAMPLES[i % len(SAMPLES)].read_text("utf-8")
-
-
-def run_main(monkeypatch: pytest.MonkeyPatch, capsys, *args: str) -> tuple[int, str, str]:
-    """``summarize ARGS`` in this process: (exit status, stdout, stderr)."""
-    monkeypatch.setattr(warnings, "showwarning", warnings.showwarning)  # main() replaces it
-    code = 0
-    try:
-        cli.main(list(args))
-    except SystemExit as exc:
-        code = int(exc.code or 0)
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def one_line_error(code: int, err: str, *needles: str) -> None:

@@ -8,12 +8,10 @@ on the project's own sample articles.
 from __future__ import annotations
 
 import json
-import warnings
 from pathlib import Path
 
 import pytest
-
-from summarize import cli
+from conftest import run_main
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = sorted((ROOT / "samples").glob("*.txt"))
@@ -21,18 +19,6 @@ SAMPLES = sorted((ROOT / "samples").glob("*.txt"))
 
 def sample(i: int) -> str:
     return SAMPLES[i % len(SAMPLES)].read_text("utf-8")
-
-
-def run_main(monkeypatch: pytest.MonkeyPatch, capsys, *args: str) -> tuple[int, str, str]:
-    """``summarize ARGS`` in this process: (exit status, stdout, stderr)."""
-    monkeypatch.setattr(warnings, "showwarning", warnings.showwarning)  # main() replaces it
-    code = 0
-    try:
-        cli.main(list(args))
-    except SystemExit as exc:
-        code = int(exc.code or 0)
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def one_line_error(code: int, err: str, *needles: str) -> str:
