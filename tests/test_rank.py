@@ -246,6 +246,11 @@ def test_a_caption_beside_an_image_is_never_picked(fake_encoder) -> None:
     assert line not in picks(f"{body}\n\nno image\n\n{line}\n\n{end}")
     assert line in picks(f"{body}\n\n{line}\n\n{end}")  # no image: a paragraph
     assert line in picks(f"{body}\u00a0\n\n{line}\u00a0\n\n{end}")  # a space, not a line
+    # no-break spaces that indent a paragraph (pages written with "&nbsp;") are no image:
+    # they were read as one before and after every such paragraph
+    assert line in picks(f"{body}\n\n\u00a0\u00a0{line}\n\n{end}")
+    assert line in picks(f"{body}\n\n{line}\n\n\u00a0\u00a0{end}")
+    assert line not in picks(f"{body}\r\n\u00a0\r\n{line}\r\n{end}")  # Windows line ends
     title = "Tỉnh tổng kết công tác năm"
     assert line in picks(f"{title}\n\n\u00a0\n\n{line}\n\n{body}\n\n{end}")  # a lead
 

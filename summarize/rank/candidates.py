@@ -22,8 +22,10 @@ HEADING_MAX_WORDS = 12
 CAPTION_MAX_WORDS = 30
 BODY_MIN_WORDS = 31  # a paragraph this long is body text, whose ending shows the habit
 # A line of only no-break or zero-width spaces is what an image leaves in scraped text
-# (``<p>&nbsp;<img></p>`` becomes "\u00a0"); the segmenter drops it as blank.
-_IMAGE_SLOT = re.compile(r"^[ \t]*[\u00a0\u200b\u2060\ufeff][ \t\u00a0\u200b\u2060\ufeff]*$", re.M)
+# (``<p>&nbsp;<img></p>`` becomes "\u00a0"); the segmenter drops it as blank. A whole
+# line only: no-break spaces that indent a paragraph ("\u00a0\u00a0Text") are no image.
+_IMAGE_SLOT = re.compile(r"[ \t]*[\u00a0\u200b\u2060\ufeff][ \t\u00a0\u200b\u2060\ufeff]*")
+_LINE_BREAKS = "\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"  # str.splitlines' (the segmenter's)
 PUNCTUATED_SHARE = 0.75
 _FINAL = (".", "!", "?", "…", "”", '"', ":", "。", "！", "？", "」", "』")
 LEARNED = "learned from the batch"
@@ -134,7 +136,15 @@ def beside_images(doc: Document, para_sizes: dict[int, int]) -> set[int]:
     placeholder = {i for i, label in doc.chrome.paragraphs.items() if label == "image placeholder"}
 
     def image_between(a: int, b: int) -> bool:
-        return bool(_IMAGE_SLOT.search(doc.text, a, b))
+        """A whole line of the gap ``text[a:b]`` between two paragraphs is an image slot;
+        its first piece ends the line before and its last opens the line after."""
+        pieces = doc.text[a:b].splitlines(keepends=True)
+        for k, piece in enumerate(pieces):
+            line = piece.rstrip(_LINE_BREAKS)
+            whole = (k > 0 or a == 0) and (line != piece or b == len(doc.text))
+            if whole and _IMAGE_SLOT.fullmatch(line):
+                return True
+        return False
 
     found, body_seen = set(), False
     for s in doc.sentences:
