@@ -215,9 +215,10 @@ def run(
     Several inputs, a folder or a JSONL file: one summary each (JSONL with -f json).
     """
     from .batch import is_batch, looks_like_jsonl, sources_of, stdin_records
+    from .digest.inputs import JSONL_SUFFIXES
     from .io import check_outputs, read_text
     from .io.readers import parse_size
-    from .report import render_summary
+    from .report import render_summary, summary_to_json, to_json_line
     from .text.prepare import prepare
 
     # Bad settings fail here, before any file or model is read.
@@ -251,7 +252,10 @@ def run(
             f"{len(doc.sentences)} sentences, {len(result.duplicates.removed)} duplicates removed, "
             f"method {result.method}, model {result.model or '-'}, budget {result.budget}"
         )
-    _emit(render_summary(result, fmt.value), out)
+    text = render_summary(result, fmt.value)
+    if fmt is SummaryFormat.json and out is not None and out.suffix.lower() in JSONL_SUFFIXES:
+        text = to_json_line(summary_to_json(result))  # JSONL: one record, one line
+    _emit(text, out)
     return 0
 
 

@@ -420,6 +420,8 @@ def test_run_output_extension_picks_the_format(
     assert written.startswith(first), written[:80]
     if first == "{":
         assert json.loads(written)["kind"] == "summary"
+    if name.endswith(".jsonl"):  # JSONL: one record on one line (it was indented JSON)
+        assert written.count("\n") == 1 and written.endswith("\n"), written[:80]
 
 
 def test_run_format_option_still_wins_and_txt_stays_text(
