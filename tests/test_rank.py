@@ -165,41 +165,53 @@ def test_lead_skips_an_unpunctuated_caption_in_a_punctuated_text(fake_encoder) -
     assert any(e.text.strip() == caption and e.reason == Reason.HEADING for e in got.excluded)
 
 
+# Short paragraphs between body text: a caption or an ordinary paragraph, by where it sits.
+CAPTION_BODY = (
+    "Hội nghị tổng kết công tác năm diễn ra sáng nay tại trụ sở Tỉnh ủy với nhiều nội dung. " * 3
+)
+CAPTION_LINE = "Tỉnh trao bằng khen cho 83 tập thể và cá nhân tiêu biểu."
+CAPTION_END = "Cuối cùng, lãnh đạo tỉnh phát biểu bế mạc hội nghị."
+
+
+def lead_picks(text: str, encoder) -> list[str]:  # noqa: ANN001
+    """The sentences of a 4-sentence lead summary (the fake encoder: no model)."""
+    from summarize import summarize
+
+    return [s.text for s in summarize(text, method="lead", sentences=4, model=encoder).sentences]
+
+
+def assert_caption_never_picked(sample: str, caption: str, why: str, encoder) -> None:  # noqa: ANN001
+    """No summary of ``sample`` shows ``caption``: it is excluded as a heading, its detail
+    saying ``why``."""
+    from summarize import summarize
+    from summarize.results import Reason
+
+    text = (SAMPLES / sample).read_text(encoding="utf-8")
+    for method in ("lead", "learned"):
+        got = summarize(text, method=method, sentences=3, model=encoder)
+        assert all(caption not in s.text for s in got.sentences), method
+        assert any(
+            e.text.strip().startswith(caption) and e.reason == Reason.HEADING and why in e.detail
+            for e in got.excluded
+        )
+
+
 def test_a_caption_kept_twice_is_never_picked(fake_encoder) -> None:
     """quang-ninh-quang-binh.txt: a photo's caption scraped twice (the figure's caption,
     then the image's alt text without its full stop) between body paragraphs. Both
     copies are out; a short line repeated nowhere else, or repeated with the same ending
     (a paragraph scraped twice), stays a candidate."""
-    from summarize import summarize
-    from summarize.results import Reason
 
-    text = (SAMPLES / "quang-ninh-quang-binh.txt").read_text(encoding="utf-8")
     caption = (
         "Quảng Ninh trao giấy khen cho các TCCS Đảng trong sạch, vững mạnh giai đoạn 2014-2018"
     )
-    for method in ("lead", "learned"):
-        got = summarize(text, method=method, sentences=3, model=fake_encoder)
-        assert all(caption not in s.text for s in got.sentences), method
-        assert any(
-            e.text.startswith(caption) and e.reason == Reason.HEADING and "caption" in e.detail
-            for e in got.excluded
-        )
-    body = (
-        "Hội nghị tổng kết công tác năm diễn ra sáng nay tại trụ sở Tỉnh ủy với nhiều nội dung. "
-        * 3
-    )
-    line = "Tỉnh trao bằng khen cho 83 tập thể và cá nhân tiêu biểu."
+    assert_caption_never_picked("quang-ninh-quang-binh.txt", caption, "caption", fake_encoder)
+    body, line, end = CAPTION_BODY, CAPTION_LINE, CAPTION_END
     once = f"{body}\n\n{line}\n\n{body}"
-    assert line in [
-        s.text for s in summarize(once, method="lead", sentences=4, model=fake_encoder).sentences
-    ]
-    end = "Cuối cùng, lãnh đạo tỉnh phát biểu bế mạc hội nghị."
+    assert line in lead_picks(once, fake_encoder)
 
     def picks(text: str) -> list[str]:
-        return [
-            s.text
-            for s in summarize(text, method="lead", sentences=4, model=fake_encoder).sentences
-        ]
+        return lead_picks(text, fake_encoder)
 
     # caption and alt text: the copy without its full stop gives it away
     assert line not in picks(f"{body}\n\n{line}\n\n{line[:-1]}\n\n{end}")
@@ -213,33 +225,17 @@ def test_a_caption_beside_an_image_is_never_picked(fake_encoder) -> None:
     tiên tiến ... được khen thưởng.") between two no-break-space lines, where the photos
     stood. Only the image's place tells it from a short paragraph: the same line without
     it stays, and so does a short lead under the article's photo."""
-    from summarize import summarize
-    from summarize.results import Reason
 
-    text = (SAMPLES / "bac-ninh-khoi-co-quan-doanh-nghiep.txt").read_text(encoding="utf-8")
     caption = (
         "Nhiều điển hình tiên tiến trong học và làm theo Bác (năm 2021-2022) được khen thưởng."
     )
-    for method in ("lead", "learned"):
-        got = summarize(text, method=method, sentences=3, model=fake_encoder)
-        assert all(caption not in s.text for s in got.sentences), method
-        assert any(
-            e.text.strip() == caption and e.reason == Reason.HEADING and "image" in e.detail
-            for e in got.excluded
-        )
+    name = "bac-ninh-khoi-co-quan-doanh-nghiep.txt"
+    assert_caption_never_picked(name, caption, "image", fake_encoder)
 
-    body = (
-        "Hội nghị tổng kết công tác năm diễn ra sáng nay tại trụ sở Tỉnh ủy với nhiều nội dung. "
-        * 3
-    )
-    line = "Tỉnh trao bằng khen cho 83 tập thể và cá nhân tiêu biểu."
-    end = "Cuối cùng, lãnh đạo tỉnh phát biểu bế mạc hội nghị."
+    body, line, end = CAPTION_BODY, CAPTION_LINE, CAPTION_END
 
     def picks(text: str) -> list[str]:
-        return [
-            s.text
-            for s in summarize(text, method="lead", sentences=4, model=fake_encoder).sentences
-        ]
+        return lead_picks(text, fake_encoder)
 
     assert line not in picks(f"{body}\n\n\u00a0\n\n{line}\n\n{end}")
     assert line not in picks(f"{body}\n\n{line}\n\u00a0\n{end}")
