@@ -30,7 +30,7 @@ from .rank.graph import similarity_matrix
 from .rank.methods import rank, story_method
 from .rank.query import focus, relevance
 from .rank.screen import scoped_features, screen_for
-from .rank.select import Choice, choose, is_dangling
+from .rank.select import Choice, antecedents, choose
 from .results import Excluded, Reason, StorySentence, StorySummary, Summary, SummarySentence
 from .scope import Scope, applies, embed_scope
 from .text.prepare import prepare
@@ -386,10 +386,7 @@ class Summarizer:
         only, that was an earlier embedded sentence, and the summary showed the reference
         without what it refers to. The antecedents are embedded now (one or two rows).
         """
-        inside = set(subset)
-        for k in range(len(cands) - 1, 0, -1):  # from the end: back along a chain
-            if k in inside and is_dangling(texts[k]):
-                inside.add(k - 1)
+        inside = set(subset).union(*(antecedents(texts, k) for k in subset))
         before = sorted(inside.difference(subset))
         if not before:
             return subset

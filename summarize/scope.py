@@ -29,7 +29,7 @@ from .dedup.reach import in_reach
 from .rank.candidates import candidates
 from .rank.learned import family
 from .rank.screen import ALWAYS_FIRST, chosen, screen_for, text_features
-from .rank.select import is_dangling
+from .rank.select import antecedents
 from .types import Document
 
 
@@ -90,9 +90,11 @@ def embed_scope(
     )  # fmt: skip
     embed = {cands[k].index for k in keep} | reach | set(first)
     # An embedded candidate that points back ("Tuy nhiên", "Ngoài ra") is picked with the
-    # candidate before it or not at all (rank/select.py): that one needs its vector too,
-    # and so on back along a chain ("Do vậy" after "Đây là"): hence from the end.
-    for k in range(len(cands) - 1, 0, -1):
-        if cands[k].index in embed and is_dangling(texts[k]):
-            embed.add(cands[k - 1].index)
+    # candidates it refers to or not at all (rank/select.py): they need their vectors too.
+    embed |= {
+        cands[j].index
+        for k, c in enumerate(cands)
+        if c.index in embed
+        for j in antecedents(texts, k)
+    }
     return Scope(frozenset(embed), len(cands))

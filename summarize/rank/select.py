@@ -52,6 +52,17 @@ def is_dangling(text: str) -> bool:
     return bool(m) and m.group(1).islower() and head[:1].isupper()
 
 
+def antecedents(texts: Sequence[str], i: int) -> list[int]:
+    """The sentences ``i`` cannot be shown without, nearest first: the one before it when
+    it points back, and so on back along a chain ("Do vậy, ..." after "Đây là ..." needs
+    both and the sentence "Đây là" refers to)."""
+    back, j = [], i
+    while j > 0 and is_dangling(texts[j]):
+        j -= 1
+        back.append(j)
+    return back
+
+
 @dataclass
 class Choice:
     chosen: list[int]  # candidate positions, in the order they were picked
@@ -234,12 +245,7 @@ def _companions(i: int, texts: Sequence[str], needs: list[list[int] | None]) -> 
     need = needs[i]
     if need is None:
         return None
-    take = {i, *need}
-    j = i  # back to a sentence that stands alone: "Do vậy, ..." after "Đây là ..." needs both
-    while j > 0 and is_dangling(texts[j]):
-        j -= 1
-        take.add(j)
-    return sorted(take)
+    return sorted({i, *need, *antecedents(texts, i)})
 
 
 def position_prior(n: int) -> np.ndarray:
