@@ -178,6 +178,31 @@ def test_digest_where_every_record_failed_is_an_input_error(
     assert len(out.read_text("utf-8").splitlines()) == 3  # still one record per input line
 
 
+def test_a_plain_article_given_to_digest_is_one_error(monkeypatch, capsys, tmp_path) -> None:
+    """`summarize digest < article.txt` (stdin is now read without `-`) named every line of
+    the article as "invalid JSON" (21 lines for thua-thien-hue.txt): one line says what
+    the input is. A JSONL file whose stray non-JSON lines sit among records keeps every
+    record and names each bad line, as before."""
+    article = tmp_path / "article.jsonl"
+    article.write_text(sample(0), "utf-8")
+    out = tmp_path / "digest.jsonl"
+    code, _, err = run_main(
+        monkeypatch, capsys, "digest", str(article), "-m", "lead", "-o", str(out)
+    )
+    errors = [ln for ln in err.splitlines() if ln.startswith("summarize: error:")]
+    assert code == 1 and len(errors) == 1 and "not JSONL" in errors[0], err
+    record = {"id": "ok", "text": sample(1)}
+    for lines in (["a stray line", json.dumps(record)], [json.dumps(record), "x", "y", "z"]):
+        mixed = tmp_path / "mixed.jsonl"
+        mixed.write_text("\n".join(lines) + "\n", "utf-8")
+        code, _, err = run_main(
+            monkeypatch, capsys, "digest", str(mixed), "-m", "lead", "-o", str(out)
+        )
+        rows = [json.loads(ln) for ln in out.read_text("utf-8").splitlines()]
+        assert code == 3 and [r["id"] for r in rows if r["error"] is None] == ["ok"], err
+        assert len(rows) == len(lines) and "not JSONL" not in err
+
+
 # ------------------------------------------------- bylines that ended up in summaries
 
 

@@ -405,6 +405,7 @@ def _jsonl_records(src: Source, fields: Fields) -> Iterator[Record]:
         yield Record(0, src.name, src.name, error=str(exc))
         return
     with handle:
+        prose: list[Record] | None = []  # opening lines that are not JSON at all
         for line_no, line in _lines(handle, src.max_bytes):
             where = f"{src.name}:{line_no}"
             if line is None:  # over the size limit: that record fails, the run goes on
@@ -420,14 +421,38 @@ def _jsonl_records(src: Source, fields: Fields) -> Iterator[Record]:
             except SummarizeError as exc:
                 rec.error = str(exc)
                 _salvage_id(rec, line, fields)
+                if prose is not None and not line.lstrip().startswith((b"{", b"[")):
+                    prose.append(rec)
+                    if len(prose) < _PROSE_LINES:
+                        continue
+                    # A plain article, not JSONL: one error, not one per line of it.
+                    yield Record(0, src.name, src.name, error=_not_jsonl(src.name))
+                    return
+                yield from prose or ()
+                prose = None
                 yield rec
                 continue
+            if prose:
+                yield from prose
+            prose = None
             rec.id = _id(data, fields) or where
             rec.text, rec.title = data[fields.text], _title(data, fields)
             rec.site = _site(data, fields)
             rec.encoding = "utf-8"
             rec.fields = _passed_through(data, fields)
             yield rec
+        if prose:  # a short text with no JSON line at all
+            yield Record(0, src.name, src.name, error=_not_jsonl(src.name))
+
+
+_PROSE_LINES = 3  # opening lines that are no JSON at all: the input is not JSONL
+
+
+def _not_jsonl(name: str) -> str:
+    return (
+        f"{name}: not JSONL (its first lines are not JSON objects); give one article per "
+        'line as {"text": ...}, or summarise a single article with summarize FILE'
+    )
 
 
 def _open_regular(src: Source) -> IO[bytes]:
