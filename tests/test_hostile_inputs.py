@@ -16,9 +16,9 @@ import time
 import warnings
 from pathlib import Path
 
+import conftest
 import pytest
 
-from summarize import cli
 from summarize.digest import DigestOptions, Output, digest
 from summarize.digest.inputs import Fields, iter_records, resolve_inputs
 from summarize.digest.lock import LockedError, lock_path_for, output_lock
@@ -40,18 +40,12 @@ def text(i: int = 0) -> str:
 def run_main(
     monkeypatch: pytest.MonkeyPatch, capsys, *args: str, stdin: bytes = b""
 ) -> tuple[int, str, str]:
-    """``summarize ARGS`` in this process: (exit status, stdout, stderr)."""
-    monkeypatch.setattr(warnings, "showwarning", warnings.showwarning)  # main() replaces it
-    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(stdin), encoding="utf-8"))
-    code = 0
+    """``summarize ARGS`` in this process with ``stdin`` as its input bytes, every warning
+    shown: (exit status, stdout, stderr)."""
+    piped = io.TextIOWrapper(io.BytesIO(stdin), encoding="utf-8")
     with warnings.catch_warnings():
         warnings.simplefilter("always")
-        try:
-            cli.main(list(args))
-        except SystemExit as exc:
-            code = int(exc.code or 0)
-    out, err = capsys.readouterr()
-    return code, out, err
+        return conftest.run_main(monkeypatch, capsys, *args, stdin=piped)
 
 
 def run_process(*args: str, stdin: bytes | None = None, timeout: float = 120):
