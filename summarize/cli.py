@@ -349,6 +349,7 @@ def dedup(
     ] = False,
 ) -> None:
     """Remove repeated paragraphs, sentences and captions; say what went and why."""
+    from .digest.inputs import JSONL_SUFFIXES
     from .io import check_outputs, read_text, write_all_atomic
     from .io.readers import parse_size
     from .report import render_dedup_report, show_dedup
@@ -366,7 +367,7 @@ def dedup(
     rfmt = None
     if report is not None:
         rfmt = report_format.value if report_format else _report_format(report)
-    if file != STDOUT and Path(file).suffix.lower() in (".jsonl", ".ndjson"):
+    if file != STDOUT and Path(file).suffix.lower() in JSONL_SUFFIXES:
         raise InputError(_DEDUP_JSONL.format(name=file, arg=file))
     raw = read_text(file, max_bytes=parse_size(max_bytes))
     if raw.source == STDOUT and raw.format == "txt":
@@ -872,8 +873,10 @@ _DEDUP_JSONL = (
 
 def _summary_format(path: Path | None) -> SummaryFormat:
     """The format ``-o``'s extension names (as digest -o and dedup --report read theirs)."""
+    from .digest.inputs import JSONL_SUFFIXES
+
     suffix = path.suffix.lower() if path is not None else ""
-    if suffix in (".json", ".jsonl", ".ndjson"):
+    if suffix == ".json" or suffix in JSONL_SUFFIXES:
         return SummaryFormat.json
     if suffix in (".md", ".markdown"):
         return SummaryFormat.markdown
