@@ -394,7 +394,7 @@ class Summarizer:
             vectors[[cands[k].index for k in before]] = self.encoder.encode(
                 [texts[k] for k in before], prompt_name=SIMILARITY_PROMPT
             )
-        return sorted(inside.union(before))
+        return sorted(inside)
 
     def _rank_and_select(
         self,
