@@ -526,6 +526,13 @@ def test_chinese_and_japanese_sentences_end_at_full_width_stops():
         "他介绍了经验。",
         "専門家は「難しい。」と述べた。",
     ]
+    # A Chinese attribution after the quote stays with it; a new statement does not.
+    said = "“我们会继续努力。”他说。“明年再来。”外交部发言人华春莹表示。她笑了。"
+    assert [s.text for s in segment(said)[1]] == [
+        "“我们会继续努力。”他说。",
+        "“明年再来。”外交部发言人华春莹表示。",
+        "她笑了。",
+    ]
 
 
 def test_a_chinese_or_japanese_headline_is_a_title():

@@ -38,6 +38,12 @@ _TERM = re.compile(r"[.!?…。！？｡]+[\"'”’»)\]」』）】〉》]*")
 _CLOSERS = "\"'”’»)]」』）】〉》"
 _WIDE_STOPS = "。！？｡"
 _KANA = re.compile("[\u3041-\u309f]")  # hiragana: a Japanese particle goes on after a quote
+# A Chinese attribution after a quote ("“……。”他说。"): a short clause ending in a verb of
+# saying belongs to the quote, as "he said" does in English.
+_ZH_ATTRIBUTION = re.compile(
+    "[^。！？｡“「『]{1,30}?(?:说|表示|称|指出|强调|介绍|补充|透露|回应|解释|回答|认为|写|问)道?"
+    "(?=[。！？｡])"
+)
 _OPENERS = "\"'“‘«([-–—>»›"
 _BULLET = re.compile(r"(?<=\s)[•●▪■◦►]")  # a bullet inside a line starts a new item
 
@@ -270,6 +276,8 @@ def _cuts(p: str) -> list[int]:
         if core[-1] in _WIDE_STOPS:
             if m.group()[-1] in "」』" and _KANA.match(p, end):
                 continue  # "「難しい。」と述べた": the quote goes on into the sentence
+            if m.group()[-1] in "”」』" and _ZH_ATTRIBUTION.match(p, end):
+                continue  # "“……。”他说。": the speaker stays with the quote
             cuts.add(end)  # "开幕。论坛": no space, no capital letter follows
             last_start = _skip_space(p, end)
         elif is_space(p[end]):
