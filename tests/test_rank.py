@@ -17,7 +17,7 @@ from summarize.rank.graph import (
     textrank_weights,
 )
 from summarize.rank.methods import score
-from summarize.rank.select import choose, is_dangling
+from summarize.rank.select import antecedents, choose, is_dangling
 
 SAMPLES = Path(__file__).resolve().parent.parent / "samples"
 
@@ -141,6 +141,27 @@ def test_choose_brings_antecedent_or_drops_dangling() -> None:
     assert sorted(both.chosen) == [0, 1]  # the dangling sentence brought its antecedent
     alone = choose(scores, sims, texts, limit=1)
     assert alone.chosen == [2] and alone.dangling == [1]
+
+
+def test_unquoted_speech_goes_on_into_the_next_sentence() -> None:
+    """samples/bac-giang: "... cho biết: Những kết quả này ..." then "Bảo đảm chất lượng
+    thuốc ...", still the speaker's words, was picked without them."""
+    texts = [
+        "5 năm qua, Trung tâm nghiên cứu được 10 đề tài khoa học.",
+        "Giám đốc Trung tâm Đoàn Thị Kim Ưng cho biết: Những kết quả này giúp đơn vị "
+        "hoàn thành xuất sắc nhiệm vụ.",
+        "Bảo đảm chất lượng thuốc sử dụng tại các đơn vị trong ngành.",
+        "Chi bộ Nhà hát Chèo Bắc Giang chọn xây dựng điển hình.",
+    ]
+    assert antecedents(texts, 2) == [1]
+    assert antecedents(texts, 1) == [] and antecedents(texts, 3) == []
+    scores, sims = np.array([0.2, 0.1, 1.0, 0.5]), np.zeros((4, 4))
+    assert choose(scores, sims, texts, limit=1).chosen == [3]  # the speech has lost its place
+    assert sorted(choose(scores, sims, texts, limit=2).chosen) == [1, 2]
+    # Quoted speech is the quotation guard's; a colon that introduces no speech is nothing.
+    quoted = ["Ông Sơn cho biết: “Kết quả rất tốt.”", "Tỉnh trao 83 bằng khen."]
+    listed = ["Hồ sơ gồm: Đơn đăng ký và bản sao giấy tờ.", "Tỉnh trao 83 bằng khen."]
+    assert antecedents(quoted, 1) == [] and antecedents(listed, 1) == []
 
 
 def test_choose_word_budget_and_mmr() -> None:

@@ -44,6 +44,22 @@ _DANGLING_EN = re.compile(
 _UNNAMED_TITLE = re.compile(r"^(?:đồng chí|ông|bà|anh|chị)\s+(\w)", re.IGNORECASE)
 
 
+# "Bí thư Chi bộ ... cho biết: Những kết quả này ...": speech after a colon with no quote
+# mark. The next sentence is often still the speaker's ("Bảo đảm chất lượng thuốc ...", a
+# sample of the brief), with nothing to say so: it is shown with the sentence that names
+# the speaker or not at all. Quoted speech is rank/quotes.py's.
+_UNQUOTED_SPEECH = re.compile(
+    r"\b(?:cho biết|cho hay|nói|khẳng định|chia sẻ|nhấn mạnh|cho rằng|phát biểu|bày tỏ|"
+    r"giải thích|tâm sự|nhận định|thông tin|said|says|added|told \w+)\s*:\s+(?![“\"'‘«])\w",
+    re.IGNORECASE,
+)
+
+
+def continues_speech(before: str) -> bool:
+    """True if the sentence after ``before`` may still be the unquoted speech it opens."""
+    return bool(_UNQUOTED_SPEECH.search(before))
+
+
 def is_dangling(text: str) -> bool:
     """True if the sentence opens by pointing back at an earlier one."""
     head = text.lstrip(" “\"'‘(-–—•")
@@ -56,9 +72,10 @@ def is_dangling(text: str) -> bool:
 def antecedents(texts: Sequence[str], i: int) -> list[int]:
     """The sentences ``i`` cannot be shown without, nearest first: the one before it when
     it points back, and so on back along a chain ("Do vậy, ..." after "Đây là ..." needs
-    both and the sentence "Đây là" refers to)."""
+    both and the sentence "Đây là" refers to), or when the sentence before opens an
+    unquoted speech it may continue."""
     back, j = [], i
-    while j > 0 and is_dangling(texts[j]):
+    while j > 0 and (is_dangling(texts[j]) or continues_speech(texts[j - 1])):
         j -= 1
         back.append(j)
     return back
