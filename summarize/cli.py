@@ -247,6 +247,7 @@ def run(
         source=raw.source,
     )  # fmt: skip
     result = summarizer.summarize(doc)
+    _unmatched(result)
     if verbose:
         err.print(
             f"{len(doc.sentences)} sentences, {len(result.duplicates.removed)} duplicates removed, "
@@ -281,6 +282,7 @@ def _run_batch(sources, summarizer, fmt: str, output: Path | None, quiet: bool) 
                 base = item.record.source.rsplit(":", 1)[0]  # a JSONL record: its file
                 where = "" if item.error.startswith(base) else f"{item.name}: "
                 _fail(f"{where}{item.error}")
+            _unmatched(item.summary)
             handle.write(render_item(item, fmt, first=done == 0))
             handle.flush()
             done += 1
@@ -935,6 +937,19 @@ def _write_stdout(text: str) -> None:
 def _fail(message: str) -> None:
     """One line on stderr, whatever the terminal width (rich would wrap it)."""
     sys.stderr.write(f"summarize: error: {' '.join(message.split())}\n")
+
+
+def _unmatched(summary) -> None:  # noqa: ANN001 - a Summary, or None for a failed record
+    """One line on stderr when nothing in the text matched ``--query`` (rank/query.py);
+    the summary is still written: the sentences closest to the query."""
+    if summary is None or summary.query_matched is not False:
+        return
+    source = summary.document.source
+    where = "the text" if source in (None, STDOUT) else source
+    sys.stderr.write(
+        f"summarize: warning: nothing in {where} matches the query {summary.query!r}; "
+        "the summary is only the sentences closest to it\n"
+    )
 
 
 def _warning(message, category, filename, lineno, file=None, line=None) -> None:

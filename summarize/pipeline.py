@@ -193,10 +193,11 @@ class Summarizer:
             raise InputError(f"{doc.source or 'input'}: no sentence to summarise")
         rows = found.vectors[[s.index for s in cands]] if found.vectors is not None else None
         starts = [s.start == doc.paragraphs[s.paragraph].start for s in cands]
+        matched = None
         if found.embedded is not None:
             scores, picked = self._rank_screened(found, starts)
         else:
-            scores, picked = self._rank_and_select(
+            scores, picked, matched = self._rank_and_select(
                 cands, rows, found.title_vectors, starts=starts, title=doc.title
             )
         if not picked.chosen and picked.over_budget and self.config.words is not None:
@@ -217,6 +218,7 @@ class Summarizer:
             sorted(excluded, key=lambda e: e.index),
             found.vectors,
             self.config.query,
+            query_matched=matched,
             title_vector=found.title_vectors[0]
             if found.title_vectors is not None and len(found.title_vectors)
             else None,
@@ -296,7 +298,7 @@ class Summarizer:
         if vecs is not None and titles:
             with self.timer.stage("embedding"):
                 title_vecs = self.encoder.encode(titles, prompt_name=SIMILARITY_PROMPT)
-        scores, picked = self._rank_and_select(
+        scores, picked, _ = self._rank_and_select(
             [pool[i][1] for i in keep], vecs[keep] if vecs is not None else None, title_vecs,
             [pool[i][2] for i in keep], title=" ".join(titles) or None, method=method,
         )  # fmt: skip
@@ -405,7 +407,8 @@ class Summarizer:
         starts: list[bool] | None = None,
         title: str | None = None,
         method: str | None = None,
-    ) -> tuple[np.ndarray, Choice]:
+    ) -> tuple[np.ndarray, Choice, bool | None]:
+        """Scores, picks, and (with a query) whether any sentence matched it."""
         method = method or self.config.method
         limit = self.config.max_sentences(len(cands))
         texts = [s.text for s in cands]
@@ -415,17 +418,19 @@ class Summarizer:
                 paragraph_starts=starts, model=self._model_name(), title_text=title,
                 word_budget=self.config.words is not None,
             )  # fmt: skip
+        matched = None
         if self.config.query is not None:
             with self.timer.stage("embedding"):
                 found = relevance(self.encoder, self.config.query, texts)
-            ranking = replace(ranking, scores=focus(found, ranking.scores))
+            ranking = replace(ranking, scores=focus(found.scores, ranking.scores))
+            matched = found.matched
         with self.timer.stage("ranking"):
             overlap = ranking.overlap if self.config.query is None else None
             choice = choose(
                 ranking.scores, ranking.similarities, texts, limit,
                 max_words=self.config.words, overlap=overlap,
             )  # fmt: skip
-        return ranking.scores, choice
+        return ranking.scores, choice, matched
 
 
 @lru_cache(maxsize=4)

@@ -71,6 +71,10 @@ class Summary:
     # need them too (the digest's clustering) do not embed the article again.
     vectors: np.ndarray | None = field(default=None, repr=False)
     query: str | None = None  # what a query-focused summary was asked about
+    # With a query: whether any sentence answers it better than an unrelated question is
+    # answered (rank/query.py); False: the picks are only the closest there are. None
+    # without a query.
+    query_matched: bool | None = None
     # The title's vector, embedded with the sentences (None without a model or title):
     # the digest's story clustering compares titles without another model call.
     title_vector: np.ndarray | None = field(default=None, repr=False)

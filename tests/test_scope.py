@@ -96,7 +96,7 @@ def test_all_is_todays_path(fake_encoder) -> None:
     cands = found.candidates.sentences
     starts = [s.start == doc.paragraphs[s.paragraph].start for s in cands]
     rows = found.vectors[[s.index for s in cands]]
-    _, picked = summ._rank_and_select(cands, rows, found.title_vectors, starts=starts,
+    _, picked, _ = summ._rank_and_select(cands, rows, found.title_vectors, starts=starts,
                                       title=doc.title)  # fmt: skip
     got = summ.summarize(doc)
     assert [s.index for s in got.sentences] == sorted(cands[i].index for i in picked.chosen)

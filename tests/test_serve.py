@@ -229,6 +229,22 @@ def test_lead_with_a_query_is_reported_as_the_python_api_reports_it(client) -> N
     assert "picked for the query “học tập và làm theo Bác” (lead only breaks ties)" in page.text
 
 
+def test_a_query_nothing_answers_is_said_so_by_the_api_and_the_page(client) -> None:
+    """``query_matched`` as in the Python result (rank/query.py): false when no sentence
+    answers better than an unrelated question; the picks are still there."""
+    off = {"query": "bóng đá World Cup", "sentences": 2}
+    got = client.post("/api/summarize", json={"text": HUE, **off}).json()
+    SummaryOut.model_validate(got)
+    assert got["query_matched"] is False and len(got["sentences"]) == 2
+    assert got["query_matched"] is summarize(HUE, model=FakeEncoder(), **off).query_matched
+    on = client.post("/api/summarize", json={"text": HUE, "query": "học tập và làm theo Bác"})
+    assert on.json()["query_matched"] is True
+    plain = client.post("/api/summarize", json={"text": HUE}).json()
+    assert plain["query_matched"] is None
+    page = client.post("/", data={"text": HUE, "amount": "2", **off})
+    assert "nothing in the text matches the query" in page.text
+
+
 def test_html_is_read_as_a_page_not_summarised_with_its_tags(client) -> None:
     paras = "".join(f"<p>{p}</p>" for p in HUE.split("\n")[1:] if p.strip())
     page = (

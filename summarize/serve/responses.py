@@ -97,6 +97,10 @@ class SummaryOut(Record):
     encoding: str | None
     method: str = Field(description="The ranking method; with a query, only the tie-breaker.")
     query: str | None = Field(description="Set for a query-focused summary: picks answer it.")
+    query_matched: bool | None = Field(
+        description="With a query: false when no sentence answers it better than an unrelated "
+        "question is answered (the picks are then only the closest); null without a query."
+    )
     model: str | None = Field(description="Encoder name and build; null if none was used.")
     budget: str = Field(description="e.g. '3 sentences', 'ratio 0.2', '60 words'.")
 
