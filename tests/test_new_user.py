@@ -469,9 +469,11 @@ def test_run_format_option_still_wins_and_txt_stays_text(
 
 @pytest.mark.parametrize(
     "line, words",
-    [('[1, 2]', "not a pairs file: a line is not an object"),
-     ('{"sentence1": "Giá vàng tăng.", "sentence2": null, "label": 1}', "must be strings"),
-     ('{"sentence1": "Giá vàng tăng.", "sentence2": "Vàng tăng giá."}', "no 'score' field")],
+    [('[1, 2]', "not a pairs file: line 1 is not an object but a list"),
+     ('{"sentence1": "Giá vàng tăng.", "sentence2": null, "label": 1}',
+      'line 1: "sentence2" must be a string, not null'),
+     ('{"sentence1": "Giá vàng tăng.", "sentence2": "Vàng tăng giá."}',
+      'line 1 has neither "label" nor "score"')],
 )  # fmt: skip
 def test_calibrate_on_a_malformed_pairs_file_is_one_line(
     monkeypatch, capsys, tmp_path: Path, fake_encoder, line: str, words: str

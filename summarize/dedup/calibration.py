@@ -22,6 +22,7 @@ from pathlib import Path
 import numpy as np
 
 from ..config import Keep
+from ..errors import InputError
 from ..text.normalize import match_key
 from .decision import FEATURES, PairDecision, load_decision, model_key, unshared_words
 from .engine import DEFAULT_CONFIG, DedupConfig
@@ -136,16 +137,74 @@ class Calibration:
     pairs: int
 
 
-def load_pairs(path: str | Path, *, min_score: float = 3.5) -> list[tuple[str, str, bool]]:
-    """JSONL with sentence1, sentence2 and either ``label`` (0/1) or a graded ``score``."""
-    pairs = []
-    with open(path, encoding="utf-8") as f:
-        for line in f:
+PAIRS_FORMAT = 'each line a JSON object with "sentence1", "sentence2" and "label" or "score"'
+TRANSLATIONS_FORMAT = (
+    'each line a JSON object with two texts: "sentence1" and "sentence2", or one per '
+    'language such as "vi", "en"'
+)
+
+
+def _json_objects(path: str | Path, kind: str, want: str) -> Iterable[tuple[int, dict]]:
+    """Each non-blank line of a JSONL file as (line number, object). Why here: callers of
+    the loaders (the CLI, scripts) get one :class:`InputError` naming the line, never a
+    ``KeyError`` or ``TypeError`` from deep inside."""
+
+    def bad(n: int, why: str) -> InputError:
+        return InputError(f"{path}: not a {kind} file: line {n} {why}; {want}")
+
+    with open(path, "rb") as f:  # bytes, decoded line by line: a bad byte names its line
+        for n, raw in enumerate(f, 1):
+            try:
+                line = raw.decode("utf-8-sig" if n == 1 else "utf-8")
+            except UnicodeDecodeError:
+                raise bad(n, "is not UTF-8 text") from None
             if not line.strip():
                 continue
-            r = json.loads(line)
-            dup = bool(r["label"]) if "label" in r else float(r["score"]) >= min_score
-            pairs.append((r["sentence1"], r["sentence2"], dup))
+            try:
+                r = json.loads(line)
+            except ValueError as e:
+                raise bad(n, f"is not JSON ({getattr(e, 'msg', e)})") from None
+            if not isinstance(r, dict):
+                raise bad(n, f"is not an object but {_json_kind(r)}")
+            yield n, r
+
+
+def _json_kind(value: object) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    names = {list: "a list", str: "a string", int: "a number", float: "a number"}
+    return names.get(type(value), type(value).__name__)
+
+
+def load_pairs(path: str | Path, *, min_score: float = 3.5) -> list[tuple[str, str, bool]]:
+    """JSONL with sentence1, sentence2 and either ``label`` (0/1) or a graded ``score``.
+
+    A malformed line raises :class:`~summarize.errors.InputError` naming it."""
+    pairs = []
+    for n, r in _json_objects(path, "pairs", PAIRS_FORMAT):
+        where = f"{path}: not a pairs file: line {n}"
+        for key in ("sentence1", "sentence2"):
+            if key not in r:
+                raise InputError(f'{where} has no "{key}"; {PAIRS_FORMAT}')
+            if not isinstance(r[key], str):
+                raise InputError(f'{where}: "{key}" must be a string, not {_json_kind(r[key])}')
+        if "label" in r:
+            label = r["label"]
+            if label not in (0, 1):  # 0, 1, 0.0, 1.0, false, true
+                raise InputError(
+                    f'{where}: "label" must be 0 or 1 (or true, false), not {json.dumps(label)}'
+                )
+            dup = bool(label)
+        elif "score" in r:
+            score = r["score"]
+            if isinstance(score, bool) or not isinstance(score, int | float):
+                raise InputError(f'{where}: "score" must be a number, not {json.dumps(score)}')
+            dup = float(score) >= min_score
+        else:
+            raise InputError(f'{where} has neither "label" nor "score"; {PAIRS_FORMAT}')
+        pairs.append((r["sentence1"], r["sentence2"], dup))
     return pairs
 
 
@@ -429,14 +488,23 @@ def calibrate_model(
 
 
 def load_translations(path: str | Path) -> list[tuple[str, str]]:
-    """JSONL of translation pairs: ``sentence1``/``sentence2``, or two language codes."""
+    """JSONL of translation pairs: ``sentence1``/``sentence2``, or two language codes.
+
+    A malformed line raises :class:`~summarize.errors.InputError` naming it."""
     out = []
-    with open(path, encoding="utf-8") as f:
-        for line in f:
-            if line.strip():
-                r = json.loads(line)
-                texts = [v for k, v in r.items() if k != "id" and isinstance(v, str)]
-                if "sentence1" in r:
-                    texts = [r["sentence1"], r["sentence2"]]
-                out.append((texts[0], texts[1]))
+    for n, r in _json_objects(path, "translations", TRANSLATIONS_FORMAT):
+        where = f"{path}: not a translations file: line {n}"
+        if "sentence1" in r or "sentence2" in r:
+            texts = [r.get("sentence1"), r.get("sentence2")]
+            if not all(isinstance(t, str) for t in texts):
+                raise InputError(
+                    f'{where}: "sentence1" and "sentence2" must both be texts; '
+                    f"{TRANSLATIONS_FORMAT}"
+                )
+        else:
+            texts = [v for k, v in r.items() if k != "id" and isinstance(v, str)]
+            if len(texts) < 2:
+                said = "no text" if not texts else "one text"
+                raise InputError(f"{where} has {said}, not two; {TRANSLATIONS_FORMAT}")
+        out.append((texts[0], texts[1]))
     return out
