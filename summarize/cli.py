@@ -525,15 +525,15 @@ def digest(
         sentences, ratio, words, method.value, _fast_model(model, fast),
         cross_lingual=cross_lingual, embed_scope=embed.value,
     )  # fmt: skip
-    options = DigestOptions(
-        summary=summary, story_sentences=story_sentences, glob=glob, limit=limit,
+    options = _flagged(
+        DigestOptions, summary=summary, story_sentences=story_sentences, glob=glob, limit=limit,
         resume=resume, title=title, keep_work=keep_work,
         max_bytes=parse_size(max_bytes), follow_links=follow_links,
         fields=Fields(id_field, text_field, title_field, site_field),
         learn=LearnConfig() if learn else None,
         clusters=ClusterConfig(window_days=window_days),
     )  # fmt: skip
-    check(options, outs, inputs)  # before any model is loaded or cluster started
+    _flagged(check, options, outs, inputs)  # before any model is loaded or cluster started
     cluster = _digest_engine(
         engine, workers, scheduler, options.summary.model, device, batch_size, not no_cache
     )
@@ -588,7 +588,10 @@ def _digest_engine(
     from .digest.dask_engine import DaskEngine
     from .digest.tasks import EncoderSpec
 
-    return DaskEngine(workers, scheduler, spec=EncoderSpec(model, device, batch_size, cache))
+    try:
+        return DaskEngine(workers, scheduler, spec=EncoderSpec(model, device, batch_size, cache))
+    except SummarizeError as e:  # its checks name its parameters: say the flags
+        raise type(e)(_flag_names(str(e))) from None
 
 
 @app.command("models")
@@ -836,8 +839,19 @@ def _is_stdout(path: Path | None) -> bool:
 _FLAGS = {
     "sentences": "--sentences", "ratio": "--ratio", "words": "--words",
     "threshold": "--threshold", "query": "--query", "embed_scope": "--embed",
+    # the digest's options (digest.runner.DigestOptions and check, DaskEngine)
+    "story_sentences": "--story-sentences", "window_days": "--window-days",
+    "cross_lingual": "--cross-lingual", "limit": "--limit", "max_bytes": "--max-bytes",
+    "resume": "--resume", "workers": "--workers", "scheduler": "--scheduler",
 }  # fmt: skip
 _SETTING = re.compile(r"(?<![\w-])(" + "|".join(_FLAGS) + r")(?![\w-])")
+# Advice in errors and warnings raised during a run (their messages hold paths, so only
+# these exact phrases are said as flags, never bare names).
+_ADVICE = {
+    "with resume=False": "without --resume", "resume=True": "--resume",
+    "follow_links=True": "--follow-links",
+}  # fmt: skip
+_ADVICE_RE = re.compile("|".join(map(re.escape, _ADVICE)))
 
 
 def _flag_names(message: str) -> str:
@@ -846,12 +860,23 @@ def _flag_names(message: str) -> str:
     return _SETTING.sub(lambda m: _FLAGS[m.group(1)], said) + got + value
 
 
+def _advice(message: str) -> str:
+    """A run's error or warning with its advice said as flags (``resume=True``: --resume)."""
+    return _ADVICE_RE.sub(lambda m: _ADVICE[m.group(0)], message)
+
+
 def _settings(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202 - SummaryConfig's own
     """A :class:`SummaryConfig`; a bad value fails in the words of the command line."""
     from .config import SummaryConfig
 
+    return _flagged(SummaryConfig, *args, **kwargs)
+
+
+def _flagged(make, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003, ANN202
+    """``make(...)`` (settings, their checks); a ConfigError, whose message names Python
+    parameters, fails in the words of the command line."""
     try:
-        return SummaryConfig(*args, **kwargs)
+        return make(*args, **kwargs)
     except ConfigError as e:
         raise type(e)(_flag_names(str(e))) from None
 
@@ -936,7 +961,7 @@ def _write_stdout(text: str) -> None:
 
 def _fail(message: str) -> None:
     """One line on stderr, whatever the terminal width (rich would wrap it)."""
-    sys.stderr.write(f"summarize: error: {' '.join(message.split())}\n")
+    sys.stderr.write(f"summarize: error: {' '.join(_advice(message).split())}\n")
 
 
 def _unmatched(summary) -> None:  # noqa: ANN001 - a Summary, or None for a failed record
@@ -954,7 +979,7 @@ def _unmatched(summary) -> None:  # noqa: ANN001 - a Summary, or None for a fail
 
 def _warning(message, category, filename, lineno, file=None, line=None) -> None:
     """Warnings (an uncalibrated model) as one line on stderr, not a traceback line."""
-    sys.stderr.write(f"summarize: warning: {' '.join(str(message).split())}\n")
+    sys.stderr.write(f"summarize: warning: {' '.join(_advice(str(message)).split())}\n")
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -63,7 +63,7 @@ try:
     from distributed import Client, LocalCluster, WorkerPlugin, as_completed
 except ImportError as exc:  # pragma: no cover - the message is the test
     raise SummarizeError(
-        "--engine dask needs Dask: pip install 'summarize[dask]' (dask[distributed])"
+        "the Dask engine needs Dask: pip install 'summarize[dask]' (dask[distributed])"
     ) from exc
 
 if TYPE_CHECKING:
@@ -136,9 +136,9 @@ class DaskEngine:
 
     def __post_init__(self) -> None:
         if self.workers is not None and self.scheduler is not None:
-            raise SummarizeError("give --workers (a local cluster) or --scheduler, not both")
+            raise SummarizeError("give workers (a local cluster) or scheduler, not both")
         if self.workers is not None and self.workers < 1:
-            raise SummarizeError("--workers must be at least 1")
+            raise SummarizeError("workers must be at least 1")
         if self.threads_per_worker < 1 or self.partition < 1 or self.in_flight < 1:
             raise SummarizeError("threads per worker, partition size and in-flight must be ≥ 1")
 
@@ -382,6 +382,6 @@ def _task_error(name: str, exc: BaseException) -> str:
     if kind == "KilledWorker":
         return (
             f"a Dask worker died during the {name} step (out of memory?); "
-            "rerun with --resume to continue"
+            "rerun with resume=True to continue"
         )
     return f"the {name} step failed on a Dask worker: {kind}: {exc}"

@@ -120,7 +120,7 @@ def resolve_inputs(
 
 # Kinds of skipped folder entries, in the order they are reported, and a hint.
 _SKIP_KINDS = {
-    "outside": ("links leading out of the folder", " (--follow-links reads them)"),
+    "outside": ("links leading out of the folder", " (follow_links=True reads them)"),
     "dangling": ("dangling links", " (their target does not exist)"),
     "special": ("entries that are not regular files", ""),
     "hidden": ("hidden files and folders", " (names starting with a dot)"),

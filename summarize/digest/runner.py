@@ -9,6 +9,7 @@ cross-document step and the outputs are then built from the work file.
 from __future__ import annotations
 
 import json
+import math
 import sys
 import tempfile
 import time
@@ -112,10 +113,20 @@ class DigestOptions:
         if not isinstance(self.summary, SummaryConfig):
             kind = type(self.summary).__name__
             raise ConfigError(f"summary must be a SummaryConfig, not {kind}")
-        check_whole("--story-sentences", self.story_sentences)
-        check_whole("--story-docs", self.story_docs)
-        check_whole("--limit", self.limit, 0, optional=True)
-        check_whole("--max-bytes", self.max_bytes, 0, optional=True)
+        # Messages name these parameters; the CLI says its flags (cli._flag_names).
+        check_whole("story_sentences", self.story_sentences)
+        check_whole("story_docs", self.story_docs)
+        check_whole("limit", self.limit, optional=True)
+        check_whole("max_bytes", self.max_bytes, 0, optional=True)
+        window = self.clusters.window_days
+        number = isinstance(window, int | float) and not isinstance(window, bool)
+        if window is not None and not (number and 0 <= window < math.inf):
+            raise ConfigError(f"window_days must be a number of days, 0 or more (got {window!r})")
+        if self.summary.cross_lingual and not self.summary.needs_model:
+            raise ConfigError(
+                "cross_lingual compares articles by the model's vectors: "
+                "it cannot be used with the lead method"
+            )
         for name in ("resume", "keep_work", "follow_links"):
             check_flag(name, getattr(self, name))
         if not isinstance(self.title, str) or not isinstance(self.glob, str):
@@ -157,8 +168,6 @@ def digest(
     show = progress or _Silent()
     timings = StageTimer()
     target = next((o.path for o in outputs if o.path is not None), None)
-    if target is None and options.resume:
-        raise ConfigError("--resume needs an output file (-o), not standard output")
     # One run per output: a second one would delete this one's work folder as it works.
     with locked_outputs([o.path for o in outputs if o.path is not None]):
         if target is None:
@@ -237,7 +246,7 @@ def _run(
     if stats["documents"] < total:  # never report success with records missing
         raise SummarizeError(
             f"{work.dir}: only {stats['documents']} of {total} records are in the work folder "
-            "(was it changed by another process?); run the digest again without --resume"
+            "(was it changed by another process?); run the digest again with resume=False"
         )
     stats["learned"] = len(learned.lines)
     show.stage("writing", None)
@@ -281,24 +290,18 @@ _SUFFIXES = {
 
 
 def check(options: DigestOptions, outputs: Sequence[Output], inputs: Sequence[str] = ()) -> None:
-    """Mistakes a user can make, found before any input is read or model loaded."""
+    """Mistakes a user can make, found before any input is read or model loaded.
+
+    The options themselves were checked when ``options`` was made. Messages name the
+    Python parameters (``resume``); the command line says its flags instead
+    (``cli._flag_names``), as for ``SummaryConfig`` and ``DigestOptions``."""
     for item in inputs:
         if item != STDIN and not Path(item).exists():
             raise SummarizeError(f"{item}: no such file or folder")
-    if options.story_sentences < 1:
-        raise ConfigError("--story-sentences must be at least 1")
-    window = options.clusters.window_days
-    if window is not None and not (window >= 0 and window < float("inf")):
-        raise ConfigError(f"--window-days must be a number of days, 0 or more (got {window})")
-    if options.summary.cross_lingual and not options.summary.needs_model:
-        raise ConfigError(
-            "--cross-lingual compares articles by the model's vectors: "
-            "it cannot be used with --method lead"
-        )
-    if options.limit is not None and options.limit < 1:
-        raise ConfigError("--limit must be at least 1")
     if not outputs:
         raise ConfigError("no output given")
+    if options.resume and all(o.path is None for o in outputs):
+        raise ConfigError("resume needs an output file, not standard output")
     if sum(o.path is None for o in outputs) > 1:
         raise ConfigError("only one output can go to standard output")
     check_max_bytes(options.max_bytes)

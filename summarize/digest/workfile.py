@@ -59,7 +59,7 @@ class WorkFile:
         if meta.get("settings") != settings:
             raise SummarizeError(
                 f"{self.dir}: the unfinished run there used other settings or inputs; "
-                "run without --resume to start over"
+                "run with resume=False to start over"
             )
         return meta
 

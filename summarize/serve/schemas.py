@@ -19,9 +19,9 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 from ..config import DEFAULT_METHOD
 
 Method = Literal["learned", "textrank", "lexrank", "lead"]
-# SummaryConfig's messages already name the fields ("ratio must be in (0, 1]"); a few
-# checks shared with the command line name its flags ("--cross-lingual ... --method
-# lead", digest/runner.py): a request names fields, so those say "cross_lingual" here.
+# SummaryConfig's and DigestOptions' messages already name the fields ("ratio must be in
+# (0, 1]"); a message that names a command-line flag all the same (from a check shared
+# with the command line) is said with the field's name here: a request names fields.
 _FLAG = re.compile(
     r"--(sentences|ratio|words|method|threshold|keep|query|semantic|drop-boilerplate"
     r"|cross-lingual)\b"
