@@ -107,11 +107,13 @@ def run_model(spec, data, lexical, alexical, where, args) -> dict:
     for s, lex in zip(data.sets, lexical, strict=True):
         a = encoder.encode([x for x, _, _ in s.pairs], prompt_name="query")
         b = encoder.encode([x for _, x, _ in s.pairs], prompt_name="query")
-        sets.append((s, with_cosines(lex, np.sum(a * b, axis=1))))
+        a, b = np.asarray(a, np.float32), np.asarray(b, np.float32)
+        sets.append((s, replace(with_cosines(lex, np.sum(a * b, axis=1)), va=a, vb=b)))
     train_vectors = _article_vectors(encoder, data.train_docs)
     acos = np.array([float(train_vectors[d][i] @ train_vectors[d][j]) for d, i, j in where])
     unrelated = with_cosines(alexical, acos)
     budget = _budget(unrelated)
+    unrelated = _with_vectors(unrelated, where, train_vectors)
     key = model_key(encoder.name)
     seeds = range(args.seeds)
     out: dict = {"encoder": encoder.name, "unrelated_pairs": budget[1], "max_unrelated": budget[0]}
@@ -137,6 +139,7 @@ def run_model(spec, data, lexical, alexical, where, args) -> dict:
     out["decision"] = decision.to_json()
     if args.write:
         info = {k: out[k] for k in ("combined", "within") if k in out}
+        info |= {k: v for k, v in decision.info.items() if k == "vector_score"}
         info["cross_lingual"] = out.get("cross_lingual")
         info |= {"fitted": dt.date.today().isoformat(), "by": "python -m benchmarks.train_dedup"}
         folder = REPO / "summarize" / "dedup" / "decisions"
@@ -148,6 +151,19 @@ def _article_vectors(encoder, docs) -> list[np.ndarray]:
     from summarize.embed.document import embed_document
 
     return [embed_document(doc, encoder).sentences for doc in docs]
+
+
+def _with_vectors(unrelated, where, vectors):
+    """The same-article pairs the decision sees (the others never reach it: neither its
+    fit nor its threshold reads them), with their two sentence vectors."""
+    from summarize.dedup.calibration import PairSignals, _reaching
+    from summarize.dedup.engine import DEFAULT_CONFIG
+
+    seen = np.flatnonzero(_reaching(unrelated, 0.1, DEFAULT_CONFIG))
+    arrays = {f: getattr(unrelated, f)[seen] for f in dedup_eval._FIELDS}
+    va = np.stack([vectors[where[n][0]][where[n][1]] for n in seen]).astype(np.float32)
+    vb = np.stack([vectors[where[n][0]][where[n][2]] for n in seen]).astype(np.float32)
+    return PairSignals(**arrays, va=va, vb=vb)
 
 
 def _budget(unrelated) -> tuple[int, int]:

@@ -9,6 +9,8 @@ from importlib import resources
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from summarize import deduplicate
 from summarize.dedup import calibration
@@ -21,7 +23,13 @@ from summarize.dedup.calibration import (
     pair_signals,
     verdicts,
 )
-from summarize.dedup.decision import FEATURES, PairDecision, load_decision, model_key
+from summarize.dedup.decision import (
+    FEATURES,
+    PairDecision,
+    VectorModel,
+    load_decision,
+    model_key,
+)
 from summarize.dedup.language import script
 
 SHIPPED = [
@@ -51,11 +59,12 @@ def test_decision_round_trips_and_is_plain_numpy() -> None:
     d = load_decision(SHIPPED[0])
     again = PairDecision.from_json(json.loads(json.dumps(d.to_json())))
     assert again == d
-    x = np.array([[0.99, 0.8, 0.9, 0.95, 1.0, 0.5], [0.80, 0.05, 0.1, 0.5, 0.0, 0.1]])
+    assert d.uses_vectors and isinstance(d.vectors, VectorModel)  # numbers, read by json
+    x = np.array([[0.99, 0.8, 0.9, 0.95, 1.0, 0.5, 0.9], [0.80, 0.05, 0.1, 0.5, 0.0, 0.1, 0.1]])
     p = d.probability(x)
     assert p[0] > d.threshold > p[1]
     # the prefilter is sound: below min_cosine nothing can pass, whatever the rest
-    best_rest = np.array([[d.min_cosine() - 1e-6, 1.0, 1.0, 1.0, 1.0, 1.0]])
+    best_rest = np.array([[d.min_cosine() - 1e-6, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0]])
     assert d.probability(best_rest)[0] < d.threshold or d.weights[1] < 0
 
 
@@ -177,17 +186,24 @@ class _Translating:
         return self.inner.encode([self.sources.get(t, t) for t in texts], prompt_name)
 
 
+def _many_made_up_pairs() -> list[tuple[str, str, bool]]:
+    """As :func:`_made_up_pairs`, every clause with every other's second half: 36
+    rewordings and 36 pairs of two statements, enough to fit a vector score."""
+    heads, tails = zip(*_CLAUSES, strict=True)
+    same, different = [], []
+    for a in heads:
+        for j, b in enumerate(tails):
+            same.append((f"{a.capitalize()} {b}.", f"{b.capitalize()}, {a} trong tuần này.", True))
+            d = tails[(j + 1) % len(tails)]
+            other = f"{a.capitalize()} {d} và kêu gọi người dân chung tay."
+            different.append((f"{a.capitalize()} {b}.", other, False))
+    return same + different
+
+
 def _made_up_pairs() -> list[tuple[str, str, bool]]:
     """Rewordings (the same clauses, reordered, a word changed) and pairs that share a
     clause but say different things: all between the text signals' thresholds."""
-    clauses = [
-        ("ủy ban nhân dân tỉnh đã phê duyệt kế hoạch", "sửa chữa các tuyến đường liên xã"),
-        ("nhiều hộ dân ở vùng trũng được di dời", "đến nơi an toàn trước khi lũ về"),
-        ("các trường học trong huyện sẽ mở cửa", "sau kỳ nghỉ kéo dài vì dịch bệnh"),
-        ("công ty điện lực thông báo lịch cắt điện", "để bảo trì lưới điện phía nam"),
-        ("hội nông dân xã tổ chức tập huấn", "kỹ thuật trồng lúa cho bà con"),
-        ("bệnh viện đa khoa tỉnh tiếp nhận thiết bị", "từ nguồn tài trợ của doanh nghiệp"),
-    ]
+    clauses = _CLAUSES
     same = [(f"{a.capitalize()} {b}.", f"{b.capitalize()}, {a} trong tuần này.", True)
             for a, b in clauses]  # fmt: skip
     different = [
@@ -195,6 +211,16 @@ def _made_up_pairs() -> list[tuple[str, str, bool]]:
         for (a, b), (_, d) in zip(clauses, clauses[1:] + clauses[:1], strict=True)
     ]
     return same + different
+
+
+_CLAUSES = [
+    ("ủy ban nhân dân tỉnh đã phê duyệt kế hoạch", "sửa chữa các tuyến đường liên xã"),
+    ("nhiều hộ dân ở vùng trũng được di dời", "đến nơi an toàn trước khi lũ về"),
+    ("các trường học trong huyện sẽ mở cửa", "sau kỳ nghỉ kéo dài vì dịch bệnh"),
+    ("công ty điện lực thông báo lịch cắt điện", "để bảo trì lưới điện phía nam"),
+    ("hội nông dân xã tổ chức tập huấn", "kỹ thuật trồng lúa cho bà con"),
+    ("bệnh viện đa khoa tỉnh tiếp nhận thiết bị", "từ nguồn tài trợ của doanh nghiệp"),
+]
 
 
 def test_unshared_words_tells_a_rewording_from_two_statements_on_one_topic() -> None:
@@ -268,8 +294,16 @@ def test_the_per_pair_cosine_floor_is_sound_on_real_pairs(name: str) -> None:
     floor = meaning.floor_of(x[:, 1], x[:, 2], x[:, 3], apart)
     assert floor.shape == (len(pairs),) and len(pairs) > 1000
     x[:, 0] = floor
-    assert np.all(decision.probability(x) < decision.threshold)
-    # tight where the bounds are met: values not agreeing, exactly ``apart`` words unshared
+    # the vector score (a probability) anywhere in [0, 1], its extremes included
+    assert decision.uses_vectors and len(decision.features) == 7
+    rng = np.random.default_rng(0)
+    for score in (0.0, 1.0, rng.uniform(size=len(pairs))):
+        row = np.c_[x, np.broadcast_to(score, len(pairs))]
+        assert np.all(decision.probability(row) < decision.threshold)
+    # tight where the bounds are met: values not agreeing, exactly ``apart`` words
+    # unshared, the vector score at its most favourable
+    best = 1.0 if decision.weights[6] > 0 else 0.0
+    x = np.c_[x, np.full(len(pairs), best)]
     favourable = 0.0 if decision.weights[4] < 0 else 1.0
     tight = (x[:, 4] == favourable) & (x[:, 5] == 1.0 / (1.0 + apart))
     x[:, 0] = floor + 1e-7
@@ -280,3 +314,148 @@ def test_the_per_pair_cosine_floor_is_sound_on_real_pairs(name: str) -> None:
     # and the floor means something: most pairs of a story need far more than any pair
     if "static" not in name:
         assert np.median(floor) > decision.min_cosine() + 0.3
+
+
+# ------------------------------------------------------------------ the vector score
+
+# The int8 decision as shipped before the vector score (six features, no "vectors"):
+# users' files from ``summarize calibrate`` look like this, and keep working.
+SIX_FEATURE_FILE = {
+    "model": "old-six-feature-model",
+    "weights": [1.4442, 0.3421, 1.5381, 0.3418, -0.2635, 1.4876],
+    "bias": -2.5923,
+    "mean": [0.9212, 0.2467, 0.4315, 0.7353, 0.0809, 0.0759],
+    "scale": [0.0354, 0.1952, 0.2205, 0.1867, 0.2726, 0.0742],
+    "threshold": 0.308697,
+    "min_overlap": 0.1,
+    "cross_lingual": None,
+    "features": list(FEATURES[:6]),
+    "info": {},
+    "format": 1,
+}
+REWORDING = (
+    "Ủy ban nhân dân tỉnh đã phê duyệt kế hoạch sửa chữa các tuyến đường liên xã.",
+    "Sửa chữa các tuyến đường liên xã, ủy ban nhân dân tỉnh đã phê duyệt kế hoạch trong tuần"
+    " này.",
+)
+
+
+def _pair_items(fake_encoder):
+    from summarize.dedup.engine import Item
+    from summarize.text.normalize import match_key
+
+    items = [Item(match_key(t), t) for t in REWORDING]
+    return items, fake_encoder.encode(list(REWORDING), "query")
+
+
+def _stacked(six: PairDecision, weight: float, bias: float, dim: int) -> PairDecision:
+    """``six`` with a vector score (one axis per block) weighing ``weight``."""
+    rng = np.random.default_rng(3)
+    axes = rng.normal(size=(2, dim)) / np.sqrt(dim)
+    vectors = VectorModel.rounded(
+        product_mean=np.zeros(dim), product_axes=axes[:1], distance_mean=np.zeros(dim),
+        distance_axes=axes[1:], weights=np.array([1.0, -1.0]), bias=bias,
+        mean=np.zeros(2), scale=np.ones(2),
+    )  # fmt: skip
+    return replace(
+        six, weights=(*six.weights, weight), mean=(*six.mean, 0.5), scale=(*six.scale, 0.3),
+        features=FEATURES, vectors=vectors,
+    )  # fmt: skip
+
+
+def test_a_decision_file_without_the_vector_score_still_reads(fake_encoder) -> None:
+    from summarize.dedup.engine import DedupConfig, find_duplicates
+
+    old = PairDecision.from_json(json.loads(json.dumps(SIX_FEATURE_FILE)))
+    assert old.features == FEATURES[:6] and old.vectors is None and not old.uses_vectors
+    assert "vectors" not in old.to_json()  # written back as it was
+    assert PairDecision.from_json(old.to_json()) == old
+    items, vectors = _pair_items(fake_encoder)
+    config = DedupConfig(semantic=old.min_cosine(), decision=old)
+    (cluster,) = find_duplicates(items, vectors, config=config).clusters
+    (match,) = cluster.members
+    assert match.signal == "semantic" and 0 < match.score <= 1
+
+
+def test_the_engine_reads_the_vector_score_of_the_pair(fake_encoder) -> None:
+    """The same pair, the same six features: a vector score of about 1 keeps it a
+    duplicate (its score the decision's probability with that vector score), one of
+    about 0 makes it two statements."""
+    from summarize.dedup.calibration import _reaching, decision_features
+    from summarize.dedup.engine import DedupConfig, find_duplicates
+
+    old = PairDecision.from_json(SIX_FEATURE_FILE)
+    items, vectors = _pair_items(fake_encoder)
+    yes, no = (_stacked(old, 40.0, b, fake_encoder.dim) for b in (30.0, -30.0))
+    assert yes.vector_score(vectors[1], vectors[0]) > 0.999
+    assert no.vector_score(vectors[1], vectors[0]) < 0.001
+    pairs = [(*REWORDING, True)]
+    s = pair_signals(pairs, [float(vectors[0] @ vectors[1])], vectors=(vectors[:1], vectors[1:]))
+    assert _reaching(s, 0.1, DedupConfig())[0]
+    for d, merged in ((yes, True), (no, False)):
+        config = DedupConfig(semantic=max(d.min_cosine(), 0.0), decision=d)
+        found = find_duplicates(items, vectors, config=config).clusters
+        assert bool(found) == merged
+        assert bool(verdicts(s, d)[0]) == merged  # the fit's verdicts read it alike
+        if merged:
+            want = float(d.probability(decision_features(s, d))[0])
+            assert found[0].members[0].score == round(want, 4)
+    with pytest.raises(ValueError, match="vectors"):
+        verdicts(replace(s, va=None, vb=None), yes)
+    with pytest.raises(ValueError, match="go together"):
+        replace(yes, vectors=None)
+
+
+def test_fit_decision_stacks_a_vector_score_fitted_on_the_labelled_pairs(fake_encoder) -> None:
+    pairs = _many_made_up_pairs()
+    a = fake_encoder.encode([p[0] for p in pairs], "query")
+    b = fake_encoder.encode([p[1] for p in pairs], "query")
+    gold = [g for *_, g in pairs]
+    s = pair_signals(pairs, np.sum(a * b, axis=1), vectors=(a, b))
+    d = fit_decision("m", s, gold, min_precision=0.99)
+    assert d.uses_vectors and d.features == FEATURES
+    assert d.vectors.dimension == fake_encoder.dim
+    chosen = d.info["vector_score"]
+    assert chosen["axes"] in calibration.VECTOR_AXES and chosen["l2"] in calibration.VECTOR_L2
+    assert chosen["pairs"] == len(pairs)  # all reach the decision
+    score = d.vector_score(a, b)
+    assert score[np.array(gold)].min() > score[~np.array(gold)].max()  # it separates them
+    got = verdicts(s, d)
+    assert all(g for g, v in zip(gold, got, strict=True) if v) and got.sum() >= len(pairs) // 3
+    again = PairDecision.from_json(json.loads(json.dumps(d.to_json())))
+    assert again == d and np.allclose(again.vector_score(a, b), score)
+    # without vectors, or asked not to, or too few pairs: the six features as before
+    assert fit_decision("m", replace(s, va=None, vb=None), gold).features == FEATURES[:6]
+    assert fit_decision("m", s, gold, vectors=False).features == FEATURES[:6]
+    few = _made_up_pairs()
+    s_few = pair_signals(few, np.ones(len(few)), vectors=(a[: len(few)], b[: len(few)]))
+    assert fit_decision("m", s_few, [g for *_, g in few]).vectors is None
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    cosine=st.floats(0.05, 5),  # a decision that rises with the cosine (else no floor)
+    weights=st.lists(st.floats(-5, 5), min_size=6, max_size=6),
+    bias=st.floats(-5, 5),
+    threshold=st.floats(0.05, 0.95),
+    row=st.lists(st.floats(0, 1), min_size=7, max_size=7),
+    below=st.floats(1e-6, 0.5),
+)
+def test_no_pair_below_the_floor_passes_whatever_its_vector_score(
+    cosine, weights, bias, threshold, row, below
+) -> None:
+    """Any stacked decision, any pair: with its shingle features known and the rest
+    anywhere in their ranges (the vector score in [0, 1]), a cosine below the floor
+    never reaches the threshold."""
+    six = PairDecision(
+        "m", (cosine, *weights[:5]), bias, (0.9, 0.3, 0.5, 0.7, 0.3, 0.3),
+        (0.05, 0.2, 0.2, 0.2, 0.5, 0.2), threshold=threshold,
+    )  # fmt: skip
+    d = _stacked(six, weights[5], 0.0, 4)
+    known = {"jaccard": row[1], "containment": row[2], "length_ratio": row[3]}
+    floor = d.min_cosine(known, known)
+    x = np.array([[floor - below, *row[1:]]])
+    assert d.probability(x)[0] < threshold
+    # and the vector score at its most favourable, at the floor itself: it passes
+    x[0, 0], x[0, 4:] = floor + 1e-9, [float(w > 0) for w in d.weights[4:]]
+    assert d.probability(x)[0] >= threshold - 1e-9

@@ -60,6 +60,10 @@ def reaching(
         return None  # a decision that does not rise with the cosine: no bound
     overlap = d.min_overlap if d is not None else config.min_semantic_overlap
     need = math.log(d.threshold / (1.0 - d.threshold)) if d is not None else 0.0
+    # A vector score (a probability) at its most favourable: no vector is read here.
+    best = None
+    if d is not None and d.uses_vectors:
+        best = 1.0 if d.weights[d.features.index("vector_score")] > 0 else 0.0
     eligible = [
         k for k, key in enumerate(keys) if key and len(key.split()) >= config.min_semantic_words
     ]
@@ -81,7 +85,7 @@ def reaching(
             small, large = sorted((len(a), len(b)))
             x = pair_features(
                 ceiling, jac, inter / small, small / large, same_values(known[p], known[q]),
-                unshared_words(keys[p], keys[q]),
+                unshared_words(keys[p], keys[q]), best,
             )  # fmt: skip
             if not float(d.logit(x)) >= need:
                 continue  # not a duplicate even at the ceiling cosine
