@@ -766,6 +766,8 @@ def calibrate(
         raise SummarizeError(f"{pairs}: {e}") from None
     d = fit.decision
     xl = f"; cross-lingual cosine {d.cross_lingual:.3f}" if d.cross_lingual else ""
+    if d.vectors is not None:  # the stacked vector score (too few pairs: six features)
+        xl += f"; vector score on {len(d.vectors.weights)} axes"
     Console().print(
         f"model {encoder.name}: decision written to {fit.path}\n"
         f"on these {fit.pairs} pairs: precision {fit.precision:.3f}, recall {fit.recall:.3f}, "
