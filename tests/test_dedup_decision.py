@@ -299,15 +299,17 @@ def test_the_per_pair_cosine_floor_is_sound_on_real_pairs(name: str) -> None:
     rng = np.random.default_rng(0)
     for score in (0.0, 1.0, rng.uniform(size=len(pairs))):
         row = np.c_[x, np.broadcast_to(score, len(pairs))]
-        assert np.all(decision.probability(row) < decision.threshold)
+        assert not np.any(decision.passes(row))
     # tight where the bounds are met: values not agreeing, exactly ``apart`` words
-    # unshared, the vector score at its most favourable
+    # unshared, the vector score at its most favourable; for the model that sets the
+    # floor (the gate, when the stacked model does not rise with the cosine)
     best = 1.0 if decision.weights[6] > 0 else 0.0
     x = np.c_[x, np.full(len(pairs), best)]
-    favourable = 0.0 if decision.weights[4] < 0 else 1.0
+    binding = decision.gate if decision.weights[0] <= 0 and decision.gate else decision
+    favourable = 0.0 if binding.weights[4] < 0 else 1.0
     tight = (x[:, 4] == favourable) & (x[:, 5] == 1.0 / (1.0 + apart))
     x[:, 0] = floor + 1e-7
-    assert tight.sum() > 5 and np.all(decision.probability(x[tight]) >= decision.threshold)
+    assert tight.sum() > 5 and np.all(binding.probability(x[tight]) >= binding.threshold)
     # scalars as in the pair-by-pair path: the same floor
     one = meaning.floor_of(*x[0, 1:4].tolist(), int(apart[0]))
     assert isinstance(one, float) and one == floor[0]
@@ -335,8 +337,7 @@ SIX_FEATURE_FILE = {
 }
 REWORDING = (
     "Ủy ban nhân dân tỉnh đã phê duyệt kế hoạch sửa chữa các tuyến đường liên xã.",
-    "Sửa chữa các tuyến đường liên xã, ủy ban nhân dân tỉnh đã phê duyệt kế hoạch trong tuần"
-    " này.",
+    "Sửa chữa các tuyến đường liên xã, ủy ban nhân dân tỉnh đã phê duyệt kế hoạch trong tuần này.",
 )
 
 
@@ -434,7 +435,7 @@ def test_fit_decision_stacks_a_vector_score_fitted_on_the_labelled_pairs(fake_en
 
 @settings(max_examples=200, deadline=None)
 @given(
-    cosine=st.floats(0.05, 5),  # a decision that rises with the cosine (else no floor)
+    cosine=st.floats(-5, 5).filter(lambda w: abs(w) > 0.05 or w == 0),
     weights=st.lists(st.floats(-5, 5), min_size=6, max_size=6),
     bias=st.floats(-5, 5),
     threshold=st.floats(0.05, 0.95),
@@ -454,6 +455,16 @@ def test_no_pair_below_the_floor_passes_whatever_its_vector_score(
     d = _stacked(six, weights[5], 0.0, 4)
     known = {"jaccard": row[1], "containment": row[2], "length_ratio": row[3]}
     floor = d.min_cosine(known, known)
+    if cosine <= 0:  # a higher cosine never helps: no floor, every pair is judged
+        assert floor == -np.inf and d.min_cosine() == -np.inf
+        # ... unless a gate that does rise with it stands before it: its floor holds
+        gate = replace(six, weights=(1.0, *six.weights[1:]), threshold=0.5)
+        gated = replace(d, gate=gate)
+        floor = gated.min_cosine(known, known)
+        assert floor == gate.min_cosine(known, known) > -np.inf
+        x = np.array([[floor - below, *row[1:]]])
+        assert not gated.passes(x)[0] and gated.passes(x, [1.0])[0] == gated.passes(x)[0]
+        return
     x = np.array([[floor - below, *row[1:]]])
     assert d.probability(x)[0] < threshold
     # and the vector score at its most favourable, at the floor itself: it passes

@@ -140,7 +140,7 @@ def _compare(
     meant = d.vector_score(embeddings[i], embeddings[k]) if d.uses_vectors else None
     x = pair_features(cosine, score, len(a & b) / small, small / large, agree, unshared, meant)
     probability = float(d.probability(x))
-    if probability >= d.threshold:
+    if d.passes(x, probability):  # since then: and its gate, if it has one
         return ("semantic", probability, _guard(items, i, k))
     return None
 
@@ -212,6 +212,11 @@ STACKED = replace(
     DECISION, weights=(*DECISION.weights, 6.0), bias=-4.0, mean=(*DECISION.mean, 0.5),
     scale=(*DECISION.scale, 0.3), features=FEATURES, vectors=_vector_model(24),
 )  # fmt: skip
+# As fitted on real pairs: the plain cosine weighed below zero (the vector score carries
+# it), so only the gate (a six-feature decision) gives the cosine floors their meaning.
+GATED = replace(
+    STACKED, weights=(-1.0, *STACKED.weights[1:]), gate=replace(DECISION, threshold=0.4)
+)
 LOOSE = DedupConfig(near_exact=0.5, contained=0.6, min_contained_words=3, min_semantic_words=2)
 NO_NEAR = DedupConfig(near_exact=1.01, contained=0.7, min_contained_words=3)
 CONFIGS = {"default": DedupConfig(), "loose": LOOSE, "no near-exact": NO_NEAR}
@@ -321,7 +326,7 @@ def vectors_for(
     seed=st.integers(0, 2**16),
     dtype=st.sampled_from([np.float16, np.float32, np.float64]),
     spread=st.sampled_from([0.0, 1.0]),
-    semantic=st.sampled_from([None, 0.8, 0.95, "decision", "stacked", "cross-lingual"]),
+    semantic=st.sampled_from([None, 0.8, 0.95, "decision", "stacked", "gated", "cross-lingual"]),
     config=st.sampled_from(sorted(CONFIGS)),
     keep=st.sampled_from(["first", "longest"]),
     subset=st.sets(st.integers(0, 39)) | st.none(),
@@ -336,8 +341,8 @@ def test_generated_near_duplicates(made, seed, dtype, spread, semantic, config, 
     settings_ = {"semantic": semantic, "keep": keep}
     if semantic in ("decision", "cross-lingual"):
         settings_ |= {"semantic": 0.5, "decision": DECISION, "cross_lingual": 0.9}
-    if semantic == "stacked":
-        settings_ |= {"semantic": 0.5, "decision": STACKED}
+    if semantic in ("stacked", "gated"):
+        settings_ |= {"semantic": 0.5, "decision": STACKED if semantic == "stacked" else GATED}
     conf = DedupConfig(**{**CONFIGS[config].__dict__, **settings_})
     candidates = None if subset is None else sorted(i for i in subset if i < len(items))
     vectors = vectors_for(made, seed, dtype, spread)

@@ -272,7 +272,7 @@ def verdicts(
     ``b`` after ``a``, or ``a`` when ``b`` is the fuller wording (``keep_fuller``)."""
     meaning = s.words >= config.min_semantic_words
     meaning &= s.features[:, 1] >= decision.min_overlap
-    meaning &= decision.probability(decision_features(s, decision)) >= decision.threshold
+    meaning &= decision.passes(decision_features(s, decision))
     removed = s.exact | (~s.blocked & (s.lexical | meaning))
     if config.keep_fuller:
         removed |= s.blocked & s.fuller & (_near_exact(s, config) | (~s.lexical & meaning))
@@ -422,8 +422,11 @@ def fit_decision(
     keep = np.ones(len(y), bool) if weight is None else np.asarray(weight) > 0
     fit = _reaching(s, min_overlap, config, keep)
     vector_model, info = None, {}
+    six = dict(min_precision=min_precision, min_overlap=min_overlap, weight=weight,
+               unrelated=unrelated, max_unrelated=max_unrelated, config=config)  # fmt: skip
     stack = vectors and s.va is not None and s.vb is not None
     stack = stack and (unrelated is None or unrelated.va is not None)
+    s0 = s
     if stack and min(int(y[fit].sum()), int((~y[fit]).sum())) >= MIN_VECTOR_PAIRS:
         vector_model, held, info = fit_vector_model(s.va[fit], s.vb[fit], y[fit])
         score = vector_model.probability(s.va, s.vb)
@@ -451,6 +454,23 @@ def fit_decision(
         info={"vector_score": info} if info else {},
     )  # fmt: skip
     threshold = _best_threshold(base, s, y, min_precision, config, unrelated, max_unrelated)
+    if vector_model is None:
+        return replace(base, threshold=threshold)
+    # The gate: the six-feature decision, its threshold lowered to keep every training
+    # pair the stacked one merges (labelled or same-article), then the stacked threshold
+    # chosen again with the gate in place (a pair it stops is never merged).
+    gate = fit_decision(model, s0, gold, vectors=False, **six)
+    merged = [(s, _reaching(s, min_overlap, config))]
+    if unrelated is not None:
+        merged.append((unrelated, _reaching(unrelated, min_overlap, config)))
+    lowest = gate.threshold
+    for sig, near in merged:
+        hit = near & (base.probability(sig.features) >= threshold)
+        if hit.any():
+            lowest = min(lowest, float(gate.probability(sig.features[hit, :6]).min()))
+    gate = replace(gate, threshold=max(lowest * (1.0 - 1e-9), 1e-12), info={})
+    base = replace(base, gate=gate)
+    threshold = _best_threshold(base, s, y, min_precision, config, unrelated, max_unrelated)
     return replace(base, threshold=threshold)
 
 
@@ -472,6 +492,8 @@ def _best_threshold(
     fixed = s.exact | (~s.blocked & s.lexical)
     reach = _reaching(s, base.min_overlap, config) & ~fixed
     p = base.probability(s.features)
+    if base.gate is not None:  # a pair the gate stops is never merged
+        p = np.where(base.passes(s.features, np.ones(len(p))), p, 0.0)
     candidates = np.unique(np.round(p[reach], 6))
     candidates = candidates[(candidates > 0) & (candidates < 1)]
     if not len(candidates):
@@ -487,7 +509,10 @@ def _best_threshold(
     f1 = np.where(tp > 0, 2 * precision * recall / np.maximum(precision + recall, 1e-12), 0.0)
     allowed = np.ones(len(candidates), bool)
     if unrelated is not None:  # merges by the decision only: a copy is a copy
-        hard = base.probability(unrelated.features)[_reaching(unrelated, base.min_overlap, config)]
+        hard = base.probability(unrelated.features)
+        if base.gate is not None:
+            hard = np.where(base.passes(unrelated.features, np.ones(len(hard))), hard, 0.0)
+        hard = hard[_reaching(unrelated, base.min_overlap, config)]
         allowed = at_least(hard) <= max_unrelated
     if not allowed.any():
         return 0.999

@@ -133,6 +133,12 @@ class PairDecision:
     cosine at which two items in different languages are duplicates (None: not
     calibrated). ``model``: the encoder name (before "@") the file is for.
     ``vectors``: the model behind the ``vector_score`` feature (with seven features).
+    ``gate``: a decision without vectors that a pair must pass too (:meth:`passes`).
+    Why: the vector score carries the cosine, reweighted per dimension, so the stacked
+    fit may weigh the plain cosine at or below zero, and then no cosine bounds the
+    decision; the gate (the six-feature decision, its threshold lowered until it keeps
+    every training pair the stacked one merges) gives every cosine floor its meaning
+    back: below the gate's floor no pair passes, whatever its vectors.
     """
 
     model: str
@@ -145,6 +151,7 @@ class PairDecision:
     cross_lingual: float | None = None
     features: tuple[str, ...] = FEATURES[:6]
     vectors: VectorModel | None = None
+    gate: PairDecision | None = None
     info: dict = field(default_factory=dict, compare=False, hash=False)
 
     def __post_init__(self) -> None:
@@ -155,6 +162,8 @@ class PairDecision:
             raise ValueError("weights, mean and scale need one value per feature")
         if (self.vectors is not None) != ("vector_score" in self.features):
             raise ValueError("the vector_score feature and the vector model go together")
+        if self.gate is not None and self.gate.uses_vectors:
+            raise ValueError("a decision's gate reads no vectors")
         if not 0.0 < self.threshold < 1.0:
             raise ValueError(f"threshold must be in (0, 1), got {self.threshold}")
 
@@ -179,6 +188,15 @@ class PairDecision:
     def probability(self, x: np.ndarray) -> np.ndarray:
         return 1.0 / (1.0 + np.exp(-self.logit(x)))
 
+    def passes(self, x: np.ndarray, probability: ArrayLike | None = None) -> np.ndarray:
+        """Whether rows of features are duplicates: the probability reaches the threshold
+        and the :attr:`gate`'s does too (``probability``: this decision's, if known)."""
+        p = self.probability(x) if probability is None else np.asarray(probability)
+        ok = p >= self.threshold
+        if self.gate is not None:
+            ok = ok & (self.gate.probability(x) >= self.gate.threshold)
+        return ok
+
     def min_cosine(
         self,
         lower: Mapping[str, ArrayLike] | None = None,
@@ -194,10 +212,22 @@ class PairDecision:
         a per-pair floor that a pair of two statements on one topic rarely reaches (the
         engine's prefilter); with nothing known it is the floor of any pair.
         """
+        own = self._own_floor(lower, upper)
+        if self.gate is None:
+            return own
+        floor = np.maximum(own, self.gate.min_cosine(lower, upper))  # both must pass
+        return float(floor) if np.ndim(floor) == 0 else floor
+
+    def _own_floor(
+        self,
+        lower: Mapping[str, ArrayLike] | None,
+        upper: Mapping[str, ArrayLike] | None,
+    ) -> float | np.ndarray:
+        """:meth:`min_cosine` of this decision's own model, without its gate."""
         lower, upper = lower or {}, upper or {}
         w0, need, weights = self._cosine_terms
-        if w0 <= 0:  # a higher cosine never helps: nothing to filter on
-            return 1.0
+        if w0 <= 0:  # a higher cosine never helps: no floor, every pair is judged
+            return -math.inf
         rest: float | np.ndarray = 0.0
         for name, weight in zip(self.features[1:], weights, strict=True):
             lo, hi = lower.get(name, 0.0), upper.get(name, 1.0)
@@ -221,6 +251,10 @@ class PairDecision:
         out = asdict(self)
         if self.vectors is None:
             del out["vectors"]  # a six-feature file reads as before
+        if self.gate is None:
+            del out["gate"]
+        else:
+            out["gate"] = self.gate.to_json()
         out["format"] = FORMAT
         return out
 
@@ -234,6 +268,8 @@ class PairDecision:
             values[k] = tuple(values[k])
         if values.get("vectors") is not None:
             values["vectors"] = VectorModel.from_json(values["vectors"])
+        if values.get("gate") is not None:
+            values["gate"] = PairDecision.from_json(values["gate"])
         return cls(**values)
 
 

@@ -1010,7 +1010,7 @@ def _judge(
             meant = decision.vector_score(vectors[a], vectors[b])
         x = pair_features(*found, same_values(fa, fb), unshared, meant)
         score = float(decision.probability(x))
-        if not score >= decision.threshold:
+        if not decision.passes(x, score):
             return None
     else:
         score = found
