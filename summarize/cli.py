@@ -720,6 +720,14 @@ def calibrate(
             "(default: the cache folder, where runs look for it).",
         ),
     ] = None,
+    vector_score: Annotated[
+        bool,
+        typer.Option(
+            "--vector-score",
+            help="Also fit a score on the pairs' vectors (docs/duplicates.md): more "
+            "duplicates found, but the default pipeline then embeds more sentences.",
+        ),
+    ] = False,
 ) -> None:
     """Fit a model's duplicate decision on labelled pairs, and save it for later runs."""
     from .dedup.calibration import calibrate_model, load_pairs, load_translations
@@ -760,8 +768,9 @@ def calibrate(
     encoder = shared_encoder(model)
     try:
         fit = calibrate_model(
-            encoder, data, translations=pairs_xl, min_precision=min_precision, folder=output
-        )
+            encoder, data, translations=pairs_xl, min_precision=min_precision, folder=output,
+            vector_score=vector_score,
+        )  # fmt: skip
     except ValueError as e:
         raise SummarizeError(f"{pairs}: {e}") from None
     d = fit.decision

@@ -116,13 +116,15 @@ def test_calibrate_command_writes_a_decision_that_runs_find(
 def test_calibrate_fits_the_vector_score_too(
     tmp_path: Path, static_encoder, summarize_cache_dir: Path, monkeypatch
 ) -> None:
-    """With enough pairs of each kind, the written decision carries its vector score
-    (numbers in the JSON), and runs read it: the engine judges with the pair's vectors."""
+    """With ``--vector-score`` and enough pairs of each kind, the written decision
+    carries its vector score (numbers in the JSON), and runs read it: the engine judges
+    with the pair's vectors. Without the option: six features."""
     from summarize.dedup.decision import FEATURES
 
     pairs = write_pairs(tmp_path / "pairs.jsonl", labelled(_many_made_up_pairs()))
     out = tmp_path / "cache" / "decisions"
-    p = run(str(pairs), "--model", "e5-static", "-o", str(out), cache=summarize_cache_dir)
+    args = ("--model", "e5-static", "-o", str(out), "--vector-score")
+    p = run(str(pairs), *args, cache=summarize_cache_dir)
     assert p.returncode == 0, p.stderr
     (written,) = out.glob("*.json")
     data = json.loads(written.read_text("utf-8"))
@@ -140,6 +142,11 @@ def test_calibrate_fits_the_vector_score_too(
     a, b, _ = _many_made_up_pairs()[0]
     result = deduplicate(f"{a}\n\n{b}", model=static_encoder)
     assert [r.signal for r in result.removed] == ["semantic"]
+    plain = tmp_path / "plain"
+    p = run(str(pairs), "--model", "e5-static", "-o", str(plain), cache=summarize_cache_dir)
+    assert p.returncode == 0 and "vector score" not in p.stdout, p.stderr
+    (written,) = plain.glob("*.json")
+    assert "vectors" not in json.loads(written.read_text("utf-8"))
 
 
 @pytest.mark.parametrize(

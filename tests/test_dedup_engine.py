@@ -209,8 +209,8 @@ def _vector_model(dim: int, seed: int = 5) -> VectorModel:
 # which generated pairs merge): the engine's cosine floors never read it (its most
 # favourable value stands in), the reference reads it for every pair.
 STACKED = replace(
-    DECISION, weights=(*DECISION.weights, 6.0), bias=-4.0, mean=(*DECISION.mean, 0.5),
-    scale=(*DECISION.scale, 0.3), features=FEATURES, vectors=_vector_model(24),
+    DECISION, weights=(*DECISION.weights, 6.0), bias=-4.0, mean=(*DECISION.mean, 0.0),
+    scale=(*DECISION.scale, 3.0), features=FEATURES, vectors=_vector_model(24),
 )  # fmt: skip
 # As fitted on real pairs: the plain cosine weighed below zero (the vector score carries
 # it), so only the gate (a six-feature decision) gives the cosine floors their meaning.

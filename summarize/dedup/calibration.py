@@ -25,6 +25,7 @@ from ..config import Keep
 from ..text.normalize import match_key
 from .decision import (
     FEATURES,
+    SCORE_LIMIT,
     PairDecision,
     VectorModel,
     load_decision,
@@ -320,6 +321,10 @@ VECTOR_FOLDS = 5
 # Fewer labelled pairs of either kind reaching the decision than this: no vector score
 # (a few hundred numbers are not fitted from a handful of pairs).
 MIN_VECTOR_PAIRS = 20
+# The share of the training pairs a stacked decision merges that its gate keeps (see
+# fit_decision): the lowest six-feature probability among them sets the gate's threshold
+# (1.0: all of them).
+GATE_KEEPS = 1.0
 
 
 def _axes(block: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
@@ -380,7 +385,7 @@ def fit_vector_model(
     k, l2 = min(held, key=lambda key: (loss(held[key]), key))
     model = _vector_model(u, v, y, k, l2)
     info = {"axes": k, "l2": l2, "pairs": len(y), "log_loss": round(loss(held[k, l2]), 4)}
-    return model, 1.0 / (1.0 + np.exp(-held[k, l2])), info
+    return model, np.clip(held[k, l2], -SCORE_LIMIT, SCORE_LIMIT), info
 
 
 def _with_score(s: PairSignals, score: np.ndarray) -> PairSignals:
@@ -417,6 +422,8 @@ def fit_decision(
     only: fitted on the same-article pairs too, the vectors learn which data set a pair
     comes from (docs/duplicates.md). Those labelled pairs enter the decision's fit and
     threshold with their cross-fitted scores, every other pair with the full model's.
+    A vector score the decision weighs at or below zero is left out (six features), and
+    a stacked decision gets a gate (:attr:`~.decision.PairDecision.gate`).
     """
     y = np.asarray(gold, bool)
     keep = np.ones(len(y), bool) if weight is None else np.asarray(weight) > 0
@@ -429,13 +436,13 @@ def fit_decision(
     s0 = s
     if stack and min(int(y[fit].sum()), int((~y[fit]).sum())) >= MIN_VECTOR_PAIRS:
         vector_model, held, info = fit_vector_model(s.va[fit], s.vb[fit], y[fit])
-        score = vector_model.probability(s.va, s.vb)
+        score = vector_model.score(s.va, s.vb)
         score[fit] = held
         s = _with_score(s, score)
         if unrelated is not None:
             score = np.zeros(len(unrelated.features))
             near = _reaching(unrelated, min_overlap, config)
-            score[near] = vector_model.probability(unrelated.va[near], unrelated.vb[near])
+            score[near] = vector_model.score(unrelated.va[near], unrelated.vb[near])
             unrelated = _with_score(unrelated, score)
     else:
         s = replace(s, features=s.features[:, :6])
@@ -453,6 +460,11 @@ def fit_decision(
         features=FEATURES[: x_fit.shape[1]], vectors=vector_model,
         info={"vector_score": info} if info else {},
     )  # fmt: skip
+    if vector_model is not None and not w[6] > 0:
+        # A vector score the decision weighs at or below zero (more alike, less likely a
+        # duplicate) is noise for it: the six features alone (the static model's case).
+        without = fit_decision(model, s0, gold, vectors=False, **six)
+        return replace(without, info={"vector_score": {**info, "kept": False}})
     threshold = _best_threshold(base, s, y, min_precision, config, unrelated, max_unrelated)
     if vector_model is None:
         return replace(base, threshold=threshold)
@@ -463,11 +475,11 @@ def fit_decision(
     merged = [(s, _reaching(s, min_overlap, config))]
     if unrelated is not None:
         merged.append((unrelated, _reaching(unrelated, min_overlap, config)))
-    lowest = gate.threshold
+    lowest = [gate.threshold]
     for sig, near in merged:
         hit = near & (base.probability(sig.features) >= threshold)
-        if hit.any():
-            lowest = min(lowest, float(gate.probability(sig.features[hit, :6]).min()))
+        lowest += gate.probability(sig.features[hit, :6]).tolist()
+    lowest = float(np.quantile(lowest, 1.0 - GATE_KEEPS, method="lower"))
     gate = replace(gate, threshold=max(lowest * (1.0 - 1e-9), 1e-12), info={})
     base = replace(base, gate=gate)
     threshold = _best_threshold(base, s, y, min_precision, config, unrelated, max_unrelated)
@@ -560,11 +572,14 @@ def calibrate_model(
     translations: Sequence[tuple[str, str]] = (),
     min_precision: float = 0.99,
     folder: Path | None = None,
+    vector_score: bool = False,
 ) -> Fitted:
     """Fit ``encoder``'s duplicate decision on labelled pairs and save it for later runs.
 
     ``translations``: (sentence, its translation) pairs, to calibrate cross-lingual
     duplicates too (at most 1% of sentences merging with another pair's translation).
+    ``vector_score``: fit the stacked vector score too (:func:`fit_decision`), when
+    enough pairs of each kind reach the decision.
     The precision, recall and F1 are those of the fitted decision on the same pairs
     (in-sample: hold pairs out to measure it on unseen ones).
     """
@@ -574,7 +589,9 @@ def calibrate_model(
     b = np.asarray(encoder.encode([p[1] for p in pairs], prompt_name="query"))
     signals = pair_signals(pairs, np.sum(a * b, axis=1), vectors=(a, b))
     gold = [g for *_, g in pairs]
-    decision = fit_decision(model_key(encoder.name), signals, gold, min_precision=min_precision)
+    decision = fit_decision(
+        model_key(encoder.name), signals, gold, min_precision=min_precision, vectors=vector_score
+    )
     if translations:
         source = encoder.encode([a for a, _ in translations], prompt_name="query")
         target = encoder.encode([b for _, b in translations], prompt_name="query")

@@ -19,7 +19,8 @@ places at the same cosines; files fitted before it existed read the first five.
 A seventh feature, ``vector_score``, is itself a small model (:class:`VectorModel`) on
 the pair's two sentence vectors: the products ``u * v`` and the distances ``|u - v|``,
 each reduced to a few principal axes, then a logistic regression fitted on labelled
-pairs only. Its score (a probability, in [0, 1]) is stacked into the decision, so the
+pairs only. Its score (its log-odds, held to [-8, 8]: :data:`SCORE_LIMIT`) is stacked
+into the decision, so the
 decision can tell which directions of meaning two sentences agree on, not only how
 close they are overall (docs/duplicates.md, "The vector score"). Files without it read
 six features and need no vectors beyond the cosine. The
@@ -45,6 +46,12 @@ FEATURES = (
     "vector_score",
 )  # fmt: skip
 FORMAT = 1  # bumped when the file's meaning changes (a file without a feature still reads)
+# The vector score is the vector model's log-odds, clipped to +-SCORE_LIMIT: a log-odds
+# lets strong evidence of the vectors outweigh the rest (a probability saturates, and
+# then merged two statements on one topic inside articles), and a bounded one keeps
+# every cosine floor sound (:meth:`PairDecision.min_cosine` takes it at the bound).
+SCORE_LIMIT = 8.0
+RANGES = {"vector_score": (-SCORE_LIMIT, SCORE_LIMIT)}  # the others: [0, 1]
 
 
 def _short(x: float) -> float:
@@ -99,6 +106,10 @@ class VectorModel:
 
     def probability(self, u: ArrayLike, v: ArrayLike) -> np.ndarray:
         return 1.0 / (1.0 + np.exp(-self.logit(u, v)))
+
+    def score(self, u: ArrayLike, v: ArrayLike) -> np.ndarray:
+        """The ``vector_score`` feature: the log-odds within +-:data:`SCORE_LIMIT`."""
+        return np.clip(self.logit(u, v), -SCORE_LIMIT, SCORE_LIMIT)
 
     @classmethod
     def from_json(cls, data: dict) -> VectorModel:
@@ -176,7 +187,7 @@ class PairDecision:
     def vector_score(self, u: ArrayLike, v: ArrayLike) -> float | np.ndarray:
         """The ``vector_score`` feature of a pair (or rows of pairs) of sentence vectors."""
         assert self.vectors is not None
-        p = self.vectors.probability(u, v)
+        p = self.vectors.score(u, v)
         return float(p) if np.ndim(p) == 0 else p
 
     def logit(self, x: np.ndarray) -> np.ndarray:
@@ -206,8 +217,8 @@ class PairDecision:
 
         The other features are anywhere in [0, 1] unless ``lower`` / ``upper`` bound
         them (by feature name, numbers or arrays of pairs; a known value is both bounds):
-        each takes its most favourable value within its bounds (the ``vector_score`` is
-        a probability, so in [0, 1] too: the floor holds whatever the vectors say). With
+        each takes its most favourable value within its bounds (the ``vector_score``
+        within +-:data:`SCORE_LIMIT`: the floor holds whatever the vectors say). With
         the shingle features known and the unshared words bounded by word counts, this is
         a per-pair floor that a pair of two statements on one topic rarely reaches (the
         engine's prefilter); with nothing known it is the floor of any pair.
@@ -230,7 +241,10 @@ class PairDecision:
             return -math.inf
         rest: float | np.ndarray = 0.0
         for name, weight in zip(self.features[1:], weights, strict=True):
-            lo, hi = lower.get(name, 0.0), upper.get(name, 1.0)
+            lo, hi = (
+                lower.get(name, RANGES.get(name, (0.0, 1.0))[0]),
+                upper.get(name, RANGES.get(name, (0.0, 1.0))[1]),
+            )
             if isinstance(lo, (int, float)) and isinstance(hi, (int, float)):
                 rest = rest + max(weight * lo, weight * hi)  # one pair: no numpy overhead
             else:

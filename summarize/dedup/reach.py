@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from itertools import combinations
 
 from ..types import Document
-from .decision import pair_features, unshared_words
+from .decision import SCORE_LIMIT, pair_features, unshared_words
 from .engine import DedupConfig
 from .facts import Facts, facts, same_values
 from .signals import shingles
@@ -63,10 +63,11 @@ def reaching(
     if d is not None and not bounding:
         return None  # a decision that does not rise with the cosine: no bound
     overlap = d.min_overlap if d is not None else config.min_semantic_overlap
-    # A vector score (a probability) at its most favourable: no vector is read here.
+    # A vector score at its most favourable (its bound): no vector is read here.
     best = None
     if d is not None and d.uses_vectors:
-        best = 1.0 if d.weights[d.features.index("vector_score")] > 0 else 0.0
+        w = d.weights[d.features.index("vector_score")]
+        best = SCORE_LIMIT if w > 0 else -SCORE_LIMIT
     eligible = [
         k for k, key in enumerate(keys) if key and len(key.split()) >= config.min_semantic_words
     ]
