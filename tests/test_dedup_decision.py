@@ -492,3 +492,27 @@ def test_a_stacked_decision_round_trips_through_json(fake_encoder) -> None:
     again = PairDecision.from_json(json.loads(text))
     assert again == d and again.gate == d.gate
     assert np.array_equal(verdicts(s, again), verdicts(s, d))
+
+
+def test_the_screened_scope_is_bounded_by_the_gate_of_a_stacked_decision(fake_encoder) -> None:
+    """``reach.reaching`` (which sentences the screened pipeline embeds for duplicates)
+    reads no vector: a stacked decision that does not rise with the cosine is bounded by
+    its gate alone, one that does by both (never more sentences than its gate's)."""
+    from summarize.dedup.engine import DedupConfig
+    from summarize.dedup.reach import reaching
+    from summarize.text.normalize import match_key
+
+    pairs = _many_made_up_pairs()[::7]
+    texts = [t for a, b, _ in pairs for t in (a, b)]
+    keys = [match_key(t) for t in texts]
+    six = PairDecision.from_json(SIX_FEATURE_FILE)
+    gate = replace(six, threshold=0.05)
+    rising = replace(_stacked(six, 2.0, 0.0, fake_encoder.dim), gate=gate)
+    falling = replace(rising, weights=(-1.0, *rising.weights[1:]))
+
+    def found(d):
+        return reaching(keys, texts, DedupConfig(semantic=0.5, decision=d))
+
+    assert found(falling) == found(gate) and len(found(gate)) > 4
+    assert found(rising) is not None and found(rising) <= found(gate)
+    assert found(replace(falling, gate=None)) is None  # no bound at all: embed everything
