@@ -324,7 +324,7 @@ MIN_VECTOR_PAIRS = 20
 # The share of the training pairs a stacked decision merges that its gate keeps (see
 # fit_decision): the lowest six-feature probability among them sets the gate's threshold
 # (1.0: all of them).
-GATE_KEEPS = 1.0
+GATE_KEEPS = 0.99
 
 
 def _axes(block: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
