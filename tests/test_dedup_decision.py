@@ -45,9 +45,13 @@ def test_each_backend_loads_its_own_decision_from_json(name: str) -> None:
     decision = load_decision(name)
     assert decision is not None and name.startswith(decision.model)
     assert 0 < decision.threshold < 1
-    # six features: the vector score is measured, not shipped (docs/duplicates.md)
-    assert decision.features == FEATURES[:6] and not decision.uses_vectors
-    assert decision.gate is None
+    if "static" in name:  # its vector score is weighed at or below zero: six features
+        assert decision.features == FEATURES[:6] and not decision.uses_vectors
+        assert decision.gate is None
+    else:  # the stacked vector score, gated by a six-feature decision (docs/duplicates.md)
+        assert decision.features == FEATURES and decision.uses_vectors
+        assert decision.gate is not None and decision.gate.features == FEATURES[:6]
+        assert decision.gate.gate is None and not decision.gate.uses_vectors
     if "static" in name:  # its vectors barely align languages: no cross-lingual cosine
         assert decision.cross_lingual is None
     else:
@@ -63,12 +67,16 @@ def test_decision_round_trips_and_is_plain_numpy() -> None:
     d = load_decision(SHIPPED[0])
     again = PairDecision.from_json(json.loads(json.dumps(d.to_json())))
     assert again == d
-    x = np.array([[0.99, 0.8, 0.9, 0.95, 1.0, 0.5], [0.80, 0.05, 0.1, 0.5, 0.0, 0.1]])
-    p = d.probability(x)
-    assert p[0] > d.threshold > p[1]
-    # the prefilter is sound: below min_cosine nothing can pass, whatever the rest
-    best_rest = np.array([[d.min_cosine() - 1e-6, 1.0, 1.0, 1.0, 1.0, 1.0]])
-    assert d.probability(best_rest)[0] < d.threshold or d.weights[1] < 0
+    # (a stacked decision's seventh column: the vector score, for and against)
+    x = np.array([[0.99, 0.8, 0.9, 0.95, 1.0, 0.5, 4.0], [0.80, 0.05, 0.1, 0.5, 0.0, 0.1, -4.0]])
+    x = x[:, : len(d.features)]
+    ok = d.passes(x)
+    assert ok[0] and not ok[1]
+    # the prefilter is sound: below the six-feature floor (the decision's, or the gate's
+    # for a stacked one) nothing can pass, whatever the rest
+    six = d.gate or d
+    best_rest = [six.min_cosine() - 1e-6] + [1.0 if w > 0 else 0.0 for w in six.weights[1:]]
+    assert six.probability(np.array([best_rest]))[0] < six.threshold
 
 
 def test_an_uncalibrated_model_warns_once_and_falls_back(monkeypatch) -> None:
@@ -239,8 +247,8 @@ def test_unshared_words_tells_a_rewording_from_two_statements_on_one_topic() -> 
     assert topic < 0.15 < same
     # a higher value (fewer unshared words) never lowers the probability
     d = load_decision(SHIPPED[0])
-    x = np.array([[0.94, 0.3, 0.5, 0.9, 1.0, topic], [0.94, 0.3, 0.5, 0.9, 1.0, same]])
-    low, high = d.probability(x)
+    x = np.array([[0.94, 0.3, 0.5, 0.9, 1.0, topic, 0.0], [0.94, 0.3, 0.5, 0.9, 1.0, same, 0.0]])
+    low, high = d.probability(x[:, : len(d.features)])
     assert high > low
 
 
