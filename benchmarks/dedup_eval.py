@@ -28,15 +28,21 @@ def concat(sets, rows: dict[int, np.ndarray] | None = None):
     parts, gold, weight, origin = [], [], [], []
     for n, (s, sig) in enumerate(sets):
         take = np.arange(len(s.pairs)) if rows is None else rows.get(n, np.zeros(0, int))
-        parts.append(replace(sig, **{f: getattr(sig, f)[take] for f in _FIELDS}))
+        parts.append(replace(sig, **{f: getattr(sig, f)[take] for f in _fields(sig)}))
         gold.append(np.array([s.pairs[i][2] for i in take], bool))
         weight.append(s.weight[take])
         origin.append(np.full(len(take), n))
-    merged = PairSignals(*[np.concatenate([getattr(p, f) for p in parts]) for f in _FIELDS])
+    fields = _fields(parts[0]) if all(_fields(p) == _fields(parts[0]) for p in parts) else _FIELDS
+    merged = PairSignals(**{f: np.concatenate([getattr(p, f) for p in parts]) for f in fields})
     return merged, np.concatenate(gold), np.concatenate(weight), np.concatenate(origin)
 
 
 _FIELDS = ("features", "lexical", "exact", "blocked", "words", "fuller")
+
+
+def _fields(sig) -> tuple[str, ...]:
+    """The signals' arrays, with the pairs' vectors when they have them."""
+    return _FIELDS + (("va", "vb") if sig.va is not None else ())
 
 
 def folds(sets, seed: int) -> list[tuple[dict, dict]]:

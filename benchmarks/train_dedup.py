@@ -1,7 +1,7 @@
 """Fit and check the duplicate decision of each model; write the shipped decision files.
 
     python -m benchmarks.train_dedup [--data ../shared/data] [--models e5,e5-static,e5-fp32]
-        [--write] [--readme] [--seeds 3]
+        [--write] [--readme] [--seeds 3] [--vector-score]
 
 For each model (``e5`` is the default int8 model): the pairs are embedded (prompt
 "query", as the engine does) and then, all cross-validated (5 folds, stratified by
@@ -25,6 +25,9 @@ set and label, repeated ``--seeds`` times; every number is on held-out pairs):
 - inside 300 other VietnameseMDS articles: sentences removed by meaning, before
   and after.
 
+``--vector-score`` stacks a score on the pairs' sentence vectors into every decision
+(fitted on the labelled pairs only, with a six-feature gate; docs/duplicates.md, "The
+vector score"): measured, not shipped, since the screened pipeline then embeds far more.
 ``--write`` saves the decisions fitted on all pairs to ``summarize/dedup/decisions/``;
 ``--readme`` rewrites the README table between ``<!-- dedup-table -->`` markers.
 Results go to ``benchmarks/results/dedup.json``. Skips cleanly without the data.
@@ -68,6 +71,11 @@ def main(argv: list[str] | None = None) -> int:
         help="precision every threshold is chosen to keep on the training folds",
     )
     p.add_argument("--write", action="store_true", help="write the shipped decision files")
+    p.add_argument(
+        "--vector-score",
+        action="store_true",
+        help="stack a score on the pairs' vectors (docs/duplicates.md; not shipped)",
+    )
     p.add_argument("--readme", action="store_true", help="rewrite the README table")
     args = p.parse_args(argv)
     dedup_eval.MIN_PRECISION = args.min_precision
@@ -107,11 +115,15 @@ def run_model(spec, data, lexical, alexical, where, args) -> dict:
     for s, lex in zip(data.sets, lexical, strict=True):
         a = encoder.encode([x for x, _, _ in s.pairs], prompt_name="query")
         b = encoder.encode([x for _, x, _ in s.pairs], prompt_name="query")
-        sets.append((s, with_cosines(lex, np.sum(a * b, axis=1))))
+        a, b = np.asarray(a, np.float32), np.asarray(b, np.float32)
+        signals = with_cosines(lex, np.sum(a * b, axis=1))
+        sets.append((s, replace(signals, va=a, vb=b) if args.vector_score else signals))
     train_vectors = _article_vectors(encoder, data.train_docs)
     acos = np.array([float(train_vectors[d][i] @ train_vectors[d][j]) for d, i, j in where])
     unrelated = with_cosines(alexical, acos)
     budget = _budget(unrelated)
+    if args.vector_score:
+        unrelated = _with_vectors(unrelated, where, train_vectors)
     key = model_key(encoder.name)
     seeds = range(args.seeds)
     out: dict = {"encoder": encoder.name, "unrelated_pairs": budget[1], "max_unrelated": budget[0]}
@@ -137,6 +149,7 @@ def run_model(spec, data, lexical, alexical, where, args) -> dict:
     out["decision"] = decision.to_json()
     if args.write:
         info = {k: out[k] for k in ("combined", "within") if k in out}
+        info |= {k: v for k, v in decision.info.items() if k == "vector_score"}
         info["cross_lingual"] = out.get("cross_lingual")
         info |= {"fitted": dt.date.today().isoformat(), "by": "python -m benchmarks.train_dedup"}
         folder = REPO / "summarize" / "dedup" / "decisions"
@@ -148,6 +161,19 @@ def _article_vectors(encoder, docs) -> list[np.ndarray]:
     from summarize.embed.document import embed_document
 
     return [embed_document(doc, encoder).sentences for doc in docs]
+
+
+def _with_vectors(unrelated, where, vectors):
+    """The same-article pairs the decision sees (the others never reach it: neither its
+    fit nor its threshold reads them), with their two sentence vectors."""
+    from summarize.dedup.calibration import PairSignals, _reaching
+    from summarize.dedup.engine import DEFAULT_CONFIG
+
+    seen = np.flatnonzero(_reaching(unrelated, 0.1, DEFAULT_CONFIG))
+    arrays = {f: getattr(unrelated, f)[seen] for f in dedup_eval._FIELDS}
+    va = np.stack([vectors[where[n][0]][where[n][1]] for n in seen]).astype(np.float32)
+    vb = np.stack([vectors[where[n][0]][where[n][2]] for n in seen]).astype(np.float32)
+    return PairSignals(**arrays, va=va, vb=vb)
 
 
 def _budget(unrelated) -> tuple[int, int]:

@@ -725,6 +725,14 @@ def calibrate(
             "(default: the cache folder, where runs look for it).",
         ),
     ] = None,
+    vector_score: Annotated[
+        bool,
+        typer.Option(
+            "--vector-score",
+            help="Also fit a score on the pairs' vectors (docs/duplicates.md): more "
+            "duplicates found, but the default pipeline then embeds more sentences.",
+        ),
+    ] = False,
 ) -> None:
     """Fit a model's duplicate decision on labelled pairs, and save it for later runs."""
     from .dedup.calibration import calibrate_model, load_pairs, load_translations
@@ -765,12 +773,15 @@ def calibrate(
     encoder = shared_encoder(model)
     try:
         fit = calibrate_model(
-            encoder, data, translations=pairs_xl, min_precision=min_precision, folder=output
-        )
+            encoder, data, translations=pairs_xl, min_precision=min_precision, folder=output,
+            vector_score=vector_score,
+        )  # fmt: skip
     except ValueError as e:
         raise SummarizeError(f"{pairs}: {e}") from None
     d = fit.decision
     xl = f"; cross-lingual cosine {d.cross_lingual:.3f}" if d.cross_lingual else ""
+    if d.vectors is not None:  # the stacked vector score (too few pairs: six features)
+        xl += f"; vector score on {len(d.vectors.weights)} axes"
     Console().print(
         f"model {encoder.name}: decision written to {fit.path}\n"
         f"on these {fit.pairs} pairs: precision {fit.precision:.3f}, recall {fit.recall:.3f}, "

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from test_dedup_decision import _made_up_pairs
+from test_dedup_decision import _made_up_pairs, _many_made_up_pairs
 
 from summarize.dedup.calibration import Calibration, calibrate, load_pairs
 from summarize.dedup.decision import PairDecision, load_decision
@@ -103,6 +103,42 @@ def test_calibrate_command_writes_a_decision_that_runs_find(
     assert load_decision(static_encoder.name) != decision
     monkeypatch.setenv("SUMMARIZE_CACHE_DIR", str(tmp_path / "cache"))
     assert load_decision(static_encoder.name) == decision
+
+
+def test_calibrate_fits_the_vector_score_too(
+    tmp_path: Path, static_encoder, summarize_cache_dir: Path, monkeypatch
+) -> None:
+    """With ``--vector-score`` and enough pairs of each kind, the written decision
+    carries its vector score (numbers in the JSON), and runs read it: the engine judges
+    with the pair's vectors. Without the option: six features."""
+    from summarize.dedup.decision import FEATURES
+
+    pairs = write_pairs(tmp_path / "pairs.jsonl", labelled(_many_made_up_pairs()))
+    out = tmp_path / "cache" / "decisions"
+    args = ("--model", "e5-static", "-o", str(out), "--vector-score")
+    p = run(str(pairs), *args, cache=summarize_cache_dir)
+    assert p.returncode == 0, p.stderr
+    (written,) = out.glob("*.json")
+    data = json.loads(written.read_text("utf-8"))
+    assert data["features"] == list(FEATURES) and set(data["vectors"]) >= {"product_axes"}
+    decision = PairDecision.from_json(data)
+    assert decision.vectors is not None and decision.vectors.dimension == static_encoder.dim
+    k = data["info"]["vector_score"]["axes"]
+    assert len(data["vectors"]["product_axes"]) == k == len(decision.vectors.weights) // 2
+    assert f"vector score on {2 * k} axes" in " ".join(p.stdout.split())
+    assert "on these 72 pairs: precision 1.000" in " ".join(p.stdout.split())
+    monkeypatch.setenv("SUMMARIZE_CACHE_DIR", str(tmp_path / "cache"))
+    assert load_decision(static_encoder.name) == decision
+    from summarize import deduplicate
+
+    a, b, _ = _many_made_up_pairs()[0]
+    result = deduplicate(f"{a}\n\n{b}", model=static_encoder)
+    assert [r.signal for r in result.removed] == ["semantic"]
+    plain = tmp_path / "plain"
+    p = run(str(pairs), "--model", "e5-static", "-o", str(plain), cache=summarize_cache_dir)
+    assert p.returncode == 0 and "vector score" not in p.stdout, p.stderr
+    (written,) = plain.glob("*.json")
+    assert "vectors" not in json.loads(written.read_text("utf-8"))
 
 
 @pytest.mark.parametrize(

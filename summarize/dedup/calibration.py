@@ -24,7 +24,15 @@ import numpy as np
 from ..config import Keep
 from ..errors import InputError
 from ..text.normalize import match_key
-from .decision import FEATURES, PairDecision, load_decision, model_key, unshared_words
+from .decision import (
+    FEATURES,
+    SCORE_LIMIT,
+    PairDecision,
+    VectorModel,
+    load_decision,
+    model_key,
+    unshared_words,
+)
 from .engine import DEFAULT_CONFIG, DedupConfig
 from .facts import fact_differences, facts, same_values
 from .signals import containment, jaccard, shingles
@@ -260,7 +268,8 @@ class PairSignals:
     words of the two; ``fuller``: blocked, but ``a`` is inside ``b`` by the same
     guard (``b`` adds values and lacks none of ``a``'s): the engine keeps ``b`` and
     removes ``a`` instead when the pair's signal holds both ways
-    (``DedupConfig.keep_fuller``).
+    (``DedupConfig.keep_fuller``). ``va``, ``vb``: the two sentence vectors of each pair
+    (rows), when known: then :func:`fit_decision` fits the ``vector_score`` too.
     """
 
     features: np.ndarray
@@ -269,14 +278,18 @@ class PairSignals:
     blocked: np.ndarray
     words: np.ndarray
     fuller: np.ndarray
+    va: np.ndarray | None = None
+    vb: np.ndarray | None = None
 
 
 def pair_signals(
     pairs: Sequence[tuple[str, str, bool]],
     cosines: np.ndarray,
     config: DedupConfig = DEFAULT_CONFIG,
+    vectors: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> PairSignals:
-    """Each pair's signals, defined as in the engine (``b`` is the one to be removed)."""
+    """Each pair's signals, defined as in the engine (``b`` is the one to be removed);
+    ``vectors``: the pairs' sentence vectors (rows of ``a``, rows of ``b``), kept."""
     rows, lexical, exact, blocked, words, fuller = [], [], [], [], [], []
     for (a, b, _), cosine in zip(pairs, cosines, strict=True):
         ka, kb = match_key(a), match_key(b)
@@ -294,10 +307,22 @@ def pair_signals(
         words.append(min(len(ka.split()), len(kb.split())))
         fuller.append(blocked[-1] and not fact_differences(fa, fb, a_inside_b=True))
     return PairSignals(
-        np.array(rows, np.float64).reshape(-1, len(FEATURES)),
+        np.array(rows, np.float64).reshape(-1, 6),
         np.array(lexical), np.array(exact), np.array(blocked), np.array(words),
-        np.array(fuller, bool),
+        np.array(fuller, bool), *(vectors or (None, None)),
     )  # fmt: skip
+
+
+def decision_features(s: PairSignals, decision: PairDecision) -> np.ndarray:
+    """The rows of features ``decision`` reads: the six text-and-cosine ones, and its
+    ``vector_score`` from the pairs' vectors (unless ``s`` carries that column already:
+    the cross-fitted scores of training pairs, inside :func:`fit_decision`)."""
+    n = len(decision.features)
+    if not decision.uses_vectors or s.features.shape[1] >= n:
+        return s.features[:, :n]
+    if s.va is None or s.vb is None:
+        raise ValueError("this decision reads the pairs' vectors: the signals have none")
+    return np.c_[s.features[:, :6], decision.vector_score(s.va, s.vb)]
 
 
 def verdicts(
@@ -307,7 +332,7 @@ def verdicts(
     ``b`` after ``a``, or ``a`` when ``b`` is the fuller wording (``keep_fuller``)."""
     meaning = s.words >= config.min_semantic_words
     meaning &= s.features[:, 1] >= decision.min_overlap
-    meaning &= decision.probability(s.features) >= decision.threshold
+    meaning &= decision.passes(decision_features(s, decision))
     removed = s.exact | (~s.blocked & (s.lexical | meaning))
     if config.keep_fuller:
         removed |= s.blocked & s.fuller & (_near_exact(s, config) | (~s.lexical & meaning))
@@ -345,6 +370,88 @@ def fit_logistic(
     return w[1:], float(w[0]), mean, scale
 
 
+# The vector score (decision.VectorModel): principal axes kept per block (u * v, |u - v|)
+# and L2 penalties tried; the pair with the least cross-fitted log-loss on the labelled
+# training pairs is used (chosen inside whatever pairs are given: in the benchmark's
+# cross-validation, inside each training fold).
+VECTOR_AXES = (4, 8, 16)
+VECTOR_L2 = (1.0, 10.0, 100.0, 1000.0)
+VECTOR_FOLDS = 5
+# Fewer labelled pairs of either kind reaching the decision than this: no vector score
+# (a few hundred numbers are not fitted from a handful of pairs).
+MIN_VECTOR_PAIRS = 20
+# The share of the training pairs a stacked decision merges that its gate keeps (see
+# fit_decision): the lowest six-feature probability among them sets the gate's threshold
+# (1.0: all of them).
+GATE_KEEPS = 0.99
+
+
+def _axes(block: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+    """(mean, the ``k`` principal axes as rows) of rows of ``block``."""
+    mean = block.mean(axis=0)
+    _, vecs = np.linalg.eigh(np.cov(block - mean, rowvar=False))
+    return mean, vecs[:, ::-1][:, :k].T
+
+
+def _vector_model(u: np.ndarray, v: np.ndarray, y: np.ndarray, k: int, l2: float,
+                  axes=None) -> VectorModel:  # fmt: skip
+    """The vector score fitted on pairs (u, v) with labels y (``axes``: the blocks'
+    (mean, axes) of these pairs, when computed already for a larger ``k``)."""
+    product, distance = u * v, np.abs(u - v)
+    (pm, pa), (dm, da) = axes or (_axes(product, k), _axes(distance, k))
+    z = np.c_[(product - pm) @ pa[:k].T, (distance - dm) @ da[:k].T]
+    w, b, mean, scale = fit_logistic(z, y, l2=l2)
+    return VectorModel.rounded(
+        product_mean=pm, product_axes=pa[:k], distance_mean=dm, distance_axes=da[:k],
+        weights=w, bias=b, mean=mean, scale=scale,
+    )  # fmt: skip
+
+
+def fit_vector_model(
+    u: np.ndarray,
+    v: np.ndarray,
+    gold: Sequence[bool],
+    *,
+    axes: Sequence[int] = VECTOR_AXES,
+    l2s: Sequence[float] = VECTOR_L2,
+    seed: int = 0,
+) -> tuple[VectorModel, np.ndarray, dict]:
+    """(the vector score fitted on all pairs, each pair's cross-fitted score, what was
+    chosen): the number of axes and the L2 penalty with the least cross-fitted log-loss
+    (:data:`VECTOR_FOLDS` folds stratified by label). The cross-fitted scores are what
+    the decision above it learns from: a score of a pair the vector model was fitted on
+    is overconfident, and the decision would trust it too much."""
+    u, v = np.asarray(u, np.float64), np.asarray(v, np.float64)
+    y = np.asarray(gold, bool)
+    rng = np.random.default_rng(seed)
+    fold = np.zeros(len(y), int)
+    for value in (False, True):
+        idx = rng.permutation(np.flatnonzero(y == value))
+        fold[idx] = np.arange(len(idx)) % VECTOR_FOLDS
+    most = max(axes)
+    held = {(k, l2): np.zeros(len(y)) for k in axes for l2 in l2s}
+    for f in range(VECTOR_FOLDS):
+        tr, te = fold != f, fold == f
+        blocks = (_axes(u[tr] * v[tr], most), _axes(np.abs(u[tr] - v[tr]), most))
+        for k in axes:
+            for l2 in l2s:
+                m = _vector_model(u[tr], v[tr], y[tr], k, l2, blocks)
+                held[k, l2][te] = m.logit(u[te], v[te])
+
+    def loss(logit: np.ndarray) -> float:
+        return float(np.mean(np.where(y, np.logaddexp(0, -logit), np.logaddexp(0, logit))))
+
+    k, l2 = min(held, key=lambda key: (loss(held[key]), key))
+    model = _vector_model(u, v, y, k, l2)
+    info = {"axes": k, "l2": l2, "pairs": len(y), "log_loss": round(loss(held[k, l2]), 4)}
+    return model, np.clip(held[k, l2], -SCORE_LIMIT, SCORE_LIMIT), info
+
+
+def _with_score(s: PairSignals, score: np.ndarray) -> PairSignals:
+    """``s`` with the vector score as its seventh feature column."""
+    return replace(s, features=np.c_[s.features[:, :6], score])
+
+
 def fit_decision(
     model: str,
     s: PairSignals,
@@ -356,6 +463,7 @@ def fit_decision(
     unrelated: PairSignals | None = None,
     max_unrelated: int = 0,
     config: DedupConfig = DEFAULT_CONFIG,
+    vectors: bool = True,
 ) -> PairDecision:
     """Fit the decision on the pairs it would decide, then its threshold on all pairs.
 
@@ -366,10 +474,39 @@ def fit_decision(
     the fit (not of the threshold), e.g. a graded pair between "same" and "different".
     ``unrelated``: pairs known not to be duplicates (two sentences of one article),
     learned from as such; the threshold lets at most ``max_unrelated`` of them merge.
+
+    With the pairs' vectors (``s.va``, ``s.vb``; and ``unrelated``'s, if given) and
+    ``vectors`` True, the decision reads a seventh feature, the ``vector_score``
+    (:func:`fit_vector_model`), fitted on the labelled pairs that reach the decision
+    only: fitted on the same-article pairs too, the vectors learn which data set a pair
+    comes from (docs/duplicates.md). Those labelled pairs enter the decision's fit and
+    threshold with their cross-fitted scores, every other pair with the full model's.
+    A vector score the decision weighs at or below zero is left out (six features), and
+    a stacked decision gets a gate (:attr:`~.decision.PairDecision.gate`).
     """
     y = np.asarray(gold, bool)
     keep = np.ones(len(y), bool) if weight is None else np.asarray(weight) > 0
     fit = _reaching(s, min_overlap, config, keep)
+    vector_model, info = None, {}
+    six = dict(min_precision=min_precision, min_overlap=min_overlap, weight=weight,
+               unrelated=unrelated, max_unrelated=max_unrelated, config=config)  # fmt: skip
+    stack = vectors and s.va is not None and s.vb is not None
+    stack = stack and (unrelated is None or unrelated.va is not None)
+    s0 = s
+    if stack and min(int(y[fit].sum()), int((~y[fit]).sum())) >= MIN_VECTOR_PAIRS:
+        vector_model, held, info = fit_vector_model(s.va[fit], s.vb[fit], y[fit])
+        score = vector_model.score(s.va, s.vb)
+        score[fit] = held
+        s = _with_score(s, score)
+        if unrelated is not None:
+            score = np.zeros(len(unrelated.features))
+            near = _reaching(unrelated, min_overlap, config)
+            score[near] = vector_model.score(unrelated.va[near], unrelated.vb[near])
+            unrelated = _with_score(unrelated, score)
+    else:
+        s = replace(s, features=s.features[:, :6])
+        if unrelated is not None:
+            unrelated = replace(unrelated, features=unrelated.features[:, :6])
     x_fit, y_fit = s.features[fit], y[fit]
     if unrelated is not None:
         hard = unrelated.features[_reaching(unrelated, min_overlap, config)]
@@ -377,7 +514,33 @@ def fit_decision(
     if len(y_fit) < 4 or len(set(y_fit)) < 2:
         raise ValueError("too few pairs of both kinds reach the decision to fit it")
     w, b, mean, scale = fit_logistic(x_fit, y_fit)
-    base = PairDecision(model, tuple(w), b, tuple(mean), tuple(scale), 0.5, min_overlap)
+    base = PairDecision(
+        model, tuple(w), b, tuple(mean), tuple(scale), 0.5, min_overlap,
+        features=FEATURES[: x_fit.shape[1]], vectors=vector_model,
+        info={"vector_score": info} if info else {},
+    )  # fmt: skip
+    if vector_model is not None and not w[6] > 0:
+        # A vector score the decision weighs at or below zero (more alike, less likely a
+        # duplicate) is noise for it: the six features alone (the static model's case).
+        without = fit_decision(model, s0, gold, vectors=False, **six)
+        return replace(without, info={"vector_score": {**info, "kept": False}})
+    threshold = _best_threshold(base, s, y, min_precision, config, unrelated, max_unrelated)
+    if vector_model is None:
+        return replace(base, threshold=threshold)
+    # The gate: the six-feature decision, its threshold lowered to keep every training
+    # pair the stacked one merges (labelled or same-article), then the stacked threshold
+    # chosen again with the gate in place (a pair it stops is never merged).
+    gate = fit_decision(model, s0, gold, vectors=False, **six)
+    merged = [(s, _reaching(s, min_overlap, config))]
+    if unrelated is not None:
+        merged.append((unrelated, _reaching(unrelated, min_overlap, config)))
+    lowest = [gate.threshold]
+    for sig, near in merged:
+        hit = near & (base.probability(sig.features) >= threshold)
+        lowest += gate.probability(sig.features[hit, :6]).tolist()
+    lowest = float(np.quantile(lowest, 1.0 - GATE_KEEPS, method="lower"))
+    gate = replace(gate, threshold=max(lowest * (1.0 - 1e-9), 1e-12), info={})
+    base = replace(base, gate=gate)
     threshold = _best_threshold(base, s, y, min_precision, config, unrelated, max_unrelated)
     return replace(base, threshold=threshold)
 
@@ -400,6 +563,8 @@ def _best_threshold(
     fixed = s.exact | (~s.blocked & s.lexical)
     reach = _reaching(s, base.min_overlap, config) & ~fixed
     p = base.probability(s.features)
+    if base.gate is not None:  # a pair the gate stops is never merged
+        p = np.where(base.passes(s.features, np.ones(len(p))), p, 0.0)
     candidates = np.unique(np.round(p[reach], 6))
     candidates = candidates[(candidates > 0) & (candidates < 1)]
     if not len(candidates):
@@ -415,7 +580,10 @@ def _best_threshold(
     f1 = np.where(tp > 0, 2 * precision * recall / np.maximum(precision + recall, 1e-12), 0.0)
     allowed = np.ones(len(candidates), bool)
     if unrelated is not None:  # merges by the decision only: a copy is a copy
-        hard = base.probability(unrelated.features)[_reaching(unrelated, base.min_overlap, config)]
+        hard = base.probability(unrelated.features)
+        if base.gate is not None:
+            hard = np.where(base.passes(unrelated.features, np.ones(len(hard))), hard, 0.0)
+        hard = hard[_reaching(unrelated, base.min_overlap, config)]
         allowed = at_least(hard) <= max_unrelated
     if not allowed.any():
         return 0.999
@@ -463,25 +631,32 @@ def calibrate_model(
     translations: Sequence[tuple[str, str]] = (),
     min_precision: float = 0.99,
     folder: Path | None = None,
+    vector_score: bool = False,
 ) -> Fitted:
     """Fit ``encoder``'s duplicate decision on labelled pairs and save it for later runs.
 
     ``translations``: (sentence, its translation) pairs, to calibrate cross-lingual
     duplicates too (at most 1% of sentences merging with another pair's translation).
+    ``vector_score``: fit the stacked vector score too (:func:`fit_decision`), when
+    enough pairs of each kind reach the decision.
     The precision, recall and F1 are those of the fitted decision on the same pairs
     (in-sample: hold pairs out to measure it on unseen ones).
     """
     from .decision import save_decision
 
-    cosines = pair_cosines(encoder, pairs)
-    signals = pair_signals(pairs, cosines)
+    a = np.asarray(encoder.encode([p[0] for p in pairs], prompt_name="query"))
+    b = np.asarray(encoder.encode([p[1] for p in pairs], prompt_name="query"))
+    signals = pair_signals(pairs, np.sum(a * b, axis=1), vectors=(a, b))
     gold = [g for *_, g in pairs]
-    decision = fit_decision(model_key(encoder.name), signals, gold, min_precision=min_precision)
+    decision = fit_decision(
+        model_key(encoder.name), signals, gold, min_precision=min_precision, vectors=vector_score
+    )
     if translations:
         source = encoder.encode([a for a, _ in translations], prompt_name="query")
         target = encoder.encode([b for _, b in translations], prompt_name="query")
         decision = replace(decision, cross_lingual=cross_lingual_threshold(source, target))
-    decision = replace(decision, info={"pairs": len(pairs), "translations": len(translations)})
+    info = {"pairs": len(pairs), "translations": len(translations), **decision.info}
+    decision = replace(decision, info=info)
     path = save_decision(decision, folder)
     p, r, f = prf(list(verdicts(signals, decision)), gold)
     return Fitted(decision, path, p, r, f, len(pairs))

@@ -14,7 +14,16 @@ shingle sets, whether both state the same values (numbers, dates) at all, and
 ``1 / (1 + n)`` where ``n`` is the larger count of words one sentence has and the other
 lacks. The last one is what tells a rewording (a few words swapped) from two
 statements on one topic (each says several things the other does not), which e5
-places at the same cosines; files fitted before it existed read the first five. The
+places at the same cosines; files fitted before it existed read the first five.
+
+A seventh feature, ``vector_score``, is itself a small model (:class:`VectorModel`) on
+the pair's two sentence vectors: the products ``u * v`` and the distances ``|u - v|``,
+each reduced to a few principal axes, then a logistic regression fitted on labelled
+pairs only. Its score (its log-odds, held to [-8, 8]: :data:`SCORE_LIMIT`) is stacked
+into the decision, so the
+decision can tell which directions of meaning two sentences agree on, not only how
+close they are overall (docs/duplicates.md, "The vector score"). Files without it read
+six features and need no vectors beyond the cosine. The
 fact guard (:mod:`.facts`) and exact equality stay outside the model: a pair that
 differs in a value is never a duplicate, and an identical one always is.
 """
@@ -32,8 +41,100 @@ from pathlib import Path
 import numpy as np
 from numpy.typing import ArrayLike
 
-FEATURES = ("cosine", "jaccard", "containment", "length_ratio", "same_values", "unshared_words")
-FORMAT = 1  # bumped when the file's meaning changes
+from ..errors import ModelError
+
+FEATURES = (
+    "cosine", "jaccard", "containment", "length_ratio", "same_values", "unshared_words",
+    "vector_score",
+)  # fmt: skip
+FORMAT = 1  # bumped when the file's meaning changes (a file without a feature still reads)
+# The vector score is the vector model's log-odds, clipped to +-SCORE_LIMIT: a log-odds
+# lets strong evidence of the vectors outweigh the rest (a probability saturates, and
+# then merged two statements on one topic inside articles), and a bounded one keeps
+# every cosine floor sound (:meth:`PairDecision.min_cosine` takes it at the bound).
+SCORE_LIMIT = 8.0
+RANGES = {"vector_score": (-SCORE_LIMIT, SCORE_LIMIT)}  # the others: [0, 1]
+
+
+def _short(x: float) -> float:
+    """A float with 8 significant digits: the vector model's hundreds of numbers stay a
+    readable file, and the decision fitted is the one written (rounded before use)."""
+    return float(f"{float(x):.8g}")
+
+
+@dataclass(frozen=True)
+class VectorModel:
+    """The ``vector_score`` of a pair of unit sentence vectors ``u``, ``v``:
+    ``sigmoid(bias + weights · (z - mean) / scale)``, where ``z`` is ``u * v`` projected
+    on ``product_axes`` (after subtracting ``product_mean``) followed by ``|u - v|``
+    projected on ``distance_axes`` (after ``distance_mean``). Symmetric in ``u`` and
+    ``v``. The axes are principal components of the training pairs (rows: axes)."""
+
+    product_mean: tuple[float, ...]
+    product_axes: tuple[tuple[float, ...], ...]
+    distance_mean: tuple[float, ...]
+    distance_axes: tuple[tuple[float, ...], ...]
+    weights: tuple[float, ...]
+    bias: float
+    mean: tuple[float, ...]
+    scale: tuple[float, ...]
+
+    def __post_init__(self) -> None:
+        k1, k2 = len(self.product_axes), len(self.distance_axes)
+        if not (len(self.weights) == len(self.mean) == len(self.scale) == k1 + k2):
+            raise ValueError("vector model: one weight, mean and scale per axis")
+        dims = {len(self.product_mean), len(self.distance_mean)}
+        dims |= {len(a) for a in (*self.product_axes, *self.distance_axes)}
+        if len(dims) != 1:
+            raise ValueError("vector model: axes and means of one vector size")
+
+    @cached_property
+    def _arrays(self) -> tuple[np.ndarray, ...]:
+        return tuple(np.asarray(a, np.float64) for a in (
+            self.product_mean, self.product_axes, self.distance_mean, self.distance_axes,
+            self.weights, self.mean, self.scale,
+        ))  # fmt: skip
+
+    @property
+    def dimension(self) -> int:
+        return len(self.product_mean)
+
+    def logit(self, u: ArrayLike, v: ArrayLike) -> np.ndarray:
+        """Log-odds for rows of ``u`` and ``v`` (or one pair)."""
+        pm, pa, dm, da, w, mean, scale = self._arrays
+        u, v = np.asarray(u, np.float64), np.asarray(v, np.float64)
+        z = np.concatenate([(u * v - pm) @ pa.T, (np.abs(u - v) - dm) @ da.T], axis=-1)
+        return ((z - mean) / scale) @ w + self.bias
+
+    def probability(self, u: ArrayLike, v: ArrayLike) -> np.ndarray:
+        return 1.0 / (1.0 + np.exp(-self.logit(u, v)))
+
+    def score(self, u: ArrayLike, v: ArrayLike) -> np.ndarray:
+        """The ``vector_score`` feature: the log-odds within +-:data:`SCORE_LIMIT`."""
+        return np.clip(self.logit(u, v), -SCORE_LIMIT, SCORE_LIMIT)
+
+    @classmethod
+    def from_json(cls, data: dict) -> VectorModel:
+        rows = ("product_axes", "distance_axes")
+        values = {k: tuple(tuple(r) for r in data[k]) if k in rows else data[k]
+                  for k in cls.__dataclass_fields__}  # fmt: skip
+        for k in ("product_mean", "distance_mean", "weights", "mean", "scale"):
+            values[k] = tuple(values[k])
+        return cls(**values)
+
+    @classmethod
+    def rounded(cls, **arrays) -> VectorModel:
+        """Built from numpy arrays, every number at 8 significant digits (:func:`_short`)."""
+
+        def flat(a):
+            return tuple(_short(x) for x in np.ravel(a))
+
+        def rows(a):
+            return tuple(flat(r) for r in np.atleast_2d(a))
+
+        out = {k: rows(a) if k.endswith("_axes") else flat(a) for k, a in arrays.items()}
+        out["bias"] = _short(arrays["bias"])
+        return cls(**out)
 
 
 @dataclass(frozen=True)
@@ -44,6 +145,13 @@ class PairDecision:
     (a floor for speed and for safety inside one article). ``cross_lingual``: the
     cosine at which two items in different languages are duplicates (None: not
     calibrated). ``model``: the encoder name (before "@") the file is for.
+    ``vectors``: the model behind the ``vector_score`` feature (with seven features).
+    ``gate``: a decision without vectors that a pair must pass too (:meth:`passes`).
+    Why: the vector score carries the cosine, reweighted per dimension, so the stacked
+    fit may weigh the plain cosine at or below zero, and then no cosine bounds the
+    decision; the gate (the six-feature decision, its threshold lowered until it keeps
+    every training pair the stacked one merges) gives every cosine floor its meaning
+    back: below the gate's floor no pair passes, whatever its vectors.
     """
 
     model: str
@@ -54,7 +162,9 @@ class PairDecision:
     threshold: float
     min_overlap: float = 0.0
     cross_lingual: float | None = None
-    features: tuple[str, ...] = FEATURES
+    features: tuple[str, ...] = FEATURES[:6]
+    vectors: VectorModel | None = None
+    gate: PairDecision | None = None
     info: dict = field(default_factory=dict, compare=False, hash=False)
 
     def __post_init__(self) -> None:
@@ -63,8 +173,31 @@ class PairDecision:
             raise ValueError(f"unknown features {self.features!r}; this version reads {FEATURES}")
         if not (len(self.weights) == len(self.mean) == len(self.scale) == n):
             raise ValueError("weights, mean and scale need one value per feature")
+        if (self.vectors is not None) != ("vector_score" in self.features):
+            raise ValueError("the vector_score feature and the vector model go together")
+        if self.gate is not None and self.gate.uses_vectors:
+            raise ValueError("a decision's gate reads no vectors")
         if not 0.0 < self.threshold < 1.0:
             raise ValueError(f"threshold must be in (0, 1), got {self.threshold}")
+
+    @property
+    def uses_vectors(self) -> bool:
+        """Whether a pair's features include its ``vector_score`` (the engine then hands
+        the decision the pair's two vectors, :meth:`vector_score`)."""
+        return self.vectors is not None
+
+    def vector_score(self, u: ArrayLike, v: ArrayLike) -> float | np.ndarray:
+        """The ``vector_score`` feature of a pair (or rows of pairs) of sentence vectors."""
+        assert self.vectors is not None
+        width = np.shape(u)[-1]
+        if width != self.vectors.dimension:
+            raise ModelError(
+                f"the duplicate decision for {self.model!r} reads {self.vectors.dimension}-"
+                f"dimensional vectors and the model gives {width}: re-fit it with "
+                "`summarize calibrate` for this model"
+            )
+        p = self.vectors.score(u, v)
+        return float(p) if np.ndim(p) == 0 else p
 
     def logit(self, x: np.ndarray) -> np.ndarray:
         """Log-odds of duplicate for rows of features (only the first len(features) read)."""
@@ -75,6 +208,15 @@ class PairDecision:
     def probability(self, x: np.ndarray) -> np.ndarray:
         return 1.0 / (1.0 + np.exp(-self.logit(x)))
 
+    def passes(self, x: np.ndarray, probability: ArrayLike | None = None) -> np.ndarray:
+        """Whether rows of features are duplicates: the probability reaches the threshold
+        and the :attr:`gate`'s does too (``probability``: this decision's, if known)."""
+        p = self.probability(x) if probability is None else np.asarray(probability)
+        ok = p >= self.threshold
+        if self.gate is not None:
+            ok = ok & (self.gate.probability(x) >= self.gate.threshold)
+        return ok
+
     def min_cosine(
         self,
         lower: Mapping[str, ArrayLike] | None = None,
@@ -84,18 +226,34 @@ class PairDecision:
 
         The other features are anywhere in [0, 1] unless ``lower`` / ``upper`` bound
         them (by feature name, numbers or arrays of pairs; a known value is both bounds):
-        each takes its most favourable value within its bounds. With the shingle features
-        known and the unshared words bounded by word counts, this is a per-pair floor
-        that a pair of two statements on one topic rarely reaches (the engine's
-        prefilter); with nothing known it is the floor of any pair.
+        each takes its most favourable value within its bounds (the ``vector_score``
+        within +-:data:`SCORE_LIMIT`: the floor holds whatever the vectors say). With
+        the shingle features known and the unshared words bounded by word counts, this is
+        a per-pair floor that a pair of two statements on one topic rarely reaches (the
+        engine's prefilter); with nothing known it is the floor of any pair.
         """
+        own = self._own_floor(lower, upper)
+        if self.gate is None:
+            return own
+        floor = np.maximum(own, self.gate.min_cosine(lower, upper))  # both must pass
+        return float(floor) if np.ndim(floor) == 0 else floor
+
+    def _own_floor(
+        self,
+        lower: Mapping[str, ArrayLike] | None,
+        upper: Mapping[str, ArrayLike] | None,
+    ) -> float | np.ndarray:
+        """:meth:`min_cosine` of this decision's own model, without its gate."""
         lower, upper = lower or {}, upper or {}
         w0, need, weights = self._cosine_terms
-        if w0 <= 0:  # a higher cosine never helps: nothing to filter on
-            return 1.0
+        if w0 <= 0:  # a higher cosine never helps: no floor, every pair is judged
+            return -math.inf
         rest: float | np.ndarray = 0.0
         for name, weight in zip(self.features[1:], weights, strict=True):
-            lo, hi = lower.get(name, 0.0), upper.get(name, 1.0)
+            lo, hi = (
+                lower.get(name, RANGES.get(name, (0.0, 1.0))[0]),
+                upper.get(name, RANGES.get(name, (0.0, 1.0))[1]),
+            )
             if isinstance(lo, (int, float)) and isinstance(hi, (int, float)):
                 rest = rest + max(weight * lo, weight * hi)  # one pair: no numpy overhead
             else:
@@ -114,6 +272,12 @@ class PairDecision:
 
     def to_json(self) -> dict:
         out = asdict(self)
+        if self.vectors is None:
+            del out["vectors"]  # a six-feature file reads as before
+        if self.gate is None:
+            del out["gate"]
+        else:
+            out["gate"] = self.gate.to_json()
         out["format"] = FORMAT
         return out
 
@@ -125,6 +289,10 @@ class PairDecision:
         values = {k: v for k, v in data.items() if k in keys}
         for k in ("weights", "mean", "scale", "features"):
             values[k] = tuple(values[k])
+        if values.get("vectors") is not None:
+            values["vectors"] = VectorModel.from_json(values["vectors"])
+        if values.get("gate") is not None:
+            values["gate"] = PairDecision.from_json(values["gate"])
         return cls(**values)
 
 
@@ -135,8 +303,11 @@ def pair_features(
     length_ratio: float,
     same_values: bool,
     unshared: float,
+    vector_score: float | None = None,
 ) -> np.ndarray:
-    return np.array([cosine, jaccard, containment, length_ratio, float(same_values), unshared])
+    """A pair's features in :data:`FEATURES` order (six, or seven with a vector score)."""
+    row = [cosine, jaccard, containment, length_ratio, float(same_values), unshared]
+    return np.array(row if vector_score is None else [*row, vector_score])
 
 
 def unshared_words(key_a: str, key_b: str) -> float:

@@ -183,7 +183,7 @@ def find_duplicates(
                     unjudged += _kept_after(row, seen - 1, kept)
                     break
                 k = order[q]
-                judged = _judge(items, i, k, signal, found, known, config.decision)
+                judged = _judge(items, i, k, signal, found, known, config.decision, vectors)
                 if judged is None:
                     continue
                 score, diffs = judged
@@ -983,14 +983,17 @@ def _judge(
     found: float | tuple[float, ...],
     known: dict[str, Facts],
     decision: PairDecision | None,
+    vectors: np.ndarray | None = None,
 ) -> tuple[float, tuple[str, ...]] | None:
     """(score, facts on which ``a`` differs from the kept ``b``), or None: not a duplicate.
 
     A "semantic" candidate under a decision comes with its features (cosine, Jaccard,
     containment, length ratio); the decision reads them with the items' facts and words
-    (:func:`~.decision.unshared_words`) and gives
-    the probability that is its score. Each text's facts are read once (``known``): the
-    articles of one story repeat each other's sentences word for word.
+    (:func:`~.decision.unshared_words`), and its ``vector_score`` of the two items'
+    vectors (rows of ``vectors``) if it has one, and gives the probability that is its
+    score. The cosine floors that pruned pairs before this hold whatever that score
+    (:meth:`~.decision.PairDecision.min_cosine`). Each text's facts are read once
+    (``known``): the articles of one story repeat each other's sentences word for word.
     """
     if signal == "exact":
         return float(found), ()  # type: ignore[arg-type]
@@ -1001,9 +1004,13 @@ def _judge(
     if isinstance(found, tuple):
         assert decision is not None
         unshared = unshared_words(items[a].key, items[b].key)
-        x = pair_features(*found, same_values=same_values(fa, fb), unshared=unshared)
+        meant = None
+        if decision.uses_vectors:
+            assert vectors is not None  # a "semantic" candidate had its cosine
+            meant = decision.vector_score(vectors[a], vectors[b])
+        x = pair_features(*found, same_values(fa, fb), unshared, meant)
         score = float(decision.probability(x))
-        if not score >= decision.threshold:
+        if not decision.passes(x, score):
             return None
     else:
         score = found

@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from itertools import combinations
 
 from ..types import Document
-from .decision import pair_features, unshared_words
+from .decision import SCORE_LIMIT, pair_features, unshared_words
 from .engine import DedupConfig
 from .facts import Facts, facts, same_values
 from .signals import shingles
@@ -56,10 +56,18 @@ def reaching(
     if config.cross_lingual is not None or len(keys) > MAX_SENTENCES:
         return None
     d = config.decision
-    if d is not None and not d.weights[0] > 0:
+    # The decisions that bound a pair at the ceiling cosine: those that rise with it (a
+    # stacked one may not, its gate does; both must pass).
+    bounding = [x for x in (d, d.gate if d is not None else None) if x is not None]
+    bounding = [x for x in bounding if x.weights[0] > 0]
+    if d is not None and not bounding:
         return None  # a decision that does not rise with the cosine: no bound
     overlap = d.min_overlap if d is not None else config.min_semantic_overlap
-    need = math.log(d.threshold / (1.0 - d.threshold)) if d is not None else 0.0
+    # A vector score at its most favourable (its bound): no vector is read here.
+    best = None
+    if d is not None and d.uses_vectors:
+        w = d.weights[d.features.index("vector_score")]
+        best = SCORE_LIMIT if w > 0 else -SCORE_LIMIT
     eligible = [
         k for k, key in enumerate(keys) if key and len(key.split()) >= config.min_semantic_words
     ]
@@ -81,9 +89,14 @@ def reaching(
             small, large = sorted((len(a), len(b)))
             x = pair_features(
                 ceiling, jac, inter / small, small / large, same_values(known[p], known[q]),
-                unshared_words(keys[p], keys[q]),
+                unshared_words(keys[p], keys[q]), best,
             )  # fmt: skip
-            if not float(d.logit(x)) >= need:
+            if not all(float(b.logit(x)) >= _need(b) for b in bounding):
                 continue  # not a duplicate even at the ceiling cosine
         found.update((p, q))
     return found
+
+
+def _need(decision) -> float:
+    """The log-odds a pair needs to reach ``decision``'s threshold."""
+    return math.log(decision.threshold / (1.0 - decision.threshold))
