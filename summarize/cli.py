@@ -7,10 +7,8 @@ Heavy modules (torch, sentence-transformers) are imported inside commands, so
 from __future__ import annotations
 
 import contextlib
-import io
 import os
 import re
-import select
 import sys
 import warnings
 from enum import Enum
@@ -272,7 +270,7 @@ def _run_batch(sources, summarizer, fmt: str, output: Path | None, quiet: bool) 
     with contextlib.ExitStack() as stack:
         bar = stack.enter_context(progress_for(err, quiet or total < 2))
         # After the bar starts: on a terminal, stdout then prints above it.
-        handle = sys.stdout if output is None else stack.enter_context(atomic_output(output))
+        handle = None if output is None else stack.enter_context(atomic_output(output))
         if bar is not None:
             bar.stage("summarising", total)
         advance = bar.advance if bar is not None else (lambda n=1: None)
@@ -283,8 +281,12 @@ def _run_batch(sources, summarizer, fmt: str, output: Path | None, quiet: bool) 
                 where = "" if item.error.startswith(base) else f"{item.name}: "
                 _fail(f"{where}{item.error}")
             _unmatched(item.summary)
-            handle.write(render_item(item, fmt, first=done == 0))
-            handle.flush()
+            text = render_item(item, fmt, first=done == 0)
+            if handle is None:
+                _write_stdout(text)  # all of it, or a closed pipe's exit 141
+            else:
+                handle.write(text)
+                handle.flush()
             done += 1
     if not done:
         raise InputError("no input to summarise (empty folder or JSONL file)")
@@ -944,30 +946,11 @@ def _emit(text: str, output: Path | None) -> None:
 
 
 def _write_stdout(text: str) -> None:
-    """Write all of ``text`` to stdout, or raise ``BrokenPipeError`` (exit 141).
+    """All of ``text`` on stdout, or ``BrokenPipeError`` (exit 141): see
+    :func:`summarize.io.writers.write_stdout`."""
+    from .io.writers import write_stdout
 
-    With unbuffered stdout (``PYTHONUNBUFFERED=1``, ``python -u``) the text layer sits on
-    the raw file, and when a pipe's reader leaves mid-write (`| head -1`) the system
-    writes part and says how much; Python's text layer drops the rest without a word,
-    so the run exited 0 with its output cut. Writing the bytes until every one is out
-    turns that into the EPIPE it is. A buffered stdout already does so on ``flush``.
-    """
-    stream = sys.stdout
-    raw = getattr(stream, "buffer", None)
-    if not (isinstance(stream, io.TextIOWrapper) and isinstance(raw, io.RawIOBase)) or (
-        os.linesep != "\n"
-    ):  # buffered (or a test's capture, a progress display's proxy): its own flush
-        stream.write(text)
-        stream.flush()
-        return
-    stream.flush()
-    data = memoryview(text.encode(stream.encoding or "utf-8", stream.errors or "strict"))
-    while data:
-        written = raw.write(data)
-        if written is None:  # a non-blocking stdout that is full: wait until it drains
-            select.select([], [raw], [])
-            continue
-        data = data[written:]
+    write_stdout(text)
 
 
 def _fail(message: str) -> None:

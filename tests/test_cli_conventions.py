@@ -266,6 +266,48 @@ def test_a_large_dedup_output_into_a_closed_pipe_exits_141(tmp_path: Path) -> No
     assert err == b"", err.decode()
 
 
+def _big_article() -> str:
+    """100 kB, more than a pipe holds, in one summary with ``-m lead -r 1``."""
+    line = next(x for x in HUE.read_text("utf-8").splitlines() if len(x) > 150)
+    return "\n\n".join(f"Đoạn {i}: {line} Mã số {i * 7919}." for i in range(320))
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["{folder}", "-m", "lead", "-r", "1", "-q"],  # a batch: one summary per file
+        ["digest", "{jsonl}", "-m", "lead", "-r", "1", "-q", "-o", "-"],
+        ["digest", "{jsonl}", "-m", "lead", "-r", "1", "-q", "-f", "html", "-o", "-"],
+    ],
+    ids=["batch", "digest-jsonl", "digest-html"],
+)
+def test_batch_and_digest_output_into_a_closed_pipe_exits_141(
+    tmp_path: Path, command: list[str]
+) -> None:
+    """``summarize FOLDER | head -c 10`` and ``summarize digest x.jsonl -o - | head -c 10``
+    with unbuffered stdout: the last big write stopped part way when the reader left and
+    the rest was dropped without an error (exit 0, output silently cut), as for dedup."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "big.txt").write_text(_big_article(), "utf-8")
+    jsonl = tmp_path / "big.jsonl"
+    jsonl.write_text(json.dumps({"id": "big", "text": _big_article()}) + "\n", "utf-8")
+    args = [a.format(folder=folder, jsonl=jsonl) for a in command]
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "summarize.cli", *args],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=ROOT,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )  # fmt: skip
+    try:
+        assert proc.stdout is not None and proc.stdout.read(10)
+        proc.stdout.close()  # what `| head -c 10` does
+        _, err = proc.communicate(timeout=300)
+    finally:
+        proc.kill()
+    assert proc.returncode == 141, err.decode()
+    assert err == b"", err.decode()
+
+
 def test_a_digest_reader_who_stops_early_leaves_the_files_written(tmp_path: Path) -> None:
     """``digest -o page.html -o - | head -c 10``: stdout breaks, the page is still whole."""
     many = tmp_path / "many.jsonl"

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import math
-import sys
 import tempfile
 import time
 from collections.abc import Sequence
@@ -24,6 +23,7 @@ from ..embed import Encoder
 from ..errors import ConfigError, SummarizeError
 from ..io import atomic_output, check_outputs
 from ..io.readers import DEFAULT_MAX_BYTES, check_max_bytes
+from ..io.writers import StdoutWriter
 from ..pipeline import Summarizer
 from ..text.segment import segment
 from ..timing import StageTimer
@@ -430,9 +430,10 @@ def _write(
     files: ExitStack,
 ) -> None:
     """Render one output; a file is replaced when ``files`` closes, with the others."""
-    if out.path is None:
-        _render(out.format, sys.stdout, work, index, cross, learned, stats, title)
-        sys.stdout.flush()
+    if out.path is None:  # every byte, or BrokenPipeError (exit 141): io.writers
+        stdout = StdoutWriter()
+        _render(out.format, stdout, work, index, cross, learned, stats, title)
+        stdout.flush()
         return
     handle = files.enter_context(atomic_output(out.path))
     _render(out.format, handle, work, index, cross, learned, stats, title)

@@ -8,9 +8,12 @@ so a reader, a crash or a kill never sees a partial file.
 
 from __future__ import annotations
 
+import io
 import os
 import secrets
+import select
 import stat
+import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -200,3 +203,55 @@ def _fsync_dir(directory: Path) -> None:
         os.fsync(fd)
     finally:
         os.close(fd)
+
+
+def write_stdout(text: str) -> None:
+    """Write all of ``text`` to stdout, or raise ``BrokenPipeError`` (exit 141).
+
+    With unbuffered stdout (``PYTHONUNBUFFERED=1``, ``python -u``) the text layer sits on
+    the raw file, and when a pipe's reader leaves mid-write (`| head -1`) the system
+    writes part and says how much; Python's text layer drops the rest without a word,
+    so the run exited 0 with its output cut. Writing the bytes until every one is out
+    turns that into the EPIPE it is. A buffered stdout already does so on ``flush``.
+    """
+    stream = sys.stdout
+    raw = getattr(stream, "buffer", None)
+    if not (isinstance(stream, io.TextIOWrapper) and isinstance(raw, io.RawIOBase)) or (
+        os.linesep != "\n"
+    ):  # buffered (or a test's capture, a progress display's proxy): its own flush
+        stream.write(text)
+        stream.flush()
+        return
+    stream.flush()
+    data = memoryview(text.encode(stream.encoding or "utf-8", stream.errors or "strict"))
+    while data:
+        written = raw.write(data)
+        if written is None:  # a non-blocking stdout that is full: wait until it drains
+            select.select([], [raw], [])
+            continue
+        data = data[written:]
+
+
+class StdoutWriter:
+    """A text handle on stdout for output written in many pieces (a digest): each piece
+    is kept until 64 kB are waiting, then all of them go out through
+    :func:`write_stdout` (every byte, or ``BrokenPipeError``). Call :meth:`flush` at
+    the end."""
+
+    def __init__(self, size: int = 1 << 16) -> None:
+        self._parts: list[str] = []
+        self._waiting = 0
+        self._size = size
+
+    def write(self, text: str) -> int:
+        self._parts.append(text)
+        self._waiting += len(text)
+        if self._waiting >= self._size:
+            self.flush()
+        return len(text)
+
+    def flush(self) -> None:
+        if self._parts:
+            text = "".join(self._parts)
+            self._parts, self._waiting = [], 0
+            write_stdout(text)
