@@ -261,11 +261,14 @@ def table(results: dict) -> str:
     ]
     for label, r in results["models"].items():
         within_ = r["within"]
-        rows = [(f"**combined decision** ({label})", r["combined"], within_["after"]["sentences"])]
-        if "combined_fuller" in r:
+        rows = []
+        if "combined_fuller" in r:  # the default keep policy since 2026-12-07: "fuller"
             kept = within_.get("keep fuller", {}).get("sentences", "")
-            rows.append(("the same, a later fuller wording kept (`keep_fuller`, not default)",
+            rows.append((f"**combined decision** ({label}; a later fuller wording kept)",
                          r["combined_fuller"], kept))  # fmt: skip
+        first = 'the same, the first wording always kept (`keep="first"`)'
+        rows.append((first if rows else f"**combined decision** ({label})", r["combined"],
+                     within_["after"]["sentences"]))  # fmt: skip
         if "default" in label:
             rows += [(f"{s} alone, best-F1 threshold", v, "") for s, v in r["single"].items()]
             floor = r.get("min_precision", MIN_PRECISION)

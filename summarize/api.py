@@ -73,7 +73,7 @@ def deduplicate(
     html: str | None = None,
     title: str | None = None,
     threshold: float | None = None,
-    keep: str = "first",
+    keep: str = "fuller",
     drop_boilerplate: bool = False,
     semantic: bool = True,
     model: str | Encoder | None = None,

@@ -320,10 +320,10 @@ def dedup(
     keep: Annotated[
         KeepPolicy,
         typer.Option(
-            help="Which occurrence stays: the first, the longest, or the first unless a later "
-            "wording states all it does and adds a value (fuller)."
+            help="Which occurrence stays: the first unless a later wording states all it does "
+            "and adds a value (fuller, the default), the first, or the longest."
         ),
-    ] = KeepPolicy.first,
+    ] = KeepPolicy.fuller,
     threshold: Annotated[
         float | None, typer.Option(help="Semantic cosine threshold (default: calibrated).")
     ] = None,

@@ -50,7 +50,7 @@ class SummaryConfig:
     method: str = DEFAULT_METHOD
     model: str | None = None
     threshold: float | None = None
-    keep: Keep = "first"
+    keep: Keep = "fuller"
     semantic: bool = True
     drop_boilerplate: bool = False
     cross_lingual: bool = False

@@ -232,7 +232,9 @@ def test_users_ask_for_it_with_keep_fuller(tmp_path) -> None:
         OTHER,
         WITH_YEAR,
     ]
-    assert deduplicate(text, semantic=False).text == text  # the default keeps both
+    # The default since 2026-12-07 (with the stacked decision: held-out precision 99.1)
+    assert deduplicate(text, semantic=False).text == f"{OTHER}\n\n{WITH_YEAR}"
+    assert deduplicate(text, keep="first", semantic=False).text == text  # keeps both
     path = tmp_path / "a.txt"
     path.write_text(text, encoding="utf-8")
     report = tmp_path / "r.json"
@@ -253,6 +255,7 @@ def test_users_ask_for_it_with_keep_fuller(tmp_path) -> None:
     bad = CliRunner().invoke(app, ["dedup", str(path), "--keep", "fullest"])
     assert bad.exit_code != 0 and "Traceback" not in bad.output
     assert DeduplicateRequest(text=text, keep="fuller").keep == "fuller"
+    assert DeduplicateRequest(text=text).keep == "fuller"
 
 
 def test_the_headline_is_never_replaced() -> None:

@@ -122,7 +122,7 @@ class SummarizeRequest(TextOrHtml, Budget):
 
 class DeduplicateRequest(TextOrHtml):
     threshold: float | None = Field(None, description="Cosine threshold (default: calibrated).")
-    keep: Literal["first", "longest", "fuller"] = "first"
+    keep: Literal["first", "longest", "fuller"] = "fuller"
     drop_boilerplate: bool = Field(False, description="Also cut site chrome lines.")
     semantic: bool = Field(True, description="Use the sentence model, not only the wording.")
     cross_lingual: bool = Field(False, description="Also remove translations of earlier items.")
