@@ -3,6 +3,7 @@ one it does not.
 
     python -m benchmarks.query_match                    # default model, 150 baomoi + samples
     python -m benchmarks.query_match --model e5-static  # the --fast model
+    python -m benchmarks.query_match --set bbc          # English: BBC articles and queries
 
 Each article is asked three kinds of query, scored exactly as a query-focused summary
 scores them (``relevance`` over the article's candidate sentences):
@@ -26,20 +27,31 @@ import numpy as np
 
 from .common import BAOMOI, DEFAULT_DATA, DEFAULT_SAMPLES, present, read_jsonl
 
-OFF_TOPIC = ("bóng đá World Cup", "giá bitcoin", "iPhone mới ra mắt", "công thức nấu phở")
+OFF_TOPIC = {
+    "baomoi": ("bóng đá World Cup", "giá bitcoin", "iPhone mới ra mắt", "công thức nấu phở"),
+    "bbc": (
+        "flooding in Vietnam", "bitcoin price", "recipe for pho soup", "hospital waiting times",
+    ),
+}  # fmt: skip
+BBC = "bbc_en_dev/bbc_dev.jsonl"
 MARGINS = (0.03, 0.05, 0.08, 0.10, 0.12, 0.15)
 
 
-def _articles(data: Path, samples: Path, n: int, seed: int) -> list[tuple[str | None, str]]:
-    path = present(data, BAOMOI)
+def _articles(
+    data: Path, samples: Path, n: int, seed: int, which: str = "baomoi"
+) -> list[tuple[str | None, str]]:
+    path = present(data, BBC if which == "bbc" else BAOMOI)
     rows = [r for r in read_jsonl(path) if r.get("title") and len(r.get("text", "")) > 800]
     random.Random(seed).shuffle(rows)
     found: list[tuple[str | None, str]] = [(r["title"], r["text"]) for r in rows[:n]]
-    found += [(None, p.read_text("utf-8")) for p in sorted(samples.glob("*.txt"))]
+    if which == "baomoi":
+        found += [(None, p.read_text("utf-8")) for p in sorted(samples.glob("*.txt"))]
     return found
 
 
-def measure(model: str | None, data: Path, samples: Path, n: int, seed: int) -> dict:
+def measure(
+    model: str | None, data: Path, samples: Path, n: int, seed: int, which: str = "baomoi"
+) -> dict:
     from summarize.config import SummaryConfig
     from summarize.pipeline import Summarizer, shared_encoder
     from summarize.rank.query import relevance
@@ -47,7 +59,7 @@ def measure(model: str | None, data: Path, samples: Path, n: int, seed: int) -> 
 
     encoder = shared_encoder(model)
     cands = Summarizer(SummaryConfig(method="lead"))  # candidates only: no model call
-    arts = _articles(data, samples, n, seed)
+    arts = _articles(data, samples, n, seed, which)
     kinds: dict[str, list[float]] = {"title": [], "4 words": [], "other title": [], "off-topic": []}
     for k, (title, text) in enumerate(arts):
         doc = prepare(text, title=title)
@@ -55,9 +67,9 @@ def measure(model: str | None, data: Path, samples: Path, n: int, seed: int) -> 
         if len(texts) < 4:
             continue
         own = doc.title or ""
-        other = arts[(k + len(arts) // 2) % len(arts)][0] or "giá xăng dầu tăng"
+        other = arts[(k + len(arts) // 2) % len(arts)][0] or "giá xăng dầu tăng"  # samples
         asked = {"title": [own], "4 words": [" ".join(own.split()[:4])],
-                 "other title": [other], "off-topic": list(OFF_TOPIC)}  # fmt: skip
+                 "other title": [other], "off-topic": list(OFF_TOPIC[which])}  # fmt: skip
         for kind, queries in asked.items():
             for q in queries:
                 if q.strip():
@@ -76,11 +88,13 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--model", default=None, help="default: the default model (int8)")
     p.add_argument("-n", type=int, default=150, help="baomoi articles (%(default)s)")
     p.add_argument("--seed", type=int, default=7)
+    p.add_argument("--set", choices=("baomoi", "bbc"), default="baomoi",
+                   help="Vietnamese (baomoi + samples) or English (BBC) articles")  # fmt: skip
     args = p.parse_args(argv)
-    if present(args.data, BAOMOI) is None:
-        print(f"baomoi not found under {args.data}: nothing to measure", file=sys.stderr)
+    if present(args.data, BBC if args.set == "bbc" else BAOMOI) is None:
+        print(f"{args.set} not found under {args.data}: nothing to measure", file=sys.stderr)
         return 0
-    found = measure(args.model, args.data, args.samples, args.n, args.seed)
+    found = measure(args.model, args.data, args.samples, args.n, args.seed, args.set)
     print(f"model {found['model']}, {found['articles']} articles; share judged matched:")
     print(f"{'query':12s} {'n':>4s} " + " ".join(f"{m:>6.2f}" for m in MARGINS))
     for kind, values in found["margins"].items():

@@ -30,7 +30,7 @@ from __future__ import annotations
 import unicodedata
 from functools import lru_cache
 
-__all__ = ["ENGLISH", "VIETNAMESE", "script"]
+__all__ = ["ENGLISH", "VIETNAMESE", "has_vietnamese_marks", "script"]
 
 VIETNAMESE = "vi"
 ENGLISH = "en"
@@ -80,6 +80,17 @@ def script(text: str) -> str:
     function = sum(_function_word(w) for w in words)
     # two at least, unless the line is very short ("An Bình Theo Xinhua, BBC": "an")
     return ENGLISH if function >= max(1 if n <= 4 else 2, _FUNCTION_SHARE * n) else ""
+
+
+def has_vietnamese_marks(text: str) -> bool:
+    """True for a short text written like Vietnamese: a letter with a mark only Vietnamese
+    writes ("bóng đá", "lũ lụt"), or a mark on half of the words ("giá vàng"). Enough to
+    tell a short query's language, where :func:`script` needs three words."""
+    words = [w for w in text.split() if any(ch.isalpha() for ch in w)]
+    flags = [max((_letter(ch)[1] for ch in w if ch.isalpha()), default=0) for w in words]
+    return bool(words) and (
+        max(flags) > 1 or sum(f > 0 for f in flags) >= _MARKED_SHARE * len(words)
+    )
 
 
 def _function_word(word: str) -> bool:
