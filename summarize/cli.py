@@ -743,35 +743,15 @@ def calibrate(
 
     if not pairs.is_file():
         raise SummarizeError(f"{pairs}: no such file")
-    want = 'each line a JSON object with "sentence1", "sentence2" and "label" or "score"'
-    try:
-        data = load_pairs(pairs, min_score=min_score)
-    except KeyError as e:
-        raise SummarizeError(
-            f"{pairs}: not a pairs file: a line has no {e} field ({want})"
-        ) from None
-    except TypeError:  # a line that is JSON but not an object (an array, a number)
-        raise SummarizeError(
-            f"{pairs}: not a pairs file: a line is not an object ({want})"
-        ) from None
-    except ValueError as e:
-        raise SummarizeError(f"{pairs}: not a pairs file ({e}; {want})") from None
+    # A malformed line of either file is an InputError naming it (dedup/calibration.py).
+    data = load_pairs(pairs, min_score=min_score)
     if not data:
         raise SummarizeError(f"{pairs}: no pairs")
-    for n, (one, two, _) in enumerate(data, 1):
-        if not (isinstance(one, str) and isinstance(two, str)):
-            raise SummarizeError(f"{pairs}: pair {n}: sentence1 and sentence2 must be strings")
     pairs_xl = []
     if translations is not None:
         if not translations.is_file():
             raise SummarizeError(f"{translations}: no such file")
-        try:
-            pairs_xl = load_translations(translations)
-        except (ValueError, LookupError, TypeError, AttributeError):  # not objects of two texts
-            raise SummarizeError(
-                f"{translations}: not a translations file (each line a JSON object with "
-                'two texts: "sentence1" and "sentence2", or one per language such as "vi", "en")'
-            ) from None
+        pairs_xl = load_translations(translations)
     encoder = shared_encoder(model)
     try:
         fit = calibrate_model(

@@ -144,7 +144,12 @@ def test_calibrate_fits_the_vector_score_too(
 @pytest.mark.parametrize(
     "content, needle",
     [(None, "no such file"), ("", "no pairs"), ('{"sentence1": "Một"}\n', "not a pairs file"),
-     ("sentence1,sentence2,label\n", "not a pairs file")],
+     ("sentence1,sentence2,label\n", "not a pairs file"),
+     # the loader's InputError names the line (no handler of the command rewords it)
+     ('{"sentence1": "a", "sentence2": "b", "label": 1}\n[1, 2]\n',
+      "not a pairs file: line 2 is not an object"),
+     ('{"sentence1": "a", "sentence2": 3, "label": 1}\n',
+      'not a pairs file: line 1: "sentence2" must be a string')],
 )  # fmt: skip
 def test_calibrate_bad_pairs_file_is_one_line(tmp_path: Path, content, needle) -> None:
     """Refused before any model is loaded: the cache here holds no model at all."""
@@ -156,6 +161,20 @@ def test_calibrate_bad_pairs_file_is_one_line(tmp_path: Path, content, needle) -
     assert p.returncode == 1 and len(lines) == 1 and "Traceback" not in p.stderr, p.stderr
     assert lines[0].startswith(f"summarize: error: {path}: {needle}"), lines
     assert not (tmp_path / "empty-cache").exists()  # nothing built, nothing written
+
+
+def test_calibrate_bad_translations_file_is_one_line(tmp_path: Path) -> None:
+    """A translations line with one text fails naming the line, before any model loads."""
+    pairs = write_pairs(tmp_path / "pairs.jsonl", labelled())
+    xl = tmp_path / "xl.jsonl"
+    xl.write_text('{"vi": "Một câu.", "en": "A sentence."}\n{"vi": "Chỉ một."}\n', "utf-8")
+    p = run(str(pairs), "--translations", str(xl), cache=tmp_path / "empty-cache")
+    lines = p.stderr.strip().splitlines()
+    assert p.returncode == 1 and len(lines) == 1 and "Traceback" not in p.stderr, p.stderr
+    assert lines[0].startswith(
+        f"summarize: error: {xl}: not a translations file: line 2 has one text"
+    ), lines
+    assert not (tmp_path / "empty-cache").exists()
 
 
 def test_calibrate_needs_both_kinds_of_pairs(
