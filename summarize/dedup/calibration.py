@@ -527,9 +527,10 @@ def fit_decision(
     threshold = _best_threshold(base, s, y, min_precision, config, unrelated, max_unrelated)
     if vector_model is None:
         return replace(base, threshold=threshold)
-    # The gate: the six-feature decision, its threshold lowered to keep every training
-    # pair the stacked one merges (labelled or same-article), then the stacked threshold
-    # chosen again with the gate in place (a pair it stops is never merged).
+    # The gate: the six-feature decision, its threshold lowered to keep GATE_KEEPS (99%)
+    # of the training pairs the stacked one merges (labelled or same-article), then the
+    # stacked threshold chosen again with the gate in place (a pair it stops is never
+    # merged).
     gate = fit_decision(model, s0, gold, vectors=False, **six)
     merged = [(s, _reaching(s, min_overlap, config))]
     if unrelated is not None:

@@ -150,8 +150,9 @@ class PairDecision:
     Why: the vector score carries the cosine, reweighted per dimension, so the stacked
     fit may weigh the plain cosine at or below zero, and then no cosine bounds the
     decision; the gate (the six-feature decision, its threshold lowered until it keeps
-    every training pair the stacked one merges) gives every cosine floor its meaning
-    back: below the gate's floor no pair passes, whatever its vectors.
+    ``calibration.GATE_KEEPS`` (99%) of the training pairs the stacked one merges) gives
+    every cosine floor its meaning back: below the gate's floor no pair passes, whatever
+    its vectors.
     """
 
     model: str
