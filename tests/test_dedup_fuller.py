@@ -225,6 +225,7 @@ def test_users_ask_for_it_with_keep_fuller(tmp_path) -> None:
 
     from summarize import deduplicate
     from summarize.cli import app
+    from summarize.config import SummaryConfig
     from summarize.serve.schemas import DeduplicateRequest
 
     text = f"{SHORT}\n\n{OTHER}\n\n{WITH_YEAR}"
@@ -255,7 +256,12 @@ def test_users_ask_for_it_with_keep_fuller(tmp_path) -> None:
     bad = CliRunner().invoke(app, ["dedup", str(path), "--keep", "fullest"])
     assert bad.exit_code != 0 and "Traceback" not in bad.output
     assert DeduplicateRequest(text=text, keep="fuller").keep == "fuller"
+    # One default everywhere: the HTTP body, the command without --keep, SummaryConfig
     assert DeduplicateRequest(text=text).keep == "fuller"
+    run = CliRunner().invoke(app, ["dedup", str(path), "--no-semantic"])
+    assert run.exit_code == 0, run.output
+    assert run.stdout.strip().split("\n\n") == [OTHER, WITH_YEAR]
+    assert SummaryConfig().keep == "fuller"
 
 
 def test_the_headline_is_never_replaced() -> None:
