@@ -64,8 +64,9 @@ def _short(x: float) -> float:
 
 @dataclass(frozen=True)
 class VectorModel:
-    """The ``vector_score`` of a pair of unit sentence vectors ``u``, ``v``:
-    ``sigmoid(bias + weights · (z - mean) / scale)``, where ``z`` is ``u * v`` projected
+    """The ``vector_score`` of a pair of unit sentence vectors ``u``, ``v``: the log-odds
+    ``bias + weights · (z - mean) / scale`` held to +-:data:`SCORE_LIMIT` (:meth:`score`;
+    not its sigmoid: :data:`SCORE_LIMIT` says why), where ``z`` is ``u * v`` projected
     on ``product_axes`` (after subtracting ``product_mean``) followed by ``|u - v|``
     projected on ``distance_axes`` (after ``distance_mean``). Symmetric in ``u`` and
     ``v``. The axes are principal components of the training pairs (rows: axes)."""
