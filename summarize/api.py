@@ -82,7 +82,9 @@ def deduplicate(
     """Remove repeated paragraphs, sentences and phrases; report every cut.
 
     ``threshold`` replaces the model's calibrated duplicate decision by a cosine
-    threshold; ``semantic=False`` uses only the exact and shingle signals (no model);
+    threshold; ``keep``: which of two repeats stays (``"fuller"``, the default: the first
+    unless a later wording states all it does and adds a value; ``"first"``;
+    ``"longest"``); ``semantic=False`` uses only the exact and shingle signals (no model);
     ``cross_lingual=True`` also removes a translation of an earlier item (signal
     ``cross-lingual``; items in different languages are compared by their vectors).
     ``html``: a web page as a string instead of ``text`` (as in :func:`summarize`).

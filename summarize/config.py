@@ -39,6 +39,9 @@ class SummaryConfig:
     ``threshold`` overrides the semantic-duplicate cosine calibrated for the model;
     ``semantic=False`` finds duplicates by their wording only; ``cross_lingual=True`` also
     finds an item and its translation (items in different languages, by their vectors).
+    ``keep``: which of two repeats stays; "fuller" (the default since 2026-12-07): the
+    first unless a later wording states all it does and adds a value; "first"; or
+    "longest" (docs/duplicates.md, "Keeping the fuller wording").
     ``query``: pick the sentences that answer it (a query-focused summary; needs the model).
     ``embed_scope``: "screened" embeds only the sentences that can change the summary or
     a duplicate decision (learned summaries; docs/speed.md), "all" every content sentence.
