@@ -108,14 +108,14 @@ def test_calibrate_command_writes_a_decision_that_runs_find(
 def test_calibrate_fits_the_vector_score_too(
     tmp_path: Path, static_encoder, summarize_cache_dir: Path, monkeypatch
 ) -> None:
-    """With ``--vector-score`` and enough pairs of each kind, the written decision
-    carries its vector score (numbers in the JSON), and runs read it: the engine judges
-    with the pair's vectors. Without the option: six features."""
+    """By default (``--vector-score``) and with enough pairs of each kind, the written
+    decision carries its vector score (numbers in the JSON), and runs read it: the engine
+    judges with the pair's vectors. With ``--six-features``: six features."""
     from summarize.dedup.decision import FEATURES
 
     pairs = write_pairs(tmp_path / "pairs.jsonl", labelled(_many_made_up_pairs()))
     out = tmp_path / "cache" / "decisions"
-    args = ("--model", "e5-static", "-o", str(out), "--vector-score")
+    args = ("--model", "e5-static", "-o", str(out))
     p = run(str(pairs), *args, cache=summarize_cache_dir)
     assert p.returncode == 0, p.stderr
     (written,) = out.glob("*.json")
@@ -125,7 +125,7 @@ def test_calibrate_fits_the_vector_score_too(
     assert decision.vectors is not None and decision.vectors.dimension == static_encoder.dim
     k = data["info"]["vector_score"]["axes"]
     assert len(data["vectors"]["product_axes"]) == k == len(decision.vectors.weights) // 2
-    assert f"vector score on {2 * k} axes" in " ".join(p.stdout.split())
+    assert f"vector score on {k} axes" in " ".join(p.stdout.split())
     assert "on these 72 pairs: precision 1.000" in " ".join(p.stdout.split())
     monkeypatch.setenv("SUMMARIZE_CACHE_DIR", str(tmp_path / "cache"))
     assert load_decision(static_encoder.name) == decision
@@ -135,7 +135,8 @@ def test_calibrate_fits_the_vector_score_too(
     result = deduplicate(f"{a}\n\n{b}", model=static_encoder)
     assert [r.signal for r in result.removed] == ["semantic"]
     plain = tmp_path / "plain"
-    p = run(str(pairs), "--model", "e5-static", "-o", str(plain), cache=summarize_cache_dir)
+    args = ("--model", "e5-static", "-o", str(plain), "--six-features")
+    p = run(str(pairs), *args, cache=summarize_cache_dir)
     assert p.returncode == 0 and "vector score" not in p.stdout, p.stderr
     (written,) = plain.glob("*.json")
     assert "vectors" not in json.loads(written.read_text("utf-8"))

@@ -74,6 +74,33 @@ def test_a_stacked_decision_refuses_vectors_of_another_width() -> None:
         decision.vector_score(np.ones(256) / 16, np.ones(256) / 16)
 
 
+def test_an_unreadable_user_decision_is_one_line(tmp_path, monkeypatch) -> None:
+    """A user's decision file that is not JSON, not an object, or of an unknown format is a
+    ModelError naming the file, not a traceback; a file this version wrote reads back."""
+    from summarize.dedup import decision as module
+
+    folder = tmp_path / "decisions"
+    folder.mkdir()
+    name = "my-model@1"
+    good = replace(load_decision(SHIPPED[2]), model="my-model")
+    assert module.FORMAT in module.READS and 1 in module.READS  # shipped files of 1 read
+    module.save_decision(good, folder)
+    assert module._load(module.model_key(name), str(folder)) == good
+    bad = folder / "my-model.json"
+    for content, needle in (
+        ("{not json", "Expecting property name"),
+        ("[1, 2]", "not a JSON object"),
+        ('{"model": "my-model", "format": 99}', "format 99"),
+        ('{"model": "my-model", "format": 2}', "weights"),
+    ):
+        bad.write_text(content, encoding="utf-8")
+        module._load.cache_clear()
+        with pytest.raises(ModelError, match=needle) as e:
+            module._load(module.model_key(name), str(folder))
+        assert str(bad) in str(e.value) and "summarize calibrate" in str(e.value)
+    module._load.cache_clear()
+
+
 def test_decision_round_trips_and_is_plain_numpy() -> None:
     d = load_decision(SHIPPED[0])
     again = PairDecision.from_json(json.loads(json.dumps(d.to_json())))

@@ -77,6 +77,11 @@ def test_the_reference_queries_are_in_the_query_language() -> None:
     for query in ("Brexit vote", "José Mourinho tactics", "who won the match?", "2024"):
         assert unrelated_queries(query) == UNRELATED["en"], query
     assert len(UNRELATED["vi"]) == len(UNRELATED["en"])
+    # A query with no letter has no language: the text's decides (review finding: "2024"
+    # on a Vietnamese text had the English bar, which Vietnamese text clears easily).
+    vietnamese, english = ["Giá vàng hôm nay tăng mạnh."], ["Gold prices rose sharply today."]
+    assert unrelated_queries("2024", vietnamese) == UNRELATED["vi"]
+    assert unrelated_queries("12345", english) == UNRELATED["en"]
 
 
 def _unmatched_lines(err: str) -> list[str]:

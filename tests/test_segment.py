@@ -533,6 +533,9 @@ def test_chinese_and_japanese_sentences_end_at_full_width_stops():
         "“明年再来。”外交部发言人华春莹表示。",
         "她笑了。",
     ]
+    # "这个问题很难说" (this question is hard to say) ends in 说 but names no speaker
+    hard = "“这是一个问题。”这个问题很难说。"
+    assert [s.text for s in segment(hard)[1]] == ["“这是一个问题。”", "这个问题很难说。"]
 
 
 def test_a_chinese_or_japanese_headline_is_a_title():

@@ -226,13 +226,6 @@ def prf(predicted: Sequence[bool], gold: Sequence[bool]) -> tuple[float, float, 
     return precision, recall, f1
 
 
-def pair_cosines(encoder, pairs: Iterable[tuple[str, str, bool]]) -> np.ndarray:
-    pairs = list(pairs)
-    a = encoder.encode([p[0] for p in pairs], prompt_name="query")
-    b = encoder.encode([p[1] for p in pairs], prompt_name="query")
-    return np.sum(a * b, axis=1)
-
-
 def calibrate(
     cosines: np.ndarray, gold: Sequence[bool], *, min_precision: float = 0.98
 ) -> Calibration:  # the single-threshold rule (benchmarks' baselines)
@@ -632,7 +625,7 @@ def calibrate_model(
     translations: Sequence[tuple[str, str]] = (),
     min_precision: float = 0.99,
     folder: Path | None = None,
-    vector_score: bool = False,
+    vector_score: bool = True,
 ) -> Fitted:
     """Fit ``encoder``'s duplicate decision on labelled pairs and save it for later runs.
 

@@ -47,7 +47,10 @@ FEATURES = (
     "cosine", "jaccard", "containment", "length_ratio", "same_values", "unshared_words",
     "vector_score",
 )  # fmt: skip
-FORMAT = 1  # bumped when the file's meaning changes (a file without a feature still reads)
+# Bumped when the file's meaning changes: 2 may carry the vector score and its gate, which
+# a reader of 1 cannot use. Files of every format listed in READS still read.
+FORMAT = 2
+READS = (1, 2)
 # The vector score is the vector model's log-odds, clipped to +-SCORE_LIMIT: a log-odds
 # lets strong evidence of the vectors outweigh the rest (a probability saturates, and
 # then merged two statements on one topic inside articles), and a bounded one keeps
@@ -106,9 +109,6 @@ class VectorModel:
         u, v = np.asarray(u, np.float64), np.asarray(v, np.float64)
         z = np.concatenate([(u * v - pm) @ pa.T, (np.abs(u - v) - dm) @ da.T], axis=-1)
         return ((z - mean) / scale) @ w + self.bias
-
-    def probability(self, u: ArrayLike, v: ArrayLike) -> np.ndarray:
-        return 1.0 / (1.0 + np.exp(-self.logit(u, v)))
 
     def score(self, u: ArrayLike, v: ArrayLike) -> np.ndarray:
         """The ``vector_score`` feature: the log-odds within +-:data:`SCORE_LIMIT`."""
@@ -285,8 +285,8 @@ class PairDecision:
 
     @classmethod
     def from_json(cls, data: dict) -> PairDecision:
-        if data.get("format") != FORMAT:
-            raise ValueError(f"decision file format {data.get('format')!r}, expected {FORMAT}")
+        if data.get("format") not in READS:
+            raise ValueError(f"decision file format {data.get('format')!r}, expected {READS}")
         keys = {f for f in cls.__dataclass_fields__}
         values = {k: v for k, v in data.items() if k in keys}
         for k in ("weights", "mean", "scale", "features"):
@@ -347,10 +347,21 @@ def _load(key: str, folder: str) -> PairDecision | None:
     package = resources.files(__package__).joinpath("decisions")
     shipped = sorted(package.iterdir(), key=lambda p: p.name) if package.is_dir() else []
     for paths in (user, shipped):
-        found = [d for d in _read_all(paths) if key.startswith(d.get("model", "\0"))]
+        found = [(p, d) for p, d in _read_all(paths) if key.startswith(d.get("model", "\0"))]
         if found:
-            return PairDecision.from_json(max(found, key=lambda d: len(d["model"])))
+            path, data = max(found, key=lambda pd: len(pd[1]["model"]))
+            try:
+                return PairDecision.from_json(data)
+            except (KeyError, TypeError, ValueError) as e:
+                raise _unreadable(path, e) from None
     return None
+
+
+def _unreadable(path, why: object) -> ModelError:
+    return ModelError(
+        f"{path}: not a duplicate decision this version reads ({why}); remove it or "
+        "run `summarize calibrate` again"
+    )
 
 
 def save_decision(decision: PairDecision, folder: Path | None = None) -> Path:
@@ -365,5 +376,15 @@ def save_decision(decision: PairDecision, folder: Path | None = None) -> Path:
     return path
 
 
-def _read_all(paths) -> list[dict]:
-    return [json.loads(p.read_text(encoding="utf-8")) for p in paths if p.name.endswith(".json")]
+def _read_all(paths) -> list[tuple[Path, dict]]:
+    found = []
+    for path in paths:
+        if path.name.endswith(".json"):
+            try:
+                data = json.loads(path.read_text(encoding="utf-8"))
+            except (OSError, UnicodeDecodeError, json.JSONDecodeError) as e:
+                raise _unreadable(path, e) from None
+            if not isinstance(data, dict):
+                raise _unreadable(path, "not a JSON object")
+            found.append((path, data))
+    return found

@@ -1004,11 +1004,11 @@ def _judge(
     if isinstance(found, tuple):
         assert decision is not None
         unshared = unshared_words(items[a].key, items[b].key)
-        meant = None
+        vscore = None
         if decision.uses_vectors:
             assert vectors is not None  # a "semantic" candidate had its cosine
-            meant = decision.vector_score(vectors[a], vectors[b])
-        x = pair_features(*found, same_values(fa, fb), unshared, meant)
+            vscore = decision.vector_score(vectors[a], vectors[b])
+        x = pair_features(*found, same_values(fa, fb), unshared, vscore)
         score = float(decision.probability(x))
         if not decision.passes(x, score):
             return None

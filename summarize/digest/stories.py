@@ -173,7 +173,8 @@ def _statement_groups(
         earlier.setdefault(b, []).append(a)
         count += 1
     model = summarizer.encoder.name if summarizer.config.needs_model else None
-    sentence_config = dedup_config(model)
+    # Which statements two documents share: which wording would be kept does not matter.
+    sentence_config = dedup_config(model, keep="first")
     members: dict[int, list[int]] = {}  # kept document -> the documents that joined it
     signals: dict[int, str] = {}
     joined: set[int] = set()

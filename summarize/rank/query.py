@@ -77,16 +77,18 @@ class Relevance:
         return self.best - self.unrelated >= MATCH_MARGIN * (1.0 - self.unrelated)
 
 
-def unrelated_queries(query: str) -> tuple[str, ...]:
-    """The reference queries in the query's language: Vietnamese when it writes a mark
-    only Vietnamese writes, else English (the model's other main language)."""
-    return UNRELATED["vi" if has_vietnamese_marks(query) else "en"]
+def unrelated_queries(query: str, texts: Sequence[str] = ()) -> tuple[str, ...]:
+    """The reference queries in the query's language: Vietnamese when it is written like
+    Vietnamese, else English (the model's other main language). A query without a letter
+    ("2024") has no language: the text's first sentences decide."""
+    asked = query if any(ch.isalpha() for ch in query) else " ".join(texts[:5])
+    return UNRELATED["vi" if has_vietnamese_marks(asked) else "en"]
 
 
 def relevance(encoder: Encoder, query: str, texts: Sequence[str]) -> Relevance:
     """Cosine of each text (as a passage) with the query, and with unrelated queries."""
     passages = encoder.encode(list(texts), prompt_name=PASSAGE_PROMPT)
-    q = encoder.encode([query, *unrelated_queries(query)], prompt_name=QUERY_PROMPT)
+    q = encoder.encode([query, *unrelated_queries(query, texts)], prompt_name=QUERY_PROMPT)
     cos = passages @ q.T
     return Relevance(cos[:, 0], float(np.median(cos[:, 1:].max(axis=0))))
 

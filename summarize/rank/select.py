@@ -50,7 +50,7 @@ _UNNAMED_TITLE = re.compile(r"^(?:đồng chí|ông|bà|anh|chị)\s+(\w)", re.I
 # the speaker or not at all. Quoted speech is rank/quotes.py's.
 _UNQUOTED_SPEECH = re.compile(
     r"\b(?:cho biết|cho hay|nói|khẳng định|chia sẻ|nhấn mạnh|cho rằng|phát biểu|bày tỏ|"
-    r"giải thích|tâm sự|nhận định|thông tin|said|says|added|told \w+)\s*:\s+(?![“\"'‘«])\w",
+    r"giải thích|tâm sự|nhận định|said|says|added|told \w+)\s*:\s+(?![“\"'‘«])\w",
     re.IGNORECASE,
 )
 

@@ -41,8 +41,8 @@ _KANA = re.compile("[\u3041-\u309f]")  # hiragana: a Japanese particle goes on a
 # A Chinese attribution after a quote ("“……。”他说。"): a short clause ending in a verb of
 # saying belongs to the quote, as "he said" does in English.
 _ZH_ATTRIBUTION = re.compile(
-    "[^。！？｡“「『]{1,30}?(?:说|表示|称|指出|强调|介绍|补充|透露|回应|解释|回答|认为|写|问)道?"
-    "(?=[。！？｡])"
+    "[^。！？｡“「『]{1,30}?(?<![很难好不么])"  # "很难说": "hard to say" is no speaker
+    "(?:说|表示|称|指出|强调|介绍|补充|透露|回应|解释|回答|认为|写|问)道?(?=[。！？｡])"
 )
 _OPENERS = "\"'“‘«([-–—>»›"
 _BULLET = re.compile(r"(?<=\s)[•●▪■◦►]")  # a bullet inside a line starts a new item
