@@ -373,7 +373,7 @@ class Summarizer:
             limit = min(self.config.max_sentences(len(cands)), len(subset))
             picked = choose(
                 found_scores, similarity_matrix(vecs), [texts[k] for k in subset], limit,
-                max_words=budget, overlap=overlap,
+                max_words=budget, overlap=overlap, paragraphs=[cands[k].paragraph for k in subset],
             )  # fmt: skip
         back = [subset[i] for i in picked.chosen], [subset[i] for i in picked.dangling]
         return scores, Choice(*back, [subset[i] for i in picked.over_budget])
@@ -388,7 +388,8 @@ class Summarizer:
         only, that was an earlier embedded sentence, and the summary showed the reference
         without what it refers to. The antecedents are embedded now (one or two rows).
         """
-        inside = set(subset).union(*(antecedents(texts, k) for k in subset))
+        paragraphs = [c.paragraph for c in cands]
+        inside = set(subset).union(*(antecedents(texts, k, paragraphs) for k in subset))
         before = sorted(inside.difference(subset))
         if not before:
             return subset
@@ -429,6 +430,7 @@ class Summarizer:
             choice = choose(
                 ranking.scores, ranking.similarities, texts, limit,
                 max_words=self.config.words, overlap=overlap,
+                paragraphs=[s.paragraph for s in cands],
             )  # fmt: skip
         return ranking.scores, choice, matched
 

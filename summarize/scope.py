@@ -91,10 +91,11 @@ def embed_scope(
     embed = {cands[k].index for k in keep} | reach | set(first)
     # An embedded candidate that points back ("Tuy nhiên", "Ngoài ra") is picked with the
     # candidates it refers to or not at all (rank/select.py): they need their vectors too.
+    paragraphs = [c.paragraph for c in cands]
     embed |= {
         cands[j].index
         for k, c in enumerate(cands)
         if c.index in embed
-        for j in antecedents(texts, k)
+        for j in antecedents(texts, k, paragraphs)
     }
     return Scope(frozenset(embed), len(cands))

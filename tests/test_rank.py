@@ -155,6 +155,9 @@ def test_unquoted_speech_goes_on_into_the_next_sentence() -> None:
     ]
     assert antecedents(texts, 2) == [1]
     assert antecedents(texts, 1) == [] and antecedents(texts, 3) == []
+    # in a new paragraph the speech has ended (review finding)
+    assert antecedents(texts, 2, [0, 0, 0, 1]) == [1]
+    assert antecedents(texts, 2, [0, 0, 1, 1]) == []
     scores, sims = np.array([0.2, 0.1, 1.0, 0.5]), np.zeros((4, 4))
     assert choose(scores, sims, texts, limit=1).chosen == [3]  # the speech has lost its place
     assert sorted(choose(scores, sims, texts, limit=2).chosen) == [1, 2]

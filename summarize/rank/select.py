@@ -69,16 +69,22 @@ def is_dangling(text: str) -> bool:
     return bool(m) and m.group(1).islower() and head[:1].isupper()
 
 
-def antecedents(texts: Sequence[str], i: int) -> list[int]:
+def antecedents(texts: Sequence[str], i: int, paragraphs: Sequence[int] | None = None) -> list[int]:
     """The sentences ``i`` cannot be shown without, nearest first: the one before it when
     it points back, and so on back along a chain ("Do vậy, ..." after "Đây là ..." needs
-    both and the sentence "Đây là" refers to), or when the sentence before opens an
-    unquoted speech it may continue."""
+    both and the sentence "Đây là" refers to), or when the sentence before, in the same
+    paragraph (``paragraphs``: each text's paragraph, when known), opens an unquoted
+    speech it may continue."""
     back, j = [], i
-    while j > 0 and (is_dangling(texts[j]) or continues_speech(texts[j - 1])):
+    while j > 0 and (is_dangling(texts[j]) or _speech_goes_on(texts, j, paragraphs)):
         j -= 1
         back.append(j)
     return back
+
+
+def _speech_goes_on(texts: Sequence[str], j: int, paragraphs: Sequence[int] | None) -> bool:
+    same = paragraphs is None or paragraphs[j - 1] == paragraphs[j]
+    return same and continues_speech(texts[j - 1])
 
 
 @dataclass
@@ -97,6 +103,7 @@ def choose(
     max_words: int | None = None,
     diversity: float = 0.3,
     overlap: Overlap | None = None,
+    paragraphs: Sequence[int] | None = None,
 ) -> Choice:
     """Maximal marginal relevance with a word budget and the dangling-reference guard.
 
@@ -111,7 +118,7 @@ def choose(
     """
     if overlap is not None and max_words is None:
         dense = sims if isinstance(sims, np.ndarray) else None
-        return choose_set(overlap, texts, limit, sims=dense)
+        return choose_set(overlap, texts, limit, sims=dense, paragraphs=paragraphs)
     n = len(texts)
     words = [len(t.split()) for t in texts]
     span = float(scores.max() - scores.min()) if n else 0.0
@@ -145,7 +152,7 @@ def choose(
             )
         left.discard(best)
         gone[best] = True
-        take = _companions(best, texts, needs)
+        take = _companions(best, texts, needs, paragraphs)
         if take is None:  # a quotation whose speaker is nowhere near
             result.dangling.append(best)
             continue
@@ -196,6 +203,7 @@ def choose_set(
     sims: np.ndarray | None = None,
     diversity: float = 0.0,
     pool: int = SET_POOL,
+    paragraphs: Sequence[int] | None = None,
 ) -> Choice:
     """The set of ``limit`` sentences with the highest expected ROUGE-2 F1 (:class:`Overlap`),
     searched exhaustively among the ``pool`` candidates with the most expected shared bigrams.
@@ -217,7 +225,7 @@ def choose_set(
     units: dict[tuple[int, ...], None] = {}
     lost: list[int] = []
     for i in order[:pool]:
-        take = _companions(i, texts, needs)
+        take = _companions(i, texts, needs, paragraphs)
         if take is None:
             lost.append(i)
         else:
@@ -261,18 +269,24 @@ def choose_set(
     last = max(rank[i] for i in chosen)
     dangling = [
         i for i in order[:last]
-        if i not in best and (i in lost or len(_companions(i, texts, needs) or ()) > 1)
+        if i not in best
+        and (i in lost or len(_companions(i, texts, needs, paragraphs) or ()) > 1)
     ]  # fmt: skip
     return Choice(chosen, dangling, [])
 
 
-def _companions(i: int, texts: Sequence[str], needs: list[list[int] | None]) -> list[int] | None:
+def _companions(
+    i: int,
+    texts: Sequence[str],
+    needs: list[list[int] | None],
+    paragraphs: Sequence[int] | None = None,
+) -> list[int] | None:
     """Sentence ``i`` with what it cannot stand without: the sentence before it when it
     opens by pointing back, the speaker of its quotation; None when that is missing."""
     need = needs[i]
     if need is None:
         return None
-    return sorted({i, *need, *antecedents(texts, i)})
+    return sorted({i, *need, *antecedents(texts, i, paragraphs)})
 
 
 def position_prior(n: int) -> np.ndarray:
