@@ -192,7 +192,7 @@ def _cross_validate(graph, X: np.ndarray, y: np.ndarray, g: list) -> float:
             return scored[pair]
 
         held = {i: g[i] if g[i] and fold(g[i]) == f else None for i in range(len(g))}
-        edges = [(p, i, j) for (i, j), p in scored.items()]
+        edges = graph.seeds(scored)
         for t in THRESHOLDS:
             groups = average_linkage(len(g), edges, probability, t, graph.conflict)
             pred = {i: k for k, group in enumerate(groups) for i in group}
@@ -202,7 +202,7 @@ def _cross_validate(graph, X: np.ndarray, y: np.ndarray, g: list) -> float:
     for t in THRESHOLDS:
         r = np.array(scores[t])
         P, R, F = r.mean(axis=0)
-        print(f"  threshold {t}: P {P:.3f} R {R:.3f} F1 {F:.3f} (worst {r[:, 2].min():.3f})")
+        print(f"  threshold {t}: P {P:.4f} R {R:.4f} F1 {F:.4f} (worst {r[:, 2].min():.4f})")
         if P >= MIN_PRECISION and F > best_f1:
             best, best_f1 = t, F
     return best
@@ -222,7 +222,7 @@ def shipped_score(graph, X: np.ndarray, g: list, data: dict) -> tuple[float, flo
             scored[pair] = float(graph.probabilities(model, [pair])[0])
         return scored[pair]
 
-    edges = [(p, i, j) for (i, j), p in scored.items()]
+    edges = graph.seeds(scored)
     groups = average_linkage(len(g), edges, probability, model.threshold, graph.conflict)
     pred = {i: k for k, group in enumerate(groups) for i in group}
     return bcubed(pred, {i: g[i] for i in range(len(g))})

@@ -444,10 +444,8 @@ def test_sigkill_then_resume_gives_every_document_once(tmp_path: Path) -> None:
 
 @pytest.mark.slow
 def test_textrank_digest_clusters_by_meaning(tmp_path: Path, encoder) -> None:
-    """An edited copy joins its original; another province's report does not.
-
-    (Reports on one campaign whose text never names its province, like two of the
-    samples, can join a story of that campaign: see docs/digest.md.)"""
+    """An edited copy joins its original; another province's report does not (the
+    samples' provinces apart: tests/test_events.py)."""
     by_name = {p.stem: p.read_text() for p in SAMPLES}
     texts = [by_name["bac-giang-co-quan-tinh"], by_name["quang-ninh-quang-binh"]]
     edited = texts[0].replace("Bắc Giang", "tỉnh Bắc Giang", 2)

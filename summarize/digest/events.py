@@ -10,7 +10,9 @@ MinHash LSH pairs; a small gradient-boosted model, trained on VietnameseMDS even
 among 3,000 unrelated articles (``python -m benchmarks.train_stories``) and shipped as
 JSON, gives each pair the probability that it is one event; and average-linkage
 merging over those probabilities builds the stories, so one hub article cannot chain
-two unrelated stories together.
+two unrelated stories together. Two articles that each name people and places of their
+own, none in common (``EventGraph.strangers``: two provinces' reports on one campaign),
+never start a merge on their own pair, however alike their vectors.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
 from importlib import resources
+from itertools import pairwise
 
 import numpy as np
 
@@ -46,6 +49,18 @@ FEATURES = (
 # digest of a few articles this cannot tell a campaign's names from one story's: see
 # docs/digest.md "Not done".
 SPECIFIC_SHARE = 0.01
+# Two articles that each name at least this many people or places of their own, none
+# in common, are strangers (EventGraph.strangers).
+OWN_NAMES = 3
+# The first word of a two-word name that is a title or an organisation cut short by the
+# name reader (summarize/dedup/facts.py stops at the first lower-case syllable: "Phó Bí
+# thư" -> "phó bí", "Bộ Chính trị" -> "bộ chính", "Ban Thường vụ" -> "ban thường"): such
+# a name says what someone is, never who or where.
+TITLE_HEADS = frozenset(
+    "phó bộ sở ban cục tổng viện phòng ubnd hđnd luật tnhh vụ chi đảng khối tỉnh huyện "
+    "ủy uỷ chủ bí giám trưởng thủ đại thượng".split()
+)
+_YEAR = re.compile(r"(?:19|20)\d\d")
 
 
 @dataclass(frozen=True)
@@ -176,6 +191,14 @@ class EventGraph:
             counts.update(p.names | p.numbers)
         most = max(2, int(SPECIFIC_SHARE * len(profiles)))
         self.common = frozenset(x for x, n in counts.items() if n > most)
+        names, numbers = common_in_news()
+        names, numbers = self.common | names, self.common | numbers
+        self.own_names = [own_names(p.names, names) for p in profiles]
+        self.own_numbers = [
+            frozenset(x for x in p.numbers if x not in numbers and not _YEAR.fullmatch(x))
+            for p in profiles
+        ]
+        self._named = [_distinct(n) >= OWN_NAMES for n in self.own_names]
         pairs.update((min(i, j), max(i, j)) for i, j in extra_pairs if i != j)
         self.pairs = sorted(pairs)
 
@@ -200,6 +223,32 @@ class EventGraph:
                 return True  # published too far apart (the digest's time window)
         a, b = self.profiles[i], self.profiles[j]
         return _disjoint(a.main_names, b.names, 1) and _disjoint(b.main_names, a.names, 1)
+
+    def strangers(self, i: int, j: int) -> bool:
+        """Each names at least :data:`OWN_NAMES` people or places of its own and none of
+        the other's, and they share no number of their own: two reports of one kind
+        from two places (the samples' provinces on one Party campaign), whose vectors
+        are as close as two rewrites'.
+
+        "Of its own": not common in this digest (:attr:`common`) nor in news at large
+        (:func:`common_in_news`: a digest of five articles cannot count that), not a
+        title cut short (:data:`TITLE_HEADS`), no year; names match on a shared pair of
+        words ("tp biên hòa", "biên hòa") or the same last word ("hlv mourinho", "hlv
+        jose mourinho"). On the development events 1.3 % of same-event candidate pairs
+        are strangers, 39 % of the others (docs/digest.md, "Strangers").
+        """
+        if not (self._named[i] and self._named[j]) or self.own_numbers[i] & self.own_numbers[j]:
+            return False
+        return not _meet(self.own_names[i], self.own_names[j])
+
+    def seeds(self, scored: Mapping[tuple[int, int], float]) -> list[tuple[float, int, int]]:
+        """The scored pairs that may start a merge in :func:`average_linkage`: all but
+        :meth:`strangers`. Strangers still count in the mean over a merge's cross pairs,
+        so articles that other articles bridge can end up together; on their own they
+        never do, however close their vectors. Why not a veto (:meth:`conflict`): a veto
+        also split rewrites that name different places of one event ("Biên Hòa" and
+        "Đồng Nai"), held-out F1 0.903 against 0.909."""
+        return [(p, i, j) for (i, j), p in scored.items() if not self.strangers(i, j)]
 
     def features(self, i: int, j: int) -> np.ndarray:
         a, b = self.profiles[i], self.profiles[j]
@@ -365,3 +414,46 @@ def _disjoint(a: frozenset[str], b: frozenset[str], least: int) -> bool:
 
 def _jaccard(a: frozenset[str], b: frozenset[str]) -> float:
     return len(a & b) / len(a | b) if a | b else 0.0
+
+
+@cache
+def common_in_news() -> tuple[frozenset[str], frozenset[str]]:
+    """Names and numbers in more than 2 % and 1 % of 3,000 news articles (shipped as
+    ``data/common-names.json``; ``python -m benchmarks.common_names --write`` derives
+    it again): nobody's own in any digest, however small."""
+    path = resources.files(__package__).joinpath("data", "common-names.json")
+    data = json.loads(path.read_text("utf-8"))
+    return frozenset(data["names"]), frozenset(data["numbers"])
+
+
+def is_title(name: str) -> bool:
+    """A title or an organisation, not a person or place: a two-word name headed by
+    one of :data:`TITLE_HEADS`, or any name with "Đảng" (the Party's organs: "TCCS
+    Đảng")."""
+    words = name.split()
+    return "đảng" in words or (len(words) == 2 and words[0] in TITLE_HEADS)
+
+
+def own_names(names: Iterable[str], common: frozenset[str]) -> frozenset[str]:
+    """The names that say whom or where an article is about."""
+    return frozenset(n for n in names if n not in common and not is_title(n))
+
+
+def _distinct(names: frozenset[str]) -> int:
+    """How many names are not part of a longer one ("tp biên hòa" holds "biên hòa")."""
+    return sum(1 for x in names if not any(x != y and f" {x} " in f" {y} " for y in names))
+
+
+def _meet(a: frozenset[str], b: frozenset[str]) -> bool:
+    """Some name of ``a`` is one of ``b``'s: the same, the same last word, a pair of
+    words in common, or all the words of one in the other."""
+    if a & b or {n.split()[-1] for n in a} & {n.split()[-1] for n in b}:
+        return True
+    if _word_pairs(a) & _word_pairs(b):
+        return True
+    return any(set(x.split()) <= set(y.split()) or set(y.split()) <= set(x.split())
+               for x in a for y in b)  # fmt: skip
+
+
+def _word_pairs(names: Iterable[str]) -> set[tuple[str, str]]:
+    return {pair for name in names for pair in pairwise(name.split())}

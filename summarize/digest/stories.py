@@ -252,7 +252,7 @@ def _event_groups(
         scored.update(zip(asked, graph.probabilities(model, asked).tolist(), strict=True))
         return [scored[min(i, j), max(i, j)] for i, j in cross]
 
-    edges = [(p, i, j) for (i, j), p in scored.items()]
+    edges = graph.seeds(scored)
     groups = average_linkage(len(order), edges, probability, model.threshold, graph.conflict, many)
     stories, signals = [], {}
     for group in groups:
