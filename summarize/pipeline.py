@@ -190,7 +190,7 @@ class Summarizer:
         found = self.analyse(doc, learned_boilerplate)
         cands = found.candidates.sentences
         if not cands:
-            raise InputError(f"{doc.source or 'input'}: no sentence to summarise")
+            raise InputError(f"{doc.source or 'input'}: no sentence to summarise{_why_none(found)}")
         rows = found.vectors[[s.index for s in cands]] if found.vectors is not None else None
         starts = [s.start == doc.paragraphs[s.paragraph].start for s in cands]
         matched = None
@@ -453,6 +453,18 @@ def shared_encoder(
 def _scope_key(doc: Document, learned: Collection[str]) -> tuple[str, str | None, frozenset[str]]:
     known = learned if isinstance(learned, frozenset) else frozenset(learned)
     return (doc.text, doc.title, known)
+
+
+def _why_none(found: Any) -> str:
+    """Why no sentence is left to rank ("every sentence is excluded: photo caption 1,
+    byline 1"): an article that is only a caption and a signature says so."""
+    kinds: dict[str, int] = {}
+    for e in found.candidates.excluded:
+        kind = e.detail if e.reason is Reason.BOILERPLATE and e.detail else e.reason.value
+        kinds[kind] = kinds.get(kind, 0) + 1
+    if not kinds:
+        return ""
+    return " (every sentence is excluded: " + ", ".join(f"{k} {n}" for k, n in kinds.items()) + ")"
 
 
 def _pick(s: Sentence, score: float) -> SummarySentence:

@@ -286,3 +286,41 @@ def test_date_scan_says_what_the_substitution_says() -> None:
     for line in lines:
         key = _key(_clean(line))
         assert _only_date_tokens(key) == (not leftover.sub("", _DATE_TOKEN.sub(" ", key))), line
+
+
+def test_initials_after_the_article_are_a_byline(fake_encoder) -> None:
+    """A one-line body signed with the writer's initials ("... (ảnh chụp ngày 5-2-2017). A.D",
+    a raw baomoi article): the initials are the byline, never the summary."""
+    from summarize import summarize
+
+    caption = (
+        "Rác lấn chiếm lòng đường ĐH409 ngay chỗ có dựng biển cấm đổ rác (ảnh chụp ngày 5-2-2017)."
+    )
+    assert boilerplate_lines([caption, "A.D"]) == [None, "byline"]
+    assert boilerplate_lines([caption, "N.T.H."]) == [None, "byline"]
+    assert boilerplate_lines(["A.D", caption]) == [None, None]  # before the prose: not guessed
+    text = (
+        "Người dân đổ rác ra đường ngay dưới biển cấm ở xã Tân Phú. "
+        "Chính quyền xã cho biết sẽ phạt nặng các trường hợp vi phạm. A.D"
+    )
+    result = summarize(text, sentences=3, model=fake_encoder)
+    assert [s.text for s in result.sentences] == [
+        "Người dân đổ rác ra đường ngay dưới biển cấm ở xã Tân Phú.",
+        "Chính quyền xã cho biết sẽ phạt nặng các trường hợp vi phạm.",
+    ]
+    assert any(e.text == "A.D" and e.detail == "byline" for e in result.excluded)
+
+
+def test_an_article_of_a_caption_and_initials_says_why_it_has_no_summary(fake_encoder) -> None:
+    from summarize import InputError, summarize
+
+    text = (
+        "Cấm cứ cấm, đổ cứ đổ\n\nRác lấn chiếm lòng đường ĐH409 ngay chỗ có dựng biển cấm "
+        "đổ rác (ảnh chụp ngày 5-2-2017). A.D\n"
+    )
+    with pytest.raises(
+        InputError,
+        match=r"no sentence to summarise \(every sentence is "
+        r"excluded: title 1, photo caption 1, byline 1\)$",
+    ):
+        summarize(text, model=fake_encoder)

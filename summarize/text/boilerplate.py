@@ -496,8 +496,8 @@ def _trailing_reason(text: str) -> str | None:
     """Chrome shapes that are only safe to call after the article has ended."""
     if not text:
         return None
-    if _is_names(text.removesuffix(".")):
-        return "byline"
+    if _is_names(text.removesuffix(".")) or _INITIALS.fullmatch(text):
+        return "byline"  # "Thu Thủy", or signed short: "A.D", "N.T.H."
     key = _key(text)
     match = _SOURCE.fullmatch(key)
     if match and _is_short(match["what"], 6) and _is_title_case(text.split(None, 1)[-1]):
