@@ -741,6 +741,8 @@ def calibrate(
     from .dedup.decision import user_dir
     from .pipeline import shared_encoder
 
+    if pairs.is_dir():
+        raise SummarizeError(f"{pairs}: a folder, not a pairs file (JSONL)")
     if not pairs.is_file():
         raise SummarizeError(f"{pairs}: no such file")
     # A malformed line of either file is an InputError naming it (dedup/calibration.py).

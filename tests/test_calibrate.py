@@ -190,3 +190,29 @@ def test_calibrate_needs_both_kinds_of_pairs(
     assert p.returncode == 1 and len(lines) == 1 and "Traceback" not in p.stderr, p.stderr
     assert lines[0].startswith(f"summarize: error: {pairs}: "), lines
     assert not (tmp_path / "out").exists()
+
+
+def test_calibrate_a_folder_is_not_a_missing_file(tmp_path: Path, monkeypatch, capsys) -> None:
+    """`summarize calibrate DIR` said "DIR: no such file" of a folder that exists."""
+    from conftest import run_main
+
+    code, out, err = run_main(monkeypatch, capsys, "calibrate", str(tmp_path))
+    assert code == 1 and out == "", err
+    assert err.strip() == f"summarize: error: {tmp_path}: a folder, not a pairs file (JSONL)"
+
+
+def test_too_few_pairs_says_how_many_of_each_kind_reach_it(tmp_path: Path, fake_encoder) -> None:
+    """Only duplicates, none different: the error counts what reached the decision, instead
+    of a bare "too few pairs of both kinds"."""
+    from summarize.dedup.calibration import calibrate_model
+
+    same_only = [(a, b, True) for a, b, g in _made_up_pairs() if g]
+    with pytest.raises(ValueError) as e:
+        calibrate_model(fake_encoder, same_only, folder=tmp_path / "out")
+    message = str(e.value)
+    assert message.startswith("too few pairs of both kinds reach the decision to fit it (")
+    reached = int(message.split("(")[1].split(" duplicate")[0])
+    assert 0 < reached <= len(same_only)
+    assert f"{reached} duplicate and 0 other pairs of {len(same_only)};" in message
+    assert "at least 1 of each and 4 in all" in message
+    assert not (tmp_path / "out").exists()

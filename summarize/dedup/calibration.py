@@ -505,7 +505,13 @@ def fit_decision(
         hard = unrelated.features[_reaching(unrelated, min_overlap, config)]
         x_fit, y_fit = np.r_[x_fit, hard], np.r_[y_fit, np.zeros(len(hard), bool)]
     if len(y_fit) < 4 or len(set(y_fit)) < 2:
-        raise ValueError("too few pairs of both kinds reach the decision to fit it")
+        same = int(y_fit.sum())
+        raise ValueError(
+            f"too few pairs of both kinds reach the decision to fit it ({same} duplicate and "
+            f"{len(y_fit) - same} other pairs of {len(y)}; it needs at least 1 of each and 4 in "
+            f"all; exact copies, near-copies and pairs under {config.min_semantic_words} words, "
+            "with little shared wording or a value only one states are settled without it)"
+        )
     w, b, mean, scale = fit_logistic(x_fit, y_fit)
     base = PairDecision(
         model, tuple(w), b, tuple(mean), tuple(scale), 0.5, min_overlap,
