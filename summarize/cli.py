@@ -547,6 +547,7 @@ def digest(
             options.summary.model, device=device, batch_size=batch_size, cache=not no_cache
         )
     from .digest.progress import progress_for
+    from .report.common import plural
 
     with cluster or contextlib.nullcontext(), progress_for(err, quiet) as bar:
         result = run_digest(inputs, outs, options, model=encoder, progress=bar, engine=cluster)
@@ -556,7 +557,7 @@ def digest(
     if not quiet:
         where = ", ".join(str(o.path) for o in outs if o.path) or "stdout"
         sys.stderr.write(
-            f"{result.documents} documents ({result.resumed} from an earlier run), "
+            f"{plural(result.documents, 'document')} ({result.resumed} from an earlier run), "
             f"{result.failed} failed, {len(result.stories)} multi-article stories"
             f"{_across(result)}, "
             f"{len(result.learned.lines)} boilerplate lines learned; wrote {where}\n"

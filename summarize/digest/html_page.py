@@ -32,6 +32,7 @@ from importlib import resources
 from typing import IO, Any
 from urllib.parse import urlsplit
 
+from ..report.common import plural
 from .batch_boilerplate import LearnedBoilerplate
 from .record import DocumentRecord
 from .shared import Shared
@@ -379,7 +380,7 @@ def _article(page: Page, doc: DocumentRecord, story: Story | None) -> str:
     ]
     ref = [f'<span class="id">{_h(doc.id)}</span>']
     if doc.duplicates:
-        ref.append(f"{len(doc.duplicates)} in-article repeats removed")
+        ref.append(f"{plural(len(doc.duplicates), 'in-article repeat')} removed")
     if story is not None:
         why = story.signals.get(n, "first article")
         ref.append(f'<span class="why">{_h(why)}</span>')

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..report.common import plural
 from ..report.escape import md_escape
 from .batch_boilerplate import LearnedBoilerplate
 from .record import DocumentRecord
@@ -39,9 +40,9 @@ def _code(text: str) -> str:
 def markdown_header(title: str, stats: dict[str, Any]) -> str:
     return (
         f"# {_md(title)}\n\n"
-        f"{stats['documents']} documents, {stats['failed']} failed, "
-        f"{stats['stories']} stories told by more than one document, "
-        f"{stats['learned']} boilerplate lines learned from the batch.\n"
+        f"{plural(stats['documents'], 'document')}, {stats['failed']} failed, "
+        f"{plural(stats['stories'], 'story', 'stories')} told by more than one document, "
+        f"{plural(stats['learned'], 'boilerplate line')} learned from the batch.\n"
     )
 
 

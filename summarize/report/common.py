@@ -126,8 +126,9 @@ def removed_kinds(result: DedupResult, by_reason: dict[str, int]) -> list[str]:
     return kinds
 
 
-def plural(n: int, word: str) -> str:
-    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+def plural(n: int, word: str, many: str | None = None) -> str:
+    """ "1 story", "2 stories": ``many`` for a plural that is not ``word`` + "s"."""
+    return f"{n} {word}" if n == 1 else f"{n} {many or word + 's'}"
 
 
 def snippet(text: str, width: int = 160) -> str:
