@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from summarize.text.boilerplate import boilerplate_lines, boilerplate_reason
+from summarize.text.boilerplate import boilerplate_lines, boilerplate_reason, is_photo_caption
 
 SAMPLES = Path(__file__).parent.parent / "samples"
 
@@ -324,3 +324,21 @@ def test_an_article_of_a_caption_and_initials_says_why_it_has_no_summary(fake_en
         r"excluded: title 1, photo caption 1, byline 1\)$",
     ):
         summarize(text, model=fake_encoder)
+
+
+def test_a_video_caption_with_its_credit_is_a_caption() -> None:
+    """New-user trial: "Clip đánh học sinh bằng dép, đầu gối: LV" (a baomoi video caption)
+    was picked for a summary. A clip or video line that ends in a credit is a caption; a
+    sentence about a video is not."""
+    for caption in (
+        "Clip đánh học sinh bằng dép, đầu gối: LV",
+        "Video bàn thắng của Đức Chinh vào lưới U20 Argentina: H.H",
+        "Video: In The Now",
+    ):
+        assert is_photo_caption(caption), caption
+    for sentence in (
+        "Clip này cho thấy: Học sinh bị đánh bằng dép.",
+        "Video được chia sẻ trên mạng xã hội khiến nhiều người bức xúc.",
+        "The video shows: Smith scoring twice.",
+    ):
+        assert not is_photo_caption(sentence), sentence
