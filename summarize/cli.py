@@ -738,7 +738,12 @@ def calibrate(
     ] = True,
 ) -> None:
     """Fit a model's duplicate decision on labelled pairs, and save it for later runs."""
-    from .dedup.calibration import calibrate_model, load_pairs, load_translations
+    from .dedup.calibration import (
+        MIN_VECTOR_PAIRS,
+        calibrate_model,
+        load_pairs,
+        load_translations,
+    )
     from .dedup.decision import user_dir
     from .pipeline import shared_encoder
 
@@ -746,6 +751,8 @@ def calibrate(
         raise SummarizeError(f"{pairs}: a folder, not a pairs file (JSONL)")
     if not pairs.is_file():
         raise SummarizeError(f"{pairs}: no such file")
+    if output is not None and output.exists() and not output.is_dir():
+        raise SummarizeError(f"-o {output}: not a folder (the decision is written into one)")
     # A malformed line of either file is an InputError naming it (dedup/calibration.py).
     data = load_pairs(pairs, min_score=min_score)
     if not data:
@@ -767,6 +774,14 @@ def calibrate(
     xl = f"; cross-lingual cosine {d.cross_lingual:.3f}" if d.cross_lingual else ""
     if d.vectors is not None:  # the stacked vector score (too few pairs: six features)
         xl += f"; vector score on {len(d.vectors.product_axes)} axes"
+    elif vector_score:
+        kept = d.info.get("vector_score", {}).get("kept", None)
+        xl += (
+            "; no vector score: it did not help on these pairs"
+            if kept is False
+            else f"; no vector score: it needs {MIN_VECTOR_PAIRS} pairs of each kind "
+            "reaching the decision"
+        )
     Console().print(
         f"model {encoder.name}: decision written to {fit.path}\n"
         f"on these {fit.pairs} pairs: precision {fit.precision:.3f}, recall {fit.recall:.3f}, "

@@ -95,6 +95,8 @@ def test_calibrate_command_writes_a_decision_that_runs_find(
     assert f"decision written to {written}" in said
     assert "on these 12 pairs: precision 1.000" in said  # made-up pairs separate cleanly
     assert "copy it to" in said  # with -o, runs will not find it by themselves
+    # 12 pairs are too few for the vector score: the command says so (new-user trial)
+    assert "no vector score: it needs 20 pairs of each kind reaching the decision" in said
     decision = PairDecision.from_json(json.loads(written.read_text("utf-8")))
     assert written.name == f"{decision.model}.json"
     assert decision.model == static_encoder.name.split("@")[0]
@@ -199,6 +201,20 @@ def test_calibrate_a_folder_is_not_a_missing_file(tmp_path: Path, monkeypatch, c
     code, out, err = run_main(monkeypatch, capsys, "calibrate", str(tmp_path))
     assert code == 1 and out == "", err
     assert err.strip() == f"summarize: error: {tmp_path}: a folder, not a pairs file (JSONL)"
+
+
+def test_calibrate_output_must_be_a_folder(tmp_path: Path, monkeypatch, capsys) -> None:
+    """`-o FILE` (an existing file) said only "File exists: FILE"; refused before any model
+    loads, naming the option."""
+    from conftest import run_main
+
+    pairs = write_pairs(tmp_path / "pairs.jsonl", labelled())
+    taken = tmp_path / "taken"
+    taken.write_text("", "utf-8")
+    code, out, err = run_main(monkeypatch, capsys, "calibrate", str(pairs), "-o", str(taken))
+    assert code == 1 and out == "", err
+    said = f"summarize: error: -o {taken}: not a folder (the decision is written into one)"
+    assert err.strip() == said
 
 
 def test_too_few_pairs_says_how_many_of_each_kind_reach_it(tmp_path: Path, fake_encoder) -> None:
