@@ -51,7 +51,7 @@ def test_a_later_wording_that_adds_a_year_replaces_the_earlier_one() -> None:
 
 
 def test_the_cleaned_text_keeps_its_order_and_loses_nothing() -> None:
-    doc = prepare(f"{SHORT}\n\n{OTHER}\n\n{WITH_YEAR}")
+    doc = prepare(f"{OTHER}\n\n{SHORT}\n\n{WITH_YEAR}")
     result = deduplicate_document(doc, config=FULLER)
     assert result.text.split("\n\n") == [OTHER, WITH_YEAR]
     [removed] = result.removed
@@ -66,7 +66,7 @@ def test_reports_say_the_kept_one_is_the_later_fuller_wording() -> None:
     from summarize.report.json_report import dedup_to_json, removed_from_json
     from summarize.report.markdown_report import render_markdown
 
-    result = deduplicate_document(prepare(f"{SHORT}\n\n{OTHER}\n\n{WITH_YEAR}"), config=FULLER)
+    result = deduplicate_document(prepare(f"{OTHER}\n\n{SHORT}\n\n{WITH_YEAR}"), config=FULLER)
     [record] = dedup_to_json(result)["removed"]
     assert list(record["kept_adds"]) == ["number 2024"] and record["kept_index"] == 2
     assert "near-exact; kept: the fuller wording, adds 2024 |" in render_markdown(result)
@@ -228,7 +228,7 @@ def test_users_ask_for_it_with_keep_fuller(tmp_path) -> None:
     from summarize.config import SummaryConfig
     from summarize.serve.schemas import DeduplicateRequest
 
-    text = f"{SHORT}\n\n{OTHER}\n\n{WITH_YEAR}"
+    text = f"{OTHER}\n\n{SHORT}\n\n{WITH_YEAR}"
     assert deduplicate(text, keep="fuller", semantic=False).text.split("\n\n") == [
         OTHER,
         WITH_YEAR,
@@ -262,6 +262,22 @@ def test_users_ask_for_it_with_keep_fuller(tmp_path) -> None:
     assert run.exit_code == 0, run.output
     assert run.stdout.strip().split("\n\n") == [OTHER, WITH_YEAR]
     assert SummaryConfig().keep == "fuller"
+
+
+def test_the_lead_is_never_replaced() -> None:
+    """New-user trial: the opening paragraph repeated later with a vote count added was
+    removed, and the cleaned text opened mid-story. The lead stays (a conflict, as with
+    keep="first"); a later repeat of any other paragraph is still replaced."""
+    from summarize import deduplicate
+
+    title = "Hội chợ sách mở cửa"
+    text = f"{title}\n\n{SHORT}\n\n{OTHER}\n\n{WITH_YEAR}"
+    got = deduplicate(text, keep="fuller", semantic=False)
+    assert got.text == text and not got.removed
+    later = f"{title}\n\n{OTHER}\n\n{SHORT}\n\n{WITH_YEAR}"
+    assert deduplicate(later, keep="fuller", semantic=False).text == (
+        f"{title}\n\n{OTHER}\n\n{WITH_YEAR}"
+    )
 
 
 def test_the_headline_is_never_replaced() -> None:

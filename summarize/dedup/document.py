@@ -121,8 +121,15 @@ def deduplicate_document(
     live_paras = [p.index for p in doc.paragraphs if p.index not in skip]
     span = doc.title_span or (0, 0)
     titled = {p.index for p in doc.paragraphs if span[0] <= p.start < span[1]}
+    # The headline and the lead (its first paragraph, and the first sentence of the body)
+    # are never replaced by a later, fuller wording: the cleaned text keeps its opening (a
+    # lead repeated later with a vote count added stays, and the pair is a conflict, as
+    # with keep="first"). Only the first sentence: a text of one paragraph (scraped
+    # without line breaks) keeps the fuller wording everywhere else.
+    lead = next((p for p in live_paras if p not in titled and para_keys[p]), None)
+    fixed = titled | ({lead} if lead is not None else set())
     paras = find_duplicates(
-        para_items, level="paragraph", config=config, candidates=live_paras, fixed=titled
+        para_items, level="paragraph", config=config, candidates=live_paras, fixed=fixed
     )
     removed += _removals(doc, paras, "paragraph")
     conflicts = _conflicts(doc, paras.conflicts, "paragraph")
@@ -135,13 +142,17 @@ def deduplicate_document(
     sent_items = [
         Item(k, s.text, tag(s.text)) for s, k in zip(doc.sentences, sent_keys, strict=True)
     ]
+    opening = {s.index for s in doc.sentences if span[0] <= s.start < span[1]}
+    first = next((s.index for s in doc.sentences if s.paragraph == lead), None)
+    if first is not None:
+        opening.add(first)
     sents = find_duplicates(
         sent_items,
         _without_title_meaning(doc, sentence_embeddings),
         level="sentence",
         config=config,
         candidates=live,
-        fixed={s.index for s in doc.sentences if span[0] <= s.start < span[1]},
+        fixed=opening,
     )
     removed += _removals(doc, sents, "sentence")
     # A one-sentence paragraph conflicts as a paragraph already: report it once.
