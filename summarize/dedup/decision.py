@@ -252,10 +252,8 @@ class PairDecision:
             return -math.inf
         rest: float | np.ndarray = 0.0
         for name, weight in zip(self.features[1:], weights, strict=True):
-            lo, hi = (
-                lower.get(name, RANGES.get(name, (0.0, 1.0))[0]),
-                upper.get(name, RANGES.get(name, (0.0, 1.0))[1]),
-            )
+            least, most = RANGES.get(name, (0.0, 1.0))
+            lo, hi = lower.get(name, least), upper.get(name, most)
             if isinstance(lo, (int, float)) and isinstance(hi, (int, float)):
                 rest = rest + max(weight * lo, weight * hi)  # one pair: no numpy overhead
             else:
