@@ -5,11 +5,16 @@ markup, a formula or a script. Every Markdown and CSV writer goes through these 
 helpers (the HTML report and page escape through Jinja's autoescape and ``html.escape``).
 
 - Markdown (:func:`md_escape`): characters that start inline markup (``\\ ` * _ [ ] |
-  ~``) get a backslash wherever they are, and ``& < >`` become entities (understood by
-  every Markdown flavour), so ``<img onerror=...>`` is text, not an element. A line
-  that would start a block (``#`` heading, ``>`` quote, ``-``/``+`` list, ``1.``/``1)``
-  ordered list, ``=`` setext underline) has its marker escaped, so a sentence like
-  "# Tin nóng" stays a sentence in a list item or table cell.
+  ~``) get a backslash wherever they are. ``&`` and ``<`` become entities only where
+  they would start markup: ``&`` before an entity reference (``&amp;``, ``&#39;``), so
+  text that literally says "&amp;" is shown so, and ``<`` before anything but a space
+  (a tag, a comment, an autolink), so ``<img onerror=...>`` is text, not an element.
+  Everywhere else they stay as written, like ``>``: "Sở GD&ĐT" is "Sở GD&ĐT" in the
+  file as well as on the rendered page (every Markdown flavour shows a bare ``&`` and
+  ``< `` literally). A line that would start a block (``#`` heading, ``>`` quote,
+  ``-``/``+`` list, ``1.``/``1)`` ordered list, ``=`` setext underline) has its marker
+  escaped, so a sentence like "# Tin nóng" stays a sentence in a list item or table
+  cell.
 - CSV (:func:`csv_cell`): OWASP's rule against formula injection: a text cell starting
   with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return gets a leading apostrophe,
   which spreadsheets read as "this cell is text" and do not show. Numbers are left alone.
@@ -21,11 +26,12 @@ import re
 from typing import Any
 
 _MD_INLINE = re.compile(r"([\\`*_\[\]|~])")
-_MD_ENTITIES = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
-_MD_HTML = re.compile("[&<>]")
-# A block marker at the start of a line (after optional indentation); ">" is already
-# "&gt;", which starts no block quote.
-_MD_BLOCK = re.compile(r"^([ \t]*)(#|[-+=]|\d{1,9}(?=[.)](?:[ \t]|$)))", re.MULTILINE)
+# "&" that would start an entity reference (CommonMark's three forms) and "<" that could
+# start a tag, comment or autolink; a bare "&" or "< " is literal in every flavour.
+_MD_ENTITIES = {"&": "&amp;", "<": "&lt;"}
+_MD_HTML = re.compile(r"&(?=#[0-9]{1,7};|#[xX][0-9a-fA-F]{1,6};|[A-Za-z][A-Za-z0-9]*;)|<(?=\S)")
+# A block marker at the start of a line (after optional indentation).
+_MD_BLOCK = re.compile(r"^([ \t]*)(#|[-+=>]|\d{1,9}(?=[.)](?:[ \t]|$)))", re.MULTILINE)
 CSV_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -33,7 +39,7 @@ def md_escape(text: str, *, newline: str = "<br>") -> str:
     """Text that renders literally in Markdown (a paragraph, list item or table cell);
     line breaks become ``newline`` (``<br>`` in a table cell, ``" "`` to join)."""
     out = _MD_INLINE.sub(r"\\\1", text)
-    out = _MD_HTML.sub(lambda m: _MD_ENTITIES[m.group()], out)  # no tag, no entity survives
+    out = _MD_HTML.sub(lambda m: _MD_ENTITIES[m.group()], out)  # no tag, no entity
     out = out.replace("\r\n", "\n").replace("\r", "\n")
     out = _MD_BLOCK.sub(_escape_block, out)
     return out.replace("\n", newline)
