@@ -339,35 +339,47 @@ def _with_cuts(doc: Document, removed: list[Removed]) -> list[Removed]:
     paragraph, the whitespace before them otherwise, so the cleaned text has no
     doubled or dangling spaces. Whole paragraphs emptied sentence by sentence
     take their line break too.
+
+    Paragraphs removed at the end of the text (none kept after them) take the break
+    *before* them instead, up to their own end: the cleaned text then ends as the input
+    did ("...tháng 3.\n", not "...tháng 3.\n\n" with the last paragraph's break left
+    dangling).
     """
     text = doc.text
-    next_para_start = {
-        p.index: (
-            doc.paragraphs[p.index + 1].start if p.index + 1 < len(doc.paragraphs) else len(text)
-        )
-        for p in doc.paragraphs
-    }
     gone = {r.index for r in removed if r.level == "sentence"}
     by_paragraph = _Paragraphs(doc, gone)
+    tail = _trailing_removed(doc, removed, by_paragraph)
+    lines = {p.index: _line(doc, p.index, tail) for p in doc.paragraphs}
     out = []
     for r in removed:
         if r.level == "paragraph":
-            start, end = r.start, next_para_start[r.index]
+            start, end = lines[r.index]
         elif r.level == "phrase":
             # Take the space between the two halves as well.
             start = r.kept_end if r.kept_end is not None else r.start
             end = r.end
         else:
-            start, end = _sentence_cut(doc, r.index, gone, next_para_start, by_paragraph)
+            start, end = _sentence_cut(doc, r.index, gone, lines, by_paragraph)
         out.append(_replace_cut(r, start, end, text[start:end]))
     return sorted(out, key=lambda r: r.cut_start)
+
+
+def _line(doc: Document, index: int, tail: int) -> tuple[int, int]:
+    """The span a wholly removed paragraph takes: itself and the break after it, or, in
+    the run of removed paragraphs that ends the text (from ``tail`` on), the break
+    before it and itself, so whatever followed the last paragraph stays."""
+    p = doc.paragraphs[index]
+    if index >= tail:
+        return (doc.paragraphs[index - 1].end if index > 0 else p.start), p.end
+    last = index + 1 == len(doc.paragraphs)
+    return p.start, len(doc.text) if last else doc.paragraphs[index + 1].start
 
 
 def _sentence_cut(
     doc: Document,
     index: int,
     gone: set[int],
-    next_para_start: dict[int, int],
+    lines: dict[int, tuple[int, int]],
     by_paragraph: _Paragraphs,
 ) -> tuple[int, int]:
     s = doc.sentences[index]
@@ -378,10 +390,23 @@ def _sentence_cut(
         return s.start, same[pos + 1].start
     if kept_before:
         return same[pos - 1].end, s.end
-    # Every sentence of the paragraph goes: remove the line itself.
+    # Every sentence of the paragraph goes: remove the line itself (its first sentence
+    # takes where the line starts, its last where it ends).
+    line_start, line_end = lines[s.paragraph]
+    start = min(line_start, s.start) if pos == 0 else s.start
     if pos + 1 < len(same):
-        return s.start, same[pos + 1].start
-    return s.start, next_para_start[s.paragraph]
+        return start, same[pos + 1].start
+    return start, line_end
+
+
+def _trailing_removed(doc: Document, removed: list[Removed], by_paragraph: _Paragraphs) -> int:
+    """The first paragraph of the run of wholly removed paragraphs that ends the text
+    (``len(doc.paragraphs)`` when the last paragraph keeps something)."""
+    whole = {r.index for r in removed if r.level == "paragraph"}
+    tail = len(doc.paragraphs)
+    while tail > 0 and (tail - 1 in whole or by_paragraph.emptied(tail - 1)):
+        tail -= 1
+    return tail
 
 
 class _Paragraphs:
@@ -400,6 +425,11 @@ class _Paragraphs:
             same.append(t)
         self.gone = gone
         self.kept: dict[int, list[int]] = {}
+
+    def emptied(self, paragraph: int) -> bool:
+        """Every sentence of the paragraph is cut (a paragraph without any: False)."""
+        same = self.sentences.get(paragraph, [])
+        return bool(same) and all(t.index in self.gone for t in same)
 
     def place(self, s) -> tuple[list, int, list[int]]:
         """(the paragraph's sentences, ``s``'s position, kept counts: ``kept[i]`` of the

@@ -1,0 +1,85 @@
+"""The cleaned text keeps the input's layout and cuts only what was removed.
+
+A removed paragraph takes its line break with it. At the end of a text there is no next
+paragraph: the cut used to stop at the text's end and leave the break *before* the last
+paragraph, so "...tháng 3.\\n" came out as "...tháng 3.\\n\\n" (found with
+``summarize dedup`` on a report whose last paragraph repeats its second).
+"""
+
+from __future__ import annotations
+
+import pytest
+from conftest import run_main
+
+from summarize import deduplicate, reconstruct
+
+TITLE = "Hà Nội phạt nặng xe quá tải trên cầu Thăng Long"
+P1 = (
+    "Lực lượng cảnh sát giao thông Hà Nội đã lập biên bản 45 xe tải chở quá tải trọng "
+    "trên cầu Thăng Long trong đêm 12/3."
+)
+P2 = (
+    "Theo Phòng CSGT, các tài xế bị phạt tổng cộng hơn 600 triệu đồng và bị tước giấy "
+    "phép lái xe từ một đến ba tháng."
+)
+P3 = (
+    "Cầu Thăng Long đang được sửa chữa mặt cầu nên xe trên 10 tấn bị cấm lưu thông từ "
+    "đầu tháng 3."
+)
+P4 = "Người dân có thể phản ánh vi phạm qua đường dây nóng của Công an thành phố."
+
+
+def _text(paragraphs: list[str], newline: str = "\n", end: str = "\n") -> str:
+    return (newline * 2).join(paragraphs) + end
+
+
+@pytest.mark.parametrize("end", ["\n", "", "\n\n\n", "  \n"])
+@pytest.mark.parametrize("newline", ["\n", "\r\n"])
+def test_last_paragraph_removed_keeps_the_ending(newline: str, end: str) -> None:
+    end = end.replace("\n", newline)
+    text = _text([TITLE, P1, P2, P3, P2], newline, end)
+    result = deduplicate(text, semantic=False)
+    (r,) = result.removed
+    assert (r.level, r.index) == ("paragraph", 4)
+    assert result.text == _text([TITLE, P1, P2, P3], newline, end)
+    assert reconstruct(result.text, result.removed) == text
+
+
+def test_several_last_paragraphs_removed() -> None:
+    text = _text([TITLE, P1, P2, P3, P1, P2])
+    result = deduplicate(text, semantic=False)
+    assert [(r.level, r.index) for r in result.removed] == [("paragraph", 4), ("paragraph", 5)]
+    assert result.text == _text([TITLE, P1, P2, P3])
+    assert reconstruct(result.text, result.removed) == text
+
+
+def test_last_paragraph_emptied_sentence_by_sentence() -> None:
+    # Its two sentences repeat sentences of two different paragraphs: no paragraph repeats.
+    text = _text([TITLE, f"{P1} {P4}", f"{P3} {P2}", f"{P2} {P4}"])
+    result = deduplicate(text, semantic=False)
+    assert {(r.level, r.index) for r in result.removed} == {("sentence", 5), ("sentence", 6)}
+    assert result.text == _text([TITLE, f"{P1} {P4}", f"{P3} {P2}"])
+    assert reconstruct(result.text, result.removed) == text
+
+
+def test_middle_paragraph_removed_keeps_the_layout() -> None:
+    text = _text([TITLE, P1, P2, P3, P2, P4])
+    result = deduplicate(text, semantic=False)
+    assert result.text == _text([TITLE, P1, P2, P3, P4])
+    assert reconstruct(result.text, result.removed) == text
+
+
+def test_trailing_chrome_dropped_keeps_the_ending() -> None:
+    text = _text([TITLE, P1, P2, P3, "Chia sẻ bài viết"])
+    result = deduplicate(text, semantic=False, drop_boilerplate=True)
+    assert [r.reason for r in result.removed] == ["boilerplate"]
+    assert result.text == _text([TITLE, P1, P2, P3])
+    assert reconstruct(result.text, result.removed) == text
+
+
+def test_cli_output_ends_like_the_input(tmp_path, monkeypatch, capsys) -> None:
+    src, out = tmp_path / "a.txt", tmp_path / "clean.txt"
+    src.write_text(_text([TITLE, P1, P2, P3, P2]), "utf-8")
+    code, _, err = run_main(monkeypatch, capsys, "dedup", str(src), "--no-semantic", "-o", str(out))
+    assert code == 0, err
+    assert out.read_text("utf-8") == _text([TITLE, P1, P2, P3])
