@@ -30,7 +30,7 @@ from .rank.graph import similarity_matrix
 from .rank.methods import rank, story_method
 from .rank.query import focus, relevance
 from .rank.screen import scoped_features, screen_for
-from .rank.select import Choice, antecedents, choose
+from .rank.select import Choice, choose, within
 from .results import Excluded, Reason, StorySentence, StorySummary, Summary, SummarySentence
 from .scope import Scope, applies, embed_scope
 from .text.prepare import prepare
@@ -357,7 +357,7 @@ class Summarizer:
                     [texts[k] for k in rest], prompt_name=SIMILARITY_PROMPT
                 )
             subset = list(range(len(cands)))
-        subset = self._with_antecedents(cands, texts, subset, found.vectors)
+        subset, needs = self._with_companions(cands, texts, subset, found.vectors)
         vecs = found.vectors[[cands[k].index for k in subset]]
         title = None
         if found.title_vectors is not None and len(found.title_vectors):
@@ -374,30 +374,31 @@ class Summarizer:
             picked = choose(
                 found_scores, similarity_matrix(vecs), [texts[k] for k in subset], limit,
                 max_words=budget, overlap=overlap, paragraphs=[cands[k].paragraph for k in subset],
+                needs=needs,
             )  # fmt: skip
         back = [subset[i] for i in picked.chosen], [subset[i] for i in picked.dangling]
         return scores, Choice(*back, [subset[i] for i in picked.over_budget])
 
-    def _with_antecedents(
+    def _with_companions(
         self, cands: list[Sentence], texts: list[str], subset: list[int], vectors: np.ndarray
-    ) -> list[int]:
-        """``subset`` plus the candidate before each of its sentences that points back.
+    ) -> tuple[list[int], list[list[int] | None]]:
+        """``subset`` plus the candidates its sentences cannot be shown without, and what
+        each needs (:func:`.rank.select.within`).
 
         The selection guard pairs a sentence that opens with "Tuy nhiên", "Ngoài ra"... with
-        the sentence before it *in the list it is given*: among the embedded candidates
-        only, that was an earlier embedded sentence, and the summary showed the reference
-        without what it refers to. The antecedents are embedded now (one or two rows).
+        the sentence before it, and a quotation's sentence with the rest of it, *in the list
+        it is given*: among the embedded candidates only, that was an earlier embedded
+        sentence, and the summary showed the reference without what it refers to, or a
+        quotation left open. The companions are embedded now (a few rows).
         """
-        paragraphs = [c.paragraph for c in cands]
-        inside = set(subset).union(*(antecedents(texts, k, paragraphs) for k in subset))
-        before = sorted(inside.difference(subset))
-        if not before:
-            return subset
-        with self.timer.stage("embedding"):
-            vectors[[cands[k].index for k in before]] = self.encoder.encode(
-                [texts[k] for k in before], prompt_name=SIMILARITY_PROMPT
-            )
-        return sorted(inside)
+        inside, needs = within(subset, texts, [c.paragraph for c in cands])
+        before = sorted(set(inside).difference(subset))
+        if before:
+            with self.timer.stage("embedding"):
+                vectors[[cands[k].index for k in before]] = self.encoder.encode(
+                    [texts[k] for k in before], prompt_name=SIMILARITY_PROMPT
+                )
+        return inside, needs
 
     def _rank_and_select(
         self,

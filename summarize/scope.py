@@ -29,7 +29,7 @@ from .dedup.reach import in_reach
 from .rank.candidates import candidates
 from .rank.learned import family
 from .rank.screen import ALWAYS_FIRST, chosen, screen_for, text_features
-from .rank.select import antecedents
+from .rank.select import within
 from .types import Document
 
 
@@ -89,13 +89,10 @@ def embed_scope(
         word_budget=words,
     )  # fmt: skip
     embed = {cands[k].index for k in keep} | reach | set(first)
-    # An embedded candidate that points back ("Tuy nhiên", "Ngoài ra") is picked with the
-    # candidates it refers to or not at all (rank/select.py): they need their vectors too.
-    paragraphs = [c.paragraph for c in cands]
-    embed |= {
-        cands[j].index
-        for k, c in enumerate(cands)
-        if c.index in embed
-        for j in antecedents(texts, k, paragraphs)
-    }
+    # An embedded candidate that points back ("Tuy nhiên", "Ngoài ra") or is part of a
+    # quotation is picked with the candidates it needs or not at all (rank/select.py):
+    # they need their vectors too.
+    chosen_at = [k for k, c in enumerate(cands) if c.index in embed]
+    grown, _ = within(chosen_at, texts, [c.paragraph for c in cands])
+    embed |= {cands[k].index for k in grown}
     return Scope(frozenset(embed), len(cands))

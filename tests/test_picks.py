@@ -11,7 +11,7 @@ import pytest
 
 from summarize import summarize
 from summarize.rank.quotes import speaker_needs
-from summarize.rank.select import choose, is_dangling
+from summarize.rank.select import choose, is_dangling, within
 from summarize.text.boilerplate import boilerplate_reason, is_photo_caption
 from summarize.text.segment import segment
 from summarize.text.title import detect_title
@@ -86,16 +86,51 @@ SPEECH = [
 
 def test_speakers_of_quotations() -> None:
     needs = speaker_needs(SPEECH)
-    assert needs[3] == [1] and needs[2] == [1]  # the speaker introduced it with a colon
+    # the speaker introduced it with a colon, and each half needs the other
+    assert needs[3] == [1, 2] and needs[2] == [1, 3]
     assert needs[4] == [] and needs[0] == []  # speaker inside / not a quote
     assert needs[5] is None  # no speaker anywhere near
+
+
+# samples/thua-thien-hue.txt's shape: the speaker opens a quotation that goes on for two
+# more sentences; its first sentence alone was picked, the quote left open.
+OPEN_QUOTE = [
+    "Cán bộ, đảng viên trong toàn tỉnh đã cụ thể hóa việc học và làm theo Bác.",  # 0
+    "Đại úy Khoa tâm sự: “Không phải bây giờ tôi mới đăng ký học và làm theo Bác.",  # 1
+    "Đó là, luôn giữ vững sự đoàn kết trong đơn vị.",  # 2
+    "Nhờ đồng đội giúp đỡ, việc khó thành dễ”.",  # 3
+    "Anh Tuân cũng đăng ký việc học và làm theo Bác.",  # 4
+]
+
+
+def test_a_quotation_is_shown_whole_or_not_at_all() -> None:
+    needs = speaker_needs(OPEN_QUOTE)
+    assert needs[1] == [2, 3] and needs[3] == [1, 2] and needs[4] == []
+    scores = np.array([0.5, 1.0, 0.1, 0.1, 0.6])
+    picked = choose(scores, np.zeros((5, 5)), OPEN_QUOTE, 2)
+    # the whole quotation does not fit in 2 sentences: its opening is not shown alone
+    assert 1 not in picked.chosen and picked.chosen == [4, 0] and 1 in picked.dangling
+    whole = choose(scores, np.zeros((5, 5)), OPEN_QUOTE, 4)
+    assert sorted(whole.chosen) == [1, 2, 3, 4]
+
+
+def test_a_quotation_too_long_to_show_whole_is_not_picked() -> None:
+    long = ["Ông Sơn nói: “Một."] + [f"Câu thứ {k} của ông." for k in range(2, 7)] + ["Hết”."]
+    needs = speaker_needs(long + ["Trời mưa to."])
+    assert all(n is None for n in needs[:7]) and needs[7] == []
+
+
+def test_a_stray_quote_mark_binds_nothing() -> None:
+    stray = ["Ông Sơn nói: “Một câu.", "Trời mưa to.", "Gió lớn."]
+    assert speaker_needs(stray)[0] == []  # never closed: shown as it is
 
 
 def test_a_quote_brings_its_speaker_or_loses_its_place() -> None:
     scores = np.array([0.1, 0.0, 0.2, 1.0, 0.1, 0.9, 0.1])
     sims = np.zeros((7, 7))
-    picked = choose(scores, sims, SPEECH, 3)
-    assert 3 in picked.chosen and 1 in picked.chosen  # the quote came with its speaker
+    picked = choose(scores, sims, SPEECH, 4)
+    # the quote came whole, with its speaker
+    assert {1, 2, 3} <= set(picked.chosen) and len(picked.chosen) == 4
     assert 5 not in picked.chosen and 5 in picked.dangling  # the anonymous quote did not
 
 
@@ -145,3 +180,15 @@ def test_english_abbreviations_stay_whole(text: str) -> None:
 def test_vietnamese_words_that_look_like_abbreviations_still_end_sentences() -> None:
     assert len(segment("Tôi ăn no. Sau đó tôi ngủ.")[1]) == 2
     assert len(segment("Đây là gen. Mills là tên khác.")[1]) == 2
+
+
+def test_a_subset_is_grown_by_the_rest_of_its_quotations() -> None:
+    """The screened default ranks only some candidates: the guards must read the text's
+    neighbours, not the subset's (the quotation's end was not embedded, so its opening
+    read as a whole quote)."""
+    inside, needs = within([0, 1, 4], OPEN_QUOTE)
+    assert inside == [0, 1, 2, 3, 4]
+    assert needs[1] == [2, 3] and needs[4] == []
+    inside, needs = within([0, 4], OPEN_QUOTE)
+    assert inside == [0, 4] and needs == [[], []]
+

@@ -61,26 +61,52 @@ def _speaker_in(text: str, m: _Marks) -> bool:
 
 
 def speaker_needs(texts: Sequence[str]) -> list[list[int] | None]:
-    """For each sentence: ``[]`` if it needs no other sentence for its speaker, ``[j]`` if
-    sentence ``j`` names the speaker of its quotation, None if no speaker is near."""
+    """For each sentence: the other sentences it cannot be shown without (``[]`` for
+    none), or None when it cannot be shown at all.
+
+    A quotation over several sentences is shown whole, from the sentence that opens it to
+    the one that closes it, with the sentence that names its speaker: a part of it alone
+    leaves a quote mark open or closed with no pair, or the words unattributed ("Đại úy
+    Khoa tâm sự: “Không phải ..." with the rest of his words missing). None when no
+    speaker is near, or when the quotation runs past :data:`_LOOKAHEAD` sentences."""
     marks = _scan(texts)
     out: list[list[int] | None] = []
     opened = 0  # the first sentence of the quotation sentence i is in (found once: an
     # unclosed mark early in a long text made walking back for each sentence quadratic)
+    closing = _closings(marks)
     for i, m in enumerate(marks):
         if i == 0 or not m.inside_before:
             opened = i
-        starts_quoted = texts[i].lstrip()[:1] in _OPEN + _STRAIGHT
-        if not (m.inside_before or starts_quoted) or _speaker_in(texts[i], m):
-            out.append([])
+        end = i if m.depth_after == 0 else closing[i]  # None: never closed, a stray mark
+        if end is not None and end - opened > _LOOKAHEAD:
+            out.append(None)
             continue
+        rest = list(range(opened, end + 1)) if end is not None else []
+        starts_quoted = texts[i].lstrip()[:1] in _OPEN + _STRAIGHT
         first = opened
-        if first != i and _speaker_in(texts[first], marks[first]) and marks[first].opens_at > 0:
-            out.append([first])  # Ông Sơn nói: “... | ... (this sentence)
+        if not (m.inside_before or starts_quoted) or _speaker_in(texts[i], m):
+            speaker: list[int] | None = []
+        elif first != i and _speaker_in(texts[first], marks[first]) and marks[first].opens_at > 0:
+            speaker = [first]  # Ông Sơn nói: “... | ... (this sentence)
         elif first > 0 and texts[first - 1].rstrip().endswith(":"):
-            out.append([first - 1])  # Ông Sơn cho biết: | “... | ...
+            speaker = [first - 1]  # Ông Sơn cho biết: | “... | ...
         else:
-            out.append(_closing_speaker(texts, marks, i))
+            speaker = _closing_speaker(texts, marks, i)
+        if speaker is None:
+            out.append(None)
+            continue
+        out.append(sorted(set(rest + speaker) - {i}))
+    return out
+
+
+def _closings(marks: Sequence[_Marks]) -> list[int | None]:
+    """For each sentence, the first sentence from it on that leaves no quotation open."""
+    out: list[int | None] = [None] * len(marks)
+    nxt: int | None = None
+    for i in range(len(marks) - 1, -1, -1):
+        if marks[i].depth_after == 0:
+            nxt = i
+        out[i] = nxt
     return out
 
 

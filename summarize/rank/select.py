@@ -104,6 +104,7 @@ def choose(
     diversity: float = 0.3,
     overlap: Overlap | None = None,
     paragraphs: Sequence[int] | None = None,
+    needs: Sequence[list[int] | None] | None = None,
 ) -> Choice:
     """Maximal marginal relevance with a word budget and the dangling-reference guard.
 
@@ -115,16 +116,19 @@ def choose(
     opens by pointing back ("Tuy nhiên", "Theo đó", "However") is taken together with
     the sentence before it when both fit, and is dropped otherwise; so is a quotation
     with the sentence that names its speaker (:mod:`summarize.rank.quotes`).
+    ``needs``: what each text's quotation needs (:func:`.quotes.speaker_needs`), when
+    ``texts`` are a subset of the candidates and it was found among all of them
+    (:func:`within`); found among ``texts`` otherwise.
     """
     if overlap is not None and max_words is None:
         dense = sims if isinstance(sims, np.ndarray) else None
-        return choose_set(overlap, texts, limit, sims=dense, paragraphs=paragraphs)
+        return choose_set(overlap, texts, limit, sims=dense, paragraphs=paragraphs, needs=needs)
     n = len(texts)
     words = [len(t.split()) for t in texts]
     span = float(scores.max() - scores.min()) if n else 0.0
     rel = (scores - scores.min()) / span if span > 0 else np.ones(n)
     result = Choice([], [], [])
-    needs = speaker_needs(texts)
+    needs = speaker_needs(texts) if needs is None else needs
     left = set(range(n))
     used = 0
 
@@ -204,6 +208,7 @@ def choose_set(
     diversity: float = 0.0,
     pool: int = SET_POOL,
     paragraphs: Sequence[int] | None = None,
+    needs: Sequence[list[int] | None] | None = None,
 ) -> Choice:
     """The set of ``limit`` sentences with the highest expected ROUGE-2 F1 (:class:`Overlap`),
     searched exhaustively among the ``pool`` candidates with the most expected shared bigrams.
@@ -221,7 +226,7 @@ def choose_set(
     p = np.clip(np.asarray(overlap.precision, dtype=np.float64), 0.0, 1.0)
     expected = p * size
     order = [int(i) for i in np.argsort(-expected, kind="stable")]
-    needs = speaker_needs(texts)
+    needs = speaker_needs(texts) if needs is None else needs
     units: dict[tuple[int, ...], None] = {}
     lost: list[int] = []
     for i in order[:pool]:
@@ -278,15 +283,50 @@ def choose_set(
 def _companions(
     i: int,
     texts: Sequence[str],
-    needs: list[list[int] | None],
+    needs: Sequence[list[int] | None],
     paragraphs: Sequence[int] | None = None,
 ) -> list[int] | None:
-    """Sentence ``i`` with what it cannot stand without: the sentence before it when it
-    opens by pointing back, the speaker of its quotation; None when that is missing."""
-    need = needs[i]
-    if need is None:
-        return None
-    return sorted({i, *need, *antecedents(texts, i, paragraphs)})
+    """Sentence ``i`` with what it cannot stand without: the sentences before it that it
+    points back to, its whole quotation and the speaker's sentence, and theirs in turn
+    ("Tuy nhiên, ông Sơn cho biết:" before a quotation needs the sentence before it too);
+    None when any of that is missing."""
+    group, todo = {i}, [i]
+    while todo:
+        j = todo.pop()
+        need = needs[j]
+        if need is None:
+            return None
+        for k in (*need, *antecedents(texts, j, paragraphs)):
+            if k not in group:
+                group.add(k)
+                todo.append(k)
+    return sorted(group)
+
+
+def within(
+    subset: Sequence[int], texts: Sequence[str], paragraphs: Sequence[int] | None = None
+) -> tuple[list[int], list[list[int] | None]]:
+    """``subset`` of the candidates ``texts`` grown by what its sentences cannot be shown
+    without, and what each sentence of the grown subset needs, as positions in it.
+
+    Why: the guards read neighbours (the sentence before, the rest of a quotation), and
+    among a subset (the screened candidates, summarize/scope.py) the neighbour of a
+    sentence is not the one in the text: the first sentence of a quotation whose end
+    was not embedded read as a whole quote."""
+    needs = speaker_needs(texts)
+    grown = set(subset)
+    for k in subset:
+        grown.update(_companions(k, texts, needs, paragraphs) or ())
+    inside = sorted(grown)
+    at = {k: i for i, k in enumerate(inside)}
+    mapped: list[list[int] | None] = []
+    for k in inside:
+        need = needs[k]
+        if need is not None and all(j in at for j in need):
+            mapped.append([at[j] for j in need])
+        else:
+            mapped.append(None)
+    return inside, mapped
 
 
 def position_prior(n: int) -> np.ndarray:
