@@ -69,7 +69,9 @@ def test_reports_say_the_kept_one_is_the_later_fuller_wording() -> None:
     result = deduplicate_document(prepare(f"{OTHER}\n\n{SHORT}\n\n{WITH_YEAR}"), config=FULLER)
     [record] = dedup_to_json(result)["removed"]
     assert list(record["kept_adds"]) == ["number 2024"] and record["kept_index"] == 2
-    assert "near-exact; kept: the fuller wording, adds 2024 |" in render_markdown(result)
+    assert "near-exact; kept: the fuller wording, which adds the number “2024” |" in (
+        render_markdown(result)
+    )
     assert removed_from_json(dedup_to_json(result)) == result.removed  # read back as written
     assert reconstruct(result.text, result.removed) == result.document.text
     plain = deduplicate_document(prepare(f"{SHORT}\n\n{SHORT}"))

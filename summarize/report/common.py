@@ -40,8 +40,30 @@ def signal_text(r: Removed) -> str:
     adds = getattr(r, "kept_adds", ())
     if not adds:
         return r.signal
-    values = ", ".join(a.split(" ", 1)[-1] for a in adds)
-    return f"{r.signal}; kept: the fuller wording, adds {values}"
+    return f"{r.signal}; kept: the fuller wording, which adds {added_values(adds)}"
+
+
+def added_values(adds: tuple[str, ...] | list[str]) -> str:
+    """What a fuller wording adds, readable in a sentence: ``("number 2", "number 49")``
+    is 'the numbers “2” and “49”' (bare, "adds 2, 49" read as a count). Each value once,
+    in quotes, under its kind ("number", "name")."""
+    kinds: dict[str, list[str]] = {}
+    for item in adds:
+        kind, _, value = item.partition(" ")
+        kind, value = (kind, value) if value else ("value", kind)
+        values = kinds.setdefault(kind, [])
+        if value not in values:
+            values.append(value)
+    return _and(
+        f"the {kind if len(values) == 1 else kind + 's'} {_and([f'“{v}”' for v in values])}"
+        for kind, values in kinds.items()
+    )
+
+
+def _and(items) -> str:
+    """ "a", "a and b", "a, b and c"."""
+    items = list(items)
+    return " and ".join(items) if len(items) < 3 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
 def clusters(result: DedupResult) -> list[Cluster]:

@@ -15,7 +15,7 @@ from functools import cache
 from importlib import resources
 from typing import TYPE_CHECKING, Any
 
-from .common import snippet
+from .common import signal_text, snippet
 
 if TYPE_CHECKING:
     import jinja2
@@ -33,7 +33,9 @@ def environment() -> jinja2.Environment:
         keep_trailing_newline=True,
         undefined=jinja2.StrictUndefined,
     )
-    env.filters.update(fixed=fixed, snippet=snippet, differences=differences)
+    env.filters.update(
+        fixed=fixed, snippet=snippet, differences=differences, signal=signal_text
+    )
     env.globals.update(unit=unit)
     return env
 
