@@ -692,6 +692,44 @@ def test_page_upload_errors_name_the_file_and_jsonl_gives_one_summary_each(clien
     assert '{"id"' not in r.text  # never the raw JSON as an article
 
 
+def _jsonl(*records: dict) -> bytes:
+    return "".join(json.dumps(x, ensure_ascii=False) + "\n" for x in records).encode()
+
+
+def test_page_one_failed_article_of_several_is_named_and_the_others_summarised(client) -> None:
+    # A JSONL export with one record that has nothing to summarise (as the 23rd of the
+    # baomoi sample): the other summaries are shown, the failed one named as
+    # `summarize news.jsonl` names it, never the whole page lost to "input: ...".
+    upload = _jsonl({"id": "bg", "text": BAC_GIANG}, {"id": "dots", "text": "... !!!"},
+                    {"id": "hue", "text": HUE})  # fmt: skip
+    r = client.post("/", data={"amount": "1"}, files={"files": ("news.jsonl", upload)})
+    assert r.status_code == 200, r.text[-800:]
+    assert r.text.count('class="summary-list"') == 2
+    for text in (BAC_GIANG, HUE):
+        assert _reference(text, sentences=1)[0].text in r.text
+    assert "news.jsonl:2 (dots): no sentence" in r.text and "input: no" not in r.text
+    # three uploaded files, one whose only sentence is over the word budget: the others
+    # are still summarised
+    files = [("files", ("bg.txt", BAC_GIANG.encode())), ("files", ("tin.txt", HUE.encode()))]
+    long = "Tin dài\n\n" + " ".join(["Hội nghị"] + ["bàn về kế hoạch"] * 10) + "."
+    files.append(("files", ("dai.txt", long.encode())))
+    r = client.post("/", data={"budget": "words", "amount": "30"}, files=files)
+    assert r.status_code == 200 and r.text.count('class="summary-list"') == 2, r.text[-800:]
+    assert "dai.txt: a budget of 30 words is smaller than every sentence" in r.text
+    # every article failed: 422, each one named
+    upload = _jsonl({"text": "... !!!"}, {"text": "?? !!"})
+    r = client.post("/", files={"files": ("bad.jsonl", upload)})
+    assert r.status_code == 422
+    assert "bad.jsonl:1: no sentence" in r.text and "bad.jsonl:2: no sentence" in r.text
+    # settings that are wrong for every article stay one error, said once
+    r = client.post(
+        "/",
+        data={"budget": "ratio", "amount": "3"},
+        files={"files": ("news.jsonl", _jsonl({"text": BAC_GIANG}, {"text": HUE}))},
+    )
+    assert r.status_code == 422 and r.text.count("ratio must be in (0, 1]") == 1
+
+
 # ------------------------------------------------------------------------ the browser
 
 

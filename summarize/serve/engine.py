@@ -73,6 +73,7 @@ class Article:
     id: str | None = None
     fields: dict[str, Any] = field(default_factory=dict)
     html: str | None = None  # a web page instead of ``text``: its article text is used
+    source: str | None = None  # where the page's form got it: "news.jsonl:3", "a.txt"
 
 
 @dataclass

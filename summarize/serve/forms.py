@@ -14,7 +14,7 @@ import json
 import logging
 import tempfile
 from pathlib import Path
-from typing import IO
+from typing import IO, TYPE_CHECKING
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse
@@ -22,11 +22,14 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 from starlette.exceptions import HTTPException
 
-from ..errors import InputError, ModelError, SummarizeError
+from ..errors import BudgetError, InputError, ModelError, SummarizeError
 from .disconnect import run_watched
 from .engine import MAX_BATCH, Article, ClientGone, Engine, TextTooLarge
 from .page import Form, render_page
 from .schemas import field_names
+
+if TYPE_CHECKING:
+    from ..results import Summary
 
 log = logging.getLogger("summarize.serve")
 
@@ -57,14 +60,23 @@ async def handle(engine: Engine, request: Request, max_body: int, *, batch: bool
         if len(articles) > MAX_BATCH:
             raise InputError(f"at most {MAX_BATCH} articles at once (got {len(articles)})")
         engine.check_batch([a.text for a in articles])  # all of them, before the first runs
-        summaries = []
+        engine.summarizer.with_config(**settings, query=form.query or None)  # settings: once
+        summaries: list[tuple[Article, Summary | str]] = []
         for a in articles:  # one at a time: others' requests get the model in between
-            summary = await run_watched(
-                request, engine.summarize, a.text, title=a.title, query=form.query or None,
-                **settings,
-            )  # fmt: skip
-            summaries.append((a, summary))
-        return HTMLResponse(render_page(engine.model_name, form, summaries=summaries))
+            try:
+                summary = await run_watched(
+                    request, engine.summarize, a.text, title=a.title,
+                    query=form.query or None, **settings,
+                )  # fmt: skip
+            except (InputError, BudgetError) as e:
+                if len(articles) == 1:
+                    raise
+                summaries.append((a, failure(a, e)))  # named; the other articles go on
+            else:
+                summaries.append((a, summary))
+        failed = sum(isinstance(s, str) for _, s in summaries)
+        page = render_page(engine.model_name, form, summaries=summaries)
+        return HTMLResponse(page, status_code=422 if failed == len(summaries) else 200)
     except HTTPException:
         raise  # a body over the limit, a malformed form: the JSON error handlers answer
     except ClientGone:
@@ -77,6 +89,16 @@ async def handle(engine: Engine, request: Request, max_body: int, *, batch: bool
         log.exception("page request failed")
         error = f"internal error: {type(e).__name__}: {e}"
         return HTMLResponse(render_page(engine.model_name, form, error=error), status_code=500)
+
+
+def failure(article: Article, error: SummarizeError) -> str:
+    """One article's error, named as ``summarize news.jsonl`` names a failed record
+    (``news.jsonl:3 (id): ...``), not as the pipeline's anonymous "input"."""
+    message = field_names(str(error)).removeprefix("input: ")
+    where = article.source or "the pasted text"
+    if article.id and article.id != article.source:
+        where += f" ({article.id})"
+    return f"{where}: {message}"
 
 
 def read_upload(name: str, stream: IO[bytes], batch: bool = False) -> list[Article]:
@@ -97,7 +119,7 @@ def read_upload(name: str, stream: IO[bytes], batch: bool = False) -> list[Artic
             raw = read_text(path)
         except SummarizeError as e:  # name the file as the editor knows it, not our temp path
             raise type(e)(str(e).replace(str(path), safe)) from None
-    return [Article(raw.text, raw.title, safe)]
+    return [Article(raw.text, raw.title, safe, source=safe)]
 
 
 def _jsonl_articles(data: bytes, name: str) -> list[Article]:
@@ -118,5 +140,6 @@ def _jsonl_articles(data: bytes, name: str) -> list[Article]:
         title, rid = record.pop("title", None), record.pop("id", None)
         body = record.pop("text")
         out.append(Article(body, title if isinstance(title, str) else None,
-                           str(rid) if rid is not None else f"{name}:{n}", record))  # fmt: skip
+                           str(rid) if rid is not None else f"{name}:{n}", record,
+                           source=f"{name}:{n}"))  # fmt: skip
     return out

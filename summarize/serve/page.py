@@ -96,7 +96,7 @@ def render_page(
     model: str,
     form: Form,
     *,
-    summaries: list[tuple[Article, Summary]] | None = None,
+    summaries: list[tuple[Article, Summary | str]] | None = None,
     batch: BatchResult | None = None,
     error: str | None = None,
 ) -> str:
@@ -118,7 +118,11 @@ def render_page(
     )
 
 
-def _summary_view(article: Article, summary: Summary) -> dict[str, Any]:
+def _summary_view(article: Article, summary: Summary | str) -> dict[str, Any]:
+    """One article's card: its summary and report, or (a string) why it has none."""
+    if isinstance(summary, str):
+        return {"title": article.title or article.source or article.id or "Article",
+                "error": summary}  # fmt: skip
     doc = summary.document
     return {
         "title": summary.title or article.id or "Article",
@@ -127,6 +131,7 @@ def _summary_view(article: Article, summary: Summary) -> dict[str, Any]:
         "sentences": len(doc.sentences),
         "removed": len(summary.duplicates.removed),
         "report": render_dedup_report(summary.duplicates, "html"),
+        "error": None,
     }
 
 
