@@ -259,6 +259,26 @@ def test_json_record(tmp_path: Path) -> None:
     assert raw == RawText("Đoạn một.\nĐoạn hai.", "utf-8", str(path), "json", "Tiêu đề", "42")
 
 
+def test_json_record_character_references_are_read_as_its_jsonl_line_is(tmp_path: Path) -> None:
+    # A scraped export keeps the page's HTML references ("Hoắc Kiến Hoa&nbsp;bảnh bao" in
+    # the baomoi data, "Pel&#233;", "&#163;8m" in BBC's): the same record as a .json file
+    # reads as it does as a line of a .jsonl file (digest/inputs.py), never "&nbsp;" in a
+    # summary. One pass; an unknown name and a bare "&" stay as written.
+    from summarize.digest.inputs import decode_entities
+
+    text = "Hoắc Kiến Hoa&nbsp;bảnh bao. Pel&#233; ký &#163;8m với Sở GD&ĐT, TN&MT; &amp;amp;."
+    record = {"title": "Pel&#233; &amp; Kaká", "text": text}
+    path = tmp_path / "record.json"
+    path.write_text(json.dumps(record, ensure_ascii=False), encoding="utf-8")
+    raw = read_text(path)
+    assert raw.text == decode_entities(text)
+    assert raw.text == "Hoắc Kiến Hoa\xa0bảnh bao. Pelé ký £8m với Sở GD&ĐT, TN&MT; &amp;."
+    assert raw.title == "Pelé & Kaká"
+    plain = tmp_path / "record.txt"  # a text file is the original text: offsets index it
+    plain.write_text(text, encoding="utf-8")
+    assert read_text(plain).text == text
+
+
 @pytest.mark.parametrize(
     ("content", "message"),
     [

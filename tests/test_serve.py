@@ -730,6 +730,17 @@ def test_page_one_failed_article_of_several_is_named_and_the_others_summarised(c
     assert r.status_code == 422 and r.text.count("ratio must be in (0, 1]") == 1
 
 
+def test_page_jsonl_upload_reads_character_references_as_summarize_digest_does(client) -> None:
+    # "Pel&#233;" in a scraped export: the page shows "Pelé", as `summarize news.jsonl`
+    # and `summarize digest` print it, never "Pel&amp;#233;" (the reference shown as text)
+    text = "Pel&#233; ký hợp đồng &#163;8m với câu lạc bộ Santos hôm qua. " + BAC_GIANG
+    for path in ("/", "/batch"):
+        upload = {"files": ("news.jsonl", _jsonl({"id": "p", "text": text}))}
+        r = client.post(path, data={"amount": "1"}, files=upload)
+        assert r.status_code == 200, r.text[-500:]
+        assert "Pelé ký hợp đồng £8m" in r.text and "&amp;#233;" not in r.text, path
+
+
 # ------------------------------------------------------------------------ the browser
 
 

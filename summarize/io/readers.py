@@ -9,6 +9,7 @@ faithfully is refused with an :class:`InputError` naming the file.
 from __future__ import annotations
 
 import codecs
+import html
 import json
 import os
 import re
@@ -642,8 +643,27 @@ def _parse_json(text: str, name: str) -> tuple[str, str | None, str | None]:
         isinstance(record_id, bool) or not isinstance(record_id, str | int)
     ):
         raise InputError(f'{name}: the "id" field must be a string or an integer')
-    title = title.strip() if title else None
-    return body, title or None, None if record_id is None else str(record_id)
+    title = decode_entities(title).strip() if title else None
+    return decode_entities(body), title or None, None if record_id is None else str(record_id)
+
+
+# A complete character reference: a name (``&amp;``, ``&nbsp;``) or a number (``&#233;``,
+# ``&#xE9;``), always with its semicolon. Without one, html.unescape would also read
+# HTML's legacy names ("Q&paragraph" -> "Q¶graph").
+_ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
+
+
+def decode_entities(text: str) -> str:
+    """A JSON record's text with its HTML character references decoded, once.
+
+    Scraped exports keep what the page's HTML had ("Hoắc Kiến Hoa&nbsp;bảnh bao",
+    "Pel&#233;"): a ``.json`` file reads as the same record does as a line of a ``.jsonl``
+    file (``summarize.digest.inputs.decode_entities``, the same rule: one pass, an unknown
+    name and a bare "&" kept). A ``.txt`` file is never decoded: it is the original text.
+    """
+    if "&" not in text:
+        return text
+    return _ENTITY.sub(lambda m: html.unescape(m.group()), text)
 
 
 def extract_html(html: str, name: str = "html") -> tuple[str, str | None]:

@@ -124,7 +124,7 @@ def read_upload(name: str, stream: IO[bytes], batch: bool = False) -> list[Artic
 
 def _jsonl_articles(data: bytes, name: str) -> list[Article]:
     """JSON objects with ``text`` (and ``title``, ``id``; other fields pass through)."""
-    from ..io.readers import decode_bytes
+    from ..io.readers import decode_bytes, decode_entities
 
     text, _ = decode_bytes(data, name=name)
     out = []
@@ -138,8 +138,9 @@ def _jsonl_articles(data: bytes, name: str) -> list[Article]:
         if not isinstance(record, dict) or not isinstance(record.get("text"), str):
             raise InputError(f'{name}:{n}: expected a JSON object with a "text" string')
         title, rid = record.pop("title", None), record.pop("id", None)
-        body = record.pop("text")
-        out.append(Article(body, title if isinstance(title, str) else None,
+        body = decode_entities(record.pop("text"))  # "Pel&#233;": as summarize digest reads it
+        title = decode_entities(title) if isinstance(title, str) else None
+        out.append(Article(body, title,
                            str(rid) if rid is not None else f"{name}:{n}", record,
                            source=f"{name}:{n}"))  # fmt: skip
     return out
