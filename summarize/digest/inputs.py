@@ -7,10 +7,8 @@ reports it and goes on.
 
 from __future__ import annotations
 
-import html
 import json
 import os
-import re
 import stat
 import sys
 import warnings
@@ -25,6 +23,7 @@ from ..io.readers import (
     InputWarning,
     check_max_bytes,
     decode_bytes,
+    decode_entities,  # a record's text and title: "Pel&#233;" is read as "Pelé", once
     file_kind,
     plain_json_error,
     read_text,
@@ -556,26 +555,6 @@ def _id(data: dict[str, Any], fields: Fields) -> str | None:
 def _title(data: dict[str, Any], fields: Fields) -> str | None:
     value = data.get(fields.title)
     return decode_entities(value).strip() or None if isinstance(value, str) else None
-
-
-# A complete character reference: a name (``&amp;``, ``&nbsp;``) or a number (``&#233;``,
-# ``&#xE9;``), always with its semicolon. Without one, html.unescape would also read
-# HTML's legacy names ("Q&paragraph" -> "Q¶graph").
-_ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
-
-
-def decode_entities(text: str) -> str:
-    """A JSONL field's text with its HTML character references decoded, once.
-
-    Scraped exports keep what the page's HTML had: "Tottenham bid &#163;8m", "Pel&#233;",
-    "Hoắc Kiến Hoa&nbsp;bảnh bao" (15 BBC and 1 baomoi article of ../shared/data). A
-    reader wants the characters; every output then escapes them for its own format. One
-    pass only: "&amp;amp;" becomes "&amp;", which is what the page showed. An unknown
-    name ("Phòng TN&MT;") and a bare "&" ("Sở GD&ĐT") stay as written.
-    """
-    if "&" not in text:
-        return text
-    return _ENTITY.sub(lambda m: html.unescape(m.group()), text)
 
 
 def _site(data: dict[str, Any], fields: Fields) -> str | None:
