@@ -90,6 +90,7 @@ class SummaryFormat(str, Enum):
     text = "text"
     markdown = "markdown"
     json = "json"
+    html = "html"
 
 
 class ReportFormat(str, Enum):
@@ -188,7 +189,8 @@ def run(
         typer.Option(
             "--format",
             "-f",
-            help="Default: from -o's extension (.json/.jsonl: json, .md: markdown), else text.",
+            help="Default: from -o's extension (.json/.jsonl: json, .md: markdown, .html: "
+            "html, one article), else text.",
         ),
     ] = None,
     output: OutOpt = None,
@@ -232,10 +234,12 @@ def run(
     summarizer = _summarizer(config, device, batch_size, no_cache)
     limit = parse_size(max_bytes)
     if is_batch(files):
+        _one_page(fmt)
         sources = sources_of(files, max_bytes=limit)
         return _run_batch(sources, summarizer, fmt.value, out, quiet)
     raw = read_text(files[0], max_bytes=limit)
     if raw.source == STDOUT and raw.format == "txt" and looks_like_jsonl(raw.text):
+        _one_page(fmt)
         with stdin_records(raw.text) as sources:  # JSONL on stdin: records, not an article
             return _run_batch(sources, summarizer, fmt.value, out, quiet)
     if verbose:
@@ -256,6 +260,16 @@ def run(
         text = to_json_line(summary_to_json(result))  # JSONL: one record, one line
     _emit(text, out)
     return 0
+
+
+def _one_page(fmt: SummaryFormat) -> None:
+    """An HTML summary is a page for one article; several articles make a digest page."""
+    if fmt is SummaryFormat.html:
+        raise ConfigError(
+            "an HTML summary is a page for one article; for several, "
+            "`summarize digest FILE... -o digest.html` makes one page of them all "
+            "(or use -f markdown, -f json)"
+        )
 
 
 def _run_batch(sources, summarizer, fmt: str, output: Path | None, quiet: bool) -> int:
@@ -918,6 +932,8 @@ def _summary_format(path: Path | None) -> SummaryFormat:
         return SummaryFormat.json
     if suffix in (".md", ".markdown"):
         return SummaryFormat.markdown
+    if suffix in (".html", ".htm"):  # a page, never plain text a browser runs together
+        return SummaryFormat.html
     return SummaryFormat.text
 
 

@@ -122,6 +122,42 @@ def test_output_file_gets_what_stdout_would(tmp_path: Path) -> None:
     assert sorted(p.name for p in tmp_path.iterdir()) == ["summary.md"]  # no temp file left
 
 
+@pytest.mark.parametrize("name", ["summary.html", "summary.HTM"])
+def test_output_html_file_is_a_page_of_the_summary(tmp_path: Path, name: str) -> None:
+    """`-o summary.html` wrote the plain-text summary into a .html file, which a browser
+    shows as one run-on paragraph; it is a page: the title, the picks in order (escaped),
+    what was left out, and the same picks as `-f json`."""
+    hostile = HUE.read_text("utf-8").replace(
+        "Cụ thể hóa việc học và làm theo Bác", "Cụ thể hóa <script>alert(1)</script> & Bác", 1
+    )
+    source = tmp_path / "hue.txt"
+    source.write_text(hostile, "utf-8")
+    target = tmp_path / name
+    out, err = ok(run(str(source), "-m", "lead", "-n", "2", "-o", str(target)))
+    assert out == "" and err == ""
+    page = target.read_text("utf-8")
+    assert page.lstrip().lower().startswith("<!doctype html") and page.rstrip().endswith("</html>")
+    assert "<script>alert(1)</script>" not in page
+    assert "Cụ thể hóa &lt;script&gt;alert(1)&lt;/script&gt; &amp; Bác" in page
+    record = json.loads(ok(run(str(source), "-m", "lead", "-n", "2", "-f", "json"))[0])
+    import html as html_module
+
+    shown = html_module.unescape(page)
+    positions = [shown.index(s["text"]) for s in record["sentences"]]
+    assert len(positions) == 2 and positions == sorted(positions)  # original order
+    assert f"2 of {record['counts']['sentences']} sentences" in shown
+    same, _ = ok(run(str(source), "-m", "lead", "-n", "2", "-f", "html"))
+    assert same == page  # -f html on stdout: the same page
+
+
+def test_html_summary_of_several_inputs_is_refused_before_any_work(tmp_path: Path) -> None:
+    target = tmp_path / "all.html"
+    p = run(str(HUE), str(BAC_GIANG), "-m", "lead", "-o", str(target))
+    assert p.returncode == 2 and not target.exists()
+    (line,) = p.stderr.decode().splitlines()
+    assert "summarize digest" in line and "digest.html" in line
+
+
 # ------------------------------------------------------------------------- dedup
 
 

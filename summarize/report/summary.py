@@ -1,4 +1,4 @@
-"""Render a Summary as text, Markdown or JSON. Rendering never computes."""
+"""Render a Summary as text, Markdown, JSON or an HTML page. Rendering never computes."""
 
 from __future__ import annotations
 
@@ -13,6 +13,8 @@ SUMMARY_SCHEMA = f"summarize.summary/{SCHEMA_VERSION}"
 
 
 def render_summary(summary: Summary, fmt: str = "text") -> str:
+    if fmt == "html":
+        return render_summary_html(summary)
     if fmt == "json":
         return json.dumps(summary_record(summary), ensure_ascii=False, indent=2) + "\n"
     if fmt == "markdown":  # the article's text escaped: it shows, it never renders
@@ -21,6 +23,25 @@ def render_summary(summary: Summary, fmt: str = "text") -> str:
         return f"{head}{body}\n"
     head = f"{summary.title}\n\n" if summary.title else ""
     return head + "\n".join(s.text for s in summary.sentences) + "\n"
+
+
+def render_summary_html(summary: Summary) -> str:
+    """One self-contained page (``summarize ARTICLE -o summary.html``): the title, the
+    picks in original order with their place in the text, and what was left out; every
+    piece of article text escaped (``templating.environment``)."""
+    from .templating import environment
+
+    doc = summary.document
+    return (
+        environment()
+        .get_template("summary.html.j2")
+        .render(
+            summary=summary,
+            doc=doc,
+            title=summary.title or doc.source or "Summary",
+            removed=len(summary.duplicates.removed),
+        )  # fmt: skip
+    )
 
 
 def summary_record(summary: Summary) -> dict:
