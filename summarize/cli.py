@@ -236,12 +236,12 @@ def run(
     if is_batch(files):
         _one_page(fmt)
         sources = sources_of(files, max_bytes=limit)
-        return _run_batch(sources, summarizer, fmt.value, out, quiet)
+        return _run_batch(sources, summarizer, fmt.value, out, quiet, files)
     raw = read_text(files[0], max_bytes=limit)
     if raw.source == STDOUT and raw.format == "txt" and looks_like_jsonl(raw.text):
         _one_page(fmt)
         with stdin_records(raw.text) as sources:  # JSONL on stdin: records, not an article
-            return _run_batch(sources, summarizer, fmt.value, out, quiet)
+            return _run_batch(sources, summarizer, fmt.value, out, quiet, files)
     if verbose:
         err.print(f"read {raw.source}: {raw.format}, encoding {raw.encoding}")
     doc = prepare(
@@ -272,7 +272,18 @@ def _one_page(fmt: SummaryFormat) -> None:
         )
 
 
-def _run_batch(sources, summarizer, fmt: str, output: Path | None, quiet: bool) -> int:
+def _nothing_in(inputs: list[str], what: str) -> InputError:
+    """No article in any input (an empty folder, an empty or blank JSONL file or pipe):
+    an input error naming them, for a summary run and a digest alike."""
+    names = ", ".join("<stdin>" if name == STDOUT else name for name in inputs)
+    return InputError(
+        f"no input to {what}: no article in {names} (an empty folder, JSONL file or input)"
+    )
+
+
+def _run_batch(
+    sources, summarizer, fmt: str, output: Path | None, quiet: bool, inputs: list[str]
+) -> int:
     """One summary per record, written as each is made; failures named on stderr."""
     from .batch import count_records, render_item, summarize_sources
     from .digest.progress import progress_for
@@ -303,7 +314,7 @@ def _run_batch(sources, summarizer, fmt: str, output: Path | None, quiet: bool) 
                 handle.flush()
             done += 1
     if not done:
-        raise InputError("no input to summarise (empty folder or JSONL file)")
+        raise _nothing_in(inputs, "summarise")
     if failed == done:
         return INPUT_ERROR
     return PARTIAL_FAILURE if failed else 0
@@ -565,6 +576,8 @@ def digest(
 
     with cluster or contextlib.nullcontext(), progress_for(err, quiet) as bar:
         result = run_digest(inputs, outs, options, model=encoder, progress=bar, engine=cluster)
+    if not result.documents:  # an empty folder or feed: an input error, as `summarize run` says
+        raise _nothing_in(inputs, "digest")
     for record_id, source, error in result.failures:  # each named, as `summarize run` does
         base = source.rsplit(":", 1)[0]  # a JSONL record: its file
         _fail(error if base and error.startswith(base) else f"{source} ({record_id}): {error}")
@@ -576,7 +589,7 @@ def digest(
             f"{_across(result)}, "
             f"{len(result.learned.lines)} boilerplate lines learned; wrote {where}\n"
         )
-    if result.documents and result.failed == result.documents:
+    if result.failed == result.documents:
         from .exits import INPUT_ERROR
 
         return INPUT_ERROR  # every record failed: an input error, as for `summarize run`

@@ -81,6 +81,32 @@ def test_an_empty_pipe_is_an_empty_input_not_help(monkeypatch, capsys, fake_mode
     assert err.strip() == "summarize: error: <stdin>: input is empty"
 
 
+@pytest.mark.parametrize("command", ["run", "digest"])
+def test_nothing_to_read_is_an_input_error_for_summaries_and_digests_alike(
+    monkeypatch, capsys, fake_model, tmp_path: Path, command: str
+) -> None:
+    """An empty pipe, an empty folder, an empty or blank JSONL file: one line naming what
+    was given, exit 1 (docs/cli.md); the digest said "0 documents ... wrote stdout" and
+    exited 0, as if a feed had been read."""
+    folder = tmp_path / "feed"
+    folder.mkdir()
+    (tmp_path / "empty.jsonl").write_bytes(b"")
+    (tmp_path / "blank.jsonl").write_bytes(b"\n \n")
+    for args, stdin, named in [
+        ([], piped(b""), "<stdin>"),
+        ([str(folder)], None, str(folder)),
+        ([str(tmp_path / "empty.jsonl")], None, "empty.jsonl"),
+        ([str(tmp_path / "blank.jsonl"), str(folder)], None, f"blank.jsonl, {folder}"),
+    ]:
+        code, out, err = run_main(
+            monkeypatch, capsys, command, *args, "-m", "lead", "-q", stdin=stdin or piped(b"x")
+        )
+        assert (code, out) == (1, ""), (args, err)
+        (line,) = err.splitlines()
+        assert line.startswith("summarize: error: ") and named in line, line
+        assert "Traceback" not in err
+
+
 @pytest.mark.parametrize(
     "args, needle",
     [([], "Commands"), (["run"], "Missing argument"), (["-n", "2"], "Missing argument"),
