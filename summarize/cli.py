@@ -736,8 +736,16 @@ def _stale_stores() -> list[str]:
 
 @app.command("calibrate")
 def calibrate(
-    pairs: Annotated[Path, typer.Argument(help="JSONL: sentence1, sentence2, label or score.")],
+    pairs: Annotated[
+        Path,
+        typer.Argument(
+            help="JSONL: sentence1, sentence2, label or score.",
+            metavar="PAIRS",
+            show_default=False,
+        ),
+    ],
     model: ModelOpt = None,
+    fast: FastOpt = False,
     min_precision: Annotated[float, typer.Option(help="Precision the decision must keep.")] = 0.99,
     min_score: Annotated[float, typer.Option(help="Graded pairs: duplicate at or above.")] = 3.5,
     translations: Annotated[
@@ -789,6 +797,7 @@ def calibrate(
         if not translations.is_file():
             raise SummarizeError(f"{translations}: no such file")
         pairs_xl = load_translations(translations)
+    model = _fast_model(model, fast)
     encoder = shared_encoder(model)
     try:
         fit = calibrate_model(

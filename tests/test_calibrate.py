@@ -203,6 +203,25 @@ def test_calibrate_a_folder_is_not_a_missing_file(tmp_path: Path, monkeypatch, c
     assert err.strip() == f"summarize: error: {tmp_path}: a folder, not a pairs file (JSONL)"
 
 
+def test_calibrate_usage_names_its_argument_and_takes_fast(tmp_path: Path, monkeypatch, capsys):
+    """The usage line said `summarize calibrate [OPTIONS] {pairs}` and "Missing argument
+    'pairs'" (a Python name; the README says PAIRS.jsonl); and `--fast`, the static model
+    every other command takes, was "No such option" (the cross-lingual warning of
+    `dedup --fast --cross-lingual` sends users to calibrate)."""
+    from conftest import run_main
+
+    code, out, err = run_main(monkeypatch, capsys, "calibrate")
+    assert code == 2 and "Usage: summarize calibrate [OPTIONS] {PAIRS}" in err, err  # typer: {}
+    assert "Missing argument 'PAIRS'" in err and "{pairs}" not in err
+    code, out, err = run_main(monkeypatch, capsys, "calibrate", "-h")
+    assert code == 0 and "--fast" in out and "{pairs}" not in out
+    pairs = write_pairs(tmp_path / "pairs.jsonl", labelled())
+    code, out, err = run_main(
+        monkeypatch, capsys, "calibrate", str(pairs), "--fast", "--model", "e5-static"
+    )
+    assert code == 2 and "--fast and --model exclude each other" in err
+
+
 def test_calibrate_output_must_be_a_folder(tmp_path: Path, monkeypatch, capsys) -> None:
     """`-o FILE` (an existing file) said only "File exists: FILE"; refused before any model
     loads, naming the option."""
