@@ -279,6 +279,69 @@ def test_json_record_character_references_are_read_as_its_jsonl_line_is(tmp_path
     assert read_text(plain).text == text
 
 
+MARKDOWN_ARTICLE = """\
+# Mưa lớn gây ngập nhiều tuyến phố ở Hà Nội
+
+*Cập nhật 14:05, 12/6/2024* | **Theo [VnExpress](https://vnexpress.net)**
+
+Chiều 12/6, mưa lớn kéo dài hơn hai giờ khiến **nhiều tuyến phố** ở Hà Nội
+ngập sâu 30-50 cm. Hàng trăm xe máy chết máy giữa đường, giao thông ùn tắc
+nghiêm trọng.
+
+![Xe máy chết máy trên phố Nguyễn Trãi](anh1.jpg)
+
+## Còn mưa đến hết ngày mai
+
+Theo [Trung tâm Dự báo khí tượng thủy văn quốc gia](https://nchmf.gov.vn), mưa sẽ
+còn kéo dài đến hết ngày mai. Người dân được khuyến cáo hạn chế ra đường.
+
+- Phố Nguyễn Trãi ngập 50 cm.
+- Phố Tây Sơn ngập 40 cm, Sở GD&amp;ĐT cho học sinh nghỉ \\*sớm\\*.
+
+> "Tôi mất hai tiếng mới về đến nhà", anh Minh, một người dân ở quận Thanh Xuân,
+> cho biết.
+
+```
+<div class="ad">quảng cáo</div>
+```
+
+<p>Đoạn cuối do <b>CMS</b> để lại &amp; viết bằng HTML.</p>
+<figure><img src="b.jpg"><figcaption>Ảnh: Ngọc Thành</figcaption></figure>
+<script>track()</script>
+"""
+
+
+def test_markdown_is_read_as_its_text_not_its_markup(tmp_path: Path) -> None:
+    """A .md article was read as plain text: its `# ` heading was no title, `**bold**`,
+    `[links](url)` and list markers came out in the summary, and each line of a wrapped
+    paragraph was a sentence of its own ("ngập sâu 30-50 cm. Hàng trăm ... ùn tắc")."""
+    path = tmp_path / "mua.md"
+    path.write_text(MARKDOWN_ARTICLE, "utf-8")
+    raw = read_text(path)
+    assert (raw.format, raw.title) == ("md", "Mưa lớn gây ngập nhiều tuyến phố ở Hà Nội")
+    assert raw.text.splitlines() == [
+        "Cập nhật 14:05, 12/6/2024 | Theo VnExpress",
+        "Chiều 12/6, mưa lớn kéo dài hơn hai giờ khiến nhiều tuyến phố ở Hà Nội ngập sâu "
+        "30-50 cm. Hàng trăm xe máy chết máy giữa đường, giao thông ùn tắc nghiêm trọng.",
+        "Còn mưa đến hết ngày mai",
+        "Theo Trung tâm Dự báo khí tượng thủy văn quốc gia, mưa sẽ còn kéo dài đến hết "
+        "ngày mai. Người dân được khuyến cáo hạn chế ra đường.",
+        "Phố Nguyễn Trãi ngập 50 cm.",
+        "Phố Tây Sơn ngập 40 cm, Sở GD&ĐT cho học sinh nghỉ *sớm*.",
+        '"Tôi mất hai tiếng mới về đến nhà", anh Minh, một người dân ở quận Thanh Xuân, cho biết.',
+        "Đoạn cuối do CMS để lại & viết bằng HTML.",
+    ]  # images and captions, code, scripts are not the article's text
+    front = tmp_path / "front.md"
+    front.write_text('---\ntitle: "Tin mưa"\ndate: 2024-06-12\n---\n\nHà Nội mưa to.\n', "utf-8")
+    raw = read_text(front)
+    assert (raw.title, raw.text) == ("Tin mưa", "Hà Nội mưa to.")
+    only = tmp_path / "only.md"
+    only.write_text("![ảnh](a.jpg)\n\n---\n", "utf-8")
+    with pytest.raises(InputError, match="only.md: no text"):
+        read_text(only)
+    assert read_text(path, "txt").text == MARKDOWN_ARTICLE  # as plain text when asked
+
+
 @pytest.mark.parametrize(
     ("content", "message"),
     [

@@ -113,6 +113,9 @@ def read_text(
     if fmt == "json":
         body, title, record_id = _parse_json(text, name)
         return RawText(body, encoding, src, "json", title, record_id)
+    if fmt == "md":
+        body, title = _extract_markdown(text, name)
+        return RawText(body, encoding, src, "md", title)
     return RawText(text, encoding, src, fmt)
 
 
@@ -664,6 +667,88 @@ def decode_entities(text: str) -> str:
     if "&" not in text:
         return text
     return _ENTITY.sub(lambda m: html.unescape(m.group()), text)
+
+
+# YAML front matter of static-site articles (Hugo, Jekyll): its ``title:`` is the title.
+_FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?\r?\n)(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.S)
+_FRONT_TITLE = re.compile(r"^title:[ \t]*(.+?)[ \t]*$", re.M)
+
+
+def _extract_markdown(text: str, name: str) -> tuple[str, str | None]:
+    """The article text of a Markdown file (one paragraph per line, as from HTML) and
+    its title: a leading heading, or the front matter's ``title:``.
+
+    Read as plain text, Markdown's markup would be the article's words: ``**bold**``,
+    ``[links](url)`` and list markers in the summary, the ``# `` heading no title, and
+    each line of a wrapped paragraph a sentence of its own. Parsed (CommonMark, by
+    markdown-it-py), a paragraph is its words joined, a list item or table row a
+    paragraph, emphasis and links their text, an image (a caption) and code (not prose)
+    nothing, a character reference or backslash escape its character.
+    """
+    from markdown_it import MarkdownIt
+
+    title = None
+    front = _FRONT_MATTER.match(text)
+    if front:
+        found = _FRONT_TITLE.search(front.group(1))
+        title = found.group(1).strip("\"'").strip() if found else None
+        text = text[front.end() :]
+    tokens = MarkdownIt("commonmark").enable(["table", "strikethrough"]).parse(text)
+    lines: list[str] = []
+    row: list[str] | None = None
+    for i, token in enumerate(tokens):
+        if token.type == "tr_open":
+            row = []
+        elif token.type == "tr_close" and row is not None:
+            if any(row):
+                lines.append(" | ".join(row))
+            row = None
+        elif token.type == "html_block":  # HTML a CMS left in the Markdown: its words
+            lines.extend(line for line in _html_block_text(token.content) if line)
+        elif token.type == "inline":
+            words = _markdown_inline(token.children or [])
+            if row is not None:
+                row.append(" ".join(words.split()))
+                continue
+            opener = tokens[i - 1] if i else None
+            heading = opener is not None and opener.type == "heading_open"
+            if heading and words.strip() and title is None and not lines:
+                title = " ".join(words.split())
+                continue
+            lines.extend(line for line in words.split("\n") if line.strip())
+    body = "\n".join(" ".join(line.split()) for line in lines)
+    if not body.strip():
+        raise InputError(f"{name}: no text in this Markdown (only markup, images or code)")
+    return body, title or None
+
+
+_HIDDEN_HTML = re.compile(
+    r"<(script|style|figcaption|noscript|template)\b.*?</\1\s*>|<!--.*?-->", re.S | re.I
+)
+_HTML_BREAK = re.compile(r"</?(?:p|div|br|li|h[1-6]|tr|blockquote|section|article)\b[^>]*>", re.I)
+_HTML_TAG = re.compile(r"<[^>]*>")
+
+
+def _html_block_text(block: str) -> list[str]:
+    """The words of a raw HTML block inside Markdown, one line per HTML paragraph;
+    scripts, styles, comments and figure captions left out."""
+    block = _HTML_BREAK.sub("\n", _HIDDEN_HTML.sub(" ", block))
+    text = html.unescape(_HTML_TAG.sub("", block))
+    return [" ".join(line.split()) for line in text.split("\n")]
+
+
+def _markdown_inline(children: list) -> str:  # markdown_it Tokens
+    """An inline run's text as pieces: emphasis and link markup dropped, images (their
+    alt text is a caption) and inline HTML left out; a hard break keeps its line break."""
+    out = []
+    for child in children:
+        if child.type in ("text", "code_inline"):
+            out.append(child.content)
+        elif child.type == "softbreak":  # a wrapped line: the paragraph goes on
+            out.append(" ")
+        elif child.type == "hardbreak":
+            out.append("\n")
+    return "".join(out)
 
 
 def extract_html(html: str, name: str = "html") -> tuple[str, str | None]:
