@@ -192,3 +192,58 @@ def test_a_subset_is_grown_by_the_rest_of_its_quotations() -> None:
     inside, needs = within([0, 4], OPEN_QUOTE)
     assert inside == [0, 4] and needs == [[], []]
 
+
+# A "Tuy nhiên" whose sentence before is part of a quotation nobody speaks (1-2).
+UNSPOKEN = [
+    "Giá lúa năm nay tăng mạnh ở nhiều tỉnh.",  # 0
+    "“Chúng tôi sẽ làm tốt hơn nữa.",  # 1
+    "Mọi người đều cố gắng”.",  # 2
+    "Tuy nhiên, kết quả vẫn chưa cao như mong muốn.",  # 3
+    "Trời mưa to.",  # 4
+]
+
+
+def test_a_subset_reads_the_texts_neighbours_not_its_own() -> None:
+    """choose(needs=within(...)) on a subset picks as choose on the whole text: a
+    sentence that cannot be shown there is not shown after another neighbour, and a
+    sentence whose subset neighbour opens unquoted speech is not its continuation."""
+    inside, needs = within([0, 3, 4], UNSPOKEN)
+    assert inside == [0, 3, 4] and needs[1] is None  # its sentence before cannot be shown
+    scores = np.array([0.5, 1.0, 0.1])
+    picked = choose(scores, np.zeros((3, 3)), [UNSPOKEN[k] for k in inside], 3, needs=needs)
+    assert [inside[i] for i in picked.chosen] == [0, 4]  # not "Giá lúa ... Tuy nhiên, ..."
+    whole = choose(np.array([0.5, 0, 0, 1.0, 0.1]), np.zeros((5, 5)), UNSPOKEN, 3)
+    assert whole.chosen == [0, 4]
+
+    speech = [
+        "Ông Sơn cho biết: Dự án đã hoàn thành đúng hạn.",
+        "Dự án có vốn 10 tỷ đồng.",
+        "Trời mưa to ở Hà Nội.",
+    ]
+    inside, needs = within([0, 2], speech, [0, 0, 0])
+    picked = choose(
+        np.array([0.1, 1.0]), np.zeros((2, 2)), [speech[k] for k in inside], 1,
+        needs=needs, paragraphs=[0, 0],
+    )  # fmt: skip
+    assert [inside[i] for i in picked.chosen] == [2]  # stands alone in the text
+
+
+def test_a_chain_of_sentences_pointing_back_is_read_once(monkeypatch) -> None:
+    """Hostile input (docs/security.md): every sentence opens with "Nhưng". Each is read
+    once for whether it points back, not once per sentence of every chain it is in (the
+    closure called antecedents for each member: cubic, minutes for 3,000 sentences)."""
+    import summarize.rank.select as select
+
+    calls = 0
+    real = select.is_dangling
+
+    def counted(text: str) -> bool:
+        nonlocal calls
+        calls += 1
+        return real(text)
+
+    monkeypatch.setattr(select, "is_dangling", counted)
+    texts = [f"Nhưng trời mưa lần thứ {k}." for k in range(300)]
+    inside, needs = within(list(range(0, 300, 10)), texts)
+    assert inside == list(range(291)) and needs[5] == [4] and needs[0] == []
+    assert calls <= len(texts)

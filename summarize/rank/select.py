@@ -116,9 +116,9 @@ def choose(
     opens by pointing back ("Tuy nhiên", "Theo đó", "However") is taken together with
     the sentence before it when both fit, and is dropped otherwise; so is a quotation
     with the sentence that names its speaker (:mod:`summarize.rank.quotes`).
-    ``needs``: what each text's quotation needs (:func:`.quotes.speaker_needs`), when
-    ``texts`` are a subset of the candidates and it was found among all of them
-    (:func:`within`); found among ``texts`` otherwise.
+    ``needs``: what each text cannot be shown without, when ``texts`` are a subset of the
+    candidates and it was found among all of them (:func:`within`; no neighbour in
+    ``texts`` is read then); found among ``texts`` otherwise.
     """
     if overlap is not None and max_words is None:
         dense = sims if isinstance(sims, np.ndarray) else None
@@ -128,7 +128,9 @@ def choose(
     span = float(scores.max() - scores.min()) if n else 0.0
     rel = (scores - scores.min()) / span if span > 0 else np.ones(n)
     result = Choice([], [], [])
+    back = needs is None  # given: from within(), with the sentences pointed back to
     needs = speaker_needs(texts) if needs is None else needs
+    memo: dict[int, bool] = {}
     left = set(range(n))
     used = 0
 
@@ -156,7 +158,7 @@ def choose(
             )
         left.discard(best)
         gone[best] = True
-        take = _companions(best, texts, needs, paragraphs)
+        take = _companions(best, texts, needs, paragraphs, back=back, memo=memo)
         if take is None:  # a quotation whose speaker is nowhere near
             result.dangling.append(best)
             continue
@@ -226,11 +228,13 @@ def choose_set(
     p = np.clip(np.asarray(overlap.precision, dtype=np.float64), 0.0, 1.0)
     expected = p * size
     order = [int(i) for i in np.argsort(-expected, kind="stable")]
+    back = needs is None  # given: from within(), with the sentences pointed back to
     needs = speaker_needs(texts) if needs is None else needs
+    memo: dict[int, bool] = {}
     units: dict[tuple[int, ...], None] = {}
     lost: list[int] = []
     for i in order[:pool]:
-        take = _companions(i, texts, needs, paragraphs)
+        take = _companions(i, texts, needs, paragraphs, back=back, memo=memo)
         if take is None:
             lost.append(i)
         else:
@@ -272,10 +276,12 @@ def choose_set(
     rank = {i: r for r, i in enumerate(order)}
     chosen = sorted(best, key=rank.__getitem__)
     last = max(rank[i] for i in chosen)
+
+    def unit(i: int) -> list[int] | None:
+        return _companions(i, texts, needs, paragraphs, back=back, memo=memo)
+
     dangling = [
-        i for i in order[:last]
-        if i not in best
-        and (i in lost or len(_companions(i, texts, needs, paragraphs) or ()) > 1)
+        i for i in order[:last] if i not in best and (i in lost or len(unit(i) or ()) > 1)
     ]  # fmt: skip
     return Choice(chosen, dangling, [])
 
@@ -285,47 +291,77 @@ def _companions(
     texts: Sequence[str],
     needs: Sequence[list[int] | None],
     paragraphs: Sequence[int] | None = None,
+    *,
+    back: bool = True,
+    memo: dict[int, bool] | None = None,
 ) -> list[int] | None:
     """Sentence ``i`` with what it cannot stand without: the sentences before it that it
     points back to, its whole quotation and the speaker's sentence, and theirs in turn
     ("Tuy nhiên, ông Sơn cho biết:" before a quotation needs the sentence before it too);
-    None when any of that is missing."""
+    None when any of that is missing. ``back=False``: ``needs`` already hold the
+    sentences pointed back to (:func:`within`), so the neighbours in ``texts`` are not read.
+
+    Each sentence adds only the one just before it when it points back: that one adds
+    its own, so the closure is the whole chain of :func:`antecedents` in one pass (calling
+    it for every member walked the chain again each time: cubic in a text of "But ...").
+    ``memo``: whether each sentence points back, kept across calls on the same texts."""
     group, todo = {i}, [i]
     while todo:
         j = todo.pop()
         need = needs[j]
         if need is None:
             return None
-        for k in (*need, *antecedents(texts, j, paragraphs)):
+        before = [j - 1] if back and j > 0 and _points_back(texts, j, paragraphs, memo) else []
+        for k in (*need, *before):
             if k not in group:
                 group.add(k)
                 todo.append(k)
     return sorted(group)
 
 
+def _points_back(
+    texts: Sequence[str], j: int, paragraphs: Sequence[int] | None, memo: dict[int, bool] | None
+) -> bool:
+    if memo is not None and j in memo:
+        return memo[j]
+    found = is_dangling(texts[j]) or _speech_goes_on(texts, j, paragraphs)
+    if memo is not None:
+        memo[j] = found
+    return found
+
+
 def within(
     subset: Sequence[int], texts: Sequence[str], paragraphs: Sequence[int] | None = None
 ) -> tuple[list[int], list[list[int] | None]]:
     """``subset`` of the candidates ``texts`` grown by what its sentences cannot be shown
-    without, and what each sentence of the grown subset needs, as positions in it.
+    without, and what each sentence of the grown subset cannot be shown without (its
+    quotation, the speaker's sentence, the sentences it points back to, and theirs), as
+    positions in it; None when it cannot be shown. Give them to :func:`choose` as
+    ``needs``: it then reads no neighbour in the subset.
 
     Why: the guards read neighbours (the sentence before, the rest of a quotation), and
     among a subset (the screened candidates, summarize/scope.py) the neighbour of a
     sentence is not the one in the text: the first sentence of a quotation whose end
-    was not embedded read as a whole quote."""
+    was not embedded read as a whole quote; a "Tuy nhiên" whose sentence before cannot
+    be shown was shown after another one; a sentence after a subset neighbour that opens
+    unquoted speech ("Ông Sơn cho biết: ...") was taken for its continuation."""
     needs = speaker_needs(texts)
-    grown = set(subset)
-    for k in subset:
-        grown.update(_companions(k, texts, needs, paragraphs) or ())
+    memo: dict[int, bool] = {}
+    closures = {k: _companions(k, texts, needs, paragraphs, memo=memo) for k in subset}
+    grown = set(subset).union(*(c for c in closures.values() if c is not None))
     inside = sorted(grown)
     at = {k: i for i, k in enumerate(inside)}
     mapped: list[list[int] | None] = []
     for k in inside:
+        # what k needs directly (choose walks on from there); a member of a closure has
+        # all of its own inside it, and a sentence of the subset whose closure is None
+        # cannot be shown: its neighbour in the subset is not its neighbour in the text
         need = needs[k]
-        if need is not None and all(j in at for j in need):
-            mapped.append([at[j] for j in need])
-        else:
+        if need is None or (k in closures and closures[k] is None):
             mapped.append(None)
+            continue
+        before = [k - 1] if k > 0 and _points_back(texts, k, paragraphs, memo) else []
+        mapped.append(sorted(at[j] for j in {*need, *before}))
     return inside, mapped
 
 
