@@ -27,25 +27,56 @@ class _Marks:
     depth_after: int
     opens_at: int  # index of the first opening mark that starts a quotation here, or -1
     closes_at: int  # index of the last mark that closes a quotation here, or -1
+    stray: bool = False  # a closing mark with no quotation open: its opening is elsewhere
+
+
+_SPACE_BEFORE = " \t\n([{–—-:/"  # what an opening straight mark follows
+
+
+def _straight(t: str, k: int, depth: int) -> str:
+    """What a straight mark at ``t[k]`` does: "open", "close", "go on" (a new paragraph of
+    the quotation open before it: English news opens each one again and closes only the
+    last; the paragraphs of this data set are often glued into one) or "skip".
+
+    Why: a straight mark has no direction, and reading each one as the other of the one
+    before let one stray mark (an inch sign, a quotation whose opening is in another
+    sentence) turn every later quotation inside out: the rest of a BBC article read as
+    quoted, and a quote's closing sentence read as opening one."""
+    before = t[k - 1] if k else " "
+    after = t[k + 1] if k + 1 < len(t) else " "
+    if before.isdigit() and not after.isalnum():
+        return "skip"  # 15" screen: an inch sign
+    opens = before in _SPACE_BEFORE and (after.isalnum() or after in "'‘“«(…")
+    closes = after.isspace() or after in ".,;:!?)…-–—"
+    if depth == 0:
+        return "close" if closes and not opens else "open"
+    return "go on" if opens and not t[:k].strip() else "close"
 
 
 def _scan(texts: Sequence[str]) -> list[_Marks]:
     out, depth = [], 0
     for t in texts:
-        before, opens, closes = depth > 0, -1, -1
+        before, opens, closes, stray = depth > 0, -1, -1, False
         for found in _MARK.finditer(t):  # only the marks change anything
             k, c = found.start(), found.group()
-            opening = c in _OPEN or (c == _STRAIGHT and depth == 0)
-            if opening:
+            if c == _STRAIGHT:
+                what = _straight(t, k, depth)
+            elif c in _OPEN:
+                what = "go on" if depth > 0 and not t[:k].strip() else "open"
+            else:
+                what = "close"
+            if what == "open":
                 if depth == 0 and opens < 0:
                     opens = k
                 depth += 1
-            elif c in _CLOSE or c == _STRAIGHT:
+            elif what == "close":
                 if depth > 0:
                     depth -= 1
                     if depth == 0:
                         closes = k
-        out.append(_Marks(before, depth, opens, closes))
+                else:
+                    stray = True
+        out.append(_Marks(before, depth, opens, closes, stray))
     return out
 
 
@@ -78,6 +109,9 @@ def speaker_needs(texts: Sequence[str]) -> list[list[int] | None]:
         if i == 0 or not m.inside_before:
             opened = i
         end = i if m.depth_after == 0 else closing[i]  # None: never closed, a stray mark
+        if end is None and m.inside_before:
+            out.append([])  # after a stray mark: no quotation to show whole, no mark to pair
+            continue
         if end is not None and end - opened > _LOOKAHEAD:
             out.append(None)
             continue
