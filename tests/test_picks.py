@@ -276,3 +276,15 @@ def test_sentences_after_a_mark_never_closed_stand_alone() -> None:
     assert speaker_needs(stray)[1:] == [[], []]
     named = ["Ông Sơn nói: “Một câu.", "Trời mưa to.", "Gió lớn."]
     assert speaker_needs(named) == [[], [], []]
+
+
+def test_a_sentence_of_quote_marks_is_read_in_linear_time() -> None:
+    """Hostile input (docs/security.md): 200,000 opening marks in one 600 kB sentence.
+    Whether a mark opens its sentence is known once per sentence, not by looking back
+    over the sentence at each mark (minutes)."""
+    import time
+
+    marks = "Ông nói: “" + " “a" * 200_000 + "."
+    start = time.perf_counter()
+    assert speaker_needs([marks, marks, "Trời mưa."])[2] == []
+    assert time.perf_counter() - start < 5.0

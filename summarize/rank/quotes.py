@@ -27,13 +27,12 @@ class _Marks:
     depth_after: int
     opens_at: int  # index of the first opening mark that starts a quotation here, or -1
     closes_at: int  # index of the last mark that closes a quotation here, or -1
-    stray: bool = False  # a closing mark with no quotation open: its opening is elsewhere
 
 
 _SPACE_BEFORE = " \t\n([{–—-:/"  # what an opening straight mark follows
 
 
-def _straight(t: str, k: int, depth: int) -> str:
+def _straight(t: str, k: int, depth: int, first: bool) -> str:
     """What a straight mark at ``t[k]`` does: "open", "close", "go on" (a new paragraph of
     the quotation open before it: English news opens each one again and closes only the
     last; the paragraphs of this data set are often glued into one) or "skip".
@@ -50,33 +49,31 @@ def _straight(t: str, k: int, depth: int) -> str:
     closes = after.isspace() or after in ".,;:!?)…-–—"
     if depth == 0:
         return "close" if closes and not opens else "open"
-    return "go on" if opens and not t[:k].strip() else "close"
+    return "go on" if opens and first else "close"
 
 
 def _scan(texts: Sequence[str]) -> list[_Marks]:
     out, depth = [], 0
     for t in texts:
-        before, opens, closes, stray = depth > 0, -1, -1, False
+        before, opens, closes = depth > 0, -1, -1
+        lead = len(t) - len(t.lstrip())  # where the first mark of the sentence would be
         for found in _MARK.finditer(t):  # only the marks change anything
             k, c = found.start(), found.group()
             if c == _STRAIGHT:
-                what = _straight(t, k, depth)
+                what = _straight(t, k, depth, k == lead)
             elif c in _OPEN:
-                what = "go on" if depth > 0 and not t[:k].strip() else "open"
+                what = "go on" if depth > 0 and k == lead else "open"
             else:
                 what = "close"
             if what == "open":
                 if depth == 0 and opens < 0:
                     opens = k
                 depth += 1
-            elif what == "close":
-                if depth > 0:
-                    depth -= 1
-                    if depth == 0:
-                        closes = k
-                else:
-                    stray = True
-        out.append(_Marks(before, depth, opens, closes, stray))
+            elif what == "close" and depth > 0:
+                depth -= 1
+                if depth == 0:
+                    closes = k
+        out.append(_Marks(before, depth, opens, closes))
     return out
 
 
