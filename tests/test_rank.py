@@ -396,3 +396,20 @@ def test_sample_summaries_close_every_quotation(fake_encoder, sentences: int) ->
     got = summarize(text, sentences=sentences, model=fake_encoder)
     shown = " ".join(s.text for s in got.sentences)
     assert shown.count("“") == shown.count("”"), shown
+
+
+def test_a_unit_larger_than_the_summary_is_not_searched() -> None:
+    """Hostile input (docs/security.md): 3,000 sentences that all open with "Nhưng". Each
+    of the best candidates comes with every sentence before it; such a unit never fits 3
+    sentences and is lost at once (the set search paired its thousands of members, 45 s),
+    and said so."""
+    import time
+
+    from summarize.rank.select import SET_POOL, Overlap, choose_set
+
+    texts = [f"Nhưng trời mưa to ở tỉnh số {i} và gió lớn lần {i}." for i in range(3000)]
+    overlap = Overlap(np.linspace(0.1, 0.9, len(texts)), 30.0)
+    start = time.perf_counter()
+    picked = choose_set(overlap, texts, 3)
+    assert time.perf_counter() - start < 5.0
+    assert picked.chosen == [] and len(picked.dangling) == SET_POOL

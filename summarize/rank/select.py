@@ -235,8 +235,8 @@ def choose_set(
     lost: list[int] = []
     for i in order[:pool]:
         take = _companions(i, texts, needs, paragraphs, back=back, memo=memo)
-        if take is None:
-            lost.append(i)
+        if take is None or len(take) > want:  # a unit larger than the summary never fits
+            lost.append(i)  # (and its thousands of "Nhưng ..." made the pairs below quadratic)
         else:
             units[tuple(take)] = None
     # Every set of ``target`` sentences the units make, each valued at once with numpy
