@@ -292,6 +292,8 @@ def _run_batch(
 
     total = count_records(sources)
     done = failed = 0
+    # A .json file holds one JSON value: the records as an array (stdout and .jsonl: JSONL)
+    array = fmt == "json" and output is not None and output.suffix.lower() == ".json"
     with contextlib.ExitStack() as stack:
         bar = stack.enter_context(progress_for(err, quiet or total < 2))
         # After the bar starts: on a terminal, stdout then prints above it.
@@ -307,12 +309,16 @@ def _run_batch(
                 _fail(f"{where}{item.error}")
             _unmatched(item.summary)
             text = render_item(item, fmt, first=done == 0)
+            if array:
+                text = ("[\n" if done == 0 else ",\n") + text.rstrip("\n")
             if handle is None:
                 _write_stdout(text)  # all of it, or a closed pipe's exit 141
             else:
                 handle.write(text)
                 handle.flush()
             done += 1
+        if array and done and handle is not None:
+            handle.write("\n]\n")
     if not done:
         raise _nothing_in(inputs, "summarise")
     if failed == done:

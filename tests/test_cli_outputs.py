@@ -150,6 +150,26 @@ def test_output_html_file_is_a_page_of_the_summary(tmp_path: Path, name: str) ->
     assert same == page  # -f html on stdout: the same page
 
 
+def test_several_inputs_to_a_json_file_make_one_json_array(tmp_path: Path) -> None:
+    """`summarize a.txt b.txt -o all.json` wrote JSONL (one object a line) into the .json
+    file: `json.load` failed with "Extra data". A .json file holds one JSON value, an
+    array of the records in input order (a failed input with its error); .jsonl and
+    stdout stay one record per line."""
+    bad = tmp_path / "empty.txt"
+    bad.write_text("", "utf-8")
+    target = tmp_path / "all.json"
+    p = run(str(HUE), str(bad), str(BAC_GIANG), "-m", "lead", "-n", "1", "-q", "-o", str(target))
+    assert p.returncode == 3, p.stderr.decode()
+    records = json.loads(target.read_text("utf-8"))
+    assert [r["source"] for r in records] == [str(HUE), str(bad), str(BAC_GIANG)]
+    assert records[1]["error"] and records[0]["error"] is None
+    lines, _ = run(str(HUE), str(BAC_GIANG), "-m", "lead", "-n", "1", "-f", "json").stdout, None
+    assert [json.loads(x) for x in lines.decode().splitlines()] == [records[0], records[2]]
+    jsonl = tmp_path / "all.jsonl"
+    ok(run(str(HUE), str(BAC_GIANG), "-m", "lead", "-n", "1", "-q", "-o", str(jsonl)))
+    assert jsonl.read_text("utf-8").encode() == lines
+
+
 def test_html_summary_of_several_inputs_is_refused_before_any_work(tmp_path: Path) -> None:
     target = tmp_path / "all.html"
     p = run(str(HUE), str(BAC_GIANG), "-m", "lead", "-o", str(target))
