@@ -27,6 +27,7 @@ class _Marks:
     depth_after: int
     opens_at: int  # index of the first opening mark that starts a quotation here, or -1
     closes_at: int  # index of the last mark that closes a quotation here, or -1
+    new_part: bool = False  # a paragraph starts here with a quotation open before it
 
 
 _SPACE_BEFORE = " \t\n([{–—-:/"  # what an opening straight mark follows
@@ -52,11 +53,15 @@ def _straight(t: str, k: int, depth: int, first: bool) -> str:
     return "go on" if opens and first else "close"
 
 
-def _scan(texts: Sequence[str]) -> list[_Marks]:
+def _scan(texts: Sequence[str], paragraphs: Sequence[int] | None = None) -> list[_Marks]:
     out, depth = [], 0
-    for t in texts:
-        before, opens, closes = depth > 0, -1, -1
+    for n, t in enumerate(texts):
         lead = len(t) - len(t.lstrip())  # where the first mark of the sentence would be
+        new_paragraph = paragraphs is not None and n > 0 and paragraphs[n] != paragraphs[n - 1]
+        part = new_paragraph and depth > 0  # the part of the quotation before ends here
+        if part and t[lead : lead + 1] not in _OPEN + _STRAIGHT:
+            depth = 0  # a paragraph that does not open again ends the quotation before it
+        before, opens, closes = depth > 0, -1, -1
         for found in _MARK.finditer(t):  # only the marks change anything
             k, c = found.start(), found.group()
             if c == _STRAIGHT:
@@ -65,7 +70,9 @@ def _scan(texts: Sequence[str]) -> list[_Marks]:
                 what = "go on" if depth > 0 and k == lead else "open"
             else:
                 what = "close"
-            if what == "open":
+            if what == "go on":
+                part = True
+            elif what == "open":
                 if depth == 0 and opens < 0:
                     opens = k
                 depth += 1
@@ -73,7 +80,7 @@ def _scan(texts: Sequence[str]) -> list[_Marks]:
                 depth -= 1
                 if depth == 0:
                     closes = k
-        out.append(_Marks(before, depth, opens, closes))
+        out.append(_Marks(before, depth, opens, closes, part))
     return out
 
 
@@ -88,31 +95,39 @@ def _speaker_in(text: str, m: _Marks) -> bool:
     return before or after
 
 
-def speaker_needs(texts: Sequence[str]) -> list[list[int] | None]:
+def speaker_needs(
+    texts: Sequence[str], paragraphs: Sequence[int] | None = None
+) -> list[list[int] | None]:
     """For each sentence: the other sentences it cannot be shown without (``[]`` for
-    none), or None when it cannot be shown at all.
+    none), or None when it cannot be shown at all. ``paragraphs``: each text's paragraph,
+    when known.
 
-    A quotation over several sentences is shown whole, from the sentence that opens it to
-    the one that closes it, with the sentence that names its speaker: a part of it alone
-    leaves a quote mark open or closed with no pair, or the words unattributed ("Đại úy
-    Khoa tâm sự: “Không phải ..." with the rest of his words missing). None when no
-    speaker is near, or when the quotation runs past :data:`_LOOKAHEAD` sentences."""
-    marks = _scan(texts)
+    A quotation over several sentences is shown whole with the sentence that names its
+    speaker: a part of it alone leaves a quote mark open or closed with no pair, or the
+    words unattributed ("Đại úy Khoa tâm sự: “Không phải ..." with the rest of his words
+    missing). Whole up to the end of its paragraph: a quotation over several paragraphs
+    leaves each but the last open (English news opens each one again), so a reader meets
+    a paragraph of it as the writer wrote it. None when no speaker is near, or when the
+    part to show runs past :data:`_LOOKAHEAD` sentences."""
+    marks = _scan(texts, paragraphs)
     out: list[list[int] | None] = []
     opened = 0  # the first sentence of the quotation sentence i is in (found once: an
     # unclosed mark early in a long text made walking back for each sentence quadratic)
-    closing = _closings(marks)
+    part = 0  # the first sentence of the paragraph of the quotation sentence i is in
+    ends = _part_ends(marks)
     for i, m in enumerate(marks):
         if i == 0 or not m.inside_before:
-            opened = i
-        end = i if m.depth_after == 0 else closing[i]  # None: never closed, a stray mark
+            opened = part = i
+        elif m.new_part:
+            part = i
+        end = ends[i]  # None: never closed, a stray mark
         if end is None and m.inside_before:
             out.append([])  # after a stray mark: no quotation to show whole, no mark to pair
             continue
-        if end is not None and end - opened > _LOOKAHEAD:
+        if end is not None and end - part > _LOOKAHEAD:
             out.append(None)
             continue
-        rest = list(range(opened, end + 1)) if end is not None else []
+        rest = list(range(part, end + 1)) if end is not None else []
         starts_quoted = texts[i].lstrip()[:1] in _OPEN + _STRAIGHT
         first = opened
         if not (m.inside_before or starts_quoted) or _speaker_in(texts[i], m):
@@ -130,12 +145,14 @@ def speaker_needs(texts: Sequence[str]) -> list[list[int] | None]:
     return out
 
 
-def _closings(marks: Sequence[_Marks]) -> list[int | None]:
-    """For each sentence, the first sentence from it on that leaves no quotation open."""
+def _part_ends(marks: Sequence[_Marks]) -> list[int | None]:
+    """For each sentence, the last sentence of the part of a quotation it is in: the
+    first from it on that leaves no quotation open, or that ends the quotation's
+    paragraph; None when its quotation is never closed."""
     out: list[int | None] = [None] * len(marks)
     nxt: int | None = None
     for i in range(len(marks) - 1, -1, -1):
-        if marks[i].depth_after == 0:
+        if marks[i].depth_after == 0 or (i + 1 < len(marks) and marks[i + 1].new_part):
             nxt = i
         out[i] = nxt
     return out

@@ -129,7 +129,7 @@ def choose(
     rel = (scores - scores.min()) / span if span > 0 else np.ones(n)
     result = Choice([], [], [])
     back = needs is None  # given: from within(), with the sentences pointed back to
-    needs = speaker_needs(texts) if needs is None else needs
+    needs = speaker_needs(texts, paragraphs) if needs is None else needs
     memo: dict[int, bool] = {}
     left = set(range(n))
     used = 0
@@ -229,7 +229,7 @@ def choose_set(
     expected = p * size
     order = [int(i) for i in np.argsort(-expected, kind="stable")]
     back = needs is None  # given: from within(), with the sentences pointed back to
-    needs = speaker_needs(texts) if needs is None else needs
+    needs = speaker_needs(texts, paragraphs) if needs is None else needs
     memo: dict[int, bool] = {}
     units: dict[tuple[int, ...], None] = {}
     lost: list[int] = []
@@ -345,7 +345,7 @@ def within(
     was not embedded read as a whole quote; a "Tuy nhiên" whose sentence before cannot
     be shown was shown after another one; a sentence after a subset neighbour that opens
     unquoted speech ("Ông Sơn cho biết: ...") was taken for its continuation."""
-    needs = speaker_needs(texts)
+    needs = speaker_needs(texts, paragraphs)
     memo: dict[int, bool] = {}
     closures = {k: _companions(k, texts, needs, paragraphs, memo=memo) for k in subset}
     grown = set(subset).union(*(c for c in closures.values() if c is not None))
