@@ -251,8 +251,11 @@ def run(
     result = summarizer.summarize(doc)
     _unmatched(result)
     if verbose:
+        from .report.common import plural
+
         err.print(
-            f"{len(doc.sentences)} sentences, {len(result.duplicates.removed)} duplicates removed, "
+            f"{plural(len(doc.sentences), 'sentence')}, "
+            f"{plural(len(result.duplicates.removed), 'duplicate')} removed, "
             f"method {result.method}, model {result.model or '-'}, budget {result.budget}"
         )
     text = render_summary(result, fmt.value)

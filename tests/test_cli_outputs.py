@@ -79,7 +79,8 @@ def test_verbose_says_what_was_read_and_done_on_stderr_only(tmp_path: Path) -> N
     assert len(lines) == 2, err
     assert str(copy) in lines[0] and "utf-16" in lines[0]
     assert f"{len(result.document.sentences)} sentences" in lines[1]
-    assert f"{len(result.duplicates.removed)} duplicates removed" in lines[1]
+    assert len(result.duplicates.removed) == 1  # said in the singular (was "1 duplicates")
+    assert "1 duplicate removed" in lines[1]
     assert "method lead" in lines[1] and "2 sentences" in lines[1]
 
 
