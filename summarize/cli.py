@@ -1036,6 +1036,7 @@ def main(argv: list[str] | None = None) -> None:
             sys.exit(exits.USAGE_ERROR)
         args = ["run"]  # `summarize < a.txt`: `summarize run -`
     if args and args[0] not in COMMANDS and args[0] not in OPTIONS:
+        _mistyped_command(args[0])
         args.insert(0, "run")
     warnings.showwarning = _warning
     try:
@@ -1071,6 +1072,24 @@ def main(argv: list[str] | None = None) -> None:
         if type(e).__name__ in ("Abort", "Exit"):
             sys.exit(getattr(e, "exit_code", 1))
         raise
+
+
+def _mistyped_command(word: str) -> None:
+    """`summarize digset news.jsonl`: a word near a command's name that names no file is a
+    mistyped command (usage error, exit 2), not a missing file to summarise."""
+    import difflib
+
+    from . import exits
+
+    if word.startswith("-") or any(c in word for c in "./\\") or os.path.lexists(word):
+        return  # an option, a file name ("dedup.txt", "./serve") or an existing path
+    near = difflib.get_close_matches(word, sorted(COMMANDS - {"run"}), n=1, cutoff=0.7)
+    if near:
+        sys.stderr.write(
+            f"summarize: error: {word}: no such file or command; did you mean "
+            f"`summarize {near[0]}`?\n"
+        )
+        sys.exit(exits.USAGE_ERROR)
 
 
 def _quiet_broken_pipe() -> None:

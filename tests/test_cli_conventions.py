@@ -219,6 +219,30 @@ def test_exit_statuses(args: list[str], code: int) -> None:
     assert b"Traceback" not in p.stderr
 
 
+@pytest.mark.parametrize(
+    "typed, meant",
+    [("digset", "digest"), ("dedupe", "dedup"), ("serv", "serve"), ("calibrat", "calibrate"),
+     ("model", "models")],
+)  # fmt: skip
+def test_a_mistyped_command_is_said_so_not_a_missing_file(
+    tmp_path: Path, news: Path, typed: str, meant: str
+) -> None:
+    """`summarize digset news.jsonl` said "digset: no such file or folder": the word was
+    taken for a file to summarise. A word near a command that names no file is a usage
+    error that says which command was meant; a file of that name is still summarised."""
+    p = cli(typed, str(news), cwd=tmp_path)
+    assert (p.returncode, p.stdout) == (2, b""), p.stderr.decode()
+    (line,) = p.stderr.decode().splitlines()
+    assert line == (
+        f"summarize: error: {typed}: no such file or command; did you mean `summarize {meant}`?"
+    )
+    (tmp_path / typed).write_text(HUE.read_text("utf-8"), "utf-8")  # a file by that name
+    p = cli(typed, "-m", "lead", "-n", "1", cwd=tmp_path)
+    assert p.returncode == 0 and "Cụ thể hóa" in p.stdout.decode(), p.stderr.decode()
+    p = cli(f"{meant}.txt", cwd=tmp_path)  # a missing file name is still a missing file
+    assert p.returncode == 1 and "did you mean" not in p.stderr.decode()
+
+
 def test_exit_statuses_are_documented() -> None:
     from summarize import exits
 
