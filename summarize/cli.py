@@ -243,7 +243,7 @@ def run(
         with stdin_records(raw.text) as sources:  # JSONL on stdin: records, not an article
             return _run_batch(sources, summarizer, fmt.value, out, quiet, files)
     if verbose:
-        err.print(f"read {raw.source}: {raw.format}, encoding {raw.encoding}")
+        err.print(f"read {_shown(raw.source)}: {raw.format}, encoding {raw.encoding}")
     doc = prepare(
         raw.text, title=title or raw.title, doc_id=raw.id, encoding=raw.encoding,
         source=raw.source,
@@ -278,7 +278,7 @@ def _one_page(fmt: SummaryFormat) -> None:
 def _nothing_in(inputs: list[str], what: str) -> InputError:
     """No article in any input (an empty folder, an empty or blank JSONL file or pipe):
     an input error naming them, for a summary run and a digest alike."""
-    names = ", ".join("<stdin>" if name == STDOUT else name for name in inputs)
+    names = ", ".join(_shown(name) for name in inputs)
     return InputError(
         f"no input to {what}: no article in {names} (an empty folder, JSONL file or input)"
     )
@@ -414,7 +414,7 @@ def dedup(
         if looks_like_jsonl(raw.text):  # records on stdin: never cleaned as one article
             raise InputError(_DEDUP_JSONL.format(name="<stdin>", arg="-"))
     if verbose:
-        err.print(f"read {raw.source}: {raw.format}, encoding {raw.encoding}")
+        err.print(f"read {_shown(raw.source)}: {raw.format}, encoding {raw.encoding}")
     doc = prepare(raw.text, title=raw.title, encoding=raw.encoding, source=raw.source)
     result = _summarizer(config, device, batch_size, no_cache).deduplicate(doc)
     files: list[tuple[Path, str]] = []
@@ -884,6 +884,11 @@ def _summarizer(config, device: str | None, batch_size: int, no_cache: bool = Fa
     from .pipeline import Summarizer
 
     return Summarizer(config, device=device, batch_size=batch_size, cache=not no_cache)
+
+
+def _shown(source: str) -> str:
+    """An input as messages name it: standard input is ``<stdin>``, as in its errors."""
+    return "<stdin>" if source == STDOUT else source
 
 
 def _is_stdout(path: Path | None) -> bool:

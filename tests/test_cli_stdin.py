@@ -75,6 +75,15 @@ def test_dedup_and_digest_read_a_piped_stdin_too(monkeypatch, capsys, fake_model
     assert [json.loads(line)["id"] for line in out.splitlines()] == [HUE.stem, QN.stem]
 
 
+@pytest.mark.parametrize("command", ["run", "dedup"])
+def test_verbose_names_standard_input_as_errors_do(monkeypatch, capsys, fake_model, command):
+    """`cat a.html | summarize -v` said "read -: html, ..."; errors say <stdin>."""
+    args = [command, "-v", "-m", "lead"] if command == "run" else [command, "-v", "-q"]
+    code, out, err = run_main(monkeypatch, capsys, *args, stdin=piped(HUE.read_bytes()))
+    assert code == 0, err
+    assert err.splitlines()[0] == "read <stdin>: txt, encoding utf-8", err
+
+
 def test_an_empty_pipe_is_an_empty_input_not_help(monkeypatch, capsys, fake_model) -> None:
     code, out, err = run_main(monkeypatch, capsys, stdin=piped(b""))
     assert (code, out) == (1, "")
