@@ -581,7 +581,6 @@ def digest(
             options.summary.model, device=device, batch_size=batch_size, cache=not no_cache
         )
     from .digest.progress import progress_for
-    from .report.common import plural
 
     with cluster or contextlib.nullcontext(), progress_for(err, quiet) as bar:
         result = run_digest(inputs, outs, options, model=encoder, progress=bar, engine=cluster)
@@ -592,17 +591,26 @@ def digest(
         _fail(error if base and error.startswith(base) else f"{source} ({record_id}): {error}")
     if not quiet:
         where = ", ".join(str(o.path) for o in outs if o.path) or "stdout"
-        sys.stderr.write(
-            f"{plural(result.documents, 'document')} ({result.resumed} from an earlier run), "
-            f"{result.failed} failed, {len(result.stories)} multi-article stories"
-            f"{_across(result)}, "
-            f"{len(result.learned.lines)} boilerplate lines learned; wrote {where}\n"
-        )
+        sys.stderr.write(_digest_counts(result, where, resume) + "\n")
     if result.failed == result.documents:
         from .exits import INPUT_ERROR
 
         return INPUT_ERROR  # every record failed: an input error, as for `summarize run`
     return EXIT_RECORDS_FAILED if result.failed else 0
+
+
+def _digest_counts(result, where: str, resume: bool) -> str:  # noqa: ANN001 - DigestResult
+    """The digest's closing line: what was read, found and written, each count in the
+    singular when it is one; the earlier run's share only when one was resumed."""
+    from .report.common import plural
+
+    earlier = f" ({result.resumed} from an earlier run)" if resume or result.resumed else ""
+    stories = plural(len(result.stories), "multi-article story", "multi-article stories")
+    learned = plural(len(result.learned.lines), "boilerplate line")
+    return (
+        f"{plural(result.documents, 'document')}{earlier}, {result.failed} failed, "
+        f"{stories}{_across(result)}, {learned} learned; wrote {where}"
+    )
 
 
 def _across(result) -> str:  # noqa: ANN001 - a DigestResult

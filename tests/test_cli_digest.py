@@ -268,3 +268,27 @@ def test_html_written_by_a_resumed_run_is_the_whole_digest(tmp_path: Path) -> No
     assert sorted(page.ids) == sorted(r["id"] for r in records)  # each article once
     assert page.sentences and all(page.sentences)
     assert out.read_bytes() == whole.read_bytes()
+
+
+def test_closing_line_counts_in_the_singular_and_names_a_resume_only_when_there_is_one() -> None:
+    """The line said "1 multi-article stories", "1 boilerplate lines learned", and
+    "(0 from an earlier run)" on every run, resumed or not."""
+    from types import SimpleNamespace
+
+    from summarize.cli import _digest_counts
+
+    def result(stories: int, lines: int, resumed: int = 0) -> SimpleNamespace:
+        return SimpleNamespace(
+            documents=3, resumed=resumed, failed=0, stories=[object()] * stories,
+            learned=SimpleNamespace(lines=["x"] * lines), translations=None,
+        )  # fmt: skip
+
+    one = _digest_counts(result(1, 1), "d.html", resume=False)
+    assert one == (
+        "3 documents, 0 failed, 1 multi-article story, 1 boilerplate line learned; wrote d.html"
+    )
+    two = _digest_counts(result(2, 0), "stdout", resume=False)
+    assert "2 multi-article stories, 0 boilerplate lines learned; wrote stdout" in two
+    assert "earlier run" not in two
+    assert "3 documents (0 from an earlier run), " in _digest_counts(result(2, 0), "x", True)
+    assert "3 documents (2 from an earlier run), " in _digest_counts(result(0, 0, 2), "x", False)
