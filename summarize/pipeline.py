@@ -301,6 +301,7 @@ class Summarizer:
         scores, picked, _ = self._rank_and_select(
             [pool[i][1] for i in keep], vecs[keep] if vecs is not None else None, title_vecs,
             [pool[i][2] for i in keep], title=" ".join(titles) or None, method=method,
+            needs=_story_needs(articles, pool, keep),
         )  # fmt: skip
         chosen = sorted(picked.chosen, key=lambda i: (pool[keep[i]][0], pool[keep[i]][1].index))
         result = [_story_pick(pool[keep[i]][0], pool[keep[i]][1], scores[i]) for i in chosen]
@@ -409,8 +410,10 @@ class Summarizer:
         starts: list[bool] | None = None,
         title: str | None = None,
         method: str | None = None,
+        needs: list[list[int] | None] | None = None,
     ) -> tuple[np.ndarray, Choice, bool | None]:
-        """Scores, picks, and (with a query) whether any sentence matched it."""
+        """Scores, picks, and (with a query) whether any sentence matched it. ``needs``:
+        what each candidate cannot be shown without, when ``cands`` are not one text's."""
         method = method or self.config.method
         limit = self.config.max_sentences(len(cands))
         texts = [s.text for s in cands]
@@ -431,9 +434,43 @@ class Summarizer:
             choice = choose(
                 ranking.scores, ranking.similarities, texts, limit,
                 max_words=self.config.words, overlap=overlap,
-                paragraphs=[s.paragraph for s in cands],
+                paragraphs=[s.paragraph for s in cands], needs=needs,
             )  # fmt: skip
         return ranking.scores, choice, matched
+
+
+def _story_needs(
+    articles: Sequence[StoryArticle], pool: list[tuple[int, Sentence, int]], keep: list[int]
+) -> list[list[int] | None]:
+    """What each kept sentence of a story's pool cannot be shown without, read within its
+    own article, as positions in ``keep``; None when that was not kept (a duplicate of
+    another article's sentence, or left unembedded by the screen).
+
+    Why: the pool runs the articles together, so read as one text a quotation left open
+    at the end of one article went on into the next, a "Tuy nhiên" opening an article
+    pointed back into the one before, and paragraph numbers of different articles met."""
+    at = {i: n for n, i in enumerate(keep)}
+    first: dict[int, int] = {}
+    for i, (d, _, _) in enumerate(pool):
+        first.setdefault(d, i)
+    members: dict[int, list[int]] = {}
+    for i in keep:
+        members.setdefault(pool[i][0], []).append(i)
+    out: list[list[int] | None] = [None] * len(keep)
+    for d, kept in members.items():
+        texts = [s.text for s in articles[d].sentences]
+        paragraphs = [s.paragraph for s in articles[d].sentences]
+        subset = [pool[i][2] for i in kept]
+        inside, mapped = within(subset, texts, paragraphs)
+        row = {pos: n for n, pos in enumerate(inside)}
+        for i, pos in zip(kept, subset, strict=True):
+            need = mapped[row[pos]]
+            if need is None:
+                continue
+            wanted = [first[d] + inside[j] for j in need]
+            if all(w in at for w in wanted):
+                out[at[i]] = [at[w] for w in wanted]
+    return out
 
 
 @lru_cache(maxsize=4)

@@ -243,7 +243,8 @@ def test_a_chain_of_sentences_pointing_back_is_read_once(monkeypatch) -> None:
         return real(text)
 
     monkeypatch.setattr(select, "is_dangling", counted)
-    texts = [f"Nhưng trời mưa lần thứ {k}." for k in range(300)]
+    # the first sentence points back to nothing: it could not be shown, nor any after it
+    texts = ["Trời mưa lần đầu."] + [f"Nhưng trời mưa lần thứ {k}." for k in range(1, 300)]
     inside, needs = within(list(range(0, 300, 10)), texts)
     assert inside == list(range(291)) and needs[5] == [4] and needs[0] == []
     assert calls <= len(texts)
@@ -306,3 +307,29 @@ def test_a_sentence_of_quote_marks_is_read_in_linear_time() -> None:
     start = time.perf_counter()
     assert speaker_needs([marks, marks, "Trời mưa."])[2] == []
     assert time.perf_counter() - start < 5.0
+
+
+# Two articles of one story: the first ends inside a quotation it never closes, the
+# second opens by pointing back ("Tuy nhiên") and ends with a stray closing mark.
+STORY_A = (
+    "Giá lúa năm nay tăng mạnh ở Đồng Tháp.\n\n"
+    "Nông dân lãi lớn nhờ được mùa và bán được giá.\n\n"
+    "Ông Sơn, Chủ tịch xã, cho biết: “Chúng tôi sẽ mở rộng diện tích lúa chất lượng cao."
+)
+STORY_B = (
+    "Tuy nhiên, giá phân bón cũng tăng cao trong vụ này.\n\n"
+    "Thương lái đến tận ruộng để mua lúa của nông dân.\n\n"
+    "Người dân mong giá lúa sẽ ổn định lâu dài.”"
+)
+
+
+@pytest.mark.parametrize("sentences", [1, 2, 3, 4, 5, 6])
+def test_a_story_summary_reads_each_article_on_its_own(fake_encoder, sentences: int) -> None:
+    """A story's pool runs its articles together: read as one text, the second article's
+    "Tuy nhiên" pointed back to the first article's last sentence and the first's open
+    quotation went on into the second."""
+    from summarize.api import summarize_many
+
+    got = summarize_many([STORY_A, STORY_B], sentences=sentences, model=fake_encoder)
+    shown = [(s.document, s.text) for s in got.sentences]
+    assert all(not text.startswith("Tuy nhiên") for _, text in shown), shown

@@ -311,6 +311,8 @@ def _companions(
         need = needs[j]
         if need is None:
             return None
+        if back and j == 0 and _points_back(texts, 0, paragraphs, memo):
+            return None  # it points back to nothing it could be shown with
         before = [j - 1] if back and j > 0 and _points_back(texts, j, paragraphs, memo) else []
         for k in (*need, *before):
             if k not in group:
@@ -324,7 +326,7 @@ def _points_back(
 ) -> bool:
     if memo is not None and j in memo:
         return memo[j]
-    found = is_dangling(texts[j]) or _speech_goes_on(texts, j, paragraphs)
+    found = is_dangling(texts[j]) or (j > 0 and _speech_goes_on(texts, j, paragraphs))
     if memo is not None:
         memo[j] = found
     return found
