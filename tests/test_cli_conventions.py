@@ -374,7 +374,10 @@ def test_models_json_and_names_never_cut() -> None:
     for name in names:
         assert name in narrow.stdout.decode(), name
     lines = narrow.stdout.decode().splitlines()
-    assert all(len(line) <= 80 or line.strip() in names for line in lines)  # a name is whole
+    whole = ("  kind: ", "  status: ", "  path: ")  # the list layout: one line per value
+    assert all(len(line) <= 80 or line.strip() in names or line.startswith(whole) for line in lines)
+    if any(line.startswith(whole) for line in lines):
+        assert all(f"  status: {r['status']}" in lines for r in rows)  # never folded
 
 
 # ------------------------------------------------------------------------- progress
