@@ -98,11 +98,14 @@ class SummaryConfig:
         return min(self.sentences or DEFAULT_SENTENCES, available)
 
     def describe_budget(self) -> str:
+        """The budget as every output shows it (JSON ``budget``, ``--verbose``, the serve
+        page): "3 sentences", "1 sentence", "40 words", "ratio 0.2"."""
         if self.ratio is not None:
             return f"ratio {self.ratio:g}"
         if self.words is not None:
-            return f"{self.words} words"
-        return f"{self.sentences or DEFAULT_SENTENCES} sentences"
+            return f"{self.words} word{'' if self.words == 1 else 's'}"
+        n = self.sentences or DEFAULT_SENTENCES
+        return f"{n} sentence{'' if n == 1 else 's'}"
 
     def to_json(self) -> dict[str, Any]:
         """What changes a result: a resumed digest must match it."""

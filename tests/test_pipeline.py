@@ -27,6 +27,7 @@ from summarize.embed.document import embed_document
 from summarize.rank.candidates import candidates
 from summarize.rank.methods import rank
 from summarize.rank.select import choose
+from summarize.report import summary_to_json
 from summarize.timing import StageTimer
 
 SAMPLES = Path(__file__).resolve().parent.parent / "samples"
@@ -80,6 +81,17 @@ def test_config_budget_and_description() -> None:
     assert SummaryConfig(words=40).describe_budget() == "40 words"
     assert SummaryConfig(words=40).max_sentences(9) == 9
     assert SummaryConfig(method="lead").needs_model is False
+
+
+def test_a_budget_of_one_is_said_in_the_singular(fake_encoder) -> None:
+    """"1 sentences" was the JSON ``budget``, the --verbose line and the serve page's
+    label of ``-n 1`` (and "1 words" of ``--words 1``): one budget label, said right."""
+    assert SummaryConfig(sentences=1).describe_budget() == "1 sentence"
+    assert SummaryConfig(words=1).describe_budget() == "1 word"
+    assert SummaryConfig(sentences=2).describe_budget() == "2 sentences"
+    one = summarize(ARTICLE, sentences=1, model=fake_encoder)
+    assert one.budget == "1 sentence" and len(one.sentences) == 1
+    assert summary_to_json(one)["budget"] == "1 sentence"
 
 
 # ------------------------------------------------------------------------ stages

@@ -245,6 +245,18 @@ def test_a_query_nothing_answers_is_said_so_by_the_api_and_the_page(client) -> N
     assert "nothing in the text matches the query" in page.text
 
 
+def test_the_page_says_a_budget_of_one_in_the_singular(client) -> None:
+    """The page showed "1 sentences" as the budget of amount 1 (and "of 1 sentences"
+    for a one-sentence text): both in the singular, as the JSON ``budget`` is."""
+    one = "Mưa lớn kéo dài khiến nhiều tuyến phố ở Hà Nội ngập sâu trong chiều nay."
+    page = client.post("/", data={"text": one, "budget": "sentences", "amount": "1"})
+    assert page.status_code == 200
+    assert "1 of 1 sentence · 1 sentence ·" in page.text
+    assert "sentences ·" not in page.text
+    got = client.post("/api/summarize", json={"text": HUE, "sentences": 1}).json()
+    assert got["budget"] == "1 sentence"
+
+
 def test_html_is_read_as_a_page_not_summarised_with_its_tags(client) -> None:
     paras = "".join(f"<p>{p}</p>" for p in HUE.split("\n")[1:] if p.strip())
     page = (
