@@ -438,6 +438,7 @@ class Engine(str, Enum):
 
 class DigestFormat(str, Enum):
     jsonl = "jsonl"
+    json = "json"  # the records as one JSON array (what a .json output holds)
     markdown = "markdown"
     html = "html"
 
@@ -459,8 +460,9 @@ def digest(
         typer.Option(
             "--output",
             "-o",
-            help="Write here (repeatable); format from the extension: "
-            ".jsonl, .md, .html; - for stdout (JSONL unless --format). Default: JSONL on stdout.",
+            help="Write here (repeatable); format from the extension: .jsonl (a record "
+            "per line), .json (one JSON array), .md, .html; - for stdout (JSONL unless "
+            "--format). Default: JSONL on stdout.",
         ),
     ] = None,
     fmt: Annotated[

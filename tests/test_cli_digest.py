@@ -89,6 +89,49 @@ def test_format_option_overrides_the_extension(tmp_path: Path, samples_jsonl: Pa
     assert p.stdout.startswith("# Digest\n")
 
 
+def test_a_json_output_is_one_json_array_also_when_resumed(tmp_path: Path) -> None:
+    """`digest -o d.json` wrote JSONL into the .json file: json.load stopped at line 2
+    ("Extra data"). It is one array of the .jsonl records, in input order; a run killed
+    after 10 of 30 records and resumed writes the array an uninterrupted run writes."""
+    records = batch(30)
+    src = write_jsonl(tmp_path / "in.jsonl", records)
+    whole, lines = tmp_path / "whole" / "d.json", tmp_path / "whole" / "d.jsonl"
+    whole.parent.mkdir()
+    ok(run(str(src), "-o", str(whole), "-o", str(lines), "-q"))
+    array = json.loads(whole.read_text("utf-8"))
+    assert isinstance(array, list) and array == read_jsonl(lines.read_text("utf-8"))
+    assert [r["id"] for r in array] == [r["id"] for r in records]
+    ok(run(str(src), "-o", str(tmp_path / "d.txt"), "--format", "json", "-q"))
+    assert json.loads((tmp_path / "d.txt").read_text("utf-8")) == array
+
+    out = tmp_path / "resumed" / "d.json"
+    out.parent.mkdir()
+    cli = ["digest", str(src), "-m", "lead", "-o", str(out), "--resume", "-q"]
+    proc = subprocess.Popen(
+        [sys.executable, "-c", STOP_AFTER_RECORDS, *cli], cwd=ROOT,
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        env={**os.environ, "STOP_AFTER": "10"},
+    )  # fmt: skip
+    try:
+        deadline = time.monotonic() + 300
+        while not (status := os.waitpid(proc.pid, os.WUNTRACED | os.WNOHANG))[0]:
+            assert time.monotonic() < deadline, "no 10 records in 300 s"
+            time.sleep(0.05)
+        assert os.WIFSTOPPED(status[1]), "the run ended before it could be killed"
+        os.kill(proc.pid, signal.SIGKILL)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+        proc.wait()
+    assert not out.exists()
+    p = subprocess.run(
+        [sys.executable, "-m", "summarize.cli", *cli[:-1]],
+        capture_output=True, text=True, cwd=ROOT, timeout=600,
+    )  # fmt: skip
+    assert "(10 from an earlier run)" in ok(p)
+    assert out.read_bytes() == whole.read_bytes()
+
+
 def test_format_with_two_outputs_is_one_line(tmp_path: Path, samples_jsonl: Path) -> None:
     a, b = tmp_path / "a.md", tmp_path / "b.html"
     p = run(str(samples_jsonl), "-o", str(a), "-o", str(b), "--format", "html")

@@ -39,7 +39,8 @@ from .stories import CrossResult, PairFinder, Story, build_stories
 from .translations import Edition, TranslationStats, article_language
 from .workfile import WorkFile, work_dir_for
 
-OutputFormat = Literal["jsonl", "markdown", "html"]
+# "json": the records of "jsonl" as one JSON array (a .json file is one JSON value).
+OutputFormat = Literal["jsonl", "json", "markdown", "html"]
 EXIT_RECORDS_FAILED = 3
 # The work file's record layout (digest/record.py): a run left by another layout is
 # not resumed, since its records lack what the story step reads.
@@ -276,13 +277,13 @@ def output_format(path: Path, given: str | None = None) -> OutputFormat:
     """The format named, else the one the extension says."""
     fmt = given or _SUFFIXES.get(path.suffix.lower())
     if fmt is None:
-        raise ConfigError(f"{path}: unknown output extension; use .jsonl, .md or .html")
+        raise ConfigError(f"{path}: unknown output extension; use .jsonl, .json, .md or .html")
     return fmt  # type: ignore[return-value]
 
 
 _SUFFIXES = {
     ".jsonl": "jsonl",
-    ".json": "jsonl",
+    ".json": "json",  # one JSON array: json.load reads it (JSONL there failed: "Extra data")
     ".md": "markdown",
     ".html": "html",
     ".htm": "html",
@@ -440,9 +441,15 @@ def _write(
 
 
 def _render(fmt, handle, work, index, cross, learned, stats, title) -> None:
-    if fmt == "jsonl":
-        for n in sorted(index):
-            handle.write(_json_line(render.output_record(work.read_at(index[n]), cross)))
+    if fmt in ("jsonl", "json"):
+        # JSON: the same records, one a line, as the items of one array. Rendered from the
+        # work file like every output, so a resumed run writes the whole array too.
+        array = fmt == "json"
+        handle.write("[" if array else "")
+        for k, n in enumerate(sorted(index)):
+            line = _json_line(render.output_record(work.read_at(index[n]), cross))
+            handle.write(("\n" if k == 0 else ",\n") + line.rstrip("\n") if array else line)
+        handle.write(("\n]\n" if index else "]\n") if array else "")
         return
     if fmt == "html":
         html_page.write_page(
