@@ -140,6 +140,32 @@ def test_format_with_two_outputs_is_one_line(tmp_path: Path, samples_jsonl: Path
     assert not a.exists() and not b.exists()
 
 
+def test_a_time_window_says_once_which_articles_it_could_not_apply_to(tmp_path: Path) -> None:
+    """--window-days on records without a date was silently ignored for them (they can
+    join any story): one warning line counts them, and why; none when every article
+    has a date it reads, or when no window was asked for."""
+    records = [{"id": p.stem, "text": p.read_text("utf-8")} for p in SAMPLES]
+    records[0]["date"] = "2024-05-20"
+    records[1]["published"] = "20/05/2024 10:00"
+    records[2]["date"] = "May 20th"  # a field, but no date it reads
+    src = write_jsonl(tmp_path / "in.jsonl", records)
+    out = tmp_path / "d.jsonl"
+    err = ok(run(str(src), "-o", str(out), "--window-days", "3", "-q"))
+    warned = [line for line in err.splitlines() if "time window" in line]
+    assert warned == [
+        "summarize: warning: the time window of 3 days was not applied to 3 of 5 articles, "
+        'which have no date: 2 have no "date", "published" or "time" field, 1 has one that '
+        "is not ISO 8601 or day-first like 20/05/2024; they can join a story whatever their "
+        "dates"
+    ], err
+    assert len(read_jsonl(out.read_text("utf-8"))) == 5  # the digest is still written
+    assert "time window" not in ok(run(str(src), "-o", str(out), "-q"))
+    for r in records:
+        r["date"] = "2024-05-21"
+    dated = write_jsonl(tmp_path / "dated.jsonl", records)
+    assert "time window" not in ok(run(str(dated), "-o", str(out), "--window-days", "3", "-q"))
+
+
 # ------------------------------------------------------------------------ budgets
 
 

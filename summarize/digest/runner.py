@@ -12,6 +12,7 @@ import json
 import math
 import tempfile
 import time
+import warnings
 from collections.abc import Sequence
 from contextlib import ExitStack
 from dataclasses import asdict, dataclass, field, replace
@@ -20,7 +21,7 @@ from typing import Any, Literal, Protocol
 
 from ..config import SummaryConfig, check_flag, check_whole
 from ..embed import Encoder
-from ..errors import ConfigError, SummarizeError
+from ..errors import ConfigError, InputWarning, SummarizeError
 from ..io import atomic_output, check_outputs
 from ..io.readers import DEFAULT_MAX_BYTES, check_max_bytes
 from ..io.writers import StdoutWriter
@@ -30,6 +31,7 @@ from ..timing import StageTimer
 from . import html_page, render
 from .batch_boilerplate import BoilerplateLearner, LearnConfig, LearnedBoilerplate
 from .clusters import ClusterConfig, Sketch
+from .events import DATE_FIELDS, published_day
 from .inputs import STDIN, Fields, Source, iter_records, resolve_inputs, spool_stdin
 from .lock import lock_path_for, locked_outputs
 from .process import process_safely
@@ -378,6 +380,8 @@ def _cross(
     telling = [0.0, 0.0]  # wall and CPU seconds spent telling articles' languages
     stats = {"documents": 0, "failed": 0, "sentences": 0, "duplicates": 0}
     failures: list[tuple[int, str, str, str]] = []
+    undated = [0, 0]  # with a time window: articles with no date field, with an unread one
+    window = options.clusters.window_days
     for offset, rec in work.records():
         if rec.n in index:
             continue  # cannot happen with one writer; never report a document twice
@@ -389,6 +393,8 @@ def _cross(
             continue
         stats["sentences"] += rec.sentences
         stats["duplicates"] += len(rec.duplicates)
+        if window is not None and published_day(rec.fields) is None:
+            undated[any(rec.fields.get(name) for name in DATE_FIELDS)] += 1
         if rec.sketch is not None:
             sketches[rec.n] = rec.sketch
             if editions is not None and rec.sketch.vector is not None:
@@ -400,6 +406,8 @@ def _cross(
                 telling[1] += time.process_time() - cpu
         if rec.story is not None:
             alone.append((rec.n, rec.story, rec.id))
+    if any(undated):
+        _warn_undated(undated, stats["documents"] - stats["failed"], window)
     show.stage("clustering", None)
     stories = summarizer.with_config(sentences=options.story_sentences, ratio=None, words=None)
     cross = build_stories(
@@ -418,6 +426,27 @@ def _cross(
     stats["stories"] = len(cross.stories)
     stats["failures"] = [f[1:] for f in sorted(failures)]  # input order, whatever wrote them
     return cross, stats, index
+
+
+def _warn_undated(undated: list[int], articles: int, window: float) -> None:
+    """Say once that the time window could not apply to articles without a date: it
+    keeps only dated articles apart, so a batch without dates was silently unwindowed."""
+    missing, unread = undated
+    why = []
+    if missing:
+        have = "has" if missing == 1 else "have"
+        why.append(f'{missing} {have} no "date", "published" or "time" field')
+    if unread:
+        has = "has one" if unread == 1 else "have one"
+        why.append(f"{unread} {has} that is not ISO 8601 or day-first like 20/05/2024")
+    days = f"{window:g} day{'' if window == 1 else 's'}"
+    warnings.warn(
+        f"the time window of {days} was not applied to {missing + unread} of {articles} "
+        f"articles, which have no date: {', '.join(why)}; they can join a story whatever "
+        "their dates",
+        InputWarning,
+        stacklevel=4,
+    )
 
 
 def _write(
