@@ -801,6 +801,7 @@ def calibrate(
         load_translations,
     )
     from .dedup.decision import user_dir
+    from .embed.registry import model_option
     from .pipeline import shared_encoder
 
     if pairs.is_dir():
@@ -839,12 +840,13 @@ def calibrate(
             else f"; no vector score: it needs {MIN_VECTOR_PAIRS} pairs of each kind "
             "reaching the decision"
         )
+    named = model_option(encoder.name)  # --model with no model said "--model " (nothing)
     Console().print(
         f"model {encoder.name}: decision written to {fit.path}\n"
         f"on these {fit.pairs} pairs: precision {fit.precision:.3f}, recall {fit.recall:.3f}, "
         f"F1 {fit.f1:.3f} (threshold {d.threshold:.3f}{xl}); "
-        + (f"copy it to {user_dir()}/ for runs with --model {model or ''} to use it" if output
-           else f"runs with --model {model or ''} use it from now on"),
+        + (f"copy it to {user_dir()}/ for runs with --model {named} to use it" if output
+           else f"runs with --model {named} use it from now on"),
         markup=False, soft_wrap=True,
     )  # fmt: skip
 

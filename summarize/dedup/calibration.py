@@ -121,19 +121,41 @@ _warned: set[tuple[str, str]] = set()
 
 
 def _warn_uncalibrated(model_name: str, what: str = "") -> None:
+    from ..embed.registry import model_option
+
     key = model_key(model_name)
     if (what, key) in _warned or (not what and any(key.startswith(n) for n in CALIBRATED)):
         return
     _warned.add((what, key))
-    shown = model_name.split("@", 1)[0]  # as the user names it (a path stays a path)
-    how = f"--translations PAIRS.jsonl --model {shown}" if what else f"--model {shown}"
-    warnings.warn(
-        f"model {shown} has no calibrated {what}duplicate decision: using the fallback "
-        f"(cosine >= {FALLBACK}{'' if what else ' with some shared wording'}). To calibrate "
-        f"it: summarize calibrate PAIRS.jsonl {how}",
-        UncalibratedModelWarning,
-        stacklevel=3,
-    )
+    shown = model_option(model_name)  # as the user names it: --model loads this name
+    wording = "" if what else " with some shared wording"
+    fallback = f"using the fallback (cosine >= {FALLBACK}{wording})"
+    measured = _unshipped_recall(model_name) if what else None
+    if measured is not None:  # fitted, and its recall too low to ship (the static model)
+        message = (
+            f"model {shown} has no {what}duplicate decision: its vectors barely align "
+            f"languages ({measured:.0%} of translations found on Tatoeba vi-en, too few to "
+            f"ship; docs/duplicates.md); {fallback}, which finds few translations. For "
+            "cross-lingual duplicates use the default model (no --fast, no --model)"
+        )
+    else:
+        how = f"--translations PAIRS.jsonl --model {shown}" if what else f"--model {shown}"
+        message = (
+            f"model {shown} has no calibrated {what}duplicate decision: {fallback}. "
+            f"To calibrate it: summarize calibrate PAIRS.jsonl {how}"
+        )
+    warnings.warn(message, UncalibratedModelWarning, stacklevel=3)
+
+
+def _unshipped_recall(model_name: str) -> float | None:
+    """The cross-lingual recall measured for a model whose decision ships none (the
+    static model: 53 %, docs/duplicates.md), else None."""
+    decision = load_decision(model_name)
+    if decision is None or decision.cross_lingual is not None:
+        return None
+    measured = decision.info.get("cross_lingual")
+    recall = measured.get("recall") if isinstance(measured, dict) else None
+    return float(recall) if isinstance(recall, int | float) else None
 
 
 @dataclass(frozen=True)

@@ -71,6 +71,18 @@ def load_encoder(
     return CachedEncoder(inner, None if cache is True else Path(cache))
 
 
+def model_option(encoder_name: str) -> str:
+    """The ``--model`` value that loads the encoder called ``encoder_name`` (its
+    :attr:`Encoder.name`), for advice a user can paste: a backend of the default model by
+    its alias (``e5-static``: the store's folder name loads nothing), a hub model without
+    the ``hf:`` tag and revision, a folder by its path."""
+    base = encoder_name.split("@", 1)[0]
+    for backend, spec in _SPECS.items():
+        if base == spec.name:
+            return BACKEND_ALIAS[backend]
+    return base.removeprefix("hf:")
+
+
 def _load_uncached(
     model: str | Path | None, device: str | None, batch_size: int, backend: str | None = None
 ) -> Encoder:
