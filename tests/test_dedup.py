@@ -238,3 +238,45 @@ def test_title_keeps_copies_out_but_not_rewordings(static_encoder) -> None:
     # its threshold), and is the article's point, not a repeat.
     bac_giang = deduplicate(sample("bac-giang-co-quan-tinh.txt"), model=static_encoder)
     assert [(r.level, r.index) for r in bac_giang.removed] == [("paragraph", 10)]
+
+
+# A sentence pair pasted four times on one line (new-user trial): halving the line kept
+# two copies, and the summary showed the same sentence twice.
+PAIR = "Sáng nay, thành phố Hà Nội đã khánh thành cây cầu mới. Cây cầu dài 500 mét. "
+
+
+@pytest.mark.parametrize("copies", [2, 3, 4, 5])
+def test_every_copy_of_a_repeated_line_goes_and_one_stays(copies: int) -> None:
+    text = "Tin tức thời sự\n" + PAIR * copies + "\nCầu được xây trong hai năm."
+    result = deduplicate(text, semantic=False)
+    assert [r.level for r in result.removed] == ["phrase"] * (copies - 1)
+    first = text.index(PAIR)
+    for r in result.removed:  # each removal is one copy, explained by the first
+        assert r.text == PAIR.strip() and r.signal == "exact"
+        assert text[r.kept_start : r.kept_end] == PAIR.strip()
+        assert r.kept_start == first
+    assert result.text.count("khánh thành cây cầu mới") == 1
+    assert result.text.count("Cây cầu dài 500 mét") == 1
+    assert "Tin tức thời sự" in result.text and "Cầu được xây trong hai năm." in result.text
+    assert reconstruct(result.text, result.removed) == text
+
+
+def test_summary_of_a_repeated_line_shows_each_sentence_once(fake_encoder) -> None:
+    from summarize import summarize
+
+    text = PAIR * 4 + "\nCầu được xây trong hai năm. Tổng vốn đầu tư là 300 tỷ đồng."
+    summary = summarize(text, sentences=3, model=fake_encoder)
+    picked = [s.text for s in summary.sentences]
+    assert len(picked) == len(set(picked)) == 3, picked
+    # Every sentence the ranking may pick is there once: no copy is left to pick twice.
+    content = [summary.document.sentences[i].text for i in summary.content_sentences()]
+    assert sorted(content) == sorted(set(content)) and len(content) == 4, content
+
+
+def test_a_line_of_three_copies_of_a_header_keeps_one() -> None:
+    """An odd number of copies has no equal halves: the copies are found all the same."""
+    text = "Mở đầu bài viết có nội dung.\n" + "Chính trị - Xã hội " * 2 + "Chính trị - Xã hội\n"
+    result = deduplicate(text, semantic=False)
+    assert [r.text for r in result.removed] == ["Chính trị - Xã hội"] * 2
+    assert "\nChính trị - Xã hội\n" in result.text
+    assert reconstruct(result.text, result.removed) == text

@@ -292,29 +292,63 @@ def _conflicts(doc: Document, found: list[Conflict], level: str) -> list[Conflic
 
 
 def _repeated_halves(doc: Document, gone: set[int]) -> list[Removed]:
-    """A line that says the same thing twice in a row (a doubled section header)."""
+    """A line that says the same thing over and over in a row (a doubled section header,
+    a pasted sentence pair): every copy after the first is removed, each as one phrase
+    whose kept item is the first copy.
+
+    Why every copy and not the second half: a line of four copies cut in half kept two,
+    and as the line's sentences are not compared again (its paragraph is cut at the
+    phrase level), the summary could show the same sentence twice.
+    """
     out = []
     for p in doc.paragraphs:
         if p.index in gone:
             continue
         words = p.text.split()
-        half = len(words) // 2
-        if half < 2 or len(words) % 2 or not _same_key(words[:half], words[half:]):
+        size = _repeat_unit(words)
+        if size is None:
             continue
-        # Offsets of the second half: skip `half` words from the paragraph start.
-        pos = p.start
-        for w in words[:half]:
-            pos = doc.text.index(w, pos) + len(w)
-        second = doc.text.index(words[half], pos)
-        first_text = doc.text[p.start : pos]
-        key = match_key(first_text)
-        out.append(
-            Removed(
-                "phrase", p.index, second, p.end, doc.text[second : p.end], "duplicate", "exact",
-                1.0, cluster_id("phrase", key), p.index, p.start, pos,
-            )
-        )  # fmt: skip
+        spans = _word_spans(doc.text, p.start, p.end)
+        first_end = spans[size - 1][1]
+        key = match_key(doc.text[p.start : first_end])
+        for copy in range(size, len(words), size):
+            start, end = spans[copy][0], spans[copy + size - 1][1]
+            out.append(
+                Removed(
+                    "phrase", p.index, start, end, doc.text[start:end], "duplicate", "exact",
+                    1.0, cluster_id("phrase", key), p.index, p.start, first_end,
+                )
+            )  # fmt: skip
     return out
+
+
+def _repeat_unit(words: list[str]) -> int | None:
+    """The fewest words (2 or more) whose copies, back to back, make the whole line, when
+    there are at least two copies; None for a line that is no such run."""
+    n = len(words)
+    for size in range(2, n // 2 + 1):
+        if n % size:
+            continue
+        unit = words[:size]
+        if all(_same_key(unit, words[i : i + size]) for i in range(size, n, size)):
+            return size
+    return None
+
+
+def _word_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """(start, end) of each whitespace-separated word of ``text[start:end]``, as
+    ``str.split`` finds them."""
+    spans, i = [], start
+    while i < end:
+        while i < end and text[i].isspace():
+            i += 1
+        j = i
+        while j < end and not text[j].isspace():
+            j += 1
+        if j > i:
+            spans.append((i, j))
+        i = j
+    return spans
 
 
 def _same_key(first: list[str], second: list[str]) -> bool:
@@ -355,9 +389,10 @@ def _with_cuts(doc: Document, removed: list[Removed]) -> list[Removed]:
         if r.level == "paragraph":
             start, end = lines[r.index]
         elif r.level == "phrase":
-            # Take the space between the two halves as well.
-            start = r.kept_end if r.kept_end is not None else r.start
-            end = r.end
+            # Take the space before the copy as well (back to the end of the one before).
+            start, end = r.start, r.end
+            while start > 0 and text[start - 1].isspace():
+                start -= 1
         else:
             start, end = _sentence_cut(doc, r.index, gone, lines, by_paragraph)
         out.append(_replace_cut(r, start, end, text[start:end]))
