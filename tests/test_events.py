@@ -146,6 +146,43 @@ def test_a_number_of_their_own_in_common_keeps_two_articles_from_being_strangers
     assert _graph(PROVINCE_A + "\nNăm 2021.", PROVINCE_B + "\nNăm 2021.").strangers(0, 1)
 
 
+def _digest_graph(others: int) -> EventGraph:
+    """Six rewrites of one story (close vectors, all naming the kindergarten "Sen Hồng"
+    and each its own people) among ``others`` unrelated articles (random vectors), six of
+    which name one place, "Đông Hải", with people of their own."""
+    rng = np.random.default_rng(7)
+    base = rng.normal(size=16)
+    profiles, vectors = [], []
+    for k in range(6 + others):
+        if k < 6:
+            v = base + 0.05 * rng.normal(size=(3, 16))
+            names = {"sen hồng": 2}
+        else:
+            v = rng.normal(size=(3, 16))
+            names = {"đông hải": 2} if k < 12 else {}
+        names |= {f"người {k}x{j}": 1 for j in range(3)}  # each its own people
+        v = (v / np.linalg.norm(v, axis=1, keepdims=True)).astype(np.float32)
+        profiles.append(profile(None, names, [], v, None))
+        vectors.append(v)
+    return EventGraph(profiles, vectors.__getitem__)
+
+
+def test_a_story_larger_than_its_share_of_the_digest_keeps_its_names_specific() -> None:
+    """The first 400 baomoi articles: the "Sen Vàng" story's 15 articles made its name
+    "common" (more than 1 % of the digest), so its rewrites shared nothing specific and
+    became strangers. A name all of whose articles lie in one neighbourhood is a story's;
+    one spread over unrelated articles stays common."""
+    graph = _digest_graph(120)
+    assert "sen hồng" not in graph.common and "đông hải" in graph.common
+    assert graph.specific_shared(0, 1) == 1  # the story's name, and nothing else
+    assert "sen hồng" in graph.own_names[0]
+    assert not graph.strangers(0, 1)  # they share the story's name: never strangers
+    assert graph.strangers(6, 7)  # two articles sharing only a common place are
+    # A digest no larger than one neighbourhood cannot tell: a count is all there is.
+    small = _digest_graph(10)
+    assert {"sen hồng", "đông hải"} <= small.common and small.strangers(0, 1)
+
+
 def test_titles_and_names_common_in_news() -> None:
     assert is_title("phó bí") and is_title("bộ chính") and is_title("tccs đảng")
     assert not is_title("bắc giang") and not is_title("hồ chí minh")
