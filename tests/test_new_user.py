@@ -530,3 +530,66 @@ def test_ctrl_c_says_interrupted_and_exits_130(monkeypatch, capsys, tmp_path: Pa
     code, out, err = run_main(monkeypatch, capsys, str(src), "-m", "lead")
     assert code == 130 and out == ""
     assert err.strip() == "summarize: interrupted" and "Traceback" not in err
+
+
+def _newsroom(tmp_path: Path) -> Path:
+    """Two articles next to what a newsroom folder also holds: a photo, a Word file, a
+    CSV list, a scan saved without an extension; and an article without one."""
+    import zipfile
+
+    folder = tmp_path / "newsroom"
+    (folder / "sub").mkdir(parents=True)
+    (folder / "a.txt").write_text(sample(0), "utf-8")
+    (folder / "sub" / "bai-viet").write_text(sample(1), "utf-8")  # no extension: text
+    jfif = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00"
+    (folder / "photo.jpg").write_bytes(jfif + bytes(range(256)) * 4 + b"\xff\xd9")
+    with zipfile.ZipFile(folder / "notes.docx", "w") as z:
+        z.writestr("word/document.xml", "<w:document>Ghi chú của phóng viên.</w:document>")
+    (folder / "list.csv").write_text("tên,tuổi\nNguyễn Văn A,30\nTrần Thị B,25\n", "utf-8")
+    (folder / "sub" / "scan").write_bytes(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n" + b"\x00" * 64)
+    return folder
+
+
+def test_a_newsroom_folders_photos_documents_and_tables_are_skipped(
+    monkeypatch, capsys, tmp_path: Path
+) -> None:
+    """`summarize folder/` and `summarize digest folder/` read every file of a newsroom
+    folder: photo.jpg, notes.docx and list.csv were each a failure, exit 3. Files of kinds
+    that are not articles (by extension, or by their bytes when the name says nothing)
+    are skipped in one warning line that counts them by kind; --glob still filters; a
+    file named on its own is one line saying what it is."""
+    folder = _newsroom(tmp_path)
+    skipped = (
+        "summarize: warning: files that are not articles: 4 skipped (1 PDF document, "
+        f"1 data table, 1 image, 1 office document): {folder}/list.csv, {folder}/notes.docx, "
+        f"{folder}/photo.jpg, {folder}/sub/scan"
+    )
+    code, out, err = run_main(monkeypatch, capsys, str(folder), "-m", "lead")
+    assert code == 0, err
+    assert err.splitlines() == [skipped], err
+    assert [ln for ln in out.splitlines() if ln.startswith("==> ")] == [
+        f"==> {folder}/a.txt <==", f"==> {folder}/sub/bai-viet <==",
+    ]  # fmt: skip
+    digest = tmp_path / "digest.jsonl"
+    code, _, err = run_main(
+        monkeypatch, capsys, "digest", str(folder), "-m", "lead", "-o", str(digest), "-q"
+    )
+    assert code == 0 and err.splitlines() == [skipped], err
+    rows = [json.loads(ln) for ln in digest.read_text("utf-8").splitlines()]
+    assert [r["error"] for r in rows] == [None, None]
+    code, _, err = run_main(
+        monkeypatch, capsys, "digest", str(folder), "-m", "lead", "-o", str(digest), "-q",
+        "--glob", "*.txt",
+    )  # fmt: skip
+    assert code == 0 and err == "", err  # the glob's own filter: nothing to say
+    rows = [json.loads(ln) for ln in digest.read_text("utf-8").splitlines()]
+    assert [r["id"] for r in rows] == [f"{folder}/a.txt"]
+    named = [
+        ("photo.jpg", "a JPEG image, not an article"),
+        ("list.csv", "a CSV table, not an article"),
+        ("sub/scan", "looks like a binary file, not text (a PDF document)"),
+    ]
+    for name, what in named:
+        code, _, err = run_main(monkeypatch, capsys, str(folder / name), "-m", "lead")
+        assert code == 1, err
+        one_line_error(code, err, f"{folder / name}: {what}")

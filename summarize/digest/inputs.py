@@ -18,6 +18,7 @@ from pathlib import Path, PurePath
 from typing import IO, Any
 
 from ..errors import InputError, SummarizeError
+from ..io.filetypes import of_file
 from ..io.readers import (
     DEFAULT_MAX_BYTES,
     InputWarning,
@@ -127,6 +128,9 @@ _SKIP_KINDS = {
     "hidden": ("hidden files and folders", " (names starting with a dot)"),
     "unreadable": ("entries that cannot be read", ""),
     "output": ("this run's own outputs", ""),
+    # photos, office documents, tables next to the articles (io/filetypes.py); the hint
+    # counts them by kind
+    "not text": ("files that are not articles", ""),
 }
 _NAMES_SHOWN = 5
 
@@ -136,9 +140,14 @@ class Skipped:
     """Folder entries left out of a digest, by kind; :meth:`warn` says so, one line each."""
 
     kinds: dict[str, list[str]] = field(default_factory=dict)
+    groups: dict[str, int] = field(default_factory=dict)  # files not text, by their kind
 
     def add(self, kind: str, name: str) -> None:
         self.kinds.setdefault(kind, []).append(name)
+
+    def add_not_text(self, name: str, group: str) -> None:
+        self.add("not text", name)
+        self.groups[group] = self.groups.get(group, 0) + 1
 
     def lines(self) -> list[str]:
         out = []
@@ -147,6 +156,9 @@ class Skipped:
             if not names:
                 continue
             shown = ", ".join(names[:_NAMES_SHOWN])
+            if kind == "not text":  # why: what they are ("2 images, 1 data table")
+                groups = sorted(self.groups.items(), key=lambda g: (-g[1], g[0]))
+                hint = " (" + ", ".join(f"{n} {g}{'s' * (n != 1)}" for g, n in groups) + ")"
             more = f" and {len(names) - _NAMES_SHOWN} more" if len(names) > _NAMES_SHOWN else ""
             out.append(f"{what}: {len(names)} skipped{hint}: {shown}{more}")
         return out
@@ -212,7 +224,11 @@ def _folder_files(
                     visited.add(key)
                     walk(path)
             elif stat.S_ISREG(info.st_mode):
-                files.append(path)
+                kind = of_file(path)  # a photo, a .docx, a .csv: not an article
+                if kind is None:
+                    files.append(path)
+                else:
+                    skipped.add_not_text(str(path), kind.group)
             else:
                 skipped.add("special", f"{path} is {file_kind(info.st_mode)}")
 

@@ -24,6 +24,7 @@ import charset_normalizer
 
 from summarize.errors import ConfigError, InputError
 from summarize.errors import InputWarning as InputWarning  # where it used to live
+from summarize.io.filetypes import HEAD_BYTES, by_extension, by_signature, refusal
 from summarize.text.prepare import separate_nuls
 
 Format = Literal["txt", "md", "html", "json"]
@@ -94,6 +95,14 @@ def read_text(
     stdin = src == STDIN
     name = _STDIN_NAME if stdin else _display_name(src)
     data = _read_stdin(max_bytes) if stdin else read_limited(Path(src), max_bytes)
+    # A photo, an office document, a CSV table named on its own: what it is, in one line
+    # (a folder's files of these kinds are skipped before reading: digest/inputs.py).
+    named = None if stdin or format is not None else by_extension(src)
+    if named is not None:
+        raise InputError(refusal(name, named))
+    signed = by_signature(data[:HEAD_BYTES])
+    if signed is not None:
+        raise InputError(refusal(name, signed, by_bytes=True))
     fmt = format or ("txt" if stdin else _format_from_suffix(src))
     if fmt == "html":
         text, encoding = _decode_html(data, name)
