@@ -593,3 +593,27 @@ def test_a_newsroom_folders_photos_documents_and_tables_are_skipped(
         code, _, err = run_main(monkeypatch, capsys, str(folder / name), "-m", "lead")
         assert code == 1, err
         one_line_error(code, err, f"{folder / name}: {what}")
+
+
+def test_a_file_given_twice_is_read_once_and_said_so(monkeypatch, capsys, tmp_path) -> None:
+    """`summarize x.txt x.txt` summarised it twice, the second under the header
+    `==> x.txt (x.txt#2) <==`, and a digest made it a story of two copies of itself. A
+    file named twice (also as ./x.txt, or in a folder given too) is read once, with one
+    warning line; JSONL records with one id are still each a record (docs/digest.md)."""
+    monkeypatch.chdir(tmp_path)
+    Path("x.txt").write_text(sample(0), "utf-8")
+    Path("news").mkdir()
+    Path("news/y.txt").write_text(sample(1), "utf-8")
+    once = "summarize: warning: inputs given more than once: 1 skipped (each is read once): "
+    code, out, err = run_main(monkeypatch, capsys, "x.txt", "x.txt", "-m", "lead")
+    assert code == 0 and err.splitlines() == [once + "x.txt"], err
+    assert [ln for ln in out.splitlines() if ln.startswith("==>")] == ["==> x.txt <=="]
+    assert "#2" not in out
+    code, out, err = run_main(monkeypatch, capsys, "x.txt", "./x.txt", "-m", "lead", "-f", "json")
+    assert code == 0 and err.splitlines() == [once + "./x.txt"], err
+    assert [json.loads(ln)["id"] for ln in out.splitlines()] == ["x.txt"]
+    code, out, err = run_main(
+        monkeypatch, capsys, "digest", "news", "x.txt", "news/y.txt", "-m", "lead", "-q"
+    )
+    assert code == 0 and err.splitlines() == [once + "news/y.txt"], err
+    assert [json.loads(ln)["id"] for ln in out.splitlines()] == ["news/y.txt", "x.txt"]

@@ -89,7 +89,10 @@ def resolve_inputs(
     folder, links that lead out of it are not followed unless ``follow_links``;
     they, dangling links, FIFOs/devices/sockets, hidden entries and the run's own
     outputs (``exclude``) are skipped, each kind said once as an :class:`InputWarning`.
-    A file named explicitly is always taken, whatever it links to.
+    A file named explicitly is always taken, whatever it links to. A file given twice
+    (``x.txt x.txt``, ``./x.txt``, a folder and a file in it) is read once, and said so:
+    the same article twice is no second summary, and a digest made it a story of itself.
+    Names are compared as paths, not by what they link to: a link is its own entry.
     """
     if not inputs:
         raise InputError("give at least one input: a file, a folder, a JSONL file or -")
@@ -102,18 +105,28 @@ def resolve_inputs(
             avoid.add(_file_id(Path(p)))
         except OSError:
             pass  # not there (yet): it cannot be in a folder listing either
+    taken: set[str] = set()  # each source's absolute path: a repeat is read once
+
+    def take(source: Source) -> None:
+        key = STDIN if source.name == "<stdin>" else os.path.abspath(source.path)
+        if key in taken:
+            skipped.add("repeat", source.name)
+        else:
+            taken.add(key)
+            out.append(source)
+
     for item in inputs:
         if item == STDIN:
             if stdin_spool is None:
                 raise InputError("-: standard input needs a spool file")
-            out.append(Source(stdin_spool, "<stdin>", True, max_bytes))
+            take(Source(stdin_spool, "<stdin>", True, max_bytes))
             continue
         path = Path(item)
         if path.is_dir():
-            files = _folder_files(path, glob, follow_links, avoid, skipped)
-            out.extend(Source(p, str(p), _is_jsonl(p), max_bytes) for p in files)
+            for p in _folder_files(path, glob, follow_links, avoid, skipped):
+                take(Source(p, str(p), _is_jsonl(p), max_bytes))
         elif path.exists():
-            out.append(Source(path, item, _is_jsonl(path), max_bytes))
+            take(Source(path, item, _is_jsonl(path), max_bytes))
         else:
             raise InputError(f"{item}: no such file or folder")
     skipped.warn()
@@ -128,6 +141,7 @@ _SKIP_KINDS = {
     "hidden": ("hidden files and folders", " (names starting with a dot)"),
     "unreadable": ("entries that cannot be read", ""),
     "output": ("this run's own outputs", ""),
+    "repeat": ("inputs given more than once", " (each is read once)"),
     # photos, office documents, tables next to the articles (io/filetypes.py); the hint
     # counts them by kind
     "not text": ("files that are not articles", ""),
