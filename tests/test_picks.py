@@ -333,3 +333,34 @@ def test_a_story_summary_reads_each_article_on_its_own(fake_encoder, sentences: 
     got = summarize_many([STORY_A, STORY_B], sentences=sentences, model=fake_encoder)
     shown = [(s.document, s.text) for s in got.sentences]
     assert all(not text.startswith("Tuy nhiên") for _, text in shown), shown
+
+
+@pytest.mark.parametrize(
+    ("text", "fragment"),
+    [
+        ("At the same meeting,", True),  # bbc_dev: the athlete's linked name was lost
+        (", who broke onto the international scene, set a personal best.", True),
+        ("Phong Vân -", True),  # a byline's dash
+        ("In the men's 3,000m, Mo Farah won.", False),
+        ("Giá xăng tăng 500 đồng/lít - mức tăng cao nhất năm.", False),
+    ],
+)
+def test_pieces_of_sentences_are_not_candidates(text: str, fragment: bool) -> None:
+    from summarize.rank.candidates import is_fragment
+
+    assert is_fragment(text) is fragment
+
+
+def test_a_fragment_is_never_picked(fake_encoder) -> None:
+    text = (
+        "Gardener storms to win in Leipzig\n\n"
+        "Britain's Jason Gardener shook off an upset stomach to win the 60m on Sunday. "
+        "He clocked 6.56 seconds in the final. At the same meeting,\n\n"
+        "finished third in 7.27 seconds in the women's 60m. Scotland's Ian Mackie was also "
+        "in action and ran the 200m."
+    )
+    for n in (1, 2, 3, 4):
+        got = summarize(text, sentences=n, model=fake_encoder)
+        assert all(s.text != "At the same meeting," for s in got.sentences)
+    left = {e.text: e.detail for e in got.excluded}
+    assert left["At the same meeting,"].startswith("fragment")

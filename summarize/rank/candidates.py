@@ -70,6 +70,8 @@ def candidates(
             reason, detail = Reason.DUPLICATE, f"{r.cluster} {r.signal} {r.score:.3f}"
         elif is_heading(s.text, para_sizes[s.paragraph], longest):
             reason = Reason.HEADING
+        elif is_fragment(s.text):
+            reason, detail = Reason.HEADING, "fragment: cut off mid-sentence"
         elif s.index in doubled:
             reason, detail = Reason.HEADING, "caption: the next or previous line repeats it"
         elif s.index in by_image:
@@ -179,6 +181,19 @@ def is_heading(text: str, sentences_in_paragraph: int, max_words: int = HEADING_
         and len(stripped.split()) <= max_words
         and not stripped.endswith(_FINAL)
     )
+
+
+_CUT_END = (",", ";", " -", " –", " —")
+_CUT_START = (",", ";")
+
+
+def is_fragment(text: str) -> bool:
+    """A piece of a sentence: it ends on a comma or a dash, or opens on a comma. Why: a
+    scraped page loses its linked words ("At the same meeting," then ", who broke onto the
+    international scene ..." around a removed athlete's name, BBC), and a byline keeps
+    its dash ("Phong Vân -"); the set search likes them for their shortness."""
+    stripped = text.strip()
+    return stripped.endswith(_CUT_END) or stripped.startswith(_CUT_START)
 
 
 def punctuated(doc: Document) -> bool:
