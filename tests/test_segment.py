@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import textwrap
 from pathlib import Path
 
 import pytest
@@ -41,7 +42,8 @@ def check_offsets(text: str) -> None:
         assert p.index == i
         assert text[p.start : p.end] == p.text
         assert p.text.strip() and not is_space(p.text[0]) and not is_space(p.text[-1])
-        assert "\n" not in p.text and "\r" not in p.text
+        # Only a hard-wrapped paragraph spans lines, and never a blank one.
+        assert all(any(not is_space(c) for c in line) for line in p.text.splitlines())
     prev_end = -1
     for i, s in enumerate(sents):
         assert s.index == i
@@ -547,3 +549,91 @@ def test_a_chinese_or_japanese_headline_is_a_title():
         span = detect_title(text)
         assert span is not None and text[span[0] : span[1]] == title
         assert detect_title(f"{body}\n\n{body}") is None  # a sentence, ended: no title
+
+
+# --- hard-wrapped plain text ------------------------------------------------------------------
+
+
+def wrap(text: str, width: int, between: str = "\n\n") -> str:
+    """Each line of ``text`` filled to ``width`` columns, as a user's editor or e-mail does."""
+    return between.join(textwrap.fill(line, width) for line in text.splitlines() if line.strip())
+
+
+def squeezed(text: str) -> list[str]:
+    """The sentences with their inner whitespace dropped: the same words, where they break."""
+    return ["".join(t.split()) for t in sentences(text)]
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED_COUNTS))
+@pytest.mark.parametrize("width", [60, 72, 80])
+def test_wrapped_samples_segment_as_the_originals(name, width):
+    """New-user trial: bac-giang filled to 72 columns made every line a sentence, and
+    "thực hiện nhiệm vụ của cơ quan, đơn vị." was picked for the summary."""
+    original = read(name)
+    wrapped = wrap(original, width)
+    check_offsets(wrapped)
+    assert len(segment(wrapped)[0]) == EXPECTED_COUNTS[name][0]
+    assert squeezed(wrapped) == squeezed(original)
+
+
+@pytest.mark.parametrize("width", [60, 72, 80])
+def test_wrapped_without_blank_lines_between_paragraphs(width):
+    """Paragraphs wrapped and set one under the other: a short last line ends each. (A
+    caption line without a period whose wrap fills its last line cannot be told from a
+    wrap, as in thua-thien-hue at 72 columns.)"""
+    original = read("bac-giang-co-quan-tinh")
+    wrapped = wrap(original, width, "\n")
+    check_offsets(wrapped)
+    assert squeezed(wrapped) == squeezed(original)
+
+
+def test_wrapped_trial_fragments_are_inside_their_sentences():
+    wrapped = wrap(read("bac-giang-co-quan-tinh"), 72)
+    texts = [" ".join(t.split()) for t in sentences(wrapped)]
+    whole = holding(texts, "thực hiện nhiệm vụ của cơ quan, đơn vị.")
+    assert whole.startswith("Quá trình thực hiện, các cấp ủy đã chú trọng")
+    assert holding(texts, "trong mỗi tổ chức đảng, cơ quan, đơn vị.") != (
+        "trong mỗi tổ chức đảng, cơ quan, đơn vị."
+    )
+    # The title, wrapped onto two lines, is still found whole.
+    start, end = detect_title(wrapped)
+    assert " ".join(wrapped[start:end].split()).endswith("một điển hình làm theo Bác")
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED_COUNTS))
+def test_lines_that_are_paragraphs_are_not_joined(name):
+    """The samples put one paragraph, heading or caption on each line: none is joined."""
+    text = read(name)
+    assert len(segment(text)[0]) == sum(1 for line in text.splitlines() if line.strip())
+
+
+SCRAPED = """Hà Nội khánh thành cầu vượt sông Hồng
+Thứ 2, 07/12/2026, 08:15 (GMT+7)
+Sáng nay, thành phố khánh thành cây cầu mới nối hai bờ sông Hồng.
+Cây cầu dài 500 mét, rộng 30 mét, được xây trong hai năm liền.
+Tổng vốn đầu tư của dự án là 3.000 tỷ đồng, từ ngân sách thành phố.
+Ý kiến người dân
+Nhiều người dân bày tỏ vui mừng vì không còn phải đi đường vòng xa
+Anh Nguyễn Văn An ở quận Long Biên cho biết mỗi ngày anh đi làm qua đây
+"""
+
+
+def test_scraped_lines_of_similar_length_stay_paragraphs():
+    """Lines 60-75 characters long, one paragraph each: the sentence-final periods, the
+    heading and the different lengths say they are no wrap."""
+    assert len(segment(SCRAPED)[0]) == len(SCRAPED.splitlines())
+
+
+def test_a_heading_over_a_wrapped_paragraph_stays_a_heading():
+    body = (
+        "Năm 2024, tỉnh đã hoàn thành các chỉ tiêu về phát triển kinh tế, xã hội, "
+        "bảo đảm quốc phòng và an ninh, đời sống của nhân dân được nâng lên rõ rệt."
+    )
+    text = "Kết quả nổi bật\n" + textwrap.fill(body, 60) + "\n- Một là tăng thu ngân sách.\n"
+    paragraphs, sents = segment(text)
+    assert [" ".join(p.text.split()) for p in paragraphs] == [
+        "Kết quả nổi bật",
+        body,
+        "- Một là tăng thu ngân sách.",
+    ]
+    assert len(sents) == 3

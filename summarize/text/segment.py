@@ -69,8 +69,8 @@ _LIST_MARKER = re.compile(r"[(\[]?(?:\d{1,3}|[IVXLCDM]{1,6}|[A-Za-z])[)\].]?")
 _CREDIT = re.compile(
     r"(?<![^\s\-–—])(?:(?:Ả|A\u0309)nh(?: minh họa| minh hoạ)?|Nguồn|Đồ họa|Đồ hoạ)\s*:\s*"
 )
-_CREDIT_PAREN = re.compile(
-    r"\((?:Ả|A\u0309|ả|a\u0309)nh\b[^()\n]{0,80}\)|\(Nguồn\s*:[^()\n]{0,80}\)"
+_CREDIT_PAREN = re.compile(  # a wrapped paragraph may break a credit: "(Ảnh: Nguyễn\nDân)"
+    r"\((?:Ả|A\u0309|ả|a\u0309)nh\b[^()]{0,80}\)|\(Nguồn\s*:[^()]{0,80}\)"
 )
 # Cheap pre-check: most paragraphs hold no photo credit at all.
 _CREDIT_HINTS = ("Ả", "(ả", "\u0309", "Nguồn", "Đồ h")
@@ -111,13 +111,145 @@ def _skip_space(p: str, i: int) -> int:
 
 def split_paragraphs(text: str) -> list[Paragraph]:
     """One paragraph per line that holds anything but spaces (scraped text: a line break ends
-    a paragraph; blank and NBSP-only lines are layout, not content)."""
-    paragraphs = []
+    a paragraph; blank and NBSP-only lines are layout, not content), except in hard-wrapped
+    text, where the lines a wrap broke are one paragraph (:func:`_wrapped_breaks`)."""
+    lines: list[tuple[int, int, int]] = []  # (start, end, where the line starts in the text)
+    adjacent: list[bool] = []  # line i follows line i - 1 with a single line break
+    after_blank = True
     for m in _LINE.finditer(text):
         start, end = _strip(text, m.start(), m.end())
-        if start < end:
-            paragraphs.append(Paragraph(len(paragraphs), start, end, text[start:end]))
+        if start >= end:
+            after_blank = True
+            continue
+        if lines:
+            gap = text[lines[-1][1] : m.start()]
+            adjacent.append(not after_blank and _single_break(gap))
+        lines.append((start, end, m.start()))
+        after_blank = False
+    joins = _wrapped_breaks(text, lines, adjacent)
+    paragraphs: list[Paragraph] = []
+    first = 0
+    for i in range(len(lines)):
+        if i in joins:
+            continue  # line i goes on into line i + 1
+        start, end = lines[first][0], lines[i][1]
+        paragraphs.append(Paragraph(len(paragraphs), start, end, text[start:end]))
+        first = i + 1
     return paragraphs
+
+
+# Hard-wrapped plain text (an e-mail, a text filled to 72 columns): the widths a wrap
+# can have, and the share of its breaks that must look like a wrap's.
+_WRAP_MIN, _WRAP_MAX = 40, 100
+_WRAP_SLACK = 2
+_LINE_BREAKS = frozenset("\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029")
+_FINAL = ".!?…:;。！？"
+# A list item's marker ("- Bị can", "1. Nội dung", "• "); a dash or a number is one only
+# before a capital or a digit, never in "– ngôi sao người Uruguay nói" (a wrap before a
+# dash inside the sentence).
+_BULLET_START = re.compile(f"[{_BULLETS}]")
+_ITEM = re.compile(r"(?:[-–—*]|\(?\d{1,3}[.)])[^\S\n]+[\"“(]?(?=\w)")
+
+
+def _opens_item(text: str, i: int) -> bool:
+    """A list item starts at ``text[i]``."""
+    if _BULLET_START.match(text, i):
+        return True
+    m = _ITEM.match(text, i)
+    return m is not None and (text[m.end()].isupper() or text[m.end()].isdigit())
+
+
+def _single_break(gap: str) -> bool:
+    """``gap`` (between two lines' texts) holds one line break: "\\n", "\\r\\n", ..."""
+    breaks = sum(ch in _LINE_BREAKS for ch in gap) - gap.count("\r\n")
+    return breaks == 1
+
+
+def _wrapped_breaks(text: str, lines: list[tuple[int, int, int]], adjacent: list[bool]) -> set[int]:
+    """The lines ``i`` that a hard wrap broke off from line ``i + 1`` (none in most texts).
+
+    Why measured, not assumed: scraped articles put one paragraph, heading or caption on
+    each line, with a single line break between them, and must not be joined. A wrap
+    filled to a width ``w`` leaves a trace no such text has: each line it broke is at
+    most ``w`` long and the next line's first word would not have fitted on it
+    (``len(line) + 1 + len(word) > w``), and most of those lines end inside a sentence,
+    the next line going on with a small letter. The width is the one that explains the
+    most breaks (an over-long URL line does not set it), and the line after a break is no
+    longer than it. A text is read as wrapped only when at least two breaks (or its one
+    break, before a small letter) fit that width, at least half its single breaks do, and
+    at least half of those end without a sentence's final punctuation and a quarter go on
+    with a small letter (news names many people and places, and a list of headlines opens
+    every line with a capital). Then
+    each break that fits is joined, unless the line ends a sentence (or a colon) and the
+    next opens a list item ("- ", "1. ", "•"): a wrap also breaks before a dash inside a
+    sentence ("ông A\\n– Chủ tịch xã"). Headings, short last lines of a paragraph and
+    paragraphs of other lengths never fit, so they stay paragraphs of their own.
+    """
+    breaks = [i for i, near in enumerate(adjacent) if near]
+    if not breaks:
+        return set()
+    spans: dict[int, tuple[int, int]] = {}  # break -> the widths it fits
+    cover = [0] * (_WRAP_MAX + 2)
+    for i in breaks:
+        length = lines[i][1] - lines[i][2]
+        nxt_start, nxt_end = lines[i + 1][0], lines[i + 1][1]
+        word = _NONSPACE.match(text, nxt_start, nxt_end)
+        # Widths length..reach fit; the slack allows for a doubled space or a wrapper that
+        # counts one column less (``fmt``, an editor's text width).
+        reach = length + (len(word.group()) if word else 0) + _WRAP_SLACK
+        low, high = max(length, _WRAP_MIN), min(reach, _WRAP_MAX)
+        if low > high:
+            continue
+        spans[i] = (length, reach)
+        cover[low] += 1
+        cover[high + 1] -= 1
+    best, width, running = 0, 0, 0
+    for w in range(_WRAP_MAX + 1):
+        running += cover[w]
+        if running >= best and running:
+            best, width = running, w
+    if not best:
+        return set()
+    fit = [
+        i
+        for i in spans
+        if spans[i][0] <= width <= spans[i][1] and _within(text, lines[i + 1], width)
+    ]
+    closed = {i for i in fit if text[lines[i][1] - 1] in _FINAL or _closed(text, lines[i])}
+    open_ = [i for i in fit if i not in closed]
+    # Prose goes on with a small letter after many of a wrap's breaks; a list of
+    # headlines, or paragraphs, opens every line with a capital.
+    lower = [i for i in fit if _goes_on(text, lines[i + 1][0])]
+    # One break alone is little evidence: the next line must go on with a small letter.
+    enough = len(fit) >= 2 or (len(breaks) == 1 and bool(lower))
+    if not (
+        enough
+        and 2 * len(fit) >= len(breaks)
+        and 2 * len(open_) >= len(fit)
+        and 4 * len(lower) >= len(fit)
+    ):
+        return set()
+    listed = {i for i in closed if text[lines[i][1] - 1] != ";"}  # "; - Bị can" goes on
+    return {i for i in fit if not (i in listed and _opens_item(text, lines[i + 1][0]))}
+
+
+def _goes_on(text: str, i: int) -> bool:
+    """A small letter starts the line, not a brand in camel case ("iPad Pro 2 sẽ ra mắt")."""
+    return text[i].islower() and not text[i + 1 : i + 2].isupper()
+
+
+def _within(text: str, line: tuple[int, int, int], width: int) -> bool:
+    """A wrap to ``width`` could have left this line: no longer, unless it is one word."""
+    start, end, begin = line
+    return end - begin <= width or _NONSPACE.fullmatch(text, start, end) is not None
+
+
+def _closed(text: str, line: tuple[int, int, int]) -> bool:
+    """The line ends a sentence behind closing quotes or brackets ("... làm được.”")."""
+    end = line[1]
+    while end > line[0] and text[end - 1] in _CLOSERS:
+        end -= 1
+    return end < line[1] and end > line[0] and text[end - 1] in _FINAL
 
 
 def _word_before(p: str, i: int) -> tuple[int, str]:
