@@ -637,3 +637,19 @@ def test_a_heading_over_a_wrapped_paragraph_stays_a_heading():
         "- Một là tăng thu ngân sách.",
     ]
     assert len(sents) == 3
+
+
+@pytest.mark.parametrize("width", [60, 72, 80])
+def test_wrapped_sample_summary_is_the_originals(width, fake_encoder):
+    """The model, the title and the ranking read a wrapped sentence on one line: the same
+    picks with the same scores as the unwrapped sample, each shown as written."""
+    from summarize import summarize
+
+    original = read("bac-giang-co-quan-tinh")
+    wrapped = wrap(original, width)
+    want = summarize(original, sentences=4, model=fake_encoder)
+    got = summarize(wrapped, sentences=4, model=fake_encoder)
+    assert got.title == want.title
+    assert [" ".join(s.text.split()) for s in got.sentences] == [s.text for s in want.sentences]
+    assert [s.score for s in got.sentences] == pytest.approx([s.score for s in want.sentences])
+    assert all(wrapped[s.start : s.end] == s.text for s in got.sentences)

@@ -12,6 +12,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from ..text.normalize import one_line
+
 if TYPE_CHECKING:
     from ..types import Document
     from .base import Encoder
@@ -54,8 +56,9 @@ def embed_document(
 def document_texts(
     doc: Document, extra: Sequence[str] = (), only: Collection[int] | None = None
 ) -> list[str]:
-    """The texts :func:`embed_document` embeds: content sentences, then ``extra``."""
-    return [s.text for s in _todo(doc, only)] + list(extra)
+    """The texts :func:`embed_document` embeds: content sentences (on one line: a wrapped
+    paragraph's sentence spans lines), then ``extra``."""
+    return [one_line(s.text) for s in _todo(doc, only)] + list(extra)
 
 
 def _todo(doc: Document, only: Collection[int] | None) -> list:

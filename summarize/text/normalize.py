@@ -20,7 +20,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 
-__all__ = ["canonical_tones", "match_key", "normalize"]
+__all__ = ["canonical_tones", "match_key", "normalize", "one_line"]
 
 # Combining tone marks (grave, acute, hook above, tilde, dot below). Vowel-quality marks
 # (circumflex, breve, horn) are not tones and stay on their letter.
@@ -156,3 +156,19 @@ def joined_key(keys: Iterable[str]) -> str:
     within a word), so the key of a joined text is its parts' keys joined.
     """
     return " ".join(k for k in keys if k)
+
+
+# A line break with the spaces around it (the characters str.splitlines() breaks at).
+_LINE_BREAK = re.compile(r"[ \t\u00a0]*[\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]\s*")
+
+
+def one_line(text: str) -> str:
+    """``text`` with each line break (and the spaces around it) read as one space.
+
+    Why: a sentence or title of a hard-wrapped paragraph spans lines; a model's tokenizer
+    does not read a line break as a space (the vectors moved by up to 0.004 in cosine and
+    the ranking with them), so what is embedded or shown as a title is the sentence on one
+    line. Texts without a line break, every sentence of a text that is not wrapped, come
+    back as they are.
+    """
+    return _LINE_BREAK.sub(" ", text) if _LINE_BREAK.search(text) else text

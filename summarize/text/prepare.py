@@ -10,6 +10,7 @@ import warnings
 
 from ..errors import InputError, InputWarning
 from ..types import Document
+from .normalize import one_line
 from .segment import segment
 from .title import detect_title
 
@@ -70,7 +71,7 @@ def prepare(
     if title is None:
         span = detect_title(text)
         if span is not None:
-            title = text[span[0] : span[1]]
+            title = one_line(text[span[0] : span[1]])  # a wrapped headline on one line
     doc = Document(text, doc_id, title, span, encoding, source, paragraphs, sentences)
     doc.chrome  # noqa: B018 - judged here, once, so later stages only read it
     return doc
