@@ -280,3 +280,26 @@ def test_a_line_of_three_copies_of_a_header_keeps_one() -> None:
     assert [r.text for r in result.removed] == ["Chính trị - Xã hội"] * 2
     assert "\nChính trị - Xã hội\n" in result.text
     assert reconstruct(result.text, result.removed) == text
+
+
+def test_values_of_a_wrapped_paragraph_are_reported_on_one_line() -> None:
+    """A conflict's differing values are read from the sentence on one line: a wrap that
+    breaks "8 giờ 30 phút" still reports "8 giờ 30 phút" (the sentences keep their text)."""
+    import textwrap
+
+    first = (
+        "Sở Giáo dục tỉnh cho biết năm học mới sẽ bắt đầu sớm hơn mọi năm. Lúc 7 giờ 30 phút "
+        "ngày 20 tháng 5, ông Nguyễn Văn An đến thăm trường học của xã. Nhà trường đã chuẩn "
+        "bị đầy đủ cơ sở vật chất cho học sinh."
+    )
+    second = (
+        "Buổi làm việc diễn ra trong không khí cởi mở, thân tình và hiệu quả. Lúc 8 giờ 30 "
+        "phút ngày 20 tháng 5, ông Nguyễn Văn An đến thăm trường học của xã."
+    )
+    text = textwrap.fill(first, 72) + "\n\n" + textwrap.fill(second, 72) + "\n"
+    assert "giờ\n30" in text or "30\nphút" in text or "7\ngiờ" in text or "8\ngiờ" in text
+    result = deduplicate(text, semantic=False)
+    assert not result.removed
+    (conflict,) = result.conflicts
+    assert conflict.differences == ("number 7 giờ 30 phút", "number 8 giờ 30 phút")
+    assert conflict.text in text and conflict.other_text in text

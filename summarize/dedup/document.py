@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ..errors import InputError
-from ..text.normalize import joined_key, match_key
+from ..text.normalize import joined_key, match_key, one_line
 from ..types import Document
 from .engine import (
     DEFAULT_CONFIG,
@@ -116,7 +116,8 @@ def deduplicate_document(
     para_keys = _paragraph_keys(doc, sent_keys)
     tag = script if config.cross_lingual is not None else _untagged
     para_items = [
-        Item(k, p.text, tag(p.text)) for p, k in zip(doc.paragraphs, para_keys, strict=True)
+        Item(k, one_line(p.text), tag(p.text))
+        for p, k in zip(doc.paragraphs, para_keys, strict=True)
     ]
     live_paras = [p.index for p in doc.paragraphs if p.index not in skip]
     span = doc.title_span or (0, 0)
@@ -140,7 +141,8 @@ def deduplicate_document(
     cut_paras = skip | gone | {h.index for h in halves}
     live = [s.index for s in doc.sentences if s.paragraph not in cut_paras]
     sent_items = [
-        Item(k, s.text, tag(s.text)) for s, k in zip(doc.sentences, sent_keys, strict=True)
+        Item(k, one_line(s.text), tag(s.text))
+        for s, k in zip(doc.sentences, sent_keys, strict=True)
     ]
     opening = {s.index for s in doc.sentences if span[0] <= s.start < span[1]}
     first = next((s.index for s in doc.sentences if s.paragraph == lead), None)
