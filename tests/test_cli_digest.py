@@ -60,6 +60,34 @@ def learned_count(stderr: str) -> int:
     return int(re.search(r"(\d+) boilerplate lines? learned", stderr).group(1))
 
 
+def killed_after(cli: list[str], records: int) -> None:
+    """``summarize CLI`` stopped once it has written ``records`` records, then killed."""
+    proc = subprocess.Popen(
+        [sys.executable, "-c", STOP_AFTER_RECORDS, *cli], cwd=ROOT,
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        env={**os.environ, "STOP_AFTER": str(records)},
+    )  # fmt: skip
+    try:
+        deadline = time.monotonic() + 300
+        while not (status := os.waitpid(proc.pid, os.WUNTRACED | os.WNOHANG))[0]:
+            assert time.monotonic() < deadline, f"no {records} records in 300 s"
+            time.sleep(0.05)
+        assert os.WIFSTOPPED(status[1]), "the run ended before it could be killed"
+        os.kill(proc.pid, signal.SIGKILL)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+        proc.wait()
+
+
+def resumed(cli: list[str]) -> subprocess.CompletedProcess:
+    """The same command run again (``cli`` ends with its -q), to the end."""
+    return subprocess.run(
+        [sys.executable, "-m", "summarize.cli", *cli[:-1]],
+        capture_output=True, text=True, cwd=ROOT, timeout=600,
+    )  # fmt: skip
+
+
 @pytest.fixture
 def samples_jsonl(tmp_path: Path) -> Path:
     """The five samples, and an edited copy of Bắc Giang (one story of two articles)."""
@@ -107,28 +135,9 @@ def test_a_json_output_is_one_json_array_also_when_resumed(tmp_path: Path) -> No
     out = tmp_path / "resumed" / "d.json"
     out.parent.mkdir()
     cli = ["digest", str(src), "-m", "lead", "-o", str(out), "--resume", "-q"]
-    proc = subprocess.Popen(
-        [sys.executable, "-c", STOP_AFTER_RECORDS, *cli], cwd=ROOT,
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        env={**os.environ, "STOP_AFTER": "10"},
-    )  # fmt: skip
-    try:
-        deadline = time.monotonic() + 300
-        while not (status := os.waitpid(proc.pid, os.WUNTRACED | os.WNOHANG))[0]:
-            assert time.monotonic() < deadline, "no 10 records in 300 s"
-            time.sleep(0.05)
-        assert os.WIFSTOPPED(status[1]), "the run ended before it could be killed"
-        os.kill(proc.pid, signal.SIGKILL)
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-        proc.wait()
+    killed_after(cli, 10)
     assert not out.exists()
-    p = subprocess.run(
-        [sys.executable, "-m", "summarize.cli", *cli[:-1]],
-        capture_output=True, text=True, cwd=ROOT, timeout=600,
-    )  # fmt: skip
-    assert "(10 from an earlier run)" in ok(p)
+    assert "(10 from an earlier run)" in ok(resumed(cli))
     assert out.read_bytes() == whole.read_bytes()
 
 
@@ -309,28 +318,9 @@ def test_html_written_by_a_resumed_run_is_the_whole_digest(tmp_path: Path) -> No
     out = tmp_path / "resumed" / "digest.html"
     out.parent.mkdir()
     cli = ["digest", str(src), "-m", "lead", "-o", str(out), "--resume", "-q"]
-    proc = subprocess.Popen(
-        [sys.executable, "-c", STOP_AFTER_RECORDS, *cli], cwd=ROOT,
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        env={**os.environ, "STOP_AFTER": "25"},
-    )  # fmt: skip
-    try:
-        deadline = time.monotonic() + 300
-        while not (status := os.waitpid(proc.pid, os.WUNTRACED | os.WNOHANG))[0]:
-            assert time.monotonic() < deadline, "no 25 records in 300 s"
-            time.sleep(0.05)
-        assert os.WIFSTOPPED(status[1]), "the run ended before it could be killed"
-        os.kill(proc.pid, signal.SIGKILL)
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-        proc.wait()
+    killed_after(cli, 25)
     assert not out.exists()
-    p = subprocess.run(
-        [sys.executable, "-m", "summarize.cli", *cli[:-1]],
-        capture_output=True, text=True, cwd=ROOT, timeout=600,
-    )  # fmt: skip
-    assert "(25 from an earlier run)" in ok(p)
+    assert "(25 from an earlier run)" in ok(resumed(cli))
 
     page = Articles()
     page.feed(out.read_text("utf-8"))
