@@ -285,3 +285,28 @@ def test_dedup_reads_stdin_and_writes_stdout() -> None:
     api = deduplicate(data.decode(), semantic=False)
     assert out == api.text and out.count("987 vấn đề") == 1
     assert "removed 1 paragraph" in err
+
+
+def test_plain_text_summary_puts_each_pick_on_one_line(fake_encoder) -> None:
+    """A sentence of a hard-wrapped paragraph spans lines in the text; the plain-text
+    output still gives one pick per line (`head -n 4`, `wc -l`), JSON keeps the text."""
+    import textwrap
+
+    from summarize import summarize
+    from summarize.report.summary import render_summary
+
+    paragraphs = [
+        "Giá lúa tăng mạnh ở Đồng Tháp trong vụ đông xuân năm nay",
+        "Nông dân ở các huyện phía bắc tỉnh Đồng Tháp đã thu hoạch xong lúa đông xuân "
+        "với năng suất cao hơn năm trước từ nửa tấn đến một tấn mỗi héc ta. Thương lái "
+        "đến tận ruộng mua lúa tươi với giá cao hơn cùng kỳ năm ngoái khoảng 800 đồng.",
+        "Nhiều hộ nông dân lãi trên 30 triệu đồng mỗi héc ta, mức lãi cao nhất trong "
+        "năm năm qua, nhờ giá phân bón giảm và thời tiết thuận lợi suốt vụ lúa.",
+    ]
+    text = "\n\n".join(textwrap.fill(p, 60) for p in paragraphs) + "\n"
+    got = summarize(text, sentences=3, model=fake_encoder)
+    assert any("\n" in s.text for s in got.sentences)  # the text is never altered
+    lines = render_summary(got).splitlines()
+    assert lines[0] == paragraphs[0] and lines[1] == ""
+    assert len(lines) == 2 + len(got.sentences)
+    assert all("  " not in line for line in lines)

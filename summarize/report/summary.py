@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 from ..results import Summary
+from ..text.normalize import one_line
 from .common import SCHEMA_VERSION
 from .escape import md_escape
 from .json_report import summary_to_json
@@ -21,8 +22,10 @@ def render_summary(summary: Summary, fmt: str = "text") -> str:
         head = f"# {md_escape(summary.title, newline=' ')}\n\n" if summary.title else ""
         body = "\n".join(f"- {md_escape(s.text, newline=' ')}" for s in summary.sentences)
         return f"{head}{body}\n"
-    head = f"{summary.title}\n\n" if summary.title else ""
-    return head + "\n".join(s.text for s in summary.sentences) + "\n"
+    # one line per pick (a sentence of a hard-wrapped paragraph spans lines in the text):
+    # what `head -n 4` or `wc -l` of the output expects
+    head = f"{one_line(summary.title)}\n\n" if summary.title else ""
+    return head + "\n".join(one_line(s.text) for s in summary.sentences) + "\n"
 
 
 def render_summary_html(summary: Summary) -> str:
