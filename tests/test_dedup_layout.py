@@ -22,10 +22,7 @@ P2 = (
     "Theo Phòng CSGT, các tài xế bị phạt tổng cộng hơn 600 triệu đồng và bị tước giấy "
     "phép lái xe từ một đến ba tháng."
 )
-P3 = (
-    "Cầu Thăng Long đang được sửa chữa mặt cầu nên xe trên 10 tấn bị cấm lưu thông từ "
-    "đầu tháng 3."
-)
+P3 = "Cầu Thăng Long đang được sửa chữa mặt cầu nên xe trên 10 tấn bị cấm lưu thông từ đầu tháng 3."
 P4 = "Người dân có thể phản ánh vi phạm qua đường dây nóng của Công an thành phố."
 
 

@@ -84,7 +84,7 @@ def test_config_budget_and_description() -> None:
 
 
 def test_a_budget_of_one_is_said_in_the_singular(fake_encoder) -> None:
-    """"1 sentences" was the JSON ``budget``, the --verbose line and the serve page's
+    """ "1 sentences" was the JSON ``budget``, the --verbose line and the serve page's
     label of ``-n 1`` (and "1 words" of ``--words 1``): one budget label, said right."""
     assert SummaryConfig(sentences=1).describe_budget() == "1 sentence"
     assert SummaryConfig(words=1).describe_budget() == "1 word"

@@ -68,9 +68,7 @@ def test_added_values_wording() -> None:
     assert added_values(("number 2024",)) == "the number “2024”"
     # A range's two numbers are written alike: named once.
     assert added_values(("number 2015-2019", "number 2015-2019")) == "the number “2015-2019”"
-    assert added_values(("number 9", "number 2", "number 7")) == (
-        "the numbers “9”, “2” and “7”"
-    )
+    assert added_values(("number 9", "number 2", "number 7")) == ("the numbers “9”, “2” and “7”")
     assert added_values(("number 14/3", "name Trần Văn Bình")) == (
         "the number “14/3” and the name “Trần Văn Bình”"
     )

@@ -33,9 +33,7 @@ def environment() -> jinja2.Environment:
         keep_trailing_newline=True,
         undefined=jinja2.StrictUndefined,
     )
-    env.filters.update(
-        fixed=fixed, snippet=snippet, differences=differences, signal=signal_text
-    )
+    env.filters.update(fixed=fixed, snippet=snippet, differences=differences, signal=signal_text)
     env.globals.update(unit=unit)
     return env
 
