@@ -138,6 +138,8 @@ def speaker_needs(
             speaker = [first - 1]  # Ông Sơn cho biết: | “... | ...
         else:
             speaker = _closing_speaker(texts, marks, i)
+        if speaker is None and paragraphs is not None:
+            speaker = _speaker_of_paragraph_before(texts, marks, paragraphs, first)
         if speaker is None:
             out.append(None)
             continue
@@ -156,6 +158,18 @@ def _part_ends(marks: Sequence[_Marks]) -> list[int | None]:
             nxt = i
         out[i] = nxt
     return out
+
+
+def _speaker_of_paragraph_before(
+    texts: Sequence[str], marks: Sequence[_Marks], paragraphs: Sequence[int], first: int
+) -> list[int] | None:
+    """The last sentence of the paragraph before, when a quotation with no speaker of its
+    own opens a paragraph right after a quotation that names one: news goes on quoting
+    the same person ('"We lost," said Smith.' | '"It was a bad day."')."""
+    if first == 0 or paragraphs[first] == paragraphs[first - 1]:
+        return None
+    j = first - 1
+    return [j] if marks[j].closes_at >= 0 and _speaker_in(texts[j], marks[j]) else None
 
 
 def _closing_speaker(texts: Sequence[str], marks: Sequence[_Marks], i: int) -> list[int] | None:
