@@ -175,3 +175,14 @@ def test_sentence_keys_and_joined_keys_equal_match_key() -> None:
         assert [s.key for s in sentences] == [match_key(s.text) for s in sentences]
         joined = " ".join(s.text for s in sentences)
         assert joined_key(s.key for s in sentences) == match_key(joined)
+
+
+def test_one_line_keeps_a_word_hyphenated_at_a_line_break_whole() -> None:
+    """textwrap breaks "Al-Gharafa" after its hyphen; read as a space it became
+    "Al- Gharafa" and moved the picks (the second new-user trial)."""
+    from summarize.text.normalize import one_line
+
+    assert one_line("joined Al-\nGharafa in Qatar") == "joined Al-Gharafa in Qatar"
+    assert one_line("Spanish-\n  language news") == "Spanish-language news"
+    assert one_line("giá tăng -\nmức cao nhất") == "giá tăng - mức cao nhất"  # a dash
+    assert one_line("một dòng") == "một dòng"

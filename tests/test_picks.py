@@ -341,6 +341,11 @@ def test_a_story_summary_reads_each_article_on_its_own(fake_encoder, sentences: 
         ("At the same meeting,", True),  # bbc_dev: the athlete's linked name was lost
         (", who broke onto the international scene, set a personal best.", True),
         ("Phong Vân -", True),  # a byline's dash
+        ("Hill.", True),  # a team sheet's scrap
+        ("TTXVN/Tin Tức", True),
+        ("also set a new championship mark in the men's triple jump.", True),  # name lost
+        ("iPhone 7 ra mắt tại Việt Nam vào tháng 10.", False),
+        ("Gió mùa đông bắc tràn về.", False),
         ("In the men's 3,000m, Mo Farah won.", False),
         ("Giá xăng tăng 500 đồng/lít - mức tăng cao nhất năm.", False),
     ],

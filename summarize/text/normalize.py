@@ -160,6 +160,9 @@ def joined_key(keys: Iterable[str]) -> str:
 
 # A line break with the spaces around it (the characters str.splitlines() breaks at).
 _LINE_BREAK = re.compile(r"[ \t\u00a0]*[\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]\s*")
+_HYPHEN_BREAK = re.compile(
+    r"(?<=[^\W\d_])-[ \t]*[\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029][ \t]*(?=[^\W\d_])"
+)
 
 
 def one_line(text: str) -> str:
@@ -171,4 +174,7 @@ def one_line(text: str) -> str:
     line. Texts without a line break, every sentence of a text that is not wrapped, come
     back as they are.
     """
-    return _LINE_BREAK.sub(" ", text) if _LINE_BREAK.search(text) else text
+    if not _LINE_BREAK.search(text):
+        return text
+    # a word hyphenated at the break ("Al-" | "Gharafa") stays one word
+    return _LINE_BREAK.sub(" ", _HYPHEN_BREAK.sub("-", text))
