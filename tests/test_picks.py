@@ -346,6 +346,8 @@ def test_a_story_summary_reads_each_article_on_its_own(fake_encoder, sentences: 
         ("also set a new championship mark in the men's triple jump.", True),  # name lost
         ("iPhone 7 ra mắt tại Việt Nam vào tháng 10.", False),
         ("Gió mùa đông bắc tràn về.", False),
+        ("Gió nhẹ.", False),  # a weather bulletin's sentence: short, not a scrap
+        ("Morrison, Wilson.", True),
         ("In the men's 3,000m, Mo Farah won.", False),
         ("Giá xăng tăng 500 đồng/lít - mức tăng cao nhất năm.", False),
     ],

@@ -20,7 +20,7 @@ _DANGLING = re.compile(
     r"^(?:tuy nhiên|tuy vậy|đó là|đó cũng|đây là|đây cũng|ông này|bà này|ông ấy|"
     r"bà ấy|anh ấy|chị ấy|theo đó|do đó|vì vậy|vì thế|bởi vậy|nhờ vậy|nhờ đó|từ đó|qua đó|"
     r"ngoài ra|bên cạnh đó|trong khi đó|trong (?:số )?đó|mặt khác|hơn nữa|thêm vào đó|"
-    r"thế nhưng|trước đó|sau đó|"
+    r"thế nhưng|trước đó|"
     r"điều này|việc này|"
     r"những (?:kết quả|việc làm|điều) (?:này|trên|đó)|kết quả (?:này|đó|trên)|cũng (?:theo|trong)|"
     r"cụ thể|đặc biệt|nhưng|do vậy|chính vì|với (?:kết quả|những) (?:này|trên|đó))\b",
