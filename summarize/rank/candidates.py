@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from ..dedup.document import DedupResult, Removed
 from ..results import Excluded, Reason
+from ..text.normalize import UNSPACED
 from ..types import Document, Sentence
 
 HEADING_MAX_WORDS = 12
@@ -189,7 +190,6 @@ _CUT_START = (",", ";")
 
 
 MIN_WORDS = 3  # shorter is a scrap: "Hill.", "Đ.Thắng", "TTXVN/Tin Tức", "9,033."
-_UNSPACED = re.compile("[\u3041-\u30ff\u3400-\u4dbf\u4e00-\u9fff]")
 
 
 def capitalises(doc: Document) -> bool:
@@ -218,7 +218,7 @@ def is_fragment(text: str, capitalised: bool = True) -> bool:
     if (
         len(words) < MIN_WORDS
         and not any(w[:1].islower() for w in words)  # "Gió nhẹ." is a sentence
-        and not _UNSPACED.search(stripped)  # Chinese and Japanese write without spaces
+        and not UNSPACED.search(stripped)  # Chinese and Japanese write without spaces
     ):
         return True
     first = words[0]

@@ -158,11 +158,13 @@ def joined_key(keys: Iterable[str]) -> str:
     return " ".join(k for k in keys if k)
 
 
+# Kana and CJK ideographs: scripts written without spaces between words, so a count of
+# words or a line's length in words means nothing for them.
+UNSPACED = re.compile("[\u3041-\u30ff\u3400-\u4dbf\u4e00-\u9fff]")
 # A line break with the spaces around it (the characters str.splitlines() breaks at).
-_LINE_BREAK = re.compile(r"[ \t\u00a0]*[\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]\s*")
-_HYPHEN_BREAK = re.compile(
-    r"(?<=[^\W\d_])-[ \t]*[\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029][ \t]*(?=[^\W\d_])"
-)
+_BREAK = r"[\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]"
+_LINE_BREAK = re.compile(rf"[ \t\u00a0]*{_BREAK}\s*")
+_HYPHEN_BREAK = re.compile(rf"(?<=[^\W\d_])-[ \t]*{_BREAK}[ \t]*(?=[^\W\d_])")
 
 
 def one_line(text: str) -> str:

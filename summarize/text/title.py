@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from summarize.text.normalize import normalize
+from summarize.text.normalize import UNSPACED, normalize
 from summarize.text.segment import segment, split_paragraphs
 
 __all__ = ["detect_title", "is_dateline_or_meta", "is_section_label"]
@@ -113,12 +113,11 @@ _OPENING_QUOTES = "\"'“‘«"
 _CLOSING_QUOTES = "\"'”’» "
 _STOPS = (".", "!", "?", "…")
 _MAX_TITLE_PARTS = 3
-_UNSPACED = re.compile("[\u3041-\u30ff\u3400-\u4dbf\u4e00-\u9fff]")  # kana, CJK ideographs
 
 
 def _looks_like_title(line: str) -> bool:
     words = line.split()
-    if _UNSPACED.search(line):  # Chinese, Japanese: words are not written apart
+    if UNSPACED.search(line):  # Chinese, Japanese: words are not written apart
         words = [c for c in line if not c.isspace()][::2]  # about two characters a word
     if not 2 <= len(words) <= _MAX_TITLE_WORDS or len(line) > _MAX_TITLE_CHARS:
         return False
@@ -127,7 +126,7 @@ def _looks_like_title(line: str) -> bool:
     head = line.lstrip(_OPENING_QUOTES).lstrip()  # "' Góa phụ trắng ' làm thơ ..."
     # "iPad Pro 2 sẽ ra mắt": a brand written with a small first letter still opens a title.
     brand = head[:1].islower() and head[1:2].isupper()
-    if not (head[:1].isupper() or head[:1].isdigit() or brand or _UNSPACED.match(head)):
+    if not (head[:1].isupper() or head[:1].isdigit() or brand or UNSPACED.match(head)):
         return False
     sentences = len(segment(line)[1])
     if sentences == 1:
