@@ -292,6 +292,7 @@ def _run_batch(
     from .digest.progress import progress_for
     from .exits import INPUT_ERROR, PARTIAL_FAILURE
     from .io import atomic_output
+    from .io.writers import ARRAY_END, array_item
 
     total = count_records(sources)
     done = failed = 0
@@ -313,7 +314,7 @@ def _run_batch(
             _unmatched(item.summary)
             text = render_item(item, fmt, first=done == 0)
             if array:
-                text = ("[\n" if done == 0 else ",\n") + text.rstrip("\n")
+                text = array_item(text, first=done == 0)
             if handle is None:
                 _write_stdout(text)  # all of it, or a closed pipe's exit 141
             else:
@@ -321,7 +322,7 @@ def _run_batch(
                 handle.flush()
             done += 1
         if array and done and handle is not None:
-            handle.write("\n]\n")
+            handle.write(ARRAY_END)
     if not done:
         raise _nothing_in(inputs, "summarise")
     if failed == done:

@@ -24,7 +24,7 @@ from ..embed import Encoder
 from ..errors import ConfigError, InputWarning, SummarizeError
 from ..io import atomic_output, check_outputs
 from ..io.readers import DEFAULT_MAX_BYTES, check_max_bytes
-from ..io.writers import StdoutWriter
+from ..io.writers import ARRAY_END, StdoutWriter, array_item
 from ..pipeline import Summarizer
 from ..text.segment import segment
 from ..timing import StageTimer
@@ -474,11 +474,11 @@ def _render(fmt, handle, work, index, cross, learned, stats, title) -> None:
         # JSON: the same records, one a line, as the items of one array. Rendered from the
         # work file like every output, so a resumed run writes the whole array too.
         array = fmt == "json"
-        handle.write("[" if array else "")
         for k, n in enumerate(sorted(index)):
             line = _json_line(render.output_record(work.read_at(index[n]), cross))
-            handle.write(("\n" if k == 0 else ",\n") + line.rstrip("\n") if array else line)
-        handle.write(("\n]\n" if index else "]\n") if array else "")
+            handle.write(array_item(line, first=k == 0) if array else line)
+        if array:
+            handle.write(ARRAY_END if index else "[]\n")
         return
     if fmt == "html":
         html_page.write_page(

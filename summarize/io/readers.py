@@ -669,8 +669,8 @@ def decode_entities(text: str) -> str:
     """A JSON record's text with its HTML character references decoded, once.
 
     Scraped exports keep what the page's HTML had ("Hoắc Kiến Hoa&nbsp;bảnh bao",
-    "Pel&#233;"): a ``.json`` file reads as the same record does as a line of a ``.jsonl``
-    file (``summarize.digest.inputs.decode_entities``, the same rule: one pass, an unknown
+    "Pel&#233;"): a ``.json`` file, a line of a ``.jsonl`` file (summarize/digest/inputs.py)
+    and the page's upload all read a record through this one rule (one pass, an unknown
     name and a bare "&" kept). A ``.txt`` file is never decoded: it is the original text.
     """
     if "&" not in text:

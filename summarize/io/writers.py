@@ -75,6 +75,17 @@ def _direct_output(path: Path, binary: bool) -> Iterator[IO]:
         raise SummarizeError(f"{_shown(path)}: cannot write ({exc.strerror or exc})") from None
 
 
+ARRAY_END = "\n]\n"
+
+
+def array_item(line: str, first: bool) -> str:
+    """One JSONL record as an item of a JSON array written record by record: the array
+    opens before the first, a comma comes between; :data:`ARRAY_END` closes it. Why: a
+    ``.json`` output is one JSON value (JSONL there: json.load fails, "Extra data"), and
+    the records are written as they come, never held all at once."""
+    return ("[\n" if first else ",\n") + line.rstrip("\n")
+
+
 def write_atomic(path: Path, data: str | bytes) -> None:
     """Write ``data`` (str as UTF-8) with :func:`atomic_output`."""
     payload = data.encode("utf-8") if isinstance(data, str) else bytes(data)
