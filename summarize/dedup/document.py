@@ -136,9 +136,9 @@ def deduplicate_document(
     conflicts = _conflicts(doc, paras.conflicts, "paragraph")
 
     gone = set(paras.removed) | (skip if drop_boilerplate else set())
-    halves = _repeated_halves(doc, gone)
-    removed += halves
-    cut_paras = skip | gone | {h.index for h in halves}
+    copies = _repeated_runs(doc, gone)
+    removed += copies
+    cut_paras = skip | gone | {c.index for c in copies}
     live = [s.index for s in doc.sentences if s.paragraph not in cut_paras]
     sent_items = [
         Item(k, one_line(s.text), tag(s.text))
@@ -293,7 +293,7 @@ def _conflicts(doc: Document, found: list[Conflict], level: str) -> list[Conflic
     ]  # fmt: skip
 
 
-def _repeated_halves(doc: Document, gone: set[int]) -> list[Removed]:
+def _repeated_runs(doc: Document, gone: set[int]) -> list[Removed]:
     """A line that says the same thing over and over in a row (a doubled section header,
     a pasted sentence pair): every copy after the first is removed, each as one phrase
     whose kept item is the first copy.
