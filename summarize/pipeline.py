@@ -33,7 +33,6 @@ from .rank.screen import scoped_features, screen_for
 from .rank.select import Choice, choose, within
 from .results import Excluded, Reason, StorySentence, StorySummary, Summary, SummarySentence
 from .scope import Scope, applies, embed_scope
-from .text.normalize import one_line
 from .text.prepare import prepare
 from .timing import NO_TIMER, StageTimer
 from .types import Document, Sentence
@@ -341,7 +340,7 @@ class Summarizer:
         features as among all candidates, vector features among the embedded ones, by
         the scorer fitted that way (:mod:`.rank.screen`). The others score -inf."""
         cands = found.candidates.sentences
-        texts = [one_line(s.text) for s in cands]
+        texts = [s.line for s in cands]
         subset = [k for k, s in enumerate(cands) if s.index in (found.embedded or ())]
         scores = np.full(len(cands), -np.inf)
         assert found.vectors is not None
@@ -417,7 +416,7 @@ class Summarizer:
         what each candidate cannot be shown without, when ``cands`` are not one text's."""
         method = method or self.config.method
         limit = self.config.max_sentences(len(cands))
-        texts = [one_line(s.text) for s in cands]
+        texts = [s.line for s in cands]
         with self.timer.stage("ranking"):
             ranking = rank(
                 method, vectors, title_vectors, positions, count=len(cands), texts=texts,
@@ -459,7 +458,7 @@ def _story_needs(
         members.setdefault(pool[i][0], []).append(i)
     out: list[list[int] | None] = [None] * len(keep)
     for d, kept in members.items():
-        texts = [one_line(s.text) for s in articles[d].sentences]
+        texts = [s.line for s in articles[d].sentences]
         paragraphs = [s.paragraph for s in articles[d].sentences]
         subset = [pool[i][2] for i in kept]
         inside, mapped = within(subset, texts, paragraphs)

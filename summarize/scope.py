@@ -30,7 +30,6 @@ from .rank.candidates import candidates
 from .rank.learned import family
 from .rank.screen import ALWAYS_FIRST, chosen, screen_for, text_features
 from .rank.select import within
-from .text.normalize import one_line
 from .types import Document
 
 
@@ -77,7 +76,7 @@ def embed_scope(
     gone = {r.index for r in text_only.removed if r.level == "sentence"}
     first = [i for i in live if i not in gone][:ALWAYS_FIRST]  # the story step's lead rows
     cands = candidates(doc, text_only, learned).sentences
-    texts = [one_line(s.text) for s in cands]
+    texts = [s.line for s in cands]
     starts = [s.start == doc.paragraphs[s.paragraph].start for s in cands]
     screen = screen_for(model_name)
     words = config.words

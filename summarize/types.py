@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from .text.boilerplate import Chrome, judge_chrome
+from .text.normalize import one_line
 
 
 @dataclass(frozen=True)
@@ -28,6 +29,12 @@ class Sentence:
     end: int
     text: str  # == document.text[start:end], never altered
     key: str  # match_key(text): normalised, punctuation dropped; for matching only
+
+    @property
+    def line(self) -> str:
+        """The text on one line: what is embedded, ranked, compared and printed. A
+        sentence of a hard-wrapped paragraph spans lines (:func:`.text.normalize.one_line`)."""
+        return one_line(self.text)
 
 
 @dataclass

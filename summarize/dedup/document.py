@@ -141,8 +141,7 @@ def deduplicate_document(
     cut_paras = skip | gone | {c.index for c in copies}
     live = [s.index for s in doc.sentences if s.paragraph not in cut_paras]
     sent_items = [
-        Item(k, one_line(s.text), tag(s.text))
-        for s, k in zip(doc.sentences, sent_keys, strict=True)
+        Item(k, s.line, tag(s.text)) for s, k in zip(doc.sentences, sent_keys, strict=True)
     ]
     opening = {s.index for s in doc.sentences if span[0] <= s.start < span[1]}
     first = next((s.index for s in doc.sentences if s.paragraph == lead), None)

@@ -12,8 +12,6 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ..text.normalize import one_line
-
 if TYPE_CHECKING:
     from ..types import Document
     from .base import Encoder
@@ -58,7 +56,7 @@ def document_texts(
 ) -> list[str]:
     """The texts :func:`embed_document` embeds: content sentences (on one line: a wrapped
     paragraph's sentence spans lines), then ``extra``."""
-    return [one_line(s.text) for s in _todo(doc, only)] + list(extra)
+    return [s.line for s in _todo(doc, only)] + list(extra)
 
 
 def _todo(doc: Document, only: Collection[int] | None) -> list:
