@@ -234,13 +234,15 @@ def run(
     summarizer = _summarizer(config, device, batch_size, no_cache)
     limit = parse_size(max_bytes)
     if is_batch(files):
-        _one_page(fmt)
         sources = sources_of(files, max_bytes=limit)
+        if fmt is SummaryFormat.html:
+            return _html_page(sources, summarizer, out, files)
         return _run_batch(sources, summarizer, fmt.value, out, quiet, files)
     raw = read_text(files[0], max_bytes=limit)
     if raw.source == STDOUT and raw.format == "txt" and looks_like_jsonl(raw.text):
-        _one_page(fmt)
         with stdin_records(raw.text) as sources:  # JSONL on stdin: records, not an article
+            if fmt is SummaryFormat.html:
+                return _html_page(sources, summarizer, out, files)
             return _run_batch(sources, summarizer, fmt.value, out, quiet, files)
     if verbose:
         err.print(f"read {_shown(raw.source)}: {raw.format}, encoding {raw.encoding}")
@@ -265,14 +267,31 @@ def run(
     return 0
 
 
-def _one_page(fmt: SummaryFormat) -> None:
-    """An HTML summary is a page for one article; several articles make a digest page."""
-    if fmt is SummaryFormat.html:
+def _html_page(sources, summarizer, output: Path | None, inputs: list[str]) -> int:  # noqa: ANN001
+    """An HTML summary is a page for one article. Inputs that come to one article (a
+    file given twice, a folder or a JSONL file holding one) make that page; several
+    articles are a usage error, said before any model is loaded, that points to the
+    digest's page of them all."""
+    from .batch import count_records, summarize_sources
+    from .report import render_summary
+
+    if count_records(sources) > 1:
         raise ConfigError(
             "an HTML summary is a page for one article; for several, "
             "`summarize digest FILE... -o digest.html` makes one page of them all "
             "(or use -f markdown, -f json)"
         )
+    items = list(summarize_sources(sources, summarizer))
+    if not items:
+        raise _nothing_in(inputs, "summarise")
+    (item,) = items
+    if item.summary is None:
+        base = item.record.source.rsplit(":", 1)[0]  # a JSONL record: its file
+        where = "" if (item.error or "").startswith(base) else f"{item.name}: "
+        raise InputError(f"{where}{item.error}")
+    _unmatched(item.summary)
+    _emit(render_summary(item.summary, "html"), output)
+    return 0
 
 
 def _nothing_in(inputs: list[str], what: str) -> InputError:

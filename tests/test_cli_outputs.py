@@ -179,6 +179,36 @@ def test_html_summary_of_several_inputs_is_refused_before_any_work(tmp_path: Pat
     assert "summarize digest" in line and "digest.html" in line
 
 
+def test_inputs_that_come_to_one_article_make_its_html_page(tmp_path: Path) -> None:
+    """`summarize a.txt a.txt -o s.html` (the repeat is read once) and a folder holding
+    one article were refused as "several" articles: they make the page of that article,
+    the same page as `summarize a.txt -o s.html` (only the source's name differs)."""
+    alone = tmp_path / "alone.html"
+    ok(run(str(HUE), "-m", "lead", "-n", "2", "-o", str(alone)))
+    page = alone.read_text("utf-8")
+    twice = tmp_path / "twice.html"
+    _, err = ok(run(str(HUE), str(HUE), "-m", "lead", "-n", "2", "-o", str(twice)))
+    assert twice.read_text("utf-8") == page
+    assert "given more than once: 1 skipped" in err  # the repeat is still said
+    folder = tmp_path / "one"
+    folder.mkdir()
+    (folder / "hue.txt").write_text(HUE.read_text("utf-8"), "utf-8")
+    from_folder = tmp_path / "folder.html"
+    ok(run(str(folder), "-m", "lead", "-n", "2", "-o", str(from_folder)))
+    assert from_folder.read_text("utf-8") == page.replace(str(HUE), str(folder / "hue.txt"))
+    # one JSONL record is one article too; a record that fails is the run's one error
+    record = tmp_path / "one.jsonl"
+    record.write_text(json.dumps({"id": "hue", "text": HUE.read_text("utf-8")}) + "\n", "utf-8")
+    out, _ = ok(run(str(record), "-m", "lead", "-n", "2", "-f", "html"))
+    assert out.startswith("<!DOCTYPE html>") and "Cụ thể hóa việc học" in out
+    record.write_text('{"id": "x", "text": ""}\n', "utf-8")
+    p = run(str(record), "-m", "lead", "-f", "html")
+    assert p.returncode == 1 and p.stdout == b""
+    assert p.stderr.decode().splitlines() == [
+        f'summarize: error: {record}, line 1: the "text" field is empty'
+    ]
+
+
 # ------------------------------------------------------------------------- dedup
 
 
