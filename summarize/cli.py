@@ -340,10 +340,10 @@ def _run_batch(
                 handle.write(text)
                 handle.flush()
             done += 1
-        if array and done and handle is not None:
+        if not done:  # inside the block: no output file is left, not even an empty one
+            raise _nothing_in(inputs, "summarise")
+        if array and handle is not None:
             handle.write(ARRAY_END)
-    if not done:
-        raise _nothing_in(inputs, "summarise")
     if failed == done:
         return INPUT_ERROR
     return PARTIAL_FAILURE if failed else 0

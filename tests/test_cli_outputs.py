@@ -171,6 +171,42 @@ def test_several_inputs_to_a_json_file_make_one_json_array(tmp_path: Path) -> No
     assert jsonl.read_text("utf-8").encode() == lines
 
 
+def test_json_shape_follows_what_was_given_not_how_many_articles(tmp_path: Path) -> None:
+    """The rule of docs/cli.md: one file argument is one object; anything that can hold
+    several (two arguments, a folder, a JSONL file) is an array, even of one article, so
+    a script never meets an object where it expects a list. A .jsonl file is one line per
+    article in every case; no article at all writes no file."""
+    folder = tmp_path / "one"
+    folder.mkdir()
+    (folder / "hue.txt").write_text(HUE.read_text("utf-8"), "utf-8")
+    record = tmp_path / "one.jsonl"
+    record.write_text(json.dumps({"id": "hue", "text": HUE.read_text("utf-8")}) + "\n", "utf-8")
+    cases = {
+        "file": [str(HUE)],
+        "repeat": [str(HUE), str(HUE)],
+        "folder": [str(folder)],
+        "jsonl": [str(record)],
+        "two": [str(HUE), str(BAC_GIANG)],
+    }
+    shapes, lines = {}, {}
+    for name, inputs in cases.items():
+        target, jsonl = tmp_path / f"{name}.json", tmp_path / f"{name}.jsonl"
+        ok(run(*inputs, "-m", "lead", "-n", "1", "-q", "-o", str(target)))
+        ok(run(*inputs, "-m", "lead", "-n", "1", "-q", "-o", str(jsonl)))
+        value = json.loads(target.read_text("utf-8"))
+        shapes[name] = len(value) if isinstance(value, list) else "object"
+        rows = [json.loads(x) for x in jsonl.read_text("utf-8").splitlines()]
+        lines[name] = len(rows)
+        first = value[0] if isinstance(value, list) else value
+        assert rows[0]["sentences"] == first["sentences"]  # the same record either way
+    assert shapes == {"file": "object", "repeat": 1, "folder": 1, "jsonl": 1, "two": 2}
+    assert lines == {"file": 1, "repeat": 1, "folder": 1, "jsonl": 1, "two": 2}
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    p = run(str(empty), "-q", "-o", str(tmp_path / "none.json"))
+    assert p.returncode == 1 and not (tmp_path / "none.json").exists()
+
+
 def test_html_summary_of_several_inputs_is_refused_before_any_work(tmp_path: Path) -> None:
     target = tmp_path / "all.html"
     p = run(str(HUE), str(BAC_GIANG), "-m", "lead", "-o", str(target))
