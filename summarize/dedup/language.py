@@ -27,10 +27,13 @@ of sentences in one language.
 
 from __future__ import annotations
 
+import itertools
 import unicodedata
+from collections import Counter
+from collections.abc import Iterable
 from functools import lru_cache
 
-__all__ = ["ENGLISH", "VIETNAMESE", "has_vietnamese_marks", "script"]
+__all__ = ["ENGLISH", "VIETNAMESE", "dominant", "has_vietnamese_marks", "script"]
 
 VIETNAMESE = "vi"
 ENGLISH = "en"
@@ -80,6 +83,21 @@ def script(text: str) -> str:
     function = sum(_function_word(w) for w in words)
     # two at least, unless the line is very short ("An Bình Theo Xinhua, BBC": "an")
     return ENGLISH if function >= max(1 if n <= 4 else 2, _FUNCTION_SHARE * n) else ""
+
+
+def dominant(
+    texts: Iterable[str], *, opening: int = 30, min_tagged: int = 2, share: float = 0.6
+) -> str:
+    """The language or script (a :func:`script` tag) most of ``texts`` are in: at least
+    ``share`` of the first ``opening`` texts that have a tag, and ``min_tagged`` of them;
+    "" when unclear. What an article is written in, for the digest's joins across
+    languages (digest/translations.py) and the ``lang`` of an HTML page (report/language.py)."""
+    counts = Counter(tag for tag in map(script, itertools.islice(texts, opening)) if tag)
+    total = sum(counts.values())
+    if total < min_tagged:
+        return ""
+    language, count = counts.most_common(1)[0]
+    return language if count >= share * total else ""
 
 
 def has_vietnamese_marks(text: str) -> bool:

@@ -33,6 +33,7 @@ from typing import IO, Any
 from urllib.parse import urlsplit
 
 from ..report.common import plural
+from ..report.language import common_lang, lang_attr, text_lang
 from .batch_boilerplate import LearnedBoilerplate
 from .record import DocumentRecord
 from .shared import Shared
@@ -168,6 +169,10 @@ class Page:
     titles: dict[int, str]  # story members' titles, for links to them
     full_text: set[int]  # articles shown with their full text (sentence anchors exist)
     shared_count: dict[int, int]
+    # Each article's language (a BCP 47 code, None: unclear) and the page's own: most
+    # articles' (None: mixed). An article in another language says its own.
+    langs: dict[int, str | None] = field(default_factory=dict)
+    lang: str | None = None
 
     def link_to(self, n: int, i: int) -> str:
         """The address of sentence ``i`` of article ``n`` where the page shows it."""
@@ -175,6 +180,12 @@ class Page:
 
     def name_of(self, n: int) -> str:
         return self.titles.get(n) or f"article {n + 1}"
+
+    def lang_of(self, n: int) -> str:
+        """`` lang="en"`` for an element of article ``n`` when it is in another language
+        than the page says; nothing when the same or unclear."""
+        own = self.langs.get(n)
+        return lang_attr(own) if own and own != self.lang else ""
 
 
 def write_page(
@@ -187,15 +198,20 @@ def write_page(
     read: Callable[[int], DocumentRecord],
 ) -> None:
     """Write the whole page to ``handle``; ``read(n)`` gives the record of article ``n``."""
+    ordinals = list(ordinals)
+    # A pass over the records before the first byte: <html lang> is the language of most
+    # articles, known only once each was read (their text is not kept).
+    langs = {n: _language(read(n)) for n in ordinals}
     index = SharedIndex.build(cross.shared)
     groups: dict[int, set[int]] = {}  # article -> the shared sentences it has
     for (n, _), g in index.group_of.items():
         groups.setdefault(n, set()).add(g)
     briefs = [_brief([read(n) for n in story.members], groups) for story in cross.stories]
     titles = {n: t for b in briefs for n, t in b.titles.items()}
-    page = Page(index, titles, set(cross.story_of), {n: len(g) for n, g in groups.items()})
+    shared = {n: len(g) for n, g in groups.items()}
+    page = Page(index, titles, set(cross.story_of), shared, langs, common_lang(langs.values()))
 
-    handle.write(_head(title))
+    handle.write(_head(title, page.lang))
     handle.write(_overview(title, stats, cross, index, learned, briefs))
     for story, brief in zip(cross.stories, briefs, strict=True):
         handle.write(_story(page, story, brief, [read(n) for n in story.members]))
@@ -244,9 +260,16 @@ def _brief(docs: list[DocumentRecord], groups: dict[int, set[int]]) -> _Brief:
     return _Brief(titles[docs[0].n], titles, publishers, dates, shared)
 
 
-def _head(title: str) -> str:
+def _language(doc: DocumentRecord) -> str | None:
+    """The language an article is written in (its content sentences, else its picks)."""
+    if not doc.ok:
+        return None
+    return text_lang(c.text for c in doc.content) or text_lang(s.text for s in doc.summary)
+
+
+def _head(title: str, lang: str | None) -> str:
     return (
-        '<!DOCTYPE html>\n<html lang="vi"><head><meta charset="utf-8">'
+        f'<!DOCTYPE html>\n<html{lang_attr(lang)}><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width,initial-scale=1">'
         f"<title>{_h(title)}</title><style>{_asset('digest.css')}</style></head>"
         '<body id="top">\n'
@@ -342,7 +365,7 @@ def _story(page: Page, story: Story, brief: _Brief, docs: list[DocumentRecord]) 
     ]
     if story.summary:
         items = "".join(
-            f'<li>{_h(s["text"])} <a class="from" href="#a-{_h(s["n"])}" '
+            f'<li{page.lang_of(s["n"])}>{_h(s["text"])} <a class="from" href="#a-{_h(s["n"])}" '
             f'title="{_h(page.name_of(s["n"]))}">[{_position(story, s["n"])}]</a></li>'
             for s in story.summary
         )
@@ -374,7 +397,7 @@ def _article(page: Page, doc: DocumentRecord, story: Story | None) -> str:
     head = doc.title or doc.id
     number = f'<span class="num">{_position(story, n)}</span> ' if story is not None else ""
     parts = [
-        f'<article class="art" id="a-{n}">',
+        f'<article class="art" id="a-{n}"{page.lang_of(n)}>',
         f"<h3>{number}{_h(head)}</h3>",
         _sources_html(sources_of(doc), doc),
     ]

@@ -33,7 +33,6 @@ after them, on what the work file already keeps (no article is read or embedded 
 
 from __future__ import annotations
 
-import itertools
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -42,7 +41,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ..dedup.engine import DedupConfig, Item, find_duplicates
-from ..dedup.language import script
+from ..dedup.language import dominant, script
 from .record import VectorRef
 
 # Language-pair sizes (articles of one language × of the other) compared exactly; above
@@ -112,12 +111,9 @@ class TranslationStats:
 
 def article_language(texts: Iterable[str], config: TranslationConfig = TranslationConfig()) -> str:
     """The language or script most of an article's sentences are in; "" when unclear."""
-    counts = Counter(tag for tag in map(script, itertools.islice(texts, config.opening)) if tag)
-    total = sum(counts.values())
-    if total < config.min_tagged:
-        return ""
-    language, count = counts.most_common(1)[0]
-    return language if count >= config.dominant * total else ""
+    return dominant(
+        texts, opening=config.opening, min_tagged=config.min_tagged, share=config.dominant
+    )
 
 
 def candidate_pairs(

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from .common import DEDUP_SCHEMA, LEVELS, clusters, counts, level_dups, removed_kinds
+from .language import text_lang
 from .marks import all_marks, kept_ids, render_text
 from .templating import asset, environment
 
@@ -38,6 +39,7 @@ def render_html(result: DedupResult) -> str:
         result=result,
         doc=doc,
         title=doc.title or doc.source or "document",
+        lang=text_lang(s.text for s in doc.sentences),  # the article's, never assumed
         schema=DEDUP_SCHEMA,
         counts=n,
         kinds=", ".join(removed_kinds(result, n["removed_by_reason"])),

@@ -32,6 +32,7 @@ def render_summary_html(summary: Summary) -> str:
     """One self-contained page (``summarize ARTICLE -o summary.html``): the title, the
     picks in original order with their place in the text, and what was left out; every
     piece of article text escaped (``templating.environment``)."""
+    from .language import text_lang
     from .templating import environment
 
     doc = summary.document
@@ -43,6 +44,7 @@ def render_summary_html(summary: Summary) -> str:
             doc=doc,
             title=summary.title or doc.source or "Summary",
             removed=len(summary.duplicates.removed),
+            lang=text_lang(s.text for s in doc.sentences),  # the article's, never assumed
         )  # fmt: skip
     )
 

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from ..config import DEFAULT_METHOD, METHODS
 from ..errors import ConfigError
 from ..report import render_dedup_report
+from ..report.language import common_lang, text_lang
 
 if TYPE_CHECKING:
     import jinja2
@@ -131,17 +132,19 @@ def _summary_view(article: Article, summary: Summary | str) -> dict[str, Any]:
         "sentences": len(doc.sentences),
         "removed": len(summary.duplicates.removed),
         "report": render_dedup_report(summary.duplicates, "html"),
+        "lang": text_lang(s.text for s in doc.sentences),  # the page's own words are English
         "error": None,
     }
 
 
 def _batch_view(result: BatchResult) -> dict[str, Any]:
-    by_id = {r["id"]: r for r in result.records}
-    stories = [
-        {**s, "docs": [by_id[a] for a in s["articles"] if a in by_id]} for s in result.stories
-    ]
+    by_id = {r["id"]: {**r, "lang": text_lang(p["text"] for p in picks(r))} for r in result.records}
+    stories = []
+    for s in result.stories:
+        docs = [by_id[a] for a in s["articles"] if a in by_id]
+        stories.append({**s, "docs": docs, "lang": common_lang(d["lang"] for d in docs)})
     in_story = {a for s in result.stories for a in s["articles"]}
-    alone = [r for r in result.records if r["id"] not in in_story]
+    alone = [r for r in by_id.values() if r["id"] not in in_story]
     return {"stories": stories, "alone": alone, "documents": result.documents,
             "failed": result.failed}  # fmt: skip
 
