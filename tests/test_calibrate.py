@@ -146,13 +146,14 @@ def test_calibrate_fits_the_vector_score_too(
 
 @pytest.mark.parametrize(
     "content, needle",
-    [(None, "no such file"), ("", "no pairs"), ('{"sentence1": "Một"}\n', "not a pairs file"),
-     ("sentence1,sentence2,label\n", "not a pairs file"),
-     # the loader's InputError names the line (no handler of the command rewords it)
+    [(None, ": no such file"), ("", ": no pairs"),
+     ('{"sentence1": "Một"}\n', ":1: not a pairs file"),
+     ("sentence1,sentence2,label\n", ":1: not a pairs file"),
+     # the loader's InputError names the line, file:line (no handler of the command rewords it)
      ('{"sentence1": "a", "sentence2": "b", "label": 1}\n[1, 2]\n',
-      "not a pairs file: line 2 is not an object"),
+      ":2: not a pairs file: the line is not an object"),
      ('{"sentence1": "a", "sentence2": 3, "label": 1}\n',
-      'not a pairs file: line 1: "sentence2" must be a string')],
+      ':1: not a pairs file: "sentence2" must be a string')],
 )  # fmt: skip
 def test_calibrate_bad_pairs_file_is_one_line(tmp_path: Path, content, needle) -> None:
     """Refused before any model is loaded: the cache here holds no model at all."""
@@ -162,7 +163,7 @@ def test_calibrate_bad_pairs_file_is_one_line(tmp_path: Path, content, needle) -
     p = run(str(path), cache=tmp_path / "empty-cache")
     lines = p.stderr.strip().splitlines()
     assert p.returncode == 1 and len(lines) == 1 and "Traceback" not in p.stderr, p.stderr
-    assert lines[0].startswith(f"summarize: error: {path}: {needle}"), lines
+    assert lines[0].startswith(f"summarize: error: {path}{needle}"), lines
     assert not (tmp_path / "empty-cache").exists()  # nothing built, nothing written
 
 
@@ -175,7 +176,7 @@ def test_calibrate_bad_translations_file_is_one_line(tmp_path: Path) -> None:
     lines = p.stderr.strip().splitlines()
     assert p.returncode == 1 and len(lines) == 1 and "Traceback" not in p.stderr, p.stderr
     assert lines[0].startswith(
-        f"summarize: error: {xl}: not a translations file: line 2 has one text"
+        f"summarize: error: {xl}:2: not a translations file: the line has one text"
     ), lines
     assert not (tmp_path / "empty-cache").exists()
 

@@ -196,7 +196,38 @@ def test_partial_failure_of_a_batch_exits_3_and_names_the_record(news: Path) -> 
     rows = jsonl(p.stdout)
     assert [r["error"] is None for r in rows] == [True, True, False]  # one line per record
     err = p.stderr.decode().strip().splitlines()
-    assert len(err) == 1 and err[0].startswith("summarize: error:") and "line 3" in err[0]
+    assert len(err) == 1 and err[0].startswith(f"summarize: error: {news}:3: invalid JSON")
+
+
+def test_a_record_line_is_named_file_colon_line_in_every_error(tmp_path: Path) -> None:
+    """A JSONL line was "f.jsonl:2: ..." in some errors and "f.jsonl, line 44: ..." in
+    others: every one now says `file:line:` as compilers do (what editors, grep -n and
+    shell tools parse), for `summarize`, `summarize digest` (a file, stdin) and a .json file."""
+    src = tmp_path / "f.jsonl"
+    good = json.dumps({"id": "ok", "text": HUE.read_text("utf-8")[:1500]}, ensure_ascii=False)
+    src.write_text(
+        "\n".join([good, '{"id": "e", "text": ""}', "{oops", '{"id": "p", "text": "!!! ???"}',
+                   json.dumps({"id": "big", "text": "Câu rất dài. " * 400})]) + "\n",
+        "utf-8",
+    )  # fmt: skip
+    said = {"2": "the \"text\" field is empty", "3": "invalid JSON at column 2",
+            "4": "no sentence found", "5": "larger than the 4,000-byte input limit"}  # fmt: skip
+    for args, name, stdin in [
+        ([str(src)], str(src), None),
+        (["digest", str(src), "-q", "-o", str(tmp_path / "d.jsonl")], str(src), None),
+        (["digest", "-", "-q", "-o", str(tmp_path / "s.jsonl")], "<stdin>", src.read_bytes()),
+    ]:
+        p = cli(*args, "-m", "lead", "--max-bytes", "4000", stdin=stdin)
+        assert p.returncode == 3, p.stderr.decode()
+        errors = [x for x in p.stderr.decode().splitlines() if x.startswith("summarize: error:")]
+        assert len(errors) == 4, errors
+        for line, (n, words) in zip(errors, said.items(), strict=True):
+            assert line.startswith(f"summarize: error: {name}:{n}: ") and words in line, line
+        assert ", line " not in p.stderr.decode()
+    article = tmp_path / "a.json"
+    article.write_text('{"title": "x",\n "text": }\n', "utf-8")
+    (line,) = cli(str(article)).stderr.decode().splitlines()
+    assert line.startswith(f"summarize: error: {article}:2: invalid JSON at column 10: "), line
 
 
 def test_every_record_failing_is_an_input_error(tmp_path: Path) -> None:

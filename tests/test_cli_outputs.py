@@ -241,7 +241,7 @@ def test_inputs_that_come_to_one_article_make_its_html_page(tmp_path: Path) -> N
     p = run(str(record), "-m", "lead", "-f", "html")
     assert p.returncode == 1 and p.stdout == b""
     assert p.stderr.decode().splitlines() == [
-        f'summarize: error: {record}, line 1: the "text" field is empty'
+        f'summarize: error: {record}:1: the "text" field is empty'
     ]
 
 

@@ -475,7 +475,7 @@ def test_digest_record_over_the_limit_fails_alone(monkeypatch, capsys, tmp_path:
     got = {r["id"]: r for r in read_jsonl(out)}
     assert list(got) == ["small", "in.jsonl:2".replace("in.jsonl", str(src)), "after"]
     failed = got[f"{src}:2"]
-    assert "line 2" in failed["error"] and "20,000-byte input limit" in failed["error"]
+    assert failed["error"].startswith(f"{src}:2: ") and "20,000-byte input limit" in failed["error"]
     assert got["small"]["error"] is None and got["after"]["error"] is None
     # the API, and a single file over the limit
     (tmp_path / "folder").mkdir()
@@ -633,7 +633,7 @@ def test_malformed_jsonl_names_the_line_and_the_problem(
     code, _, err = run_main(monkeypatch, capsys, "digest", str(src), "-m", "lead", "-o", str(out))
     assert code == 3 and "Traceback" not in err, err
     error = read_jsonl(out)[1]["error"]
-    assert f"{src}, line 2: " in error and words in error, error
+    assert error.startswith(f"{src}:2: ") and words in error, error
     bad = [r for r in iter_records(resolve_inputs([str(src)])) if r.error]
     assert len(bad) == 1 and words in bad[0].error
 

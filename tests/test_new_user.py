@@ -147,9 +147,9 @@ def test_digest_names_each_failed_record_on_stderr(monkeypatch, capsys, tmp_path
     assert code == 3, err
     errors = [ln for ln in err.splitlines() if ln.startswith("summarize: error:")]
     assert len(errors) == 3 and "Traceback" not in err, err
-    assert "news.jsonl, line 2" in errors[0] and '"text"' in errors[0]  # in input order
-    assert "news.jsonl, line 3" in errors[1] and "empty" in errors[1]
-    assert "news.jsonl, line 4" in errors[2] and "invalid JSON" in errors[2]
+    assert "news.jsonl:2: " in errors[0] and '"text"' in errors[0]  # in input order
+    assert "news.jsonl:3: " in errors[1] and "empty" in errors[1]
+    assert "news.jsonl:4: " in errors[2] and "invalid JSON" in errors[2]
     assert "4 documents" in err and "3 failed" in err
     rows = [json.loads(ln) for ln in out.read_text("utf-8").splitlines()]
     assert [r["error"] is None for r in rows] == [True, False, False, False]
@@ -469,11 +469,11 @@ def test_run_format_option_still_wins_and_txt_stays_text(
 
 @pytest.mark.parametrize(
     "line, words",
-    [('[1, 2]', "not a pairs file: line 1 is not an object but a list"),
+    [('[1, 2]', "pairs.jsonl:1: not a pairs file: the line is not an object but a list"),
      ('{"sentence1": "Giá vàng tăng.", "sentence2": null, "label": 1}',
-      'line 1: "sentence2" must be a string, not null'),
+      'pairs.jsonl:1: not a pairs file: "sentence2" must be a string, not null'),
      ('{"sentence1": "Giá vàng tăng.", "sentence2": "Vàng tăng giá."}',
-      'line 1 has neither "label" nor "score"')],
+      'pairs.jsonl:1: not a pairs file: the line has neither "label" nor "score"')],
 )  # fmt: skip
 def test_calibrate_on_a_malformed_pairs_file_is_one_line(
     monkeypatch, capsys, tmp_path: Path, fake_encoder, line: str, words: str

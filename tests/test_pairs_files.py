@@ -24,15 +24,15 @@ def _file(tmp_path: Path, *lines: str, name: str = "pairs.jsonl") -> Path:
 @pytest.mark.parametrize(
     "bad, said",
     [
-        ("[1, 2]", "line 3 is not an object but a list"),
-        ('"Giá vàng tăng."', "line 3 is not an object but a string"),
-        ("sentence1,sentence2,label", "line 3 is not JSON"),
-        (json.dumps({"sentence1": "Giá vàng tăng."}), 'line 3 has no "sentence2"'),
+        ("[1, 2]", "the line is not an object but a list"),
+        ('"Giá vàng tăng."', "the line is not an object but a string"),
+        ("sentence1,sentence2,label", "the line is not JSON"),
+        (json.dumps({"sentence1": "Giá vàng tăng."}), 'the line has no "sentence2"'),
         (json.dumps({**GOOD, "sentence2": None, "label": 1}),
          '"sentence2" must be a string, not null'),
         (json.dumps({**GOOD, "sentence1": 7, "label": 1}),
          '"sentence1" must be a string, not a number'),
-        (json.dumps(GOOD), 'line 3 has neither "label" nor "score"'),
+        (json.dumps(GOOD), 'the line has neither "label" nor "score"'),
         (json.dumps({**GOOD, "label": "yes"}),
          '"label" must be 0 or 1 (or true, false), not "yes"'),
         (json.dumps({**GOOD, "label": 2}), '"label" must be 0 or 1'),
@@ -46,7 +46,7 @@ def test_a_malformed_pairs_line_is_an_input_error_naming_it(tmp_path, bad: str, 
     with pytest.raises(InputError) as e:
         load_pairs(path)
     message = str(e.value)
-    assert message.startswith(f"{path}: not a pairs file: line 3")
+    assert message.startswith(f"{path}:3: not a pairs file: ")  # file:line, compiler style
     assert said in message and "\n" not in message
 
 
@@ -66,19 +66,19 @@ def test_a_pairs_file_that_is_not_utf8_names_the_line(tmp_path: Path) -> None:
         + json.dumps({**GOOD, "label": 0}, ensure_ascii=False).encode("cp1258", "replace")
         + b"\n"
     )
-    with pytest.raises(InputError, match=r"line 2 is not UTF-8 text"):
+    with pytest.raises(InputError, match=r"pairs.jsonl:2: not a pairs file: the line is not UTF-8"):
         load_pairs(path)
 
 
 @pytest.mark.parametrize(
     "bad, said",
     [
-        ("[1]", "line 2 is not an object but a list"),
-        ('{"vi": "Xin chào"}', "line 2 has one text, not two"),
-        ('{"id": 3}', "line 2 has no text, not two"),
-        ('{"sentence1": "Xin chào"}', 'line 2: "sentence1" and "sentence2" must both be texts'),
+        ("[1]", "the line is not an object but a list"),
+        ('{"vi": "Xin chào"}', "the line has one text, not two"),
+        ('{"id": 3}', "the line has no text, not two"),
+        ('{"sentence1": "Xin chào"}', ': "sentence1" and "sentence2" must both be texts'),
         ('{"sentence1": "Xin chào", "sentence2": 5}', '"sentence1" and "sentence2" must both'),
-        ("vi\ten", "line 2 is not JSON"),
+        ("vi\ten", "the line is not JSON"),
     ],
 )
 def test_a_malformed_translations_line_is_an_input_error_naming_it(
@@ -89,7 +89,7 @@ def test_a_malformed_translations_line_is_an_input_error_naming_it(
         load_translations(path)
     assert isinstance(e.value, InputError)
     message = str(e.value)
-    assert message.startswith(f"{path}: not a translations file: line 2")
+    assert message.startswith(f"{path}:2: not a translations file: ")
     assert said in message and "\n" not in message
 
 

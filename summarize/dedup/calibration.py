@@ -180,7 +180,7 @@ def _json_objects(path: str | Path, kind: str, want: str) -> Iterable[tuple[int,
     ``KeyError`` or ``TypeError`` from deep inside."""
 
     def bad(n: int, why: str) -> InputError:
-        return InputError(f"{path}: not a {kind} file: line {n} {why}; {want}")
+        return InputError(f"{path}:{n}: not a {kind} file: the line {why}; {want}")
 
     with open(path, "rb") as f:  # bytes, decoded line by line: a bad byte names its line
         for n, raw in enumerate(f, 1):
@@ -214,10 +214,10 @@ def load_pairs(path: str | Path, *, min_score: float = 3.5) -> list[tuple[str, s
     A malformed line raises :class:`~summarize.errors.InputError` naming it."""
     pairs = []
     for n, r in _json_objects(path, "pairs", PAIRS_FORMAT):
-        where = f"{path}: not a pairs file: line {n}"
+        where = f"{path}:{n}: not a pairs file"  # file:line, as every line error says it
         for key in ("sentence1", "sentence2"):
             if key not in r:
-                raise InputError(f'{where} has no "{key}"; {PAIRS_FORMAT}')
+                raise InputError(f'{where}: the line has no "{key}"; {PAIRS_FORMAT}')
             if not isinstance(r[key], str):
                 raise InputError(f'{where}: "{key}" must be a string, not {_json_kind(r[key])}')
         if "label" in r:
@@ -233,7 +233,7 @@ def load_pairs(path: str | Path, *, min_score: float = 3.5) -> list[tuple[str, s
                 raise InputError(f'{where}: "score" must be a number, not {json.dumps(score)}')
             dup = float(score) >= min_score
         else:
-            raise InputError(f'{where} has neither "label" nor "score"; {PAIRS_FORMAT}')
+            raise InputError(f'{where}: the line has neither "label" nor "score"; {PAIRS_FORMAT}')
         pairs.append((r["sentence1"], r["sentence2"], dup))
     return pairs
 
@@ -690,7 +690,7 @@ def load_translations(path: str | Path) -> list[tuple[str, str]]:
     A malformed line raises :class:`~summarize.errors.InputError` naming it."""
     out = []
     for n, r in _json_objects(path, "translations", TRANSLATIONS_FORMAT):
-        where = f"{path}: not a translations file: line {n}"
+        where = f"{path}:{n}: not a translations file"
         if "sentence1" in r or "sentence2" in r:
             texts = [r.get("sentence1"), r.get("sentence2")]
             if not all(isinstance(t, str) for t in texts):
@@ -702,6 +702,6 @@ def load_translations(path: str | Path) -> list[tuple[str, str]]:
             texts = [v for k, v in r.items() if k != "id" and isinstance(v, str)]
             if len(texts) < 2:
                 said = "no text" if not texts else "one text"
-                raise InputError(f"{where} has {said}, not two; {TRANSLATIONS_FORMAT}")
+                raise InputError(f"{where}: the line has {said}, not two; {TRANSLATIONS_FORMAT}")
         out.append((texts[0], texts[1]))
     return out

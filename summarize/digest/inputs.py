@@ -289,7 +289,7 @@ def spool_stdin(target: Path, max_bytes: int | None = DEFAULT_MAX_BYTES) -> Path
             if max_bytes is not None and _over(line, max_bytes):
                 out.write(b"\n")
                 warnings.warn(
-                    f"<stdin>, line {line_no}: longer than the {max_bytes:,}-byte record "
+                    f"<stdin>:{line_no}: longer than the {max_bytes:,}-byte record "
                     "limit; standard input was not read past it",
                     InputWarning,
                     stacklevel=2,
@@ -438,17 +438,17 @@ def _jsonl_records(src: Source, fields: Fields) -> Iterator[Record]:
     with handle:
         prose: list[Record] | None = []  # opening lines that are not JSON at all
         for line_no, line in _lines(handle, src.max_bytes):
-            where = f"{src.name}:{line_no}"
+            where = f"{src.name}:{line_no}"  # file:line, as compilers say it (and editors read)
             if line is None:  # over the size limit: that record fails, the run goes on
                 assert src.max_bytes is not None
-                error = too_large(f"{src.name}, line {line_no}", src.max_bytes)
+                error = too_large(where, src.max_bytes)
                 yield Record(0, where, where, error=str(error))
                 continue
             if not line.strip():
                 continue
             rec = Record(0, where, where)
             try:
-                data = _parse_line(line, f"{src.name}, line {line_no}", fields)
+                data = _parse_line(line, where, fields)
             except SummarizeError as exc:
                 rec.error = str(exc)
                 _salvage_id(rec, line, fields)

@@ -636,8 +636,7 @@ def _parse_json(text: str, name: str) -> tuple[str, str | None, str | None]:
         record = json.loads(text)
     except json.JSONDecodeError as exc:
         raise InputError(
-            f"{name}: invalid JSON at line {exc.lineno}, column {exc.colno}: "
-            f"{plain_json_error(exc)}"
+            f"{name}:{exc.lineno}: invalid JSON at column {exc.colno}: {plain_json_error(exc)}"
         ) from None
     if not isinstance(record, dict):
         kind = _JSON_KINDS[type(record)]

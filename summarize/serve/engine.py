@@ -325,11 +325,8 @@ def _from_html(article: Article, n: int) -> Article:
 
 def _unpath(message: str, source: Path) -> str:
     """A digest message about the temporary JSONL, said in terms of the articles sent:
-    ``/tmp/summarize-serve-x/articles.jsonl, line 3: ...`` (or ``...articles.jsonl:3: ...``)
-    becomes ``article 3: ...``."""
-    for where in (f"{source}, line ", f"{source}:"):
-        message = message.replace(where, "article ")
-    return message.replace(str(source), "the batch")
+    ``/tmp/summarize-serve-x/articles.jsonl:3: ...`` becomes ``article 3: ...``."""
+    return message.replace(f"{source}:", "article ").replace(str(source), "the batch")
 
 
 def _text(text: str, what: str = "text") -> str:
