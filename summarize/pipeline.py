@@ -30,7 +30,7 @@ from .rank.graph import similarity_matrix
 from .rank.methods import rank, story_method
 from .rank.query import focus, relevance
 from .rank.screen import scoped_features, screen_for
-from .rank.select import Choice, choose, within
+from .rank.select import Choice, choose, document_quotes, within
 from .results import Excluded, Reason, StorySentence, StorySummary, Summary, SummarySentence
 from .scope import Scope, applies, embed_scope
 from .text.prepare import prepare
@@ -194,11 +194,12 @@ class Summarizer:
         rows = found.vectors[[s.index for s in cands]] if found.vectors is not None else None
         starts = [s.start == doc.paragraphs[s.paragraph].start for s in cands]
         matched = None
+        quotes = _document_quotes(doc, found.candidates)
         if found.embedded is not None:
-            scores, picked = self._rank_screened(found, starts)
+            scores, picked = self._rank_screened(found, starts, quotes)
         else:
             scores, picked, matched = self._rank_and_select(
-                cands, rows, found.title_vectors, starts=starts, title=doc.title
+                cands, rows, found.title_vectors, starts=starts, title=doc.title, quotes=quotes
             )
         if not picked.chosen and picked.over_budget and self.config.words is not None:
             shortest = min(len(s.text.split()) for s in cands)
@@ -335,10 +336,17 @@ class Summarizer:
         with self.timer.stage("prepare"):
             return prepare(text, title=title)
 
-    def _rank_screened(self, found: Analysis, starts: list[bool]) -> tuple[np.ndarray, Choice]:
+    def _rank_screened(
+        self,
+        found: Analysis,
+        starts: list[bool],
+        quotes: list[list[int] | None],
+        everything: bool = False,
+    ) -> tuple[np.ndarray, Choice]:
         """Rank and select among the embedded candidates only (summarize/scope.py): text
         features as among all candidates, vector features among the embedded ones, by
-        the scorer fitted that way (:mod:`.rank.screen`). The others score -inf."""
+        the scorer fitted that way (:mod:`.rank.screen`). The others score -inf.
+        ``everything``: embed and rank them all (nothing embedded could be shown)."""
         cands = found.candidates.sentences
         texts = [s.line for s in cands]
         subset = [k for k, s in enumerate(cands) if s.index in (found.embedded or ())]
@@ -346,9 +354,9 @@ class Summarizer:
         assert found.vectors is not None
         budget = self.config.words
         if (
-            len(subset) < self.config.max_sentences(len(cands))
+            everything or len(subset) < self.config.max_sentences(len(cands))
             if budget is None
-            else sum(len(texts[k].split()) for k in subset) < budget
+            else everything or sum(len(texts[k].split()) for k in subset) < budget
         ) and len(subset) < len(cands):
             # Duplicates by meaning took screened candidates out: embed the rest now
             # rather than pick fewer sentences than the budget allows (rare).
@@ -358,7 +366,7 @@ class Summarizer:
                     [texts[k] for k in rest], prompt_name=SIMILARITY_PROMPT
                 )
             subset = list(range(len(cands)))
-        subset, needs = self._with_companions(cands, texts, subset, found.vectors)
+        subset, needs = self._with_companions(cands, texts, subset, found.vectors, quotes)
         vecs = found.vectors[[cands[k].index for k in subset]]
         title = None
         if found.title_vectors is not None and len(found.title_vectors):
@@ -377,11 +385,20 @@ class Summarizer:
                 max_words=budget, overlap=overlap, paragraphs=[cands[k].paragraph for k in subset],
                 needs=needs,
             )  # fmt: skip
+        if not picked.chosen and len(subset) < len(cands):
+            # The guards left nothing the embedded can show (a quotation longer than the
+            # summary, its closing sentence after a removed opening): rank them all (rare)
+            return self._rank_screened(found, starts, quotes, everything=True)
         back = [subset[i] for i in picked.chosen], [subset[i] for i in picked.dangling]
         return scores, Choice(*back, [subset[i] for i in picked.over_budget])
 
     def _with_companions(
-        self, cands: list[Sentence], texts: list[str], subset: list[int], vectors: np.ndarray
+        self,
+        cands: list[Sentence],
+        texts: list[str],
+        subset: list[int],
+        vectors: np.ndarray,
+        quotes: list[list[int] | None] | None = None,
     ) -> tuple[list[int], list[list[int] | None]]:
         """``subset`` plus the candidates its sentences cannot be shown without, and what
         each needs (:func:`.rank.select.within`).
@@ -392,7 +409,7 @@ class Summarizer:
         sentence, and the summary showed the reference without what it refers to, or a
         quotation left open. The companions are embedded now (a few rows).
         """
-        inside, needs = within(subset, texts, [c.paragraph for c in cands])
+        inside, needs = within(subset, texts, [c.paragraph for c in cands], quotes)
         before = sorted(set(inside).difference(subset))
         if before:
             with self.timer.stage("embedding"):
@@ -411,9 +428,11 @@ class Summarizer:
         title: str | None = None,
         method: str | None = None,
         needs: list[list[int] | None] | None = None,
+        quotes: list[list[int] | None] | None = None,
     ) -> tuple[np.ndarray, Choice, bool | None]:
         """Scores, picks, and (with a query) whether any sentence matched it. ``needs``:
-        what each candidate cannot be shown without, when ``cands`` are not one text's."""
+        what each candidate cannot be shown without, when ``cands`` are not one text's;
+        ``quotes``: each one's quotation and speaker, read on its text."""
         method = method or self.config.method
         limit = self.config.max_sentences(len(cands))
         texts = [s.line for s in cands]
@@ -434,9 +453,26 @@ class Summarizer:
             choice = choose(
                 ranking.scores, ranking.similarities, texts, limit,
                 max_words=self.config.words, overlap=overlap,
-                paragraphs=[s.paragraph for s in cands], needs=needs,
+                paragraphs=[s.paragraph for s in cands], needs=needs, quotes=quotes,
             )  # fmt: skip
         return ranking.scores, choice, matched
+
+
+def _document_quotes(doc: Document, found: Candidates) -> list[list[int] | None]:
+    """Each candidate's quotation and speaker, read on the document's own sentences
+    (:func:`.rank.select.document_quotes`), not on the candidates: a quotation's closing
+    sentence whose opening one was removed as a duplicate was shown alone.
+
+    The title, site chrome and captions are read as empty: they are not the article's
+    prose, and a caption's mark left open ('cuốn sách ảnh “Nick Vujicic ... (Ảnh: X)' in
+    VietnameseMDS) made the next sentence the end of its quotation, never shown."""
+    outside = {
+        e.index for e in found.excluded
+        if e.reason in (Reason.TITLE, Reason.BOILERPLATE) or e.detail.startswith("caption")
+    }  # fmt: skip
+    texts = ["" if s.index in outside else s.line for s in doc.sentences]
+    paragraphs = [s.paragraph for s in doc.sentences]
+    return document_quotes(texts, paragraphs, [s.index for s in found.sentences])
 
 
 def _story_needs(

@@ -144,7 +144,23 @@ def speaker_needs(
             out.append(None)
             continue
         out.append(sorted(set(rest + speaker) - {i}))
+    for i, t in enumerate(texts):
+        if introduces(t) and out[i] is not None:
+            # "Ông Sơn cho biết:" | "“...": the line that names the speaker says nothing
+            # without the words it introduces (candidates.py keeps no other colon line)
+            out[i] = sorted({*out[i], i + 1}) if i + 1 < len(texts) else None
     return out
+
+
+def introduces(text: str) -> bool:
+    """The sentence ends on a colon: what it introduces (a list, a quotation) follows it.
+    Why: "The key new technologies include:" and "Cụ thể như sau:" were shown alone."""
+    return text.rstrip().endswith((":", "："))
+
+
+def opens_quotation(text: str) -> bool:
+    """The sentence opens with a quotation mark."""
+    return text.lstrip()[:1] in _OPEN + _STRAIGHT
 
 
 def _part_ends(marks: Sequence[_Marks]) -> list[int | None]:
