@@ -257,3 +257,27 @@ def test_a_quote_mark_left_open_in_a_caption_binds_nothing(fake_encoder) -> None
     )
     result = summarize(text, sentences=3, method="lead", model=fake_encoder)
     assert any(s.text.startswith("Sự kiện") for s in result.sentences)
+
+
+def test_when_nothing_screened_can_be_shown_all_candidates_are_ranked(
+    fake_encoder, monkeypatch
+) -> None:
+    # The screen embedded only a quotation of four sentences (longer than a 3-sentence
+    # summary): nothing among them can be shown, and the summary was empty.
+    import summarize.pipeline as pipeline
+    from summarize.config import SummaryConfig
+    from summarize.scope import Scope
+
+    text = (
+        "Giá lúa tăng mạnh\n\n"
+        "Giá lúa tại các tỉnh miền Tây đã tăng 500 đồng mỗi kg trong tuần qua.\n\n"
+        "Ông Nam nói: “Bà con trong xã trúng mùa lớn. Thương lái đến tận ruộng mua lúa. "
+        "Nhiều hộ đã có tiền sửa nhà. Xã sẽ mở rộng thêm diện tích lúa.”\n\n"
+        "Bộ Nông nghiệp dự báo giá lúa sẽ còn tăng đến cuối năm."
+    )
+    doc = prepare(text)
+    quoted = frozenset(s.index for s in doc.sentences if 2 <= s.index <= 5)
+    monkeypatch.setattr(pipeline, "embed_scope", lambda *a, **k: Scope(quoted, len(quoted)))
+    result = pipeline.Summarizer(SummaryConfig(embed_scope="screened"), fake_encoder).summarize(doc)
+    shown = [s.text for s in result.sentences]
+    assert shown and not any(t.startswith(("Ông Nam", "Thương lái", "Nhiều hộ")) for t in shown)
