@@ -1066,18 +1066,19 @@ def main(argv: list[str] | None = None) -> None:
     from . import exits
 
     args = list(sys.argv[1:] if argv is None else argv)
-    if not args and not os.environ.get("_SUMMARIZE_COMPLETE"):  # not shell completion
+    completing = bool(os.environ.get("_SUMMARIZE_COMPLETE"))  # shell completion: the app's
+    if not args and not completing:
         if not _stdin_is_input():  # a terminal: the help, as a usage error (stderr, 2)
             with contextlib.redirect_stdout(sys.stderr):
                 app(["--help"], prog_name="summarize", standalone_mode=False)
             sys.exit(exits.USAGE_ERROR)
-        args = ["run"]  # `summarize < a.txt`: `summarize run -`
-    if args and args[0] not in COMMANDS and args[0] not in OPTIONS:
+    # No command named: `summarize FILE...`, or `summarize < a.txt` (`summarize run -`)
+    implicit = args[0] not in COMMANDS and args[0] not in OPTIONS if args else not completing
+    if args and implicit:
         _mistyped_command(args[0])
-        args.insert(0, "run")
     warnings.showwarning = _warning
     try:
-        code = app(args, prog_name="summarize", standalone_mode=False)
+        code = _invoke(args, implicit)
         if code == exits.INTERRUPTED:  # typer turns Ctrl-C into a silent Exit(130)
             sys.stderr.write("summarize: interrupted\n")
         if isinstance(code, int) and code:
@@ -1104,11 +1105,53 @@ def main(argv: list[str] | None = None) -> None:
     except Exception as e:
         # Usage errors from click (typer vendors its own copy, so match by shape).
         if hasattr(e, "show") and hasattr(e, "exit_code"):
+            _option_elsewhere(e)
             e.show()
             sys.exit(e.exit_code)
         if type(e).__name__ in ("Abort", "Exit"):
             sys.exit(getattr(e, "exit_code", 1))
         raise
+
+
+def _invoke(args: list[str], implicit: bool) -> object:
+    """Run the command line. `summarize FILE...` (``implicit``: no command named) runs the
+    `run` command under the program's own name, so its usage line, help, hints and
+    messages say `summarize`, never a `summarize run` the user did not type."""
+    if not implicit:
+        return app(args, prog_name="summarize", standalone_mode=False)
+    import typer.main
+
+    run_command = typer.main.get_command(app).commands["run"]  # type: ignore[attr-defined]
+    return run_command.main(
+        args, prog_name="summarize", standalone_mode=False, help_option_names=["-h", "--help"]
+    )
+
+
+def _option_elsewhere(error) -> None:  # noqa: ANN001 - click's UsageError (typer's copy)
+    """An option of another command (`summarize a.txt --window-days 3`: a digest option)
+    is said to be that command's, where click offered near misses of this one's."""
+    name, ctx = getattr(error, "option_name", None), getattr(error, "ctx", None)
+    if not name or ctx is None:
+        return
+    import typer.main
+
+    def said(command: str) -> str:
+        return "`summarize FILE...`" if command == "run" else f"`summarize {command}`"
+
+    here = ctx.command.name
+    owners = [
+        command
+        for command, cmd in typer.main.get_command(app).commands.items()  # type: ignore[attr-defined]
+        if command != here and any(name in p.opts + p.secondary_opts for p in cmd.params)
+    ]
+    if not owners:
+        return
+    help_of = f"summarize {owners[0]} -h"  # `summarize run -h`: the options of FILE...
+    error.message = (
+        f"No such option: {name} (an option of {' and '.join(map(said, owners))}, not of "
+        f"{said(here)}; see `{help_of}`)"
+    )
+    error.possibilities = None
 
 
 def _mistyped_command(word: str) -> None:

@@ -251,6 +251,54 @@ def test_exit_statuses(args: list[str], code: int) -> None:
 
 
 @pytest.mark.parametrize(
+    "args, usage, said",
+    [([str(HUE), "--window-days", "3"], "summarize [OPTIONS] [FILE]...",
+      "--window-days (an option of `summarize digest`, not of `summarize FILE...`; "
+      "see `summarize digest -h`)"),
+     ([str(HUE), "--window-days=3"], "summarize [OPTIONS] [FILE]...",
+      "--window-days (an option of `summarize digest`"),
+     (["dedup", str(HUE), "--story-sentences", "2"], "summarize dedup [OPTIONS] [FILE]",
+      "--story-sentences (an option of `summarize digest`, not of `summarize dedup`"),
+     (["digest", str(HUE), "--report", "r.html"], "summarize digest [OPTIONS] [FILE]...",
+      "--report (an option of `summarize dedup`, not of `summarize digest`"),
+     (["digest", str(HUE), "--query", "x"], "summarize digest [OPTIONS] [FILE]...",
+      "--query (an option of `summarize FILE...`, not of `summarize digest`; "
+      "see `summarize run -h`)")],
+    ids=["run", "run-equals", "dedup", "digest", "digest-query"],
+)  # fmt: skip
+def test_an_option_of_another_command_says_whose_it_is(
+    args: list[str], usage: str, said: str
+) -> None:
+    """`summarize a.txt --window-days 3` showed the usage of `summarize run` (a command
+    the user never typed) and offered --words as a near miss: the error names the option
+    and the command it belongs to, under the usage of what was typed."""
+    p = cli(*args)
+    assert (p.returncode, p.stdout) == (2, b"")
+    lines = p.stderr.decode().splitlines()
+    assert lines[0] == f"Usage: {usage}", lines
+    hint = usage.split(" [")[0]
+    assert lines[1] == f"Try '{hint} -h' for help.", lines
+    assert lines[-1].startswith(f"Error: No such option: {said}"), lines
+    assert "Possible options" not in lines[-1] and "summarize run [" not in p.stderr.decode()
+
+
+def test_summarize_file_speaks_as_summarize_not_run() -> None:
+    """Usage errors, help and hints of `summarize FILE...` say `summarize`, the command
+    typed; a near miss of its own options is still offered; `summarize run` is unchanged."""
+    p = cli(str(HUE), "--sentense", "2")
+    lines = p.stderr.decode().splitlines()
+    assert p.returncode == 2 and lines[:2] == [
+        "Usage: summarize [OPTIONS] [FILE]...", "Try 'summarize -h' for help."
+    ]  # fmt: skip
+    assert lines[-1] == "Error: No such option: --sentense (Possible options: --sentences)"
+    h = cli(str(HUE), "-h")
+    assert h.returncode == 0 and "Usage: summarize [OPTIONS] [FILE]..." in h.stdout.decode()
+    assert "--sentences" in h.stdout.decode()
+    r = cli("run", str(HUE), "--sentense", "2")
+    assert r.stderr.decode().startswith("Usage: summarize run [OPTIONS] [FILE]...")
+
+
+@pytest.mark.parametrize(
     "typed, meant",
     [("digset", "digest"), ("dedupe", "dedup"), ("serv", "serve"), ("calibrat", "calibrate"),
      ("model", "models")],
