@@ -101,6 +101,14 @@ def _sentences_with_numbers() -> list[str]:
 
 
 SENTENCES = _sentences_with_numbers()
+_NEGATING = re.compile(r"(?<!\w)(?:không|chưa|chẳng|đừng|chớ)(?!\w)", re.IGNORECASE)
+# Sample sentences that negate nothing, for inserting a negation.
+PLAIN = [
+    s.text
+    for path in SAMPLES
+    for s in segment(path.read_text(encoding="utf-8"))[1]
+    if len(s.text.split()) >= 6 and not _NEGATING.search(s.text)
+]
 
 
 @settings(max_examples=150, deadline=None)
@@ -117,3 +125,93 @@ def test_changing_any_number_is_never_a_duplicate(data) -> None:
         result = deduplicate(f"{a}\n\n{b}", semantic=False)
         assert not result.removed, (a, b)
         assert fact_differences(facts(b), facts(a), a_inside_b=True)
+
+
+def test_a_swapped_name_conflicts_even_when_another_is_shared() -> None:
+    """A name shared by both ("Bộ Nông nghiệp", the minister) must not hide a swapped one."""
+    ministry = "Bộ trưởng Bộ Nông nghiệp Lê Minh Hoan đã chỉ đạo công tác ứng phó tại {}."
+    deputy = facts("Thứ trưởng Bộ Nông nghiệp Nguyễn Hoàng Hiệp đã chỉ đạo công tác ứng phó.")
+    minister = facts("Bộ trưởng Bộ Nông nghiệp Lê Minh Hoan đã chỉ đạo công tác ứng phó.")
+    assert "name Nguyễn Hoàng Hiệp" in fact_differences(deputy, minister, a_inside_b=True)
+    there = facts(ministry.format("Quảng Ninh"))
+    elsewhere = facts(ministry.format("Thái Bình"))
+    assert "name Thái Bình" in fact_differences(elsewhere, there, a_inside_b=True)
+    # Dropping a name is a rewording; so is naming a person by the last word alone.
+    assert not fact_differences(facts("Bộ trưởng đã chỉ đạo công tác ứng phó."), minister)
+    by_last_name = facts("Ông Hoan đã chỉ đạo công tác ứng phó tại Quảng Ninh.")
+    assert not fact_differences(by_last_name, there)
+
+
+@pytest.mark.parametrize(
+    ("said", "negated"),
+    [
+        (
+            "Quốc hội đã thông qua luật đất đai sửa đổi với đa số đại biểu tán thành.",
+            "Quốc hội đã không thông qua luật đất đai sửa đổi với đa số đại biểu tán thành.",
+        ),
+        (
+            "Cảnh sát đã bắt giữ nghi phạm sau hai ngày truy đuổi.",
+            "Cảnh sát chưa bắt giữ được nghi phạm sau hai ngày truy đuổi.",
+        ),
+        (
+            "The National Assembly passed the revised land law on Monday.",
+            "The National Assembly did not pass the revised land law on Monday.",
+        ),
+        (
+            "The minister has signed the agreement with the union.",
+            "The minister hasn't signed the agreement with the union.",
+        ),
+    ],
+)
+def test_a_negation_added_is_a_different_statement(said: str, negated: str) -> None:
+    for a, b in ((negated, said), (said, negated)):
+        assert any(d.startswith("negation") for d in fact_differences(facts(a), facts(b))), a
+
+
+def test_a_rewording_that_negates_is_not_a_negation() -> None:
+    """Rewordings negate freely ("không thích" for "ghét"); a question's "không" asks."""
+    pairs = [
+        ("Các con ăn những gì chúng ghét trước.", "Các con ăn những gì chúng không thích trước."),
+        ("Tình hình rất khó khăn với nhiều hộ.", "Tình hình không dễ dàng gì với nhiều hộ."),
+        ("Liệu người Mỹ sẽ tấn công chúng ta?", "Liệu người Mỹ có tấn công chúng ta không?"),
+        ("Không khí lạnh tràn về các tỉnh phía bắc.", "Đợt rét tràn về các tỉnh phía bắc."),
+    ]
+    for a, b in pairs:
+        assert not fact_differences(facts(b), facts(a), a_inside_b=True), b
+
+
+@settings(max_examples=100, deadline=None)
+@given(data=st.data())
+def test_inserting_a_negation_into_a_real_sentence_is_never_a_duplicate(data) -> None:
+    sentence = data.draw(st.sampled_from(PLAIN))
+    words = sentence.split()
+    at = data.draw(st.integers(1, len(words) - 3))
+    negated = " ".join([*words[:at], "không", *words[at:]])
+    for a, b in ((negated, sentence), (sentence, negated)):
+        assert any(d.startswith("negation") for d in fact_differences(facts(a), facts(b))), a
+
+
+def test_a_rise_and_a_fall_conflict() -> None:
+    up = facts("Giá vàng tăng lên 85 triệu đồng/lượng trong phiên sáng nay.")
+    down = facts("Giá vàng giảm xuống 85 triệu đồng/lượng trong phiên sáng nay.")
+    assert fact_differences(down, up, a_inside_b=True) == ("direction “giảm”", "direction “tăng”")
+    fell, rose = facts("Oil prices fell 5% in May."), facts("Oil prices rose 5% in May.")
+    assert fact_differences(fell, rose)
+    assert not fact_differences(facts("Giá vàng tăng mạnh."), facts("Giá vàng tăng vọt."))
+
+
+def test_counted_number_words_conflict_with_any_other_value() -> None:
+    three = facts("Vụ tai nạn khiến 3 người thiệt mạng.")
+    assert not fact_differences(facts("Vụ tai nạn khiến ba người thiệt mạng."), three)
+    assert fact_differences(facts("Vụ tai nạn khiến bốn người thiệt mạng."), three)
+    assert fact_differences(facts("Vụ tai nạn khiến năm người thiệt mạng."), three)
+    three_words = facts("Vụ tai nạn khiến ba người thiệt mạng.")
+    assert fact_differences(facts("Vụ tai nạn khiến bốn người thiệt mạng."), three_words)
+    # "ba" is "father" and "năm" is "year" when nothing is counted.
+    assert not values("Ba tôi nói năm nay khó khăn.")
+
+
+@pytest.mark.parametrize("text", ["", " ", "?", "không", "Không?", "n't"])
+def test_facts_of_almost_nothing(text: str) -> None:
+    """The digest reads the facts of a missing title (the empty string)."""
+    assert not fact_differences(facts(text), facts(text))

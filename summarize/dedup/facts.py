@@ -15,8 +15,9 @@ different value disagrees:
   "percent"; "°C" = "oC" = "độ C" = "độ"; "nghìn" = "ngàn" = "thousand", "triệu" =
   "million", "tỷ" = "tỉ" = "billion" ("5 triệu" and "5 tỷ" differ);
 - number words that are never anything else ("hai", "bốn", ..., "mười") and Roman
-  numerals ("khóa XIII") are values too; "một", "ba" and "năm" are not read (an
-  article, "father", "year"), so "một số" never looks like a number.
+  numerals ("khóa XIII") are values too; "ba" and "năm" only before a word that counts
+  ("ba người", "năm ngày": elsewhere "father", "year"), and "một" never (an article),
+  so "một số" never looks like a number.
 
 Values are compared as multisets: "từ 5 lên 7" and "từ 7 lên 7" differ although their
 sets of values are equal. Names (runs of capitalised syllables) are compared on a
@@ -26,12 +27,13 @@ way: "TP.HCM" = "TP HCM" = "Thành phố Hồ Chí Minh"), so "Bắc Bộ" and "
 
 from __future__ import annotations
 
+import difflib
 import re
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass
 
-__all__ = ["Facts", "fact_differences", "facts", "same_values", "values"]
+__all__ = ["Facts", "fact_differences", "facts", "names_shared", "same_values", "values"]
 
 
 @dataclass(frozen=True)
@@ -49,6 +51,8 @@ class Facts:
     values: tuple[tuple[str, str], ...] = ()
     folded: str = ""
     capitals: frozenset[str] = frozenset()
+    words: tuple[str, ...] = ()  # casefolded, for telling a negation added
+    direction: tuple[str, str] = ("", "")  # ("up" or "down", the word as written)
 
 
 def facts(text: str) -> Facts:
@@ -72,6 +76,8 @@ def facts(text: str) -> Facts:
         found,
         _fold(text),
         capitals,
+        _words(text),
+        _direction(text),
     )
 
 
@@ -86,10 +92,13 @@ def fact_differences(
     matches a number ("bốn môn", "4 môn") and conflicts with another number word: on
     its own it is too often an idiom ("cú ăn hai", "một trong hai"). A disagreement
     lists every unmatched value of both sides ("120 bệnh nhân" and "200 bệnh nhân":
-    ``number 120``, ``number 200``). Names only conflict when both texts name someone
-    and neither mentions a name of the other, because a rewording often drops a name
-    but rarely swaps it. ``names=False``: values only (two languages spell names
-    differently: "Mỹ", "United States").
+    ``number 120``, ``number 200``). Names conflict when each text names someone the
+    other does not mention (a swap: "Bộ trưởng Lê Minh Hoan" / "Thứ trưởng Nguyễn Hoàng
+    Hiệp", even with "Bộ Nông nghiệp" in both), not when one only drops a name, because
+    a rewording often drops a name but rarely swaps it. ``names=False``: no names (two
+    languages spell them differently: "Mỹ", "United States"). A statement and its
+    negation ("đã thông qua" / "đã không thông qua") and a rise against a fall ("tăng" /
+    "giảm") conflict too, in any language pair: e5 puts each pair at cosine 0.95-1.0.
     """
     if a.values or b.values:
         extra, missing = _unmatched(
@@ -100,13 +109,24 @@ def fact_differences(
     hard = [c for c in extra if not c.startswith(SOFT)]
     if not a_inside_b:
         hard += [c for c in missing if not c.startswith(SOFT)]
-    soft = any(c.startswith(SOFT) for c in extra) and any(c.startswith(SOFT) for c in missing)
+    # A number word unmatched on one side conflicts with any value unmatched on the other
+    # ("bốn người" / "3 người"); alone, it may be an idiom.
+    soft = bool(extra and missing) and any(c.startswith(SOFT) for c in (*extra, *missing))
     diffs: list[str] = []
     if hard or soft:
         spelled = {c: w for c, w in (*b.values, *a.values)}
         diffs.extend(f"number {spelled.get(c, c)}" for c in sorted({*extra, *missing}))
-    if names and a.names and b.names and not _names_shared(a, b):
-        diffs.extend(f"name {n}" for n in sorted(a.names ^ b.names))
+    if names:
+        only_a, only_b = _unmentioned(a, b), _unmentioned(b, a)
+        if only_a and only_b:
+            diffs.extend(f"name {n}" for n in sorted({*only_a, *only_b}))
+    if bool(_NEGATORS.intersection(a.words)) != bool(_NEGATORS.intersection(b.words)):
+        negator = _negation_added(a.words, b.words)
+        if negator:
+            diffs.append(f"negation “{negator}”")
+    kinds = {a.direction[0], b.direction[0]}
+    if kinds == {"up", "down"}:
+        diffs.extend(f"direction “{x.direction[1]}”" for x in (a, b))
     return tuple(diffs)
 
 
@@ -138,7 +158,12 @@ _UNIT = re.compile(
 )
 # Number words that mean nothing else; "một" (an article), "ba" ("father"), "năm"
 # ("year"), "tư" ("đầu tư") and "chín" ("ripe") are left out.
-_WORDS = {"hai": 2, "bốn": 4, "sáu": 6, "bảy": 7, "tám": 8, "mười": 10}
+_WORDS = {"hai": 2, "bốn": 4, "sáu": 6, "bảy": 7, "tám": 8, "mười": 10, "ba": 3, "năm": 5}
+# ... but "ba" and "năm" are read before a word that counts ("ba người", "năm ngày").
+_COUNTED = (
+    "người|ngày|tuần|lần|chiếc|con|ca|vụ|hộ|căn|tấn|học sinh|bệnh nhân|nạn nhân|đối tượng"
+    "|thi thể|chiến sĩ|cầu thủ|bàn thắng|xã|huyện|tỉnh"
+)
 _ROMAN = {"I": 1, "V": 5, "X": 10, "L": 50}
 SOFT = "~"  # marks a value read from a number word
 
@@ -162,7 +187,8 @@ _TOKEN = re.compile(
     # any other number, separators included: "1.916.383", "20/5/2024", "2,5", "13-16"
     r"|(?P<num>\d+(?:[.,/:-]\d+)*)"
     # number words (any case) and Roman numerals ("khóa XIII")
-    r"|(?<!\w)(?P<word>(?i:hai|bốn|sáu|bảy|tám|mười)|[IVXL]{2,})(?!\w)"
+    rf"|(?<!\w)(?P<word>(?i:hai|bốn|sáu|bảy|tám|mười|(?:ba|năm)(?= (?:{_COUNTED})(?!\w)))"
+    r"|[IVXL]{2,})(?!\w)"
 )
 
 
@@ -343,26 +369,109 @@ def _names(words: list[str]) -> list[str]:
     return found
 
 
-def _names_shared(a: Facts, b: Facts) -> bool:
-    """True if one text mentions a name the other states.
+def _mentions(text: Facts, name: str) -> bool:
+    """``text`` mentions ``name``: its folded form is in the folded text ("Bắc Bộ" in
+    "... Bắc bộ ...", "TP.HCM" in "... Thành phố Hồ Chí Minh ..."), its last word stands
+    alone, capitalised ("Ngô Hồng Quân", "đồng chí Quân"), or one name ends the other
+    (all that is left for facts built from names alone)."""
+    folded = _fold(name)
+    if text.folded and folded and folded in text.folded:
+        return True
+    if name.split()[-1] in text.capitals:  # "Nadine Gordimer", "bà Gordimer"
+        return True
+    return any(name == y or name.endswith(" " + y) or y.endswith(" " + name) for y in text.names)
 
-    A name is mentioned when its folded form is in the other's folded text ("Bắc Bộ"
-    in "... Bắc bộ ...", "TP.HCM" in "... Thành phố Hồ Chí Minh ..."), when its last
-    word stands alone, capitalised, there ("Ngô Hồng Quân", "đồng chí Quân"), or when one
-    name ends the other (all that is left for facts built from names alone).
+
+def _unmentioned(x: Facts, other: Facts) -> list[str]:
+    """The names ``x`` states that ``other`` does not mention."""
+    return [name for name in x.names if not _mentions(other, name)]
+
+
+def names_shared(a: Facts, b: Facts) -> bool:
+    """True if one text mentions a name the other states (the digest's looser title
+    check: one outlet's title often names one person of a story, another a second)."""
+    return any(_mentions(b, n) for n in a.names) or any(_mentions(a, n) for n in b.names)
+
+
+# ------------------------------------------------------------ negation and direction
+
+# Words that negate, and the auxiliaries a negation brings or drops ("passed" / "did not
+# pass", "đã bắt" / "chưa bắt"), in Vietnamese and English, casefolded.
+_NEGATORS = frozenset("không chưa chẳng đừng chớ not never no n't cannot".split())
+_AUXILIARIES = frozenset(
+    """đã sẽ đang vẫn còn hề được do does did is are was were has have had will would can
+    could should may might must be been ca wo""".split()
+)
+_WORD = re.compile(r"\w+?(?=n't)|n't|\w+|\?")
+
+
+def _words(text: str) -> tuple[str, ...]:
+    """Casefolded words; "không" or "chưa" before "?" asks a question, negates nothing."""
+    words = _WORD.findall(text.casefold().replace("’", "'"))
+    return tuple(
+        w
+        for i, w in enumerate(words)
+        if not (w in ("không", "chưa") and words[i + 1 : i + 2] == ["?"])
+    )
+
+
+def _negation_added(x: tuple[str, ...], y: tuple[str, ...]) -> str:
+    """The negating word when one text is the other with a negation added, else "".
+
+    Why a word alignment and not the presence of "không": rewordings negate freely
+    ("không thích" for "ghét", "không nhỏ" for "lớn"; a presence rule blocked 103 of
+    vnPara's 785 paraphrases). A negation that turns a statement round is inserted into
+    it: where the texts differ, one side holds a negator and, auxiliaries aside, the
+    same words as the other ("đã thông qua" / "đã không thông qua", "passed" / "did not
+    pass"), and at least two aligned words follow. Only read when one text negates
+    nothing: two negations in different places are usually one statement reworded.
     """
-    for x, other in ((a, b), (b, a)):
-        for name in x.names:
-            folded = _fold(name)
-            if other.folded and folded and folded in other.folded:
-                return True
-            if name.split()[-1] in other.capitals:  # "Nadine Gordimer", "bà Gordimer"
-                return True
-    for x in a.names:
-        for y in b.names:
-            if x == y or x.endswith(" " + y) or y.endswith(" " + x):
-                return True
-    return False
+    opcodes = difflib.SequenceMatcher(None, x, y, autojunk=False).get_opcodes()
+    for k, (tag, i1, i2, j1, j2) in enumerate(opcodes):
+        if tag == "equal":
+            continue
+        after = opcodes[k + 1] if k + 1 < len(opcodes) else None
+        if after is None or after[2] - after[1] < 2:
+            continue
+        for side, other in ((x[i1:i2], y[j1:j2]), (y[j1:j2], x[i1:i2])):
+            negators = [w for w in side if w in _NEGATORS]
+            if not negators or any(w in _NEGATORS for w in other):
+                continue
+            rest = [w for w in side if w not in _NEGATORS and w not in _AUXILIARIES]
+            kept = [w for w in other if w not in _AUXILIARIES]
+            if len(rest) == len(kept) and all(map(_same_stem, rest, kept)):
+                return negators[0]
+    return ""
+
+
+def _same_stem(a: str, b: str) -> bool:
+    """One word, or an English inflection of it ("pass", "passed")."""
+    return a == b or (min(len(a), len(b)) >= 4 and a[:4] == b[:4] and a.isascii())
+
+
+# A rise and a fall. Not read: "tăng cường" ("strengthen") is a rise too, but "giảm
+# giá" / "tăng giá" are kept as what they say; "up" and "down" are too often a phrase
+# ("set up", "shut down").
+_UP = re.compile(
+    r"(?<!\w)(?:tăng|rises?|rose|risen|rising|increas(?:e|es|ed|ing)|grew|grows?|growing"
+    r"|climb(?:s|ed|ing)?|jump(?:s|ed)?|surg(?:e|es|ed))(?!\w)"
+)
+_DOWN = re.compile(
+    r"(?<!\w)(?:giảm|sụt|falls?|fell|fallen|falling|decreas(?:e|es|ed|ing)"
+    r"|declin(?:e|es|ed|ing)|drop(?:s|ped|ping)?|shr[ai]nk|shrunk|slump(?:s|ed)?"
+    r"|plung(?:e|es|ed))(?!\w)"
+)
+
+
+def _direction(text: str) -> tuple[str, str]:
+    """("up", word) or ("down", word) when the text says one of them only."""
+    folded = text.casefold()
+    up, down = _UP.search(folded), _DOWN.search(folded)
+    if up and not down:
+        return "up", up.group()
+    if down and not up:
+        return "down", down.group()
+    return "", ""
 
 
 def same_values(a: Facts, b: Facts) -> bool:

@@ -11,10 +11,16 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from .facts import Facts, fact_differences, facts  # re-exported: the digest reads them here
+from .facts import (
+    Facts,
+    fact_differences,
+    facts,
+    names_shared,
+)  # re-exported: the digest reads them here
 
 __all__ = [
-    "Facts", "containment", "fact_differences", "facts", "jaccard", "shingle_columns", "shingles",
+    "Facts", "containment", "fact_differences", "facts", "jaccard", "names_shared",
+    "shingle_columns", "shingles",
 ]  # fmt: skip
 
 SHINGLE_SIZE = 5

@@ -20,7 +20,7 @@ from functools import cache, lru_cache
 import numpy as np
 
 from ..dedup.engine import DedupConfig, Item, cluster_id, find_duplicates
-from ..dedup.signals import Facts, fact_differences, facts
+from ..dedup.signals import Facts, facts, names_shared
 from ..text.normalize import match_key
 
 TEXT_PERMS = 64
@@ -291,8 +291,8 @@ def _titles_disagree(a: str, b: str) -> bool:
     fa, fb = _title_facts(a), _title_facts(b)
     if fa.numbers and fb.numbers and not fa.numbers & fb.numbers:
         return True
-    names = fact_differences(Facts(frozenset(), fa.names), Facts(frozenset(), fb.names))
-    return bool(names)
+    only_names = Facts(frozenset(), fa.names), Facts(frozenset(), fb.names)
+    return bool(fa.names and fb.names) and not names_shared(*only_names)
 
 
 @lru_cache(maxsize=4096)
