@@ -80,3 +80,27 @@ def test_cli_output_ends_like_the_input(tmp_path, monkeypatch, capsys) -> None:
     code, _, err = run_main(monkeypatch, capsys, "dedup", str(src), "--no-semantic", "-o", str(out))
     assert code == 0, err
     assert out.read_text("utf-8") == _text([TITLE, P1, P2, P3])
+
+
+def test_a_removed_caption_takes_its_photo_credit() -> None:
+    """A caption removed as a repeat leaves no "Ảnh: ..." alone on its line."""
+    caption = "Lễ khởi công tuyến đường sắt đô thị số 5 tại quận Ba Đình sáng nay."
+    text = (
+        "Hà Nội khởi công tuyến đường sắt số 5\n\n"
+        "UBND thành phố Hà Nội tổ chức buổi lễ với sự tham dự của nhiều lãnh đạo trung ương. "
+        f"{caption}\n\n"
+        "Tuyến đường dài 38 km, gồm 20 nhà ga, với tổng mức đầu tư khoảng 65.000 tỷ đồng.\n\n"
+        f"{caption} Ảnh: Minh Anh\n\n"
+        "Dự án dự kiến hoàn thành vào năm 2030."
+    )
+    result = deduplicate(text, semantic=False)
+    assert "Minh Anh" not in result.text
+    credit = next(r for r in result.removed if r.text == "Ảnh: Minh Anh")
+    caption_removed = next(
+        r for r in result.removed if r.text == caption and r.index == credit.index - 1
+    )
+    assert credit.cluster == caption_removed.cluster
+    assert reconstruct(result.text, result.removed) == text
+    # A credit under a caption that stays, stays.
+    kept = deduplicate(text.replace(f" {caption}\n\n", "\n\n", 1), semantic=False)
+    assert "Ảnh: Minh Anh" in kept.text

@@ -9,7 +9,7 @@ removal records the span it cut, so ``reconstruct`` gives back the original text
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -156,6 +156,7 @@ def deduplicate_document(
         fixed=opening,
     )
     removed += _removals(doc, sents, "sentence")
+    removed += _orphaned_credits(doc, removed, cut_paras)
     # A one-sentence paragraph conflicts as a paragraph already: report it once.
     seen = {(c.text.strip(), c.other_text.strip()) for c in conflicts}
     conflicts += [
@@ -278,6 +279,37 @@ def _removals(doc: Document, grouping: Grouping, level: str) -> list[Removed]:
                     cluster.id, kept.index, kept.start, kept.end, kept_adds=m.adds,
                 )
             )  # fmt: skip
+    return out
+
+
+_CREDITS = frozenset({"photo credit", "source credit"})
+
+
+def _orphaned_credits(doc: Document, removed: list[Removed], cut_paras: set[int]) -> list[Removed]:
+    """The credit of a caption removed as a duplicate goes with it, in its cluster.
+
+    Why: "Ảnh: Minh Anh" left alone on its line credits nothing, and the report would
+    call the caption's paragraph kept while only its credit is.
+    """
+    gone = {r.index: r for r in removed if r.level == "sentence"}
+    labels = doc.chrome.sentences
+    by_paragraph: dict[int, list] = {}
+    for s in doc.sentences:
+        if s.paragraph not in cut_paras:
+            by_paragraph.setdefault(s.paragraph, []).append(s)
+    out = []
+    for same in by_paragraph.values():
+        content = [s for s in same if s.index not in labels]
+        credits = [s for s in same if labels.get(s.index) in _CREDITS]
+        if not content or not credits or len(content) + len(credits) < len(same):
+            continue
+        if not all(s.index in gone for s in content):
+            continue
+        caption = gone[content[-1].index]
+        out += [
+            replace(caption, index=c.index, start=c.start, end=c.end, text=c.text, kept_adds=())
+            for c in credits
+        ]
     return out
 
 
@@ -480,8 +512,6 @@ class _Paragraphs:
 
 
 def _replace_cut(r: Removed, start: int, end: int, cut_text: str) -> Removed:
-    from dataclasses import replace
-
     return replace(r, cut_start=start, cut_end=end, cut_text=cut_text)
 
 
