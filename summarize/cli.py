@@ -237,13 +237,13 @@ def run(
         sources = sources_of(files, max_bytes=limit)
         if fmt is SummaryFormat.html:
             return _html_page(sources, summarizer, out, files)
-        return _run_batch(sources, summarizer, fmt.value, out, quiet, files)
+        return _run_batch(sources, summarizer, fmt.value, out, quiet, files, verbose)
     raw = read_text(files[0], max_bytes=limit)
     if raw.source == STDOUT and raw.format == "txt" and looks_like_jsonl(raw.text):
         with stdin_records(raw.text) as sources:  # JSONL on stdin: records, not an article
             if fmt is SummaryFormat.html:
                 return _html_page(sources, summarizer, out, files)
-            return _run_batch(sources, summarizer, fmt.value, out, quiet, files)
+            return _run_batch(sources, summarizer, fmt.value, out, quiet, files, verbose)
     if verbose:
         err.print(f"read {_shown(raw.source)}: {raw.format}, encoding {raw.encoding}")
     doc = prepare(
@@ -304,9 +304,17 @@ def _nothing_in(inputs: list[str], what: str) -> InputError:
 
 
 def _run_batch(
-    sources, summarizer, fmt: str, output: Path | None, quiet: bool, inputs: list[str]
+    sources,
+    summarizer,
+    fmt: str,
+    output: Path | None,
+    quiet: bool,
+    inputs: list[str],
+    verbose: bool = False,
 ) -> int:
-    """One summary per record, written as each is made; failures named on stderr."""
+    """One summary per record, written as each is made; failures named on stderr. A
+    query that nothing in an article answers is one line for the whole run (a line per
+    article for a single one, or under --verbose): 34 lines for 50 articles hid the rest."""
     from .batch import count_records, render_item, summarize_sources
     from .digest.progress import progress_for
     from .exits import INPUT_ERROR, PARTIAL_FAILURE
@@ -315,6 +323,7 @@ def _run_batch(
 
     total = count_records(sources)
     done = failed = 0
+    summaries: list = []  # the summaries made, for the query's one line at the end
     # A .json file holds one JSON value: the records as an array (stdout and .jsonl: JSONL)
     array = fmt == "json" and output is not None and output.suffix.lower() == ".json"
     with contextlib.ExitStack() as stack:
@@ -330,7 +339,10 @@ def _run_batch(
                 base = item.record.source.rsplit(":", 1)[0]  # a JSONL record: its file
                 where = "" if item.error.startswith(base) else f"{item.name}: "
                 _fail(f"{where}{item.error}")
-            _unmatched(item.summary)
+            if item.summary is not None:
+                summaries.append(item.summary)
+                if verbose or total < 2:
+                    _unmatched(item.summary)
             text = render_item(item, fmt, first=done == 0)
             if array:
                 text = array_item(text, first=done == 0)
@@ -344,6 +356,8 @@ def _run_batch(
             raise _nothing_in(inputs, "summarise")
         if array and handle is not None:
             handle.write(ARRAY_END)
+    if total >= 2:
+        _unmatched_tally(summaries, verbose)
     if failed == done:
         return INPUT_ERROR
     return PARTIAL_FAILURE if failed else 0
@@ -1050,9 +1064,42 @@ def _unmatched(summary) -> None:  # noqa: ANN001 - a Summary, or None for a fail
     source = summary.document.source
     where = "the text" if source in (None, STDOUT) else source
     sys.stderr.write(
-        f"summarize: warning: nothing in {where} matches the query {summary.query!r}; "
-        "the summary is only the sentences closest to it\n"
+        f"summarize: warning: nothing in {where} matches the query "
+        f"{_quoted_query(summary.query)}; the summary is only the sentences closest to it\n"
     )
+
+
+def _unmatched_tally(summaries: list, verbose: bool) -> None:
+    """The batch's one line for ``--query``: how many of its summaries answer nothing
+    (each record's ``query_matched`` says which; --verbose names them on stderr)."""
+    if len(summaries) == 1:  # the others failed: this one is named, as a single input is
+        if not verbose:
+            _unmatched(summaries[0])
+        return
+    missed = [s for s in summaries if s.query_matched is False]
+    if not missed:
+        return
+    from .report.common import plural
+
+    them, summary = (
+        ("it", "its summary is") if len(missed) == 1 else ("them", "their summaries are")
+    )
+    sys.stderr.write(
+        f"summarize: warning: {len(missed)} of {plural(len(summaries), 'article')}: "
+        f"nothing in {them} matches the query {_quoted_query(missed[0].query)}; "
+        f"{summary} only the sentences closest to it (see query_matched in the output"
+        f"{'' if verbose else ', or --verbose for their names'})\n"
+    )
+
+
+QUERY_SHOWN = 60  # characters of a query a warning quotes: a 3,600-character one filled a screen
+
+
+def _quoted_query(query: str) -> str:
+    """The query as a warning quotes it: on one line, cut to QUERY_SHOWN characters + "…"."""
+    from .report.common import snippet
+
+    return repr(snippet(query, QUERY_SHOWN + 1))
 
 
 def _warning(message, category, filename, lineno, file=None, line=None) -> None:

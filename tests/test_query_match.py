@@ -113,17 +113,43 @@ def test_cli_warns_in_one_line_and_still_writes_the_summary(
     assert json.loads(out)["query_matched"] is True
 
 
-def test_cli_batch_warns_for_each_record_that_matched_nothing(
+def test_cli_batch_says_in_one_line_how_many_records_matched_nothing(
     tmp_path: Path, monkeypatch, capsys, fake_encoder
 ) -> None:
+    """A batch says it once, with the count (trial 3: 34 lines for 50 articles); the
+    records say which; --verbose also names each article."""
     _fake_model(monkeypatch, fake_encoder)
-    a, b = tmp_path / "a.txt", tmp_path / "b.txt"
+    a, b, c = tmp_path / "a.txt", tmp_path / "b.txt", tmp_path / "c.txt"
     a.write_text(FLOOD, encoding="utf-8")
     b.write_text(FLOOD.replace("Lào Cai", "Lai Châu"), encoding="utf-8")
+    c.write_text(FLOOD.replace("Lào Cai", "Điện Biên"), encoding="utf-8")
+    files = [str(a), str(b), str(c)]
     code, out, err = run_main(
-        monkeypatch, capsys, str(a), str(b), "-q", "--query", UNRELATED_QUERY, "-f", "json"
+        monkeypatch, capsys, *files, "-q", "--query", UNRELATED_QUERY, "-f", "json"
     )
     assert code == 0
-    assert [json.loads(line)["query_matched"] for line in out.splitlines()] == [False, False]
+    assert [json.loads(line)["query_matched"] for line in out.splitlines()] == [False] * 3
+    assert _unmatched_lines(err) == []  # no line per article
+    (tally,) = [x for x in err.splitlines() if "matches the query" in x]
+    assert tally.startswith("summarize: warning: 3 of 3 articles: nothing in them matches")
+    assert UNRELATED_QUERY in tally and "query_matched" in tally and "--verbose" in tally
+    code, out, err = run_main(
+        monkeypatch, capsys, *files, "-q", "-v", "--query", UNRELATED_QUERY, "-f", "json"
+    )
     warned = _unmatched_lines(err)
-    assert len(warned) == 2 and str(a) in warned[0] and str(b) in warned[1]
+    assert len(warned) == 3 and all(f in w for f, w in zip(files, warned, strict=True))
+    assert err.count("3 of 3 articles: nothing in them") == 1
+
+
+def test_cli_warning_cuts_a_long_query(tmp_path: Path, monkeypatch, capsys, fake_encoder) -> None:
+    """A 3,600-character query is quoted by its first 60 characters, on one line."""
+    _fake_model(monkeypatch, fake_encoder)
+    path = tmp_path / "lu.txt"
+    path.write_text(FLOOD, encoding="utf-8")
+    query = "bóng đá\nWorld Cup " * 200
+    code, _, err = run_main(monkeypatch, capsys, str(path), "-n", "2", "--query", query)
+    assert code == 0
+    (line,) = _unmatched_lines(err)
+    quoted = line.split("matches the query ", 1)[1].split("; ", 1)[0]
+    assert quoted == repr(" ".join(query.split())[:60].rstrip() + "…")
+    assert len(line) < 250
