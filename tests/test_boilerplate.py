@@ -127,6 +127,19 @@ MADE_UP_CHROME = {
     "Nguồn ảnh: Báo Nhân Dân": "photo credit",
     "Xem thêm: Hà Nội công bố lịch nghỉ lễ 30/4": "related link",
     ">> Giá vàng hôm nay tăng mạnh": "related link",
+    "Xem thêm tại đây.": "read-more link",
+    "Xem chi tiết tại đây": "read-more link",
+    "Xem video tại đây.": "read-more link",
+    "Đọc toàn văn bài phát biểu tại đây.": "read-more link",
+    "Mời bạn đọc xem thêm ở đây.": "read-more link",
+    "Tại đây.": "read-more link",
+    "Bấm vào đây để xem chi tiết.": "read-more link",
+    "Click here": "read-more link",
+    "Click here to read the full report.": "read-more link",
+    "Read more here.": "read-more link",
+    "Watch the full interview here.": "read-more link",
+    "Xem thêm video: Hồng Nhung": "media label",
+    "VIDEO XEM THÊM: Quốc Bảo (Theo AP)": "media label",
     "Tin liên quan": "section label",
     "Bài viết liên quan": "section label",
     "Có thể bạn quan tâm": "section label",
@@ -215,6 +228,14 @@ MADE_UP_CONTENT = [
     "Các báo cần ghi rõ nguồn khi trích dẫn tài liệu.",
     "Bản tin thời sự phát lúc 19:00 hằng ngày.",
     "In ấn tài liệu tuyên truyền được thực hiện kịp thời.",
+    # "tại đây" / "xem" in a sentence that says something: content, not a link prompt
+    "Tại đây, đoàn công tác đã kiểm tra hiện trường vụ sạt lở.",
+    "Danh sách các trường đạt chuẩn được đăng tại đây.",
+    "Du khách có thể xem múa rối nước ở đây vào mỗi tối.",
+    "Xem video, nhiều phụ huynh bức xúc trước hành vi của bảo mẫu.",
+    "Người dân ở đây chủ yếu sống bằng nghề đánh cá.",
+    "They read the full statement here on Monday.",
+    "XEM CLIP: Hàng chục cây xanh trên phố Nguyễn Trãi bị đục khoét trong đêm.",
     "Nguyễn Văn An",  # a name on its own is content unless it closes the article
     "KẾT QUẢ NỔI BẬT",  # a capitalised heading inside an article
 ]
@@ -342,3 +363,34 @@ def test_a_video_caption_with_its_credit_is_a_caption() -> None:
         "The video shows: Smith scoring twice.",
     ):
         assert not is_photo_caption(sentence), sentence
+
+
+def test_a_read_more_prompt_closing_a_paragraph_is_never_the_summary(
+    fake_encoder, tmp_path: Path
+) -> None:
+    """New-user trial (D-B1): "Xem thêm tại đây." ends a paragraph after a real sentence
+    (the link text a scrape or a Markdown link leaves behind) and was picked as the
+    second summary sentence. It is chrome; the sentence before it is content."""
+    from summarize import summarize
+    from summarize.io.readers import read_text
+
+    body = (
+        "Sáng 3/4, Sở Giao thông vận tải tổ chức họp báo về dự án cầu Hòa Bình tại Hải Phòng.\n\n"
+        "Phó giám đốc Sở Nguyễn Minh Tâm cho biết cầu sẽ thông xe vào cuối tháng 6.\n\n"
+        "Theo kế hoạch, tổng vốn đầu tư của dự án là 1.250 tỷ đồng. Xem thêm tại đây.\n\n"
+        "Cây cầu dài 2,1 km sẽ rút ngắn thời gian đi lại giữa hai quận còn 10 phút.\n"
+    )
+    markdown = tmp_path / "cau.md"
+    markdown.write_text(
+        "# Cầu Hòa Bình sắp thông xe\n\n"
+        + body.replace("Xem thêm tại đây.", "Xem chi tiết [tại đây](https://example.org)."),
+        "utf-8",
+    )
+    raw = read_text(markdown)
+    for text, title in ((body, None), (raw.text, raw.title)):
+        result = summarize(text, sentences=4, title=title, model=fake_encoder)
+        picked = [s.text for s in result.sentences]
+        assert len(picked) == 4
+        assert "Theo kế hoạch, tổng vốn đầu tư của dự án là 1.250 tỷ đồng." in picked
+        assert not any("tại đây" in s for s in picked), picked
+        assert any(e.detail == "read-more link" for e in result.excluded)

@@ -9,7 +9,7 @@ chrome as a whole: a sentence that merely mentions "chia sẻ" is content.
 Labels: "share widget", "article tools", "visitor counter", "view counter",
 "engagement counter", "date line", "byline", "source credit", "photo credit",
 "image placeholder", "form label", "comments", "navigation", "section label",
-"related link", "media label", "hashtags", "tags", "copyright", "footer",
+"related link", "read-more link", "media label", "hashtags", "tags", "copyright", "footer",
 "advertisement", "link", "banner", "newsletter".
 
 :func:`boilerplate_reason` judges one line (or sentence) on its own;
@@ -220,11 +220,43 @@ _MEDIA = re.compile(
     r"[\[(]?\s*(?:video|clip|audio|podcast|infographic|emagazine|e-magazine|longform|"
     r"megastory|trực tiếp|live)\s*[\])]?\s*(?::|\||\s[-–—]|(?<=[\])])\s*[-–—])\s*\S.*"
 )
+# "Xem thêm video: Hoài Vũ", "VIDEO XEM THÊM: Lê Cường": a pointer to a clip and its
+# credit. Short only: a scraped body glues "XEM CLIP:" to its lead sentence, which is content.
+_MORE_MEDIA = re.compile(
+    r"(?:(?:mời )?xem (?:thêm )?(?:video|clip)|(?:video|clip) xem thêm)\s*:\s*\S.*"
+)
 _RELATED = re.compile(
     r"(?:>>+|»)\s*\S.*"
     r"|(?:xem thêm|đọc thêm|tin liên quan|bài liên quan|xem tiếp|mời xem|mời quý vị xem|"
     r"video liên quan|tin cùng chuyên mục)\s*(?::|>>|»|\.\.\.)\s*.*"
 )
+# A sentence that only sends the reader to a link: "Xem thêm tại đây.", "Xem chi tiết
+# tại đây", "Đọc toàn văn bài phát biểu tại đây", "Bấm vào đây để xem", "Tại đây.",
+# "Click here to read more", "Read more here". It ends a paragraph after a real
+# sentence (the link text itself is gone), so only the sentence shows it. A sentence
+# with content before the verb ("Danh sách ứng dụng có thể xem tại đây") is not one.
+_READ_VERB = (
+    r"(?:mời (?:bạn đọc |quý vị |quý độc giả |độc giả |các bạn |bạn )?)?"
+    r"(?:xem|đọc|nghe|theo dõi|tham khảo|tải)"
+    r"(?: (?:thêm|tiếp|chi tiết|toàn văn|toàn bộ|đầy đủ|lại))*"
+)
+_HERE = r"tại (?:đây|link (?:này|sau|dưới đây)|đường link (?:này|sau)|liên kết (?:này|sau))"
+_CLICK = r"(?:bấm|nhấn|nhấp|kích|click|chạm)(?: chuột)?(?: vào)? (?:đây|link|đường link|liên kết)"
+_EN_OBJECT = (
+    r"(?: (?:more|it|them|all|the|full|this|our|latest|video|videos|story|article|report|"
+    r"list|interview|statement|coverage|highlights|updates|details|text|episode|programme))*"
+)
+_READ_MORE = re.compile(
+    rf"(?:{_READ_VERB}(?: [^\s.!?]+){{0,5}} )?{_HERE}"  # "Xem cách làm tại đây"
+    rf"|{_READ_VERB} ở đây"  # "Xem thêm ở đây", not "Xem phim ở đây" (a remark)
+    rf"|{_READ_VERB}(?: (?:video|clip|ảnh|bài|bài viết|tin))?"  # "Xem thêm", "Đọc tiếp"
+    rf"|{_CLICK}(?: (?:này|sau))?(?: để (?:{_READ_VERB})(?: [^\s.!?]+){{0,5}})?"
+    r"|(?:click|tap) (?:here|this link|the link(?: below)?)"
+    r"(?: (?:to|for)(?: [^\s.!?]+){1,6})?"  # "Click here to read the full report"
+    rf"|(?:read|see|watch|view|listen to){_EN_OBJECT}(?: here| below| online)"
+    r"|(?:read|see) more|more here|(?:the )?full story(?: here)?"
+)
+
 # English site chrome that names a network or a newsletter: "Follow us on Twitter and
 # Facebook", "Sign up for our daily newsletter", "Image caption ...", "Getty Images".
 _NETWORK = r"(?:facebook|twitter|x|instagram|linkedin|youtube|tiktok|threads|whatsapp|telegram|"
@@ -430,6 +462,8 @@ _RULES: list[tuple[str, Callable[[str, str], bool]]] = [
     ("byline", lambda text, key: _is_agency_byline(text)),
     ("media label", lambda text, key: _full(_MEDIA, key) and _is_short(key, 25)),
     ("related link", lambda text, key: _full(_RELATED, key) and _is_short(key, 30)),
+    ("read-more link", lambda text, key: _full(_READ_MORE, key) and _is_short(key, 12)),
+    ("media label", lambda text, key: _full(_MORE_MEDIA, key) and _is_short(key, 8)),
     ("share widget", lambda text, key: _full(_SHARE, key)),
     ("share widget", lambda text, key: _full(_FOLLOW, key)),
     ("newsletter", lambda text, key: _full(_NEWSLETTER, key) and _is_short(key, 20)),
