@@ -425,6 +425,28 @@ def test_size_limit(monkeypatch, capsys, article: Path) -> None:
             read_text(article, max_bytes=bad)  # type: ignore[arg-type]
     assert parse_size("20MB") == 20_000_000 and parse_size("1KiB") == 1024
     assert parse_size("0") is None
+    with pytest.raises(ConfigError, match="less than one byte"):
+        parse_size("0.5")  # not 0: never read as no limit
+    with pytest.raises(ConfigError, match=r"0: no limit\)$"):
+        parse_size("12XB")  # --max-bytes: 0 is no limit, and the hint says so
+
+
+@pytest.mark.parametrize(
+    ("flag", "zero"),
+    [("--max-body", None), ("--max-text", "no cap"), ("--max-batch-text", "no cap")],
+)
+def test_a_size_hint_offers_0_only_where_0_is_taken(monkeypatch, capsys, flag, zero) -> None:
+    """Trial 3: `serve --max-body 12XB` offered "0: no limit", and `--max-body 0` was
+    refused. Every size option's hint says what 0 does only where it does it."""
+    code, _, err = run_main(monkeypatch, capsys, "serve", flag, "12XB", "--port", "1")
+    one_line_error(code, err, f"{flag}: '12XB' is not a size")
+    assert code == 2 and ("0: " in err) == (zero is not None)
+    if zero:
+        assert f"0: {zero}" in err
+        return
+    for value in ("0", "none"):  # refused, and said to have no unlimited setting
+        code, _, err = run_main(monkeypatch, capsys, "serve", flag, value, "--port", "1")
+        one_line_error(code, err, f"{flag} must be at least 1 byte", "no unlimited setting")
 
 
 def test_stdin_is_read_with_the_limit(monkeypatch, capsys) -> None:

@@ -147,20 +147,39 @@ def check_max_bytes(max_bytes: int | None) -> int | None:
     return max_bytes
 
 
-def parse_size(text: str) -> int | None:
-    """A ``--max-bytes`` value: ``20000000``, ``20MB``, ``512k``, ``1GiB``; ``0``: no limit."""
+_NO_LIMIT = ("none", "off", "unlimited")
 
+
+def parse_size(
+    text: str,
+    flag: str = "--max-bytes",
+    *,
+    examples: str = "20000000, 20MB, 500kB",
+    zero: str | None = "no limit",
+    unit: str = "byte",
+) -> int | None:
+    """A size option's value: ``20000000``, ``20MB``, ``512k``, ``1GiB``; ``0`` (or
+    ``none``): None, when the option has a ``zero`` meaning. An option without one (the
+    server's --max-body) refuses 0, and its hint never offers it. A size that is not 0
+    but comes to less than one unit (``0.5``) is refused, never read as no limit."""
+    zero_hint = f"; 0: {zero}" if zero else ""
     match = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([kmg]?)(i?b)?\s*", text.lower())
-    if text.strip().lower() in ("none", "off", "unlimited"):
-        return None
-    if not match:
+    if not match and text.strip().lower() not in _NO_LIMIT:
+        raise ConfigError(f"{flag}: {text!r} is not a size (such as {examples}{zero_hint})")
+    size = 0
+    if match:
+        number, scale, suffix = match.groups()
+        base = 1024 if suffix == "ib" else 1000
+        size = int(float(number) * base ** " kmg".index(scale or " "))
+        if size == 0 and float(number) > 0:
+            raise ConfigError(f"{flag}: {text!r} is less than one {unit}")
+    if size:
+        return size
+    if zero is None:
         raise ConfigError(
-            f"--max-bytes: {text!r} is not a size (such as 20000000, 20MB, 500kB; 0: no limit)"
+            f"{flag} must be at least 1 {unit}, there is no unlimited setting (got {text!r})"
         )
-    number, unit, suffix = match.groups()
-    base = 1024 if suffix == "ib" else 1000
-    size = int(float(number) * base ** " kmg".index(unit or " "))
-    return size or None
+    return None
 
 
 def too_large(name: str, limit: int, size: int | None = None) -> InputError:

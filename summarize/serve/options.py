@@ -35,15 +35,22 @@ class ServeOptions:
     max_batch_text: int | None = MAX_BATCH_TEXT
 
 
+# How each size option is read: its examples, and what 0 means (None: 0 is refused).
+_SIZES = {
+    "--max-body": ("10MB, 512kB, 10485760", None, "byte"),
+    "--max-text": ("200000, 200k", "no cap", "character"),
+    "--max-batch-text": ("2000000, 2M", "no cap", "character"),
+}
+
+
 def size_option(value: str, flag: str) -> int | None:
     """A size given on the command line (``10MB``, ``512k``, ``1GiB``, ``200000``), read
-    as ``--max-bytes`` reads it; ``0`` or ``none``: None (no limit)."""
+    as ``--max-bytes`` reads it. ``0`` or ``none`` is None (no cap) for the character
+    caps; --max-body has no unlimited setting, so it refuses 0 and never offers it."""
     from ..io.readers import parse_size
 
-    try:
-        return parse_size(value)
-    except ConfigError as e:
-        raise ConfigError(str(e).replace("--max-bytes", flag, 1)) from None
+    examples, zero, unit = _SIZES[flag]
+    return parse_size(value, flag, examples=examples, zero=zero, unit=unit)
 
 
 def check(options: ServeOptions) -> None:
