@@ -45,7 +45,7 @@ def test_markdown_and_terminal_quote_what_is_added() -> None:
     assert f"| {SAYS} |" in md
     out = io.StringIO()
     show_dedup(result, Console(file=out, width=200, color_system=None))
-    assert SAYS in out.getvalue()
+    assert SAYS.split("; ")[1] in out.getvalue()  # under the text (tests/test_report_terminal)
     assert "adds 2, 49" not in md + out.getvalue()
 
 

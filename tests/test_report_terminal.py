@@ -58,3 +58,46 @@ def test_show_dedup_one_line_when_nothing_removed() -> None:
     console, out = _console()
     show_dedup(DedupResult(doc, text, [], [lab], [conflict]), console)
     assert out.getvalue().count("\n") == 1
+
+
+def test_at_80_columns_every_column_stays_and_the_text_takes_the_rest() -> None:
+    """Trial 3: a long "why" (a kept fuller wording and what it adds) took 75 columns; the
+    #, score and kept columns were dropped and the text cut to "Bác…". Now the why goes
+    under the text, wrapped, and the text has what the fixed columns leave."""
+    from summarize import deduplicate
+
+    stated = (
+        "Tại kỳ họp, các đại biểu đã biểu quyết thông qua nghị quyết về bảng giá đất giai "
+        "đoạn mới trên địa bàn tỉnh"
+    )
+    text = (
+        "HĐND tỉnh Lâm Đồng thông qua bảng giá đất mới\n\n"
+        "Sáng 12/12, kỳ họp thứ 4 HĐND tỉnh Lâm Đồng khóa IX đã bế mạc sau ba ngày làm việc.\n\n"
+        f"{stated}.\n\n"
+        "Nghị quyết có hiệu lực từ ngày 1/1 năm sau và thay thế bảng giá đất cũ.\n\n"
+        f"{stated}: 49 thuận, 2 chống.\n"
+    )
+    result = deduplicate(text, semantic=False)
+    [removed] = result.removed
+    assert removed.kept_adds  # the long "why"
+    console, out = _console(80)
+    show_dedup(result, console)
+    lines = out.getvalue().splitlines()
+    assert max(len(line) for line in lines) <= 80
+    header = next(line for line in lines if " level " in line)
+    assert header.split() == ["level", "#", "why", "score", "cluster", "kept", "text"]
+    row = next(line for line in lines if line.lstrip().startswith("paragraph"))
+    assert row.split()[1:6] == [str(removed.index), "near-exact", f"{removed.score:.3f}",
+                                removed.cluster, str(removed.kept_index)]  # fmt: skip
+    shown = row.split(removed.cluster, 1)[1].split(None, 1)[1].rstrip()
+    assert len(shown) >= 25 and shown.endswith("…") and stated.startswith(shown[:-1].rstrip())
+    below = " ".join(" ".join(lines[lines.index(row) + 1 :]).split())
+    assert "kept: the fuller wording, which adds the numbers “2” and “49”" in below
+
+
+def test_a_narrow_terminal_gives_up_the_cluster_column_before_the_text() -> None:
+    result = dedup(HOSTILE, True)
+    console, out = _console(60)
+    show_dedup(result, console)
+    header = next(line for line in out.getvalue().splitlines() if " level " in line)
+    assert header.split() == ["level", "#", "why", "score", "kept", "text"]

@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from ..dedup.document import DedupResult
 
 _HEADERS = ("level", "#", "why", "score", "cluster", "kept")
+_TEXT_MIN = 24  # columns of removed text worth showing; below it the cluster column goes
 _STYLES = {"paragraph": "red", "sentence": "yellow", "phrase": "magenta"}
 
 
@@ -62,9 +63,12 @@ def _nothing_removed(result: DedupResult, n: dict[str, Any]) -> str:
 
 
 def _table(result: DedupResult, console_width: int) -> Table:
-    """Fixed columns sized to their content; the text gets what is left of the line
-    (two spaces between columns), shortened with an ellipsis."""
+    """Fixed columns sized to their content, never wrapped or dropped; the text gets what
+    is left of the line (two spaces between columns), shortened with an ellipsis. Why a
+    fuller wording was kept goes under the text, wrapped: in the "why" column it took 75
+    columns and left the text 3 letters at 80 columns (trial 3)."""
     from rich import box
+    from rich.console import Group
     from rich.table import Table
     from rich.text import Text
 
@@ -72,7 +76,7 @@ def _table(result: DedupResult, console_width: int) -> Table:
         (
             r.level,
             str(r.index),
-            signal_text(r),
+            r.signal,
             f"{r.score:.3f}" if r.reason == "duplicate" else "-",
             r.cluster or ("boilerplate" if r.reason == "boilerplate" else "-"),
             "-" if r.kept_index is None else str(r.kept_index),
@@ -80,7 +84,14 @@ def _table(result: DedupResult, console_width: int) -> Table:
         for r in result.removed
     ]
     widths = [max(len(h), *(len(row[i]) for row in rows)) for i, h in enumerate(_HEADERS)]
-    text_width = max(16, min(80, console_width - sum(widths) - 2 * len(_HEADERS) - 1))
+    headers = list(_HEADERS)
+    if console_width - sum(widths) - 2 * (len(widths) + 1) < _TEXT_MIN:
+        # Too narrow for all: the cluster id (the report's link) goes before the text does.
+        at = headers.index("cluster")
+        del headers[at], widths[at]
+        rows = [row[:at] + row[at + 1 :] for row in rows]
+    # Each column takes two more characters (edge or gap): the text gets the rest.
+    text_width = max(16, min(80, console_width - sum(widths) - 2 * (len(widths) + 1)))
     table = Table(
         title=Text(f"Removed from {result.document.source or 'the document'}", style="bold"),
         box=box.SIMPLE_HEAD,
@@ -88,14 +99,18 @@ def _table(result: DedupResult, console_width: int) -> Table:
         pad_edge=False,
         collapse_padding=True,
     )
-    for name, width in zip(_HEADERS, widths, strict=True):
+    for name, width in zip(headers, widths, strict=True):
         right = name in ("#", "score", "kept")
-        table.add_column(name, justify="right" if right else "left", no_wrap=True, min_width=width)
-    table.add_column("text", no_wrap=True, overflow="ellipsis", max_width=text_width)
+        table.add_column(name, justify="right" if right else "left", no_wrap=True, width=width)
+    table.add_column("text", width=text_width)
     for r, row in zip(result.removed, rows, strict=True):
         style = _STYLES.get(r.level, "") if r.reason == "duplicate" else "dim"
         cells = [Text(row[0], style=style), *(Text(c) for c in row[1:])]
-        table.add_row(*cells, Text(snippet(r.text, text_width)))
+        # The text on one line, cut with an ellipsis at whatever width the column gets.
+        text = Text(snippet(r.text, 200), no_wrap=True, overflow="ellipsis")
+        why = signal_text(r).removeprefix(r.signal).removeprefix("; ")
+        # Why a fuller wording was kept: under the text, wrapped on as many lines as needed.
+        table.add_row(*cells, Group(text, Text(why, style="dim")) if why else text)
     return table
 
 
