@@ -406,7 +406,9 @@ def _article(page: Page, doc: DocumentRecord, story: Story | None) -> str:
         ref.append(f"{plural(len(doc.duplicates), 'in-article repeat')} removed")
     if story is not None:
         why = story.signals.get(n, "first article")
-        ref.append(f'<span class="why">{_h(why)}</span>')
+        detail = story.details.get(n)
+        tip = f' title="{_h(detail)}"' if detail else ""
+        ref.append(f'<span class="why"{tip}>{_h(why)}</span>')
         ref.append(f'<a class="up" href="#story-{_h(story.id)}">↑ story</a>')
     else:
         ref.append('<a class="up" href="#top">↑ overview</a>')

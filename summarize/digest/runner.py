@@ -490,8 +490,7 @@ def _render(fmt, handle, work, index, cross, learned, stats, title) -> None:
     for story in cross.stories:
         docs = [work.read_at(index[n]) for n in story.members]
         handle.write(render.markdown_story(story, docs))
-    handle.write("\n## Other articles\n")
-    failed = []
+    failed, heading = [], "\n## Other articles\n"  # written before the first only
     for n in sorted(index):
         if n in in_story:
             continue
@@ -499,7 +498,8 @@ def _render(fmt, handle, work, index, cross, learned, stats, title) -> None:
         if not doc.ok:
             failed.append(doc)
             continue
-        handle.write(render.markdown_article(doc))
+        handle.write(heading + render.markdown_article(doc))
+        heading = ""
     handle.write(render.markdown_footer(learned, failed))
 
 

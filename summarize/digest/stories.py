@@ -51,6 +51,8 @@ class Story:
     id: str
     members: list[int]
     signals: dict[int, str] = field(default_factory=dict)  # member -> why it joined
+    # member -> the number behind its signal, for a reader who asks (the HTML tooltip)
+    details: dict[int, str] = field(default_factory=dict)
     summary: list[dict[str, Any]] = field(default_factory=list)  # {n, index, text, score}
     error: str | None = None
 
@@ -119,8 +121,9 @@ def build_stories(
     if config.events and summarizer.config.needs_model:
         scope = "screened" if scope_applies(summarizer.config) else "all"
         pair_model = load_pair_model(summarizer.encoder.name, scope)
+    details: dict[int, str] = {}
     if pair_model is not None:
-        groups, signals, count = _event_groups(
+        groups, signals, count, details = _event_groups(
             sketches, load, vectors_of, title_vector_of, pair_model, config, advance, pairs
         )
     else:
@@ -140,6 +143,7 @@ def build_stories(
     shared: dict[int, list[Shared]] = {}
     for ns in groups:
         story = Story(story_id(load(ns[0])[0].key), ns, {n: signals[n] for n in ns[1:]})
+        story.details = {n: details[n] for n in ns[1:] if n in details}
         story_of.update(dict.fromkeys(ns, story.id))
         _summarise(story, {n: load(n) for n in ns[:story_docs]}, summarizer, shared)
         stories.append(story)
@@ -203,9 +207,10 @@ def _event_groups(
     config: ClusterConfig,
     advance: Callable[[int], None],
     pairs: PairFinder,
-) -> Groups:
+) -> tuple[list[list[int]], dict[int, str], int, dict[int, str]]:
     """Articles grouped by event: neighbours and LSH pairs scored by the pair model,
-    merged by average linkage (see :mod:`.events`)."""
+    merged by average linkage (see :mod:`.events`). Also returns, for each article
+    that joined, the probability behind its signal in words (:func:`event_signal`)."""
     order, profiles, refs, days = [], [], [], []
     for n in sorted(sketches):  # one pass: a second would read every record again
         content, _, record = load(n)
@@ -254,15 +259,41 @@ def _event_groups(
 
     edges = graph.seeds(scored)
     groups = average_linkage(len(order), edges, probability, model.threshold, graph.conflict, many)
-    stories, signals = [], {}
+    stories, signals, details = [], {}, {}
     for group in groups:
         if len(group) < 2:
             continue
         for k, i in enumerate(group[1:], start=1):
             best = max(probability(i, e) for e in group[:k])
-            signals[order[i]] = f"same event (p {best:.2f})"
+            signals[order[i]], details[order[i]] = event_signal(best, model.threshold)
         stories.append([order[i] for i in group])
-    return stories, signals, len(graph.pairs)
+    return stories, signals, len(graph.pairs), details
+
+
+# How sure the story model is that an article reports an earlier article's event, in
+# an editor's words (new-user trial: "same event (p 0.42)" said nothing: is 0.42 weak?).
+# Articles join when their probabilities average the model's threshold (0.3 for the
+# default model) or more, so a pair near it is the one to check.
+SURE_EVENT = 0.9
+LIKELY_EVENT = 0.6
+
+
+def event_signal(probability: float, threshold: float) -> tuple[str, str]:
+    """Why an article joined a story by event, and the number behind it.
+
+    The first is shown; the second explains it on demand (the HTML page's tooltip)."""
+    if probability >= SURE_EVENT:
+        words = "same event: almost certain"
+    elif probability >= LIKELY_EVENT:
+        words = "same event: likely"
+    else:
+        words = "same event: borderline, worth a check"
+    detail = (
+        f"the story model gives {probability:.2f} as the probability that this article "
+        f"reports the event of an earlier article of the story; articles join at "
+        f"{threshold:.2f} or more on average"
+    )
+    return words, detail
 
 
 def _join_translations(
