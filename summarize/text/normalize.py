@@ -158,9 +158,11 @@ def joined_key(keys: Iterable[str]) -> str:
     return " ".join(k for k in keys if k)
 
 
-# Kana and CJK ideographs: scripts written without spaces between words, so a count of
-# words or a line's length in words means nothing for them.
-UNSPACED = re.compile("[\u3041-\u30ff\u3400-\u4dbf\u4e00-\u9fff]")
+# Kana and CJK ideographs, Thai, Lao, Burmese and Khmer: scripts written without spaces
+# between words, so a count of words or a line's length in words means nothing for them.
+UNSPACED = re.compile(
+    "[\u3041-\u30ff\u3400-\u4dbf\u4e00-\u9fff\u0e01-\u0eff\u1000-\u109f\u1780-\u17ff]"
+)
 # A line break with the spaces around it (the characters str.splitlines() breaks at).
 _BREAK = r"[\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]"
 _LINE_BREAK = re.compile(rf"[ \t\u00a0]*{_BREAK}\s*")

@@ -34,10 +34,12 @@ _INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff"
 _LINE = re.compile(r"[^\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]+")
 
 # Sentence-final punctuation run, with the closing quotes/brackets glued to it ("làm được.”").
-# Chinese and Japanese end sentences with full-width marks and no space after them.
-_TERM = re.compile(r"[.!?…。！？｡]+[\"'”’»)\]」』）】〉》]*")
+# Chinese and Japanese end sentences with full-width marks and no space after them. Burmese
+# ("။") and Khmer ("។"; "៕" ends a section) have no capital letters, so what follows their
+# full stop cannot confirm it: like the full-width marks, they end a sentence whatever follows.
+_TERM = re.compile(r"[.!?…。！？｡။។៕]+[\"'”’»)\]」』）】〉》]*")
 _CLOSERS = "\"'”’»)]」』）】〉》"
-_WIDE_STOPS = "。！？｡"
+_WIDE_STOPS = "。！？｡။។៕"
 _KANA = re.compile("[\u3041-\u309f]")  # hiragana: a Japanese particle goes on after a quote
 # A Chinese attribution after a quote ("“……。”他说。"): a short clause ending in a verb of
 # saying belongs to the quote, as "he said" does in English.
@@ -360,6 +362,8 @@ def _period_is_final(p: str, dot: int, sentence_start: int) -> bool:
     word_start, word = _word_before(p, dot)
     if word.casefold() in _ETC:
         return True
+    if _SPACED_SENTENCES.search(word):
+        return False  # Thai writes no full stop: "พ.ศ. 2567", "ดร. สมชาย" are abbreviations
     last = word.rsplit(".", 1)[-1]
     if last.casefold() in ABBREVIATIONS:
         return False
@@ -472,10 +476,71 @@ def _extra_cuts(p: str) -> list[int]:
     return sorted(set(cuts))
 
 
+# Thai and Lao write no full stop and no space between words: a space ends a sentence, or a
+# clause, or stands around a number, a name or a foreign word. Not split with PyThaiNLP's
+# sent_tokenize (crfcut, tried 2026-12-07): a 22 MB wheel (65 MB installed) with the compiled
+# python-crfsuite as an extra, 2 s to load, a data folder created in $HOME on import, and
+# on made-up news it cut before "และ" ("and"), "โดยเฉพาะ" ("especially") and "เพื่อให้" ("so
+# that"): clauses that cannot stand alone in a summary. So a space between two Thai or Lao
+# letters is a cut when both sides are long enough to be sentences (a short run is a name,
+# a place, a date's part) and the next word does not carry the sentence on.
+_SPACED_SENTENCES = re.compile("[\u0e01-\u0e4e\u0e81-\u0edf]")  # Thai, Lao; not their digits
+_SCRIPT_SPACE = re.compile(
+    # not after "ๆ"/"ໆ" (a repeated word, written with a space after it: "หลายๆ คน")
+    "(?<=[\u0e01-\u0e45\u0e47-\u0e4e\u0e81-\u0ec5\u0ec7-\u0edf])[ \u00a0]+"
+    "(?=[\u0e01-\u0e4e\u0e81-\u0edf])"
+)
+_SPACED_SENTENCE_MIN = 20  # characters on each side of a cut
+# Words that carry a Thai sentence on after a space: conjunctions, relatives, "that",
+# verbs of saying after a speaker's name; a personal title opens a name that a role or
+# a verb before it introduced. Lao conjunctions: ແລະ ຫຼື ໂດຍ ເພື່ອ ທີ່ ວ່າ ຂອງ ຊຶ່ງ ແຕ່.
+_GOES_ON = re.compile(
+    "(?:และ|หรือ|แต่|โดย|ซึ่ง|เพื่อ|เพราะ|เนื่องจาก|ว่า|ที่|ของ|กับ|จึง|ก็|ทำให้|รวมถึง|รวมทั้ง|ตลอดจน"
+    "|เช่น|ได้แก่|คือ|จน|กล่าว|เปิดเผย|ระบุ|เผย|ชี้แจง|บอก|แถลง|ยืนยัน"
+    "|นาย(?!ก)|นาง|น\\.ส\\.|ดร\\.|ແລະ|ຫຼື|ໂດຍ|ເພື່ອ|ທີ່|ວ່າ|ຂອງ|ຊຶ່ງ|ແຕ່)"
+)
+_NAME_TITLE = re.compile("(?:นาย(?!ก)|นาง|น\\.ส\\.|ดร\\.)")  # "นายสมชาย ใจดี": a surname follows
+_THAI_MONTH = re.compile(  # "วันที่ 3 มีนาคม เทศบาล...": a dateline, not a sentence
+    "(?:มกราคม|กุมภาพันธ์|มีนาคม|เมษายน|พฤษภาคม|มิถุนายน|กรกฎาคม|สิงหาคม|กันยายน|ตุลาคม|พฤศจิกายน|ธันวาคม)$"
+)
+_QUOTE_PAIRS = (("“", "”"), ("(", ")"))
+
+
+def _space_cuts(p: str) -> set[int]:
+    """Sentence ends at spaces in Thai or Lao text (see :data:`_SPACED_SENTENCES`); none
+    inside a quotation or brackets, and every piece at least :data:`_SPACED_SENTENCE_MIN`
+    characters. One scan, counting quotes as it goes (linear on a one-paragraph page)."""
+    if not _SPACED_SENTENCES.search(p):
+        return set()
+    cuts: set[int] = set()
+    last = seen = 0
+    depth = [0] * len(_QUOTE_PAIRS)
+    straight = 0
+    for m in _SCRIPT_SPACE.finditer(p):
+        for k, (o, c) in enumerate(_QUOTE_PAIRS):
+            depth[k] += p.count(o, seen, m.start()) - p.count(c, seen, m.start())
+        straight += p.count('"', seen, m.start())
+        seen = m.start()
+        if m.start() - last < _SPACED_SENTENCE_MIN or len(p) - m.end() < _SPACED_SENTENCE_MIN:
+            continue
+        if any(d > 0 for d in depth) or straight % 2:
+            continue
+        token = p[p.rfind(" ", 0, m.start()) + 1 : m.start()]
+        if _GOES_ON.match(p, m.end()) or _NAME_TITLE.match(token):
+            continue
+        if _THAI_MONTH.search(p, last, m.start()):
+            continue
+        cuts.add(m.start())
+        last = m.end()
+        depth = [0] * len(_QUOTE_PAIRS)
+        straight = 0
+    return cuts
+
+
 def _cuts(p: str) -> list[int]:
     """Positions in paragraph ``p`` where a sentence ends (before any following space)."""
     extra = _extra_cuts(p)
-    cuts = set(extra)
+    cuts = set(extra) | _space_cuts(p)
     last_start = 0
     for m in _TERM.finditer(p):
         dot, end = m.start(), m.end()
