@@ -97,3 +97,31 @@ def test_the_command_line_says_without_resume(monkeypatch, capsys, tmp_path: Pat
     assert code == 1
     assert err.strip().endswith("other settings or inputs; run without --resume to start over")
     assert "resume=False" not in err
+
+
+def test_a_stream_item_with_both_text_and_html_is_refused_like_summarize() -> None:
+    """New-user trial (D-A1): ``digest_records`` summarised such an item from its text
+    without a word, while ``summarize(text, html=...)`` and the HTTP API refuse it. Now
+    it is that item's error (the stream goes on), in the same words."""
+    from summarize import digest_records, summarize
+
+    text = (
+        "Sáng 9/3, xã Tân Lập tổ chức ngày hội trồng cây với hơn 500 người tham gia.\n\n"
+        "Ông Lê Văn Bình, Chủ tịch xã, cho biết sẽ trồng 3.000 cây xanh trong năm nay.\n"
+    )
+    page = "<html><body><p>Một trang web khác hẳn bài viết.</p></body></html>"
+    with pytest.raises(ConfigError, match="give either text or html, not both"):
+        summarize(text, html=page, method="lead")
+    items = [
+        {"id": "both", "text": text, "html": page},
+        {"id": "blank-and-page", "text": "", "html": page},
+        {"id": "text", "text": text},
+    ]
+    got = list(digest_records(items, method="lead", sentences=1))
+    assert [r["id"] for r in got] == ["both", "blank-and-page", "text"]
+    for record in got[:2]:
+        assert (
+            record["error"] == f'item {got.index(record)}: give either "text" or "html", not both'
+        )
+        assert record["sentences"] == []
+    assert got[2]["error"] is None and got[2]["sentences"][0]["text"].startswith("Sáng 9/3")

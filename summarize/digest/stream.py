@@ -47,7 +47,7 @@ def digest_records(
     """One digest record per item, lazily (see the module docstring).
 
     ``fields`` names the id, text and title keys (as ``--id-field`` etc.). A dict may
-    give ``html`` instead of the text: its article text and title are extracted.
+    give ``html`` instead of the text (not both): its article text and title are extracted.
     ``learned_boilerplate``: chrome lines (as text) to keep out of every summary.
     ``cross_lingual``: a sentence that translates an earlier one of its article (an
     English paragraph and its Vietnamese version) is removed as a duplicate (signal
@@ -98,6 +98,8 @@ def _record(n: int, item: Mapping[str, Any] | str, fields: Fields) -> Record:
     rec.title = title.strip() or None if isinstance(title, str) else None
     text, html = item.get(fields.text), item.get("html")
     try:
+        if text is not None and html is not None:  # as summarize() and the HTTP API say
+            raise InputError(f'{where}: give either "{fields.text}" or "html", not both')
         if isinstance(text, str) and text.strip():
             rec.text = text
         elif isinstance(html, str):
