@@ -49,6 +49,36 @@ _value_type = TyperOption.display_type_rich
 TyperOption.display_type_rich = _flag_type
 
 
+def _help_layout() -> None:
+    """Typer's options table, laid out for 80 columns. Rich shrank every column alike, so
+    at 80 the help text had about 20 columns and cut 'sentence-transform…' and even an
+    option's name ('--drop-boilerpla…', trial 3). Here an option's negative form goes
+    under its name (--semantic / --no-semantic), columns no row uses are left out, names
+    are never wrapped, the type column folds past 16 characters, and the help text takes
+    the rest. Installed only when help is shown: typer.rich_utils costs 50 ms to import."""
+    import typer.rich_utils
+    from rich.table import Table
+    from rich.text import Text
+
+    class HelpTable(Table):
+        def __rich_console__(self, console, options):  # type: ignore[no-untyped-def]  # noqa: ANN001
+            if not self.show_header and len(self.columns) >= 6 and not hasattr(self, "_laid"):
+                self._laid = True
+                long, _, negative, _, types, _ = self.columns[-6:]
+                long._cells = [  # the negative form under the option's name
+                    Text.assemble(a, "\n", b) if str(b) else a
+                    for a, b in zip(long._cells, negative._cells, strict=True)
+                ]
+                negative._cells = ["" for _ in negative._cells]
+                self.columns[:] = [c for c in self.columns if any(str(x) for x in c._cells)]
+                for column in self.columns[:-2]:
+                    column.no_wrap = True
+                types.max_width = 16
+            return super().__rich_console__(console, options)
+
+    typer.rich_utils.Table = HelpTable  # the options panels only (the table of 6+ columns)
+
+
 def _show_version(value: bool) -> None:
     if value:
         from . import __version__
@@ -1114,6 +1144,8 @@ def main(argv: list[str] | None = None) -> None:
 
     args = list(sys.argv[1:] if argv is None else argv)
     completing = bool(os.environ.get("_SUMMARIZE_COMPLETE"))  # shell completion: the app's
+    if not args or "-h" in args or "--help" in args:
+        _help_layout()
     if not args and not completing:
         if not _stdin_is_input():  # a terminal: the help, as a usage error (stderr, 2)
             with contextlib.redirect_stdout(sys.stderr):

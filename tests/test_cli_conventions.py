@@ -114,6 +114,24 @@ def test_flags_read_as_flags_in_help() -> None:
     assert "<int>" in next(line for line in out.splitlines() if "--sentences" in line)
 
 
+def test_help_at_80_columns_cuts_no_option_name_and_no_word() -> None:
+    """Trial 3: at 80 columns `digest -h` cut 'sentence-transform…' and `dedup -h` even
+    '--drop-boilerpla…'. Every command's help fits 80 columns with nothing cut, and a
+    negative form stands under its option's name."""
+    for command in ("run", "dedup", "digest", "serve", "models", "cache", "calibrate"):
+        out = cli(command, "-h", env={"COLUMNS": "80"}).stdout.decode()
+        assert "…" not in out, command
+        assert max(len(line) for line in out.splitlines()) <= 80, command
+    out = cli("dedup", "-h", env={"COLUMNS": "80"}).stdout.decode()
+    assert "--drop-boilerplate " in out and "sentence-transformers model" in out
+    assert "multilingual-e5-small," in out
+    lines = out.splitlines()
+    at = next(i for i, line in enumerate(lines) if "--semantic" in line)
+    assert "--no-semantic" in lines[at + 1]
+    help_column = next(line for line in lines if "--threshold" in line).index("Semantic")
+    assert 80 - help_column >= 30  # the help text has room, not ~20 columns
+
+
 def test_shell_completion_script() -> None:
     # As a user runs it: from bash, which typer detects in the process tree (run from a
     # shell it does not support, such as sh, it says so and exits 1).
