@@ -112,3 +112,18 @@ def test_words_are_counted_from_characters_only_in_these_scripts() -> None:
     assert word_count(vietnamese) == len(vietnamese.split())
     thai = "โรงเรียนหลายแห่งในเขตบางเขนและเขตดอนเมืองประกาศปิดการเรียนการสอนชั่วคราว"
     assert word_count(thai) == round(len(thai) / 5) > 12
+
+
+def test_sentences_of_scripts_without_capitals_are_split_at_their_stops() -> None:
+    # Korean, Arabic, Hebrew after ". ": no capital letter follows to confirm the stop
+    korean = ["서울에 어제 많은 비가 내렸다.", "도로 여러 곳이 침수됐다.", "학교는 문을 닫았다."]
+    arabic = ["هطلت أمطار غزيرة على المدينة أمس.", "هل غمرت المياه الشوارع؟", "أغلقت المدارس."]
+    hebrew = ["ירד גשם כבד בעיר אתמול.", "רחובות רבים הוצפו.", "בתי הספר נסגרו."]
+    # Hindi's and Urdu's own full stops
+    hindi = ["कल शहर में भारी बारिश हुई।", "कई सड़कें पानी में डूब गईं।", "स्कूल बंद रहे।"]
+    urdu = ["گزشتہ روز شہر میں شدید بارش ہوئی۔", "کئی سڑکیں ڈوب گئیں۔"]
+    for sentences in (korean, arabic, hebrew, hindi, urdu):
+        assert _sentences(" ".join(sentences)) == sentences
+    # a Hindi paragraph that ends on its full stop is body text, not a heading
+    other = "नगर निगम ने पानी निकालने के लिए पंप लगाए। लोगों से घर में रहने को कहा गया।"
+    assert _excluded(" ".join(hindi) + "\n\n" + other) == {}

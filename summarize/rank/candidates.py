@@ -30,7 +30,8 @@ BODY_MIN_WORDS = 31  # a paragraph this long is body text, whose ending shows th
 _IMAGE_SLOT = re.compile(r"[ \t]*[\u00a0\u200b\u2060\ufeff][ \t\u00a0\u200b\u2060\ufeff]*")
 _LINE_BREAKS = "\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"  # str.splitlines' (the segmenter's)
 PUNCTUATED_SHARE = 0.75
-_FINAL = (".", "!", "?", "…", "”", '"', ":", "。", "！", "？", "」", "』", "။", "។", "៕")
+_FINAL = (".", "!", "?", "…", "”", '"', ":", "。", "！", "？", "」", "』")
+_FINAL += ("။", "។", "៕", "।", "॥", "؟", "۔")  # Burmese, Khmer, Hindi, Bengali, Arabic, Urdu
 LEARNED = "learned from the batch"
 # Thai, Lao, Burmese and Khmer write no space between words: a space there separates
 # clauses, so a line of 150 characters has 3 "words" and a count of them would take any

@@ -35,11 +35,12 @@ _LINE = re.compile(r"[^\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]+")
 
 # Sentence-final punctuation run, with the closing quotes/brackets glued to it ("làm được.”").
 # Chinese and Japanese end sentences with full-width marks and no space after them. Burmese
-# ("။") and Khmer ("។"; "៕" ends a section) have no capital letters, so what follows their
-# full stop cannot confirm it: like the full-width marks, they end a sentence whatever follows.
-_TERM = re.compile(r"[.!?…。！？｡။។៕]+[\"'”’»)\]」』）】〉》]*")
+# ("။"), Khmer ("។"; "៕" ends a section), Hindi and Bengali ("।", "॥"), Arabic ("؟") and
+# Urdu ("۔") have no capital letters, so what follows their own full stop cannot confirm
+# it: like the full-width marks, they end a sentence whatever follows.
+_TERM = re.compile(r"[.!?…。！？｡။។៕।॥؟۔]+[\"'”’»)\]」』）】〉》]*")
 _CLOSERS = "\"'”’»)]」』）】〉》"
-_WIDE_STOPS = "。！？｡။។៕"
+_WIDE_STOPS = "。！？｡။។៕।॥؟۔"
 _KANA = re.compile("[\u3041-\u309f]")  # hiragana: a Japanese particle goes on after a quote
 # A Chinese attribution after a quote ("“……。”他说。"): a short clause ending in a verb of
 # saying belongs to the quote, as "he said" does in English.
@@ -345,14 +346,17 @@ def _word_before(p: str, i: int) -> tuple[int, str]:
 
 
 def _starts_sentence(p: str, j: int) -> bool:
-    """A capital or a digit (after opening quotes/brackets/dashes/list marks) can open a
-    sentence; "”" glued to the next word is a misused opening quote."""
+    """A capital, a digit or a letter of a script without capitals (after opening
+    quotes/brackets/dashes/list marks) can open a sentence; "”" glued to the next word is
+    a misused opening quote."""
     while j < len(p) and (p[j] in _OPENERS or p[j] in "”*" or is_space(p[j])):
         j += 1
     if j >= len(p):
         return False
     if p[j] in _BULLETS or p[j].isupper() or p[j].isdigit():
         return True
+    if p[j].isalpha() and not p[j].islower():
+        return True  # a script without capitals: Korean, Arabic, Hebrew, Hindi, Thai
     # A brand written in camel case opens a sentence too: "iPad", "eBay", "eFinance".
     return p[j].islower() and j + 1 < len(p) and p[j + 1].isupper()
 
