@@ -508,6 +508,7 @@ _THAI_MONTH = re.compile(  # "วันที่ 3 มีนาคม เทศ�
     "(?:มกราคม|กุมภาพันธ์|มีนาคม|เมษายน|พฤษภาคม|มิถุนายน|กรกฎาคม|สิงหาคม|กันยายน|ตุลาคม|พฤศจิกายน|ธันวาคม)$"
 )
 _QUOTE_PAIRS = (("“", "”"), ("(", ")"))
+_NAME_MAX = 40
 
 
 def _space_cuts(p: str) -> set[int]:
@@ -529,10 +530,13 @@ def _space_cuts(p: str) -> set[int]:
             continue
         if any(d > 0 for d in depth) or straight % 2:
             continue
-        token = p[p.rfind(" ", 0, m.start()) + 1 : m.start()]
-        if _GOES_ON.match(p, m.end()) or _NAME_TITLE.match(token):
+        if _GOES_ON.match(p, m.end()):
             continue
-        if _THAI_MONTH.search(p, last, m.start()):
+        # bounded look-backs: a long run is no first name, a month name is short
+        before = p.rfind(" ", m.start() - _NAME_MAX, m.start())
+        if before >= 0 and _NAME_TITLE.match(p, before + 1):
+            continue
+        if _THAI_MONTH.search(p, max(last, m.start() - _NAME_MAX), m.start()):
             continue
         cuts.add(m.start())
         last = m.end()
