@@ -309,6 +309,7 @@ def _orphaned_credits(doc: Document, removed: list[Removed], cut_paras: set[int]
         out += [
             replace(caption, index=c.index, start=c.start, end=c.end, text=c.text, kept_adds=())
             for c in credits
+            if c.index not in gone  # a credit repeated word for word is removed already
         ]
     return out
 
