@@ -23,6 +23,8 @@ Values are compared as multisets: "từ 5 lên 7" and "từ 7 lên 7" differ alt
 sets of values are equal. Names (runs of capitalised syllables) are compared on a
 folded form (case, spacing and dots dropped, a few common abbreviations spelled one
 way: "TP.HCM" = "TP HCM" = "Thành phố Hồ Chí Minh"), so "Bắc Bộ" and "Bắc bộ" agree.
+A statement and the same words negated ("đã thông qua" / "đã không thông qua"), and a
+rise against a fall ("tăng" / "giảm"), are different facts too.
 """
 
 from __future__ import annotations
