@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from summarize import summarize
 from summarize.dedup.document import deduplicate_document
-from summarize.rank.candidates import candidates, word_count
+from summarize.rank.candidates import candidates
 from summarize.results import Reason
+from summarize.text.normalize import word_count
 from summarize.text.prepare import prepare
 from summarize.text.segment import segment
 
@@ -53,6 +54,27 @@ def test_thai_paragraphs_are_body_text_and_the_headline_the_title() -> None:
     # the trial's shape: one paragraph of several sentences, no title, no final stop
     one = BRIDGE.split("\n\n", 2)[1]
     assert _excluded(one) == {}
+
+
+def test_a_long_thai_headline_of_several_clauses_is_the_title() -> None:
+    # 106 characters, 3 clauses: 53 "words" in the two-characters-a-word count of CJK
+    headline = (
+        "เทศบาลเมืองริมน้ำเปิดสะพานคนเดินข้ามแม่น้ำสายกลาง ใช้งบประมาณ 185 ล้านบาท "
+        "ชาวบ้านสองฝั่งเดินทางสะดวกขึ้นมาก"
+    )
+    assert len(_sentences(headline)) == 3
+    doc = prepare(BRIDGE.replace(TITLE, headline))
+    assert doc.title_span == (0, len(headline))
+    assert set(_excluded(BRIDGE.replace(TITLE, headline)).values()) == {Reason.TITLE}
+
+
+def test_a_lao_paragraph_is_split_at_the_space_between_its_sentences() -> None:
+    lao = [
+        "ວັນນີ້ຝົນຕົກໜັກຢູ່ນະຄອນຫຼວງວຽງຈັນຫຼາຍຊົ່ວໂມງ",
+        "ຖະໜົນຫຼາຍສາຍຖືກນ້ຳຖ້ວມຢ່າງໜັກໃນຕອນແລງ",
+    ]
+    assert _sentences(" ".join(lao)) == lao
+    assert _sentences("ວັນນີ້ຝົນຕົກໜັກຢູ່ນະຄອນຫຼວງວຽງຈັນ ແລະ ຖະໜົນຫຼາຍສາຍຖືກນ້ຳຖ້ວມ") != lao
 
 
 def test_a_short_thai_line_on_its_own_is_still_a_heading() -> None:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from ..dedup.document import DedupResult, Removed
 from ..results import Excluded, Reason
-from ..text.normalize import UNSPACED
+from ..text.normalize import UNSPACED, word_count
 from ..types import Document, Sentence
 from .quotes import introduces, opens_quotation
 from .select import is_dangling
@@ -33,26 +33,6 @@ PUNCTUATED_SHARE = 0.75
 _FINAL = (".", "!", "?", "…", "”", '"', ":", "。", "！", "？", "」", "』")
 _FINAL += ("။", "។", "៕", "।", "॥", "؟", "۔")  # Burmese, Khmer, Hindi, Bengali, Arabic, Urdu
 LEARNED = "learned from the batch"
-# Thai, Lao, Burmese and Khmer write no space between words: a space there separates
-# clauses, so a line of 150 characters has 3 "words" and a count of them would take any
-# paragraph for a heading. Their words are counted from characters instead: Thai news
-# averages 4.9 characters a word (PyThaiNLP's newmm on a made-up article: 700 characters,
-# 144 words); the others are taken as alike.
-_CLAUSE_SPACED = re.compile("[\u0e01-\u0eff\u1000-\u109f\u1780-\u17ff]")
-CHARACTERS_PER_WORD = 5
-
-
-def word_count(text: str) -> int:
-    """Words of ``text``: its whitespace-separated words, but a run in one of the
-    :data:`_CLAUSE_SPACED` scripts counts one word per :data:`CHARACTERS_PER_WORD`
-    characters. The same as ``len(text.split())`` for any text without them."""
-    words = text.split()
-    if not _CLAUSE_SPACED.search(text):
-        return len(words)
-    return sum(
-        max(1, round(len(w) / CHARACTERS_PER_WORD)) if _CLAUSE_SPACED.search(w) else 1
-        for w in words
-    )
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from summarize.text.normalize import UNSPACED, normalize
+from summarize.text.normalize import CLAUSE_SPACED, UNSPACED, normalize, word_count
 from summarize.text.segment import segment, split_paragraphs
 
 __all__ = ["detect_title", "is_dateline_or_meta", "is_section_label"]
@@ -116,10 +116,12 @@ _MAX_TITLE_PARTS = 3
 
 
 def _looks_like_title(line: str) -> bool:
-    words = line.split()
-    if UNSPACED.search(line):  # Chinese, Japanese: words are not written apart
-        words = [c for c in line if not c.isspace()][::2]  # about two characters a word
-    if not 2 <= len(words) <= _MAX_TITLE_WORDS or len(line) > _MAX_TITLE_CHARS:
+    words = len(line.split())
+    if CLAUSE_SPACED.search(line):  # Thai: a space separates clauses
+        words = word_count(line)
+    elif UNSPACED.search(line):  # Chinese, Japanese: words are not written apart
+        words = len([c for c in line if not c.isspace()][::2])  # about two characters a word
+    if not 2 <= words <= _MAX_TITLE_WORDS or len(line) > _MAX_TITLE_CHARS:
         return False
     if _ends_like_a_sentence(line):
         return False
@@ -143,7 +145,7 @@ def _ends_like_a_sentence(line: str) -> bool:
     the end of body text."""
     if line.endswith(("..", "…")):
         return False
-    return line[-1] in ".,;:。，；：-–—"
+    return line[-1] in ".,;:。，；：-–—။។៕।॥۔"  # the full stops of Burmese, Khmer, Hindi, Urdu
 
 
 def detect_title(text: str) -> tuple[int, int] | None:
