@@ -376,3 +376,23 @@ def test_plain_text_summary_puts_each_pick_on_one_line(fake_encoder) -> None:
     assert lines[0] == paragraphs[0] and lines[1] == ""
     assert len(lines) == 2 + len(got.sentences)
     assert all("  " not in line for line in lines)
+
+
+def test_the_summary_page_says_the_count_once_and_a_budget_only_when_it_differs() -> None:
+    """Trial 3: the page said "3 of 10 sentences · 3 sentences" (the budget repeating the
+    count). A sentence budget met is said once; a words or ratio budget is named."""
+    import re
+
+    from summarize.report import render_summary
+
+    text = HUE.read_text("utf-8")
+
+    def meta(**budget) -> str:  # noqa: ANN003
+        page = render_summary(summarize(text, method="lead", **budget), "html")
+        return re.search(r'<p class="meta"[^>]*>(.*?)</p>', page, re.S).group(1)
+
+    three = meta(sentences=3)
+    assert re.search(r"3 of \d+ sentences · lead", three) and "budget" not in three
+    assert three.count("3 sentences") == 0
+    assert re.search(r"\d+ of \d+ sentences · budget 30 words · lead", meta(words=30))
+    assert re.search(r"\d+ of \d+ sentences · budget ratio 0.2 · lead", meta(ratio=0.2))

@@ -251,8 +251,12 @@ def test_the_page_says_a_budget_of_one_in_the_singular(client) -> None:
     one = "Mưa lớn kéo dài khiến nhiều tuyến phố ở Hà Nội ngập sâu trong chiều nay."
     page = client.post("/", data={"text": one, "budget": "sentences", "amount": "1"})
     assert page.status_code == 200
-    assert "1 of 1 sentence · 1 sentence ·" in page.text
-    assert "sentences ·" not in page.text
+    assert "1 of 1 sentence · " in page.text
+    meta = page.text.split('<p class="meta">', 1)[1].split("</p>", 1)[0]
+    assert "sentences ·" not in page.text and "budget" not in meta  # the count said once
+    # A budget that is not the count of picks is said, as the budget
+    page = client.post("/", data={"text": HUE, "budget": "words", "amount": "30"})
+    assert page.status_code == 200 and " · budget 30 words · " in page.text
     got = client.post("/api/summarize", json={"text": HUE, "sentences": 1}).json()
     assert got["budget"] == "1 sentence"
 
