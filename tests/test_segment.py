@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import textwrap
+import time
+import unicodedata
 from pathlib import Path
 
 import pytest
@@ -407,6 +409,62 @@ def test_title_after_date_and_section_lines():
 def test_made_up_sentences(text, expected):
     assert sentences(text) == expected
     check_offsets(text)
+
+
+# --- captions glued to the next sentence in one-line bodies (made-up text) -----------------
+
+
+@pytest.mark.parametrize(
+    ("caption", "sentence"),
+    [
+        ("Cây cầu mới nhìn từ trên cao", "Như chúng tôi đã đưa tin, cầu được thông xe hôm qua."),
+        ("Hiện trường vụ cháy ở chợ huyện", "Tuy nhiên, nguyên nhân vẫn chưa được xác định."),
+        ("Lãnh đạo tỉnh tại buổi làm việc", "Theo đó, tỉnh sẽ xây thêm hai trường học."),
+        ("Toàn cảnh hội nghị", "Theo Bộ trưởng, ngành sẽ tăng trưởng 7% trong năm nay."),
+        ("Khách xếp hàng trước quầy vé", "Theo AFP, lượng khách đã tăng gấp đôi."),
+        ("Người dân dọn dẹp sau bão", "Trước đó, cơn bão đã gây mưa lớn nhiều ngày."),
+        ("Bãi biển vắng khách", "Hiện, các khách sạn đều giảm giá phòng."),
+        ("Cảnh sát phong tỏa khu vực", "Ngày 3/4, công an huyện cho biết đã bắt nghi phạm."),
+        ("Đội tuyển tập luyện ở sân Việt Nam", "Sáng 12.5, đội có buổi tập cuối cùng."),
+        ("Ca sĩ biểu diễn trên sân khấu", "Sau khi đêm nhạc kết thúc, khán giả vẫn nán lại."),
+    ],
+)
+def test_a_caption_without_a_period_is_not_glued_to_the_next_sentence(caption, sentence):
+    text = f"Câu mở đầu bài viết. {caption} {sentence} Câu cuối cùng."
+    assert sentences(text) == ["Câu mở đầu bài viết.", caption, sentence, "Câu cuối cùng."]
+    check_offsets(text)
+
+
+def test_a_decomposed_caption_is_split_too():
+    text = unicodedata.normalize("NFD", "Hiện trường vụ cháy ở chợ huyện Tuy nhiên, cháy nhỏ.")
+    assert len(sentences(text)) == 2
+    check_offsets(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Tổ chức Theo dõi Nhân quyền đã lên tiếng về vụ việc.",
+        "Hậu vệ trẻ Theo Martin ghi bàn ở phút cuối.",
+        "Khi được hỏi, anh Hiện, chủ quán, cho biết giá đã tăng.",
+        "Ông Trần Văn Hiện, Chủ tịch xã, đã ký quyết định.",
+        "Người thân của chị Như vậy là đã về quê.",
+        "Các đại biểu nhận thấy nội dung Điều này thể hiện rõ chủ quyền.",
+        "Hội phụ nữ chào mừng Ngày 8/3, các đại biểu được tặng hoa.",
+        "The Dutch film maker Theo van Gogh was killed in Amsterdam.",
+        "My friend Theo said he would come later.",
+        "Anh ấy đi theo đó mà làm.",
+    ],
+)
+def test_openers_inside_a_sentence_do_not_split_it(text):
+    assert sentences(text) == [text]
+
+
+def test_glued_opener_scan_is_linear_on_a_huge_one_line_body():
+    text = "Hiện trường vụ cháy ở chợ huyện Tuy nhiên, cháy nhỏ " * 40_000  # 2 MB, 40,000 cuts
+    start = time.perf_counter()
+    assert len(sentences(text)) == 40_001
+    assert time.perf_counter() - start < 10
 
 
 def test_line_breaks_end_paragraphs_and_blank_lines_do_not_count():

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import bisect
 import re
+import unicodedata
 from collections.abc import Callable
 
 from summarize.text.normalize import match_key
@@ -459,16 +460,97 @@ def _credit_end(p: str, j: int) -> int | None:
     return None
 
 
+# A photo caption or a subheading with no final period, glued to the next sentence in a
+# one-line body ("... nhảy xuống vịnh Như chúng tôi đã đưa tin, vào khoảng 9h ..."): a
+# sentence starts before one of these openers when a word ending in a small letter
+# precedes it with no punctuation. Only openers that never follow a small letter inside a
+# sentence: connectives, "Theo" with its source, datelines. Left out because they do:
+# "Điều này" (a law's "khoản 1 Điều này"), "Khi", "Nếu", "Vì", "Từ", "Trong", "Do", "Sáng",
+# "Tối" alone (titles of songs and films, "Từ Thiếu Hoa", "Do Thái", "Tòa án Tối cao").
+_GLUED_ANY = (
+    "Tuy nhiên", "Tuy vậy", "Dù vậy", "Thế nhưng", "Trước đó", "Sau đó", "Sau khi",
+    "Trước khi", "Trong khi", "Ngoài ra", "Bên cạnh đó", "Cũng theo", "Cùng ngày",
+    "Đáng chú ý", "Như chúng tôi", "Do đó", "Vì vậy", "Vì thế", "Mặc dù", "Đây là", "Đó là",
+)  # fmt: skip
+_GLUED_COMMA = (  # with the comma only: "anh Hiện, 45 tuổi" is a name
+    "Hiện", "Hiện nay", "Hiện tại", "Như vậy", "Được biết", "Đồng thời", "Trong đó",
+    "Cụ thể", "Trước đây", "Tại đây", "Đặc biệt",
+    "Như đã đưa tin", "Như đã thông tin", "Như đã biết", "Như đã phản ánh",
+)  # fmt: skip
+_DATELINE = ("Ngày", "Sáng", "Trưa", "Chiều", "Tối", "Đêm", "Rạng sáng")  # + " 6/2,"
+_FEAST = frozenset({"niệm", "mừng", "dịp"})  # "chào mừng Ngày 8/3, ..." names a feast
+# First words that are also given names ("anh Hiện", "Quỳnh Như", "đánh Trong"): the word
+# before must be a small-letter word and no form of address.
+_NAMEABLE = ("Hiện", "Như", "Trong", "Thế")
+_ADDRESS = frozenset("ông bà anh chị em cô chú bác cụ cháu con cậu dì mợ thím của".split())
+# Words after "Theo" that keep it inside a name or a verb ("Tổ chức Theo dõi Nhân quyền",
+# the footballer "Theo Hernandez"): a capitalised source must be an office or an acronym.
+_THEO_NOT = frozenset({"dõi", "dấu", "đuổi", "gót"})
+_THEO_SOURCES = frozenset(
+    """
+    Bộ Sở Ban Cục Chi Tổng Viện Trung Công Chủ Thứ Phó Chánh Trưởng Giám Thượng Đại Thiếu
+    Quyết Luật Nghị Thông Ủy Hội Hiệp Tòa Cơ Phòng Đài Báo
+    """.split()
+)
+_VIET_LETTER = re.compile("[ăâđêôơưĂÂĐÊÔƠƯ\u1ea0-\u1ef9\u0300-\u0309\u0323]")
+
+
+def _alternatives(phrases: tuple[str, ...]) -> str:
+    """The phrases as regex alternatives, NFC and NFD (some scraped texts are decomposed)."""
+    forms = {unicodedata.normalize(f, x) for x in phrases for f in ("NFC", "NFD")}
+    return "|".join(re.escape(x) for x in sorted(forms, key=len, reverse=True))
+
+
+_END = r"(?![\w\u0300-\u036f])"
+_GLUED_OPENER = re.compile(
+    r"(?<=[^\W\d_]|[\u0300-\u036f])\s+(?P<o>"
+    rf"(?:{_alternatives(_GLUED_ANY)}){_END}"
+    rf"|(?:{_alternatives(_GLUED_COMMA)}),"
+    rf"|(?:{_alternatives(_DATELINE)})(?: ngày)? \d{{1,2}}[/.-]\d{{1,2}}(?:[/.-]\d{{2,4}})?,"
+    r"|(?:Năm \d{4}|Tháng \d{1,2}[/.-]\d{4}),"
+    r"|Theo\s+(?P<w>[^\W\d_]+)"
+    ")"
+)
+
+
+def _is_source(word: str) -> bool:
+    """A capitalised word after "Theo" that opens a source: an office or an acronym."""
+    return word in _THEO_SOURCES or (word.isupper() and len(word) > 1)
+
+
+def _glued_opener_cuts(p: str) -> list[int]:
+    """Ends of captions glued to the next sentence (see :data:`_GLUED_OPENER`)."""
+    cuts = []
+    for m in _GLUED_OPENER.finditer(p):
+        _, word = _word_before(p, m.start())
+        letters = [c for c in word if c.isalpha()]
+        if not letters or not letters[-1].islower():
+            continue  # "vịnh", "Việt Nam" end with a small letter; "TP.HCM", "AFP" do not
+        opener, w = unicodedata.normalize("NFC", m.group("o")), m.group("w")
+        if opener.startswith(_NAMEABLE) and (not word.islower() or word.casefold() in _ADDRESS):
+            continue
+        if opener.startswith(_DATELINE) and unicodedata.normalize("NFC", word) in _FEAST:
+            continue
+        if w is not None:
+            if not _VIET_LETTER.search(p, m.start("w"), m.end("w") + 40):
+                continue  # English: "film maker Theo van Gogh"
+            if not (w not in _THEO_NOT if w[0].islower() else _is_source(w)):
+                continue
+        cuts.append(m.start())
+    return cuts
+
+
 def _extra_cuts(p: str) -> list[int]:
-    """Cuts that do not come from end punctuation: before bullets, after photo credits."""
-    cuts: list[int] = []
+    """Cuts that do not come from end punctuation: before bullets, after photo credits and
+    captions glued to the next sentence."""
+    cuts = _glued_opener_cuts(p)
     if _BULLET_HINT.search(p):
         for m in _BULLET.finditer(p):
             before = _skip_back(p, m.start())
             if before > 0:
                 cuts.append(before)
     if not any(hint in p for hint in _CREDIT_HINTS):
-        return cuts
+        return sorted(set(cuts))
     for m in _CREDIT_PAREN.finditer(p):
         j = _skip_space(p, m.end())
         if j > m.end() and j < len(p) and _starts_sentence(p, j):
