@@ -14,6 +14,7 @@ import os
 import re
 import subprocess
 import sys
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
@@ -64,7 +65,69 @@ def test_summary_page_and_dedup_report_say_the_text_language(text: str, lang: st
     page = render_summary(summarize(text, sentences=2, method="lead"), "html")
     report = render_dedup_report(deduplicate(text, semantic=False), "html")
     assert (html_lang(page), html_lang(report)) == (lang, lang)
-    assert page.count('lang="') == report.count('lang="') == (lang is not None)  # once
+
+
+class _Langs(HTMLParser):
+    """Each text node of a page with the language it is in: the nearest ``lang`` of its
+    elements ("" said unknown, None: none said)."""
+
+    VOID = {"meta", "br", "input", "img", "link", "hr", "wbr"}
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.stack: list[tuple[str, str | None]] = []
+        self.texts: list[tuple[str | None, str]] = []
+
+    def handle_starttag(self, tag, attrs) -> None:  # noqa: ANN001
+        if tag not in self.VOID:
+            own = dict(attrs).get("lang")
+            self.stack.append((tag, own if own is not None else self.lang()))
+
+    def handle_endtag(self, tag) -> None:  # noqa: ANN001
+        while self.stack and self.stack.pop()[0] != tag:
+            pass
+
+    def handle_data(self, data: str) -> None:
+        if data.strip() and not any(t in ("style", "script", "title") for t, _ in self.stack):
+            self.texts.append((self.lang(), " ".join(data.split())))
+
+    def lang(self) -> str | None:
+        return self.stack[-1][1] if self.stack else None
+
+    def of(self, needle: str) -> set[str | None]:
+        found = {lang for lang, text in self.texts if needle in text}
+        assert found, needle
+        return found
+
+
+def langs_of(page: str) -> _Langs:
+    parser = _Langs()
+    parser.feed(page)
+    return parser
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"), [(VIETNAMESE, "vi"), (RUSSIAN, None)], ids=["vi", "cyrillic"]
+)  # fmt: skip
+def test_the_pages_own_english_words_say_they_are_english(text: str, lang: str | None) -> None:
+    """The page's lang is the article's, so its labels ("Left out before ranking",
+    "sentence #3", "Duplicate clusters", the badges) say lang="en" on their elements, and
+    article text inside them says the article's (lang="" when unknown), never English."""
+    result = summarize(text + "\n\n" + text.split("\n\n")[1], sentences=2, method="lead")
+    page = langs_of(render_summary(result, "html"))
+    for label in ("sentences ·", "sentence #", "Left out before ranking", "duplicate removed"):
+        assert page.of(label) == {"en"}, label
+    for s in result.sentences:  # the picks: the page's own language, never English
+        assert lang in page.of(s.text[:40]) and "en" not in page.of(s.text[:40])
+    for e in result.excluded:  # listed inside the English <details>: the article's
+        assert (lang or "") in page.of(e.text[:40]) and "en" not in page.of(e.text[:40])
+    report = deduplicate(text + "\n\n" + text.split("\n\n")[1], semantic=False)
+    assert report.removed
+    doc = langs_of(render_dedup_report(report, "html"))
+    for label in ("paragraphs,", "removed:", "Show", "Duplicate clusters", "dup of", "Highlighted"):
+        assert doc.of(label) == {"en"}, label
+    cut = report.removed[0].text[:40]
+    assert doc.of(cut) == {lang, lang or ""}  # in the article body and in the English panel
 
 
 def test_summarize_o_html_says_english_for_an_english_article(tmp_path: Path) -> None:
@@ -136,3 +199,7 @@ def test_serve_page_is_english_and_each_summary_says_its_language() -> None:
     assert html_lang(page) == "en"
     lists = re.findall(r'<ol class="summary-list" id="summary-\d+"([^>]*)>', page)
     assert lists == [' lang="vi"', ' lang="en"']
+    texts = langs_of(page)
+    assert texts.of("sentence #") == {"en"}  # the English label inside the Vietnamese list
+    first = results[0][1].sentences[0].text
+    assert texts.of(first[:40]) == {"vi"}

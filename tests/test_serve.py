@@ -226,7 +226,8 @@ def test_lead_with_a_query_is_reported_as_the_python_api_reports_it(client) -> N
     assert plain.json()["query"] is None and plain.json()["model"] is None
     assert [p["index"] for p in plain.json()["sentences"]] != [p["index"] for p in got["sentences"]]
     page = client.post("/", data={"text": HUE, "amount": "2", **asked})
-    assert "picked for the query “học tập và làm theo Bác” (lead only breaks ties)" in page.text
+    said = 'picked for the query “<span lang="vi">học tập và làm theo Bác</span>” (lead only'
+    assert said in page.text  # the query in the article's language, in the English line
 
 
 def test_a_query_nothing_answers_is_said_so_by_the_api_and_the_page(client) -> None:

@@ -25,6 +25,7 @@ if TYPE_CHECKING:
 def environment() -> jinja2.Environment:
     """Built on first use, so that importing ``summarize.report`` does not load Jinja."""
     import jinja2
+    from markupsafe import Markup
 
     env = jinja2.Environment(
         loader=jinja2.PackageLoader("summarize.report", "templates"),
@@ -34,8 +35,21 @@ def environment() -> jinja2.Environment:
         undefined=jinja2.StrictUndefined,
     )
     env.filters.update(fixed=fixed, snippet=snippet, differences=differences, signal=signal_text)
-    env.globals.update(unit=unit)
+    env.globals.update(unit=unit, en=Markup(EN), own_lang=own_lang)
     return env
+
+
+# The pages' own words are English whatever the article's language (the page's ``lang``):
+# their elements say so (``{{ en }}``), for screen readers, hyphenation and translators.
+EN = ' lang="en"'
+
+
+def own_lang(lang: str | None) -> Any:
+    """The article's language on its text inside an English element: its code, or
+    ``lang=""`` (unknown) so that the text does not take the element's English."""
+    from markupsafe import Markup
+
+    return Markup(f' lang="{html.escape(lang or "")}"')
 
 
 def asset(name: str) -> Any:
