@@ -471,7 +471,8 @@ def dedup(
         rfmt = report_format.value if report_format else _report_format(report)
     if file != STDOUT and Path(file).suffix.lower() in JSONL_SUFFIXES:
         raise InputError(_DEDUP_JSONL.format(name=file, arg=file))
-    raw = read_text(file, max_bytes=parse_size(max_bytes))
+    # NULs kept: the cleaned text gives the file back, character for character
+    raw = read_text(file, max_bytes=parse_size(max_bytes), keep_nuls=True)
     if raw.source == STDOUT and raw.format == "txt":
         from .batch import looks_like_jsonl
 

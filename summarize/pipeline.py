@@ -33,7 +33,7 @@ from .rank.screen import scoped_features, screen_for
 from .rank.select import Choice, choose, document_quotes, within
 from .results import Excluded, Reason, StorySentence, StorySummary, Summary, SummarySentence
 from .scope import Scope, applies, embed_scope
-from .text.prepare import prepare
+from .text.prepare import prepare, with_nuls
 from .timing import NO_TIMER, StageTimer
 from .types import Document, Sentence
 
@@ -233,7 +233,7 @@ class Summarizer:
         if encoder is not None:
             with self.timer.stage("embedding"):
                 vectors = embed_document(doc, encoder).sentences
-        return self._dedup(doc, vectors, encoder)
+        return with_nuls(self._dedup(doc, vectors, encoder))  # the original's NULs kept
 
     def summarize_many(
         self,

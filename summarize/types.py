@@ -48,6 +48,9 @@ class Document:
     source: str | None = None  # path, "-" for stdin, or a record id
     paragraphs: list[Paragraph] = field(default_factory=list)
     sentences: list[Sentence] = field(default_factory=list)
+    # Where the text as given had a NUL, read as a space in ``text`` (text/prepare.py):
+    # the cleaned text of deduplicate() puts them back, so it still rebuilds the original.
+    nuls: tuple[int, ...] = ()
 
     @cached_property
     def chrome(self) -> Chrome:

@@ -564,6 +564,36 @@ def test_a_nul_byte_in_an_article_reads_as_a_space_with_a_warning(monkeypatch, c
         read_text(binary)
 
 
+def test_dedup_gives_back_a_file_with_nuls_character_for_character(
+    monkeypatch, capsys, tmp_path: Path
+) -> None:
+    """Trial 3: a NUL became a space in the cleaned text, so cleaned text + report no
+    longer gave back the original (README's promise). Matching still reads a space; the
+    cleaned text and the cuts keep the NUL, in a kept sentence and in a removed one."""
+    from summarize import reconstruct
+    from summarize.report import removed_from_json
+
+    article = ARTICLE.decode("utf-8")
+    repeated = next(line for line in article.splitlines()[1:] if len(line) > 80)
+    glued = repeated.replace(" ", "\x00", 1)
+    text = article.replace(" ", "\x00", 1) + "\n\n" + glued + "\n"  # a repeat, with a NUL
+    path, clean, report = tmp_path / "nul.txt", tmp_path / "clean.txt", tmp_path / "r.json"
+    path.write_text(text, encoding="utf-8", newline="")
+    args = ("dedup", str(path), "-o", str(clean), "--report", str(report), "--no-semantic", "-q")
+    code, _, err = run_main(monkeypatch, capsys, *args)
+    assert code == 0, err
+    assert err.count("NUL characters read as spaces") == 1, err
+    cleaned = clean.read_bytes().decode("utf-8")
+    removed = removed_from_json(report.read_text(encoding="utf-8"))
+    assert any("\x00" in r.cut_text for r in removed)  # the repeat went, with its NUL
+    assert cleaned.count("\x00") == 1  # the other one stays
+    assert reconstruct(cleaned, removed) == text
+    # read_text keeps them only when asked, and only in plain text
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert read_text(path, keep_nuls=True).text == text
+
+
 # "Hello\0world": the NUL stands between two words, so they stay two words, the same
 # through every door (file, stdin, html=, the Python API, HTTP in test_serve.py).
 GLUED = (ROOT / "samples" / "thua-thien-hue.txt").read_text("utf-8")
@@ -573,7 +603,7 @@ GLUED = GLUED.replace("chức năng", "chức\x00năng", 1)
 def test_a_nul_between_words_is_one_rule_for_the_cli_and_the_api(
     monkeypatch, capsys, tmp_path: Path, fake_encoder
 ) -> None:
-    from summarize import deduplicate, summarize
+    from summarize import deduplicate, reconstruct, summarize
 
     assert "\x00" in GLUED  # the sample still has the words this test needs
     path = tmp_path / "glued.txt"
@@ -591,7 +621,9 @@ def test_a_nul_between_words_is_one_rule_for_the_cli_and_the_api(
     assert result.document.text == GLUED.replace("\x00", " ")
     with pytest.warns(InputWarning, match="NUL"):
         clean = deduplicate(GLUED, semantic=False)
-    assert "\x00" not in clean.text and "chức năng" in clean.text
+    assert "chức\x00năng" in clean.text  # kept: the cleaned text is the text as given
+    assert reconstruct(clean.text, clean.removed) == GLUED
+    assert "\x00" not in clean.document.text  # what matching read: a space
     page = (
         "<html><body><article>"
         + "".join(f"<p>{line}</p>" for line in GLUED.splitlines() if line.strip())

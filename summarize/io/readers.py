@@ -25,7 +25,7 @@ import charset_normalizer
 from summarize.errors import ConfigError, InputError
 from summarize.errors import InputWarning as InputWarning  # where it used to live
 from summarize.io.filetypes import HEAD_BYTES, by_extension, by_signature, refusal
-from summarize.text.prepare import separate_nuls
+from summarize.text.prepare import NUL, separate_nuls
 
 Format = Literal["txt", "md", "html", "json"]
 
@@ -83,8 +83,14 @@ def read_text(
     format: Format | None = None,
     *,
     max_bytes: int | None = DEFAULT_MAX_BYTES,
+    keep_nuls: bool = False,
 ) -> RawText:
     """Read, decode and extract one input; ``format`` overrides the extension.
+
+    ``keep_nuls``: plain text keeps its NUL characters, for ``prepare`` to read as
+    spaces (and say so) while the text itself stays as given: `dedup` writes it back,
+    so that the cleaned text and the report give back the file. Markup and JSON always
+    have them read as spaces here, before a parser could drop them.
 
     ``"-"`` reads bytes from stdin, whose format is sniffed (JSON object, HTML
     document, else plain text) because there is no extension to go by. Only
@@ -108,7 +114,8 @@ def read_text(
         text, encoding = _decode_html(data, name)
     else:
         text, encoding = decode_bytes(data, name=name)
-    text = separate_nuls(text, name)  # before any parser: markup or JSON would lose them
+    given = text
+    text = separate_nuls(text, name) if not keep_nuls else text.replace(NUL, " ")
     if _is_blank(text):
         what = "input" if stdin else "file"
         raise InputError(f"{name}: {what} is empty" + (" (only whitespace)" if text else ""))
@@ -116,6 +123,10 @@ def read_text(
         fmt = _sniff_format(text)
     elif format is None and fmt == "txt" and _sniff_format(text) == "html":
         fmt = "html"  # a saved web page named .txt: its markup is never the article's text
+    if keep_nuls and fmt != "txt":
+        text = separate_nuls(given, name)  # before any parser: markup or JSON would lose them
+    elif keep_nuls:
+        text = given  # prepare() reads them as spaces and says so
     if fmt == "html":
         body, title = _extract_html(text, name)
         return RawText(body, encoding, src, "html", title)

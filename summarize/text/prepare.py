@@ -6,13 +6,19 @@ or found on the first line), and the site chrome judged once for every later sta
 
 from __future__ import annotations
 
+import re
 import warnings
+from dataclasses import replace
+from typing import TYPE_CHECKING
 
 from ..errors import InputError, InputWarning
 from ..types import Document
 from .normalize import one_line
 from .segment import segment
 from .title import detect_title
+
+if TYPE_CHECKING:
+    from ..dedup.document import DedupResult
 
 NUL = "\x00"
 
@@ -33,12 +39,47 @@ def separate_nuls(text: str, source: str | None = None) -> str:
     first = text.index(NUL)
     what = "a NUL character" if count == 1 else f"{count} NUL characters"
     where = f"at character {first}" if count == 1 else f"the first at character {first}"
+    name = "<stdin>" if source == "-" else source or "input"
     warnings.warn(
-        f"{source or 'input'}: {what} read as {'a space' if count == 1 else 'spaces'} ({where})",
+        f"{name}: {what} read as {'a space' if count == 1 else 'spaces'} ({where})",
         InputWarning,
         stacklevel=3,
     )
     return text.replace(NUL, " ")
+
+
+def nul_positions(text: str) -> tuple[int, ...]:
+    """Where ``text`` has NUL characters (none: the common case, one C-level scan)."""
+    if NUL not in text:
+        return ()
+    return tuple(m.start() for m in re.finditer(NUL, text))
+
+
+def with_nuls(result: DedupResult) -> DedupResult:
+    """The cleaned text and each cut as the text was given: with its NULs.
+
+    Matching reads a NUL as a space (:func:`separate_nuls`), but the cleaned text plus
+    the report must give back the original character for character (README): a NUL
+    outside every cut goes back into the cleaned text, one inside a cut into its
+    ``cut_text``. One character for one, so no offset moves.
+    """
+    nuls = result.document.nuls
+    if not nuls:
+        return result
+    chars = list(result.document.text)
+    for at in nuls:
+        chars[at] = NUL
+    original = "".join(chars)
+    removed = [replace(r, cut_text=original[r.cut_start : r.cut_end]) for r in result.removed]
+    pieces, pos = [], 0
+    for r in sorted(removed, key=lambda r: r.cut_start):
+        pieces.append(original[pos : r.cut_start])
+        pos = r.cut_end
+    pieces.append(original[pos:])
+    text = "".join(pieces)
+    if len(text) != len(result.text):  # the cuts are not those of result.text: leave it
+        return result
+    return replace(result, text=text, removed=removed)
 
 
 def prepare(
@@ -50,9 +91,11 @@ def prepare(
     source: str | None = None,
 ) -> Document:
     """Segment a text and find its title; the text itself is never altered, but for
-    NULs read as spaces (:func:`separate_nuls`, one character for one)."""
+    NULs read as spaces (:func:`separate_nuls`, one character for one; ``Document.nuls``
+    says where they were)."""
     if not isinstance(text, str):
         raise InputError(f"expected text as str, got {type(text).__name__}")
+    nuls = nul_positions(text)
     text = separate_nuls(text, source)
     if isinstance(title, str):
         title = separate_nuls(title, f"{source or 'input'} (its title)")
@@ -72,6 +115,6 @@ def prepare(
         span = detect_title(text)
         if span is not None:
             title = one_line(text[span[0] : span[1]])  # a wrapped headline on one line
-    doc = Document(text, doc_id, title, span, encoding, source, paragraphs, sentences)
+    doc = Document(text, doc_id, title, span, encoding, source, paragraphs, sentences, nuls)
     doc.chrome  # noqa: B018 - judged here, once, so later stages only read it
     return doc
