@@ -17,6 +17,15 @@ so ``SentenceTransformer(folder, backend="onnx")`` loads it wherever optimum-onn
 installed. Here it is run by :class:`OnnxEncoder` with ``onnxruntime`` and ``tokenizers``
 only, doing the same as those modules: "query: "/"passage: " prompt, truncation at 512
 tokens, mean pooling over the attention mask, L2 normalisation.
+
+One text per model call: the int8 graph quantises each activation with one scale for the
+whole call (``DynamicQuantizeLinear``: min and max over every row, padding included), so
+a text run in a batch gets a vector that depends on its batch-mates (cosine down to
+0.995 to its vector alone). Run alone, a text's vector is a function of the text only,
+whatever the batch size, order or cache; ``encode`` costs 2-9 % more CPU than it did
+with batches of 32 (the model calls alone 10-26 %; docs/speed.md).
+:meth:`OnnxEncoder.pool` still batches, for builds that fix their batches themselves
+(the static recipe's teacher).
 """
 
 from __future__ import annotations
@@ -44,6 +53,10 @@ ONNX_MODEL = store.ModelSpec(
     ),
     what=f"the int8 model {ONNX_MODEL_NAME}",
 )
+# Part of the encoder name, so of the embedding-cache key: vectors of the batched runs
+# before it (format 1) are another store, never mixed with these ("summarize cache
+# --prune" drops them).
+RUN_FORMAT = "+run2"
 MAX_BATCH_TOKENS = 8192  # padded tokens per model call (bounds attention memory)
 MAX_PADDING = 0.25  # share of a batch's tokens that may be padding
 
@@ -55,12 +68,18 @@ def _threads() -> int:
         return max(1, os.cpu_count() or 1)
 
 
+def encoder_id(folder: Path) -> str:
+    """The default int8 model's encoder name: ``name@fingerprint+run2``."""
+    return store.model_id(ONNX_MODEL, folder) + RUN_FORMAT
+
+
 class OnnxEncoder:
     """An Encoder running a sentence-transformers ONNX folder with onnxruntime.
 
-    Texts are deduplicated, tokenised in one call, sorted by length and run in batches
-    of ``batch_size`` so that padding stays small; long texts are cut at the model's
-    maximum length, as sentence-transformers does.
+    Texts are deduplicated, tokenised in one call and run one per model call, so that a
+    text's vector never depends on the other texts (see the module docstring); long
+    texts are cut at the model's maximum length, as sentence-transformers does.
+    ``batch_size`` applies to :meth:`pool` only.
     """
 
     def __init__(self, folder: str | Path, *, name: str | None = None, batch_size: int = 32):
@@ -110,27 +129,42 @@ class OnnxEncoder:
         prefix = self.prompts.get(prompt_name, "")
         unique = list(dict.fromkeys(texts))
         encodings = self.tokenizer.encode_batch([prefix + t for t in unique])
-        pooled = normalize_rows(self.pool([e.ids for e in encodings]))
+        pooled = normalize_rows(self.pool_each([e.ids for e in encodings]))
         row = {t: i for i, t in enumerate(unique)}
         return np.ascontiguousarray(pooled[[row[t] for t in texts]], dtype=np.float32)
 
+    def pool_each(self, ids: Sequence[Sequence[int]]) -> np.ndarray:
+        """Mean of the last hidden states of each sequence, one model call each (not
+        normalised): the vectors :meth:`encode` returns, independent of each other."""
+        out = np.empty((len(ids), self.dim), dtype=np.float32)
+        for i in range(len(ids)):
+            out[[i]] = self._run([i], ids)
+        return out
+
     def pool(self, ids: Sequence[Sequence[int]]) -> np.ndarray:
-        """Mean of the last hidden states over each sequence (not normalised)."""
+        """Mean of the last hidden states over each sequence (not normalised), in
+        batches of ``batch_size``: faster, but a vector depends on its batch-mates (the
+        static recipe fixes its batches, so its builds are reproducible)."""
         out = np.empty((len(ids), self.dim), dtype=np.float32)
         for batch in self._batches([len(x) for x in ids]):
-            width = len(ids[batch[-1]])
-            input_ids = np.full((len(batch), width), self.pad_id, dtype=np.int64)
-            mask = np.zeros((len(batch), width), dtype=np.int64)
-            for r, i in enumerate(batch):
-                input_ids[r, : len(ids[i])] = ids[i]
-                mask[r, : len(ids[i])] = 1
-            feed = {"input_ids": input_ids, "attention_mask": mask}
-            if "token_type_ids" in self._inputs:
-                feed["token_type_ids"] = np.zeros_like(input_ids)
-            hidden = self.session.run(None, feed)[0]
-            weights = mask[:, :, None].astype(np.float32)
-            out[batch] = (hidden * weights).sum(axis=1) / weights.sum(axis=1)
+            out[batch] = self._run(batch, ids)
         return out
+
+    def _run(self, batch: list[int], ids: Sequence[Sequence[int]]) -> np.ndarray:
+        """One model call on the sequences ``ids[i] for i in batch``, padded to the
+        longest; their mean-pooled last hidden states."""
+        width = max(len(ids[i]) for i in batch)
+        input_ids = np.full((len(batch), width), self.pad_id, dtype=np.int64)
+        mask = np.zeros((len(batch), width), dtype=np.int64)
+        for r, i in enumerate(batch):
+            input_ids[r, : len(ids[i])] = ids[i]
+            mask[r, : len(ids[i])] = 1
+        feed = {"input_ids": input_ids, "attention_mask": mask}
+        if "token_type_ids" in self._inputs:
+            feed["token_type_ids"] = np.zeros_like(input_ids)
+        hidden = self.session.run(None, feed)[0]
+        weights = mask[:, :, None].astype(np.float32)
+        return (hidden * weights).sum(axis=1) / weights.sum(axis=1)
 
     def _batches(self, lengths: list[int]) -> list[list[int]]:
         """Indices in batches of similar length: padding is computed like real tokens.
@@ -173,9 +207,8 @@ def load_folder(path: Path, batch_size: int) -> OnnxEncoder:
     if not (path / ONNX_FILE).is_file():
         raise ModelError(f"no {ONNX_FILE} in {path}: not a sentence-transformers ONNX folder")
     try:
-        return OnnxEncoder(
-            path, name=f"{path.resolve()}@{folder_fingerprint(path)}", batch_size=batch_size
-        )
+        name = f"{path.resolve()}@{folder_fingerprint(path)}{RUN_FORMAT}"
+        return OnnxEncoder(path, name=name, batch_size=batch_size)
     except ImportError as exc:
         raise ModelError(f"the onnx backend needs onnxruntime: {one_line(exc)}") from exc
     except Exception as exc:
@@ -193,8 +226,7 @@ def load_default(batch_size: int, rebuild: Callable[[], Path]) -> OnnxEncoder:
 
     def make(folder: Path) -> OnnxEncoder:
         try:
-            name = store.model_id(ONNX_MODEL, folder)
-            return OnnxEncoder(folder, name=name, batch_size=batch_size)
+            return OnnxEncoder(folder, name=encoder_id(folder), batch_size=batch_size)
         except ModelError:
             raise
         except Exception as exc:

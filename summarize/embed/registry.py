@@ -43,6 +43,8 @@ _SPECS = {
     "torch": torch_backend.DEFAULT_MODEL,
     "static": static_backend.STATIC_MODEL,
 }
+# What a backend's encoder name adds after ``name@fingerprint`` (how it runs the folder).
+_RUN_FORMAT = {"onnx": onnx_backend.RUN_FORMAT}
 
 
 def load_encoder(
@@ -219,7 +221,8 @@ def available_models() -> list[dict[str, Any]]:
     rows: list[dict[str, Any]] = []
     ids = set()
     for b in available_backends():
-        ident = f"{b['model']}@{b['fingerprint']}" if b["fingerprint"] else None
+        run_format = _RUN_FORMAT.get(b["name"], "")
+        ident = f"{b['model']}@{b['fingerprint']}{run_format}" if b["fingerprint"] else None
         ids.add(ident)
         status = "built" if b["built"] else "not built (built on first use)"
         rows.append(
