@@ -144,7 +144,15 @@ ModelOpt = Annotated[
     ),
 ]  # fmt: skip
 DeviceOpt = Annotated[str | None, typer.Option(help="torch device, e.g. cpu or cuda.")]
-BatchOpt = Annotated[int, typer.Option("--batch-size", min=1, help="Sentences per model call.")]
+BatchOpt = Annotated[
+    int,
+    typer.Option(
+        "--batch-size",
+        min=1,
+        help="Sentences per model call (a speed knob for --model and fp32 models; the int8"
+        " default runs one sentence per call, so that no vector depends on its batch).",
+    ),
+]
 VerboseOpt = Annotated[bool, typer.Option("--verbose", "-v", help="Say what was read and how.")]
 OutOpt = Annotated[
     Path | None, typer.Option("--output", "-o", help="Write here (- for stdout, the default).")
