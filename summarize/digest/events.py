@@ -90,7 +90,8 @@ def opening_facts(found: Sequence[Facts]) -> tuple[dict[str, int], list[str]]:
     names: Counter[str] = Counter()
     numbers: set[str] = set()
     for f in found[:FACT_SENTENCES]:
-        names.update({n.casefold() for n in f.names})
+        # Sorted: a set's order changes with PYTHONHASHSEED, and so would the record
+        names.update(sorted({n.casefold() for n in f.names}))
         numbers.update(n for n in f.numbers if len(n) > 1)
     return dict(names), sorted(numbers)
 
@@ -106,7 +107,7 @@ def profile(
     sentences' vectors and its title's."""
     dim = vectors.shape[1]
     numbers = frozenset(numbers)
-    main = frozenset(n for n, count in Counter(names).most_common(MAIN_NAMES) if count >= 2)
+    main = frozenset(n for n, count in main_names(names) if count >= 2)
     t = np.zeros(dim, np.float32) if title_vector is None else title_vector.astype(np.float32)
     return Profile(
         _unit(t), _unit(vectors.mean(axis=0)), _unit(vectors[:LEAD_SENTENCES].mean(axis=0)),
@@ -114,6 +115,15 @@ def profile(
         frozenset(n for n in numbers if _DATE.fullmatch(n)), main,
         frozenset(facts(title or "").numbers),
     )  # fmt: skip
+
+
+def main_names(names: Mapping[str, int]) -> list[tuple[str, int]]:
+    """The :data:`MAIN_NAMES` most repeated names, ties by name.
+
+    Why not ``Counter.most_common``: it breaks ties by insertion order, and records
+    written before names were inserted in sorted order hold them in set order, which
+    changes with PYTHONHASHSEED (one story had 6 articles in one run, 5 in another)."""
+    return sorted(names.items(), key=lambda item: (-item[1], item[0]))[:MAIN_NAMES]
 
 
 def neighbours(keys: np.ndarray, k: int = NEIGHBOURS) -> list[list[int]]:
