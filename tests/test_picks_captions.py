@@ -84,6 +84,45 @@ def test_captions_inside_a_flattened_page() -> None:
     assert "Giá lúa tại các tỉnh miền Tây đã tăng 500 đồng mỗi kg trong tuần qua." not in excluded
 
 
+# Captions and subheadings with no final period glued to the next sentence in a one-line
+# body: the segmenter cuts them off before "Tuy nhiên," "Theo đó," ...; alone they are lines
+# of their own, not summary material.
+GLUED = (
+    "Cháy lớn ở chợ huyện\n\n"
+    "Hiện trường vụ cháy ở chợ huyện Tuy nhiên, lửa đã được dập tắt sau hai giờ và không ai "
+    "bị thương. Tiểu thương dọn dẹp hàng hóa còn lại Theo đó, chính quyền sẽ hỗ trợ các hộ "
+    "bị thiệt hại mỗi hộ 5 triệu đồng. Ông Nguyễn Văn Bình, Chủ tịch UBND huyện, cho biết "
+    "thiệt hại ước tính khoảng 2 tỷ đồng. Nguyên nhân vụ cháy đang được điều tra."
+)
+GLUED_CAPTIONS = {"Hiện trường vụ cháy ở chợ huyện", "Tiểu thương dọn dẹp hàng hóa còn lại"}
+
+
+def test_a_caption_glued_to_the_next_sentence_is_not_a_candidate() -> None:
+    excluded = _excluded(GLUED)
+    for caption in GLUED_CAPTIONS:
+        assert excluded.get(caption) == "caption: no final punctuation, text goes on after it"
+    assert len(excluded) == 3  # and the title
+    assert "Theo đó, chính quyền sẽ hỗ trợ các hộ bị thiệt hại mỗi hộ 5 triệu đồng." not in excluded
+
+
+@pytest.mark.parametrize("method", ["learned", "textrank", "lead"])
+def test_a_glued_caption_is_never_picked(method, fake_encoder) -> None:
+    result = summarize(GLUED, sentences=3, method=method, model=fake_encoder)
+    picked = {s.text for s in result.sentences}
+    assert len(picked) >= 2 and not picked & GLUED_CAPTIONS
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "He said 'I will be back next week.' The coach agreed with him on that point.",
+        "Gồm các mục sau • Mục một là giá cả • Mục hai là chất lượng dịch vụ.",
+    ],
+)
+def test_a_quotation_or_a_list_item_on_a_line_stays(text: str) -> None:
+    assert not [d for d in _excluded(text).values() if d.startswith("caption: no final")]
+
+
 def test_a_long_caption_before_a_credit_stays() -> None:
     # Captions of more than CREDITED_MAX_WORDS words restate the news as a sentence does
     # (removing them cost VietnameseMDS 0.17 ROUGE-2): they stay candidates.
