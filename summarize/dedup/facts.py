@@ -54,7 +54,7 @@ class Facts:
     folded: str = ""
     capitals: frozenset[str] = frozenset()
     words: tuple[str, ...] = ()  # casefolded, for telling a negation added
-    direction: tuple[str, str] = ("", "")  # ("up" or "down", the word as written)
+    direction: tuple[str, str] = ("", "")  # ("up" or "down", the word, casefolded)
 
 
 def facts(text: str) -> Facts:
@@ -158,10 +158,10 @@ _UNIT = re.compile(
     r"\s*(?:(?P<percent>%|phần trăm|per ?cent)|(?P<degree>°\s*C?|[oO]C|độ(?:\s*C)?)"
     r"|(?P<times>nghìn|ngàn|thousand|triệu|million|tỷ|tỉ|billion))(?!\w)"
 )
-# Number words that mean nothing else; "một" (an article), "ba" ("father"), "năm"
-# ("year"), "tư" ("đầu tư") and "chín" ("ripe") are left out.
+# Number words that mean nothing else; "một" (an article), "tư" ("đầu tư") and "chín"
+# ("ripe") are left out, and "ba" ("father") and "năm" ("year") are read only before a
+# word that counts ("ba người", "năm ngày": _COUNTED).
 _WORDS = {"hai": 2, "bốn": 4, "sáu": 6, "bảy": 7, "tám": 8, "mười": 10, "ba": 3, "năm": 5}
-# ... but "ba" and "năm" are read before a word that counts ("ba người", "năm ngày").
 _COUNTED = (
     "người|ngày|tuần|lần|chiếc|con|ca|vụ|hộ|căn|tấn|học sinh|bệnh nhân|nạn nhân|đối tượng"
     "|thi thể|chiến sĩ|cầu thủ|bàn thắng|xã|huyện|tỉnh"
@@ -451,9 +451,8 @@ def _same_stem(a: str, b: str) -> bool:
     return a == b or (min(len(a), len(b)) >= 4 and a[:4] == b[:4] and a.isascii())
 
 
-# A rise and a fall. Not read: "tăng cường" ("strengthen") is a rise too, but "giảm
-# giá" / "tăng giá" are kept as what they say; "up" and "down" are too often a phrase
-# ("set up", "shut down").
+# A rise and a fall, in Vietnamese and English ("tăng cường", "strengthen", counts as a
+# rise). "up" and "down" are not read: too often part of a phrase ("set up", "shut down").
 _UP = re.compile(
     r"(?<!\w)(?:tăng|rises?|rose|risen|rising|increas(?:e|es|ed|ing)|grew|grows?|growing"
     r"|climb(?:s|ed|ing)?|jump(?:s|ed)?|surg(?:e|es|ed))(?!\w)"
