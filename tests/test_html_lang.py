@@ -203,3 +203,21 @@ def test_serve_page_is_english_and_each_summary_says_its_language() -> None:
     assert texts.of("sentence #") == {"en"}  # the English label inside the Vietnamese list
     first = results[0][1].sentences[0].text
     assert texts.of(first[:40]) == {"vi"}
+
+
+def test_digest_page_in_vietnamese_marks_its_own_english_words(tmp_path: Path) -> None:
+    """Headings and labels of a Vietnamese digest say lang="en"; articles stay Vietnamese."""
+    records = [
+        {"id": p.stem, "text": p.read_text("utf-8")}
+        for p in sorted((ROOT / "samples").glob("*.txt"))
+    ]
+    page = _digest_page(tmp_path, records)
+    assert html_lang(page) == "vi"
+    langs = langs_of(page)
+    for label in ("Articles in no story", "Told by one article each", "Boilerplate learned from"):
+        assert langs.of(label) == {"en"}, label
+    picked = re.search(r'<ol class="sum"><li>([^<]{20,60})', page)
+    assert picked and langs.of(picked.group(1)) == {"vi"}
+    # An English page does not repeat what its <html lang> says.
+    english = _digest_page(tmp_path, [{"id": f"en{n}", "text": _english(n)} for n in range(3)])
+    assert 'lang="en"' not in english.split("<body", 1)[1]

@@ -181,6 +181,12 @@ class Page:
     def name_of(self, n: int) -> str:
         return self.titles.get(n) or f"article {n + 1}"
 
+    @property
+    def en(self) -> str:
+        """`` lang="en"`` for the page's own English words when its articles are in
+        another language (or mixed); nothing on an English page."""
+        return "" if self.lang == "en" else lang_attr("en")
+
     def lang_of(self, n: int) -> str:
         """`` lang="en"`` for an element of article ``n`` when it is in another language
         than the page says; nothing when the same or unclear."""
@@ -212,14 +218,14 @@ def write_page(
     page = Page(index, titles, set(cross.story_of), shared, langs, common_lang(langs.values()))
 
     handle.write(_head(title, page.lang))
-    handle.write(_overview(title, stats, cross, index, learned, briefs))
+    handle.write(_overview(title, stats, cross, index, learned, briefs, page.en))
     for story, brief in zip(cross.stories, briefs, strict=True):
         handle.write(_story(page, story, brief, [read(n) for n in story.members]))
     in_story = set(cross.story_of)
     failed: list[DocumentRecord] = []
     handle.write(
-        '<section id="others" class="others"><h2>Articles in no story</h2>'
-        '<p class="meta">Told by one article each. <a href="#top">↑ overview</a></p>\n'
+        f'<section id="others" class="others"><h2{page.en}>Articles in no story</h2>'
+        f'<p class="meta"{page.en}>Told by one article each. <a href="#top">↑ overview</a></p>\n'
     )
     for n in ordinals:
         if n in in_story:
@@ -230,7 +236,7 @@ def write_page(
             continue
         handle.write(_article(page, doc, None))
     handle.write("</section>\n")
-    handle.write(_footer(learned, failed))
+    handle.write(_footer(learned, failed, page.en))
 
 
 @dataclass
@@ -283,7 +289,10 @@ def _overview(
     index: SharedIndex,
     learned: LearnedBoilerplate,
     briefs: list[_Brief],
+    en: str,
 ) -> str:
+    """The header, the counts and the table of stories; ``en`` marks the page's own
+    English words (the headlines are the articles')."""
     documents, failed = stats.get("documents", 0), stats.get("failed", 0)
     in_stories = len(cross.story_of)
     counts = [
@@ -314,24 +323,24 @@ def _overview(
         for story, b in zip(cross.stories, briefs, strict=True)
     )
     table = (
-        '<table class="toc"><thead><tr><th class="n">articles</th><th>story</th>'
+        f'<table class="toc"><thead{en}><tr><th class="n">articles</th><th>story</th>'
         + ('<th class="pubs">sources</th>' if with_pubs else "")
         + ('<th class="dates">dates</th>' if with_dates else "")
         + '<th class="n" title="sentences two or more of its articles have">shared</th>'
         f"</tr></thead><tbody>{rows}</tbody></table>"
         if rows
-        else '<p class="meta">No story is told by more than one article.</p>'
+        else f'<p class="meta"{en}>No story is told by more than one article.</p>'
     )
     return (
         '<header class="bar"><div class="bar-in">'
         f'<a class="home" href="#top">{_h(title)}</a>'
-        '<input type="search" id="q" placeholder="Search stories and articles…" '
+        f'<input type="search" id="q"{en} placeholder="Search stories and articles…" '
         'aria-label="Search stories and articles" autocomplete="off">'
         '<output id="q-count" for="q"></output></div></header>\n'
         f"<main><h1>{_h(title)}</h1>\n"
-        f'<nav id="overview" aria-label="Overview"><ul class="tiles">{tiles}</ul>\n'
-        f'<h2 id="stories">Stories by size</h2>{table}'
-        '<p class="toc-more"><a href="#others">Articles in no story</a> · '
+        f'<nav id="overview" aria-label="Overview"><ul class="tiles"{en}>{tiles}</ul>\n'
+        f'<h2 id="stories"{en}>Stories by size</h2>{table}'
+        f'<p class="toc-more"{en}><a href="#others">Articles in no story</a> · '
         '<a href="#boilerplate">Boilerplate learned</a>'
         + (f' · <a href="#failed">Failed records ({failed})</a>' if failed else "")
         + "</p></nav>\n"
@@ -361,7 +370,7 @@ def _story(page: Page, story: Story, brief: _Brief, docs: list[DocumentRecord]) 
         f'<section class="story" id="story-{sid}" data-story="{sid}">',
         f'<h2><span class="size" title="articles">{len(story.members)}</span> '
         f"{_h(brief.headline)}</h2>",
-        f'<p class="meta">{" · ".join(meta)} · <a href="#top">↑ overview</a></p>',
+        f'<p class="meta"{page.en}>{" · ".join(meta)} · <a href="#top">↑ overview</a></p>',
     ]
     if story.summary:
         items = "".join(
@@ -369,14 +378,16 @@ def _story(page: Page, story: Story, brief: _Brief, docs: list[DocumentRecord]) 
             f'title="{_h(page.name_of(s["n"]))}">[{_position(story, s["n"])}]</a></li>'
             for s in story.summary
         )
-        parts.append(f'<div class="story-sum"><h3>Story summary</h3><ol>{items}</ol></div>')
+        parts.append(
+            f'<div class="story-sum"><h3{page.en}>Story summary</h3><ol>{items}</ol></div>'
+        )
     elif story.error:
-        parts.append(f'<p class="err">no story summary: {_h(story.error)}</p>')
+        parts.append(f'<p class="err"{page.en}>no story summary: {_h(story.error)}</p>')
     links = "".join(f'<li><a href="#a-{d.n}">{_h(d.title or d.id)}</a></li>' for d in docs)
     parts.append(f'<nav class="members" aria-label="Articles of the story"><ol>{links}</ol></nav>')
     parts.append(
         f'<input type="checkbox" class="sbs-toggle" id="sbs-{sid}">'
-        f'<label class="sbs" for="sbs-{sid}">Side by side</label>'
+        f'<label class="sbs" for="sbs-{sid}"{page.en}>Side by side</label>'
         '<div class="arts">'
     )
     parts += [_article(page, d, story) for d in docs]
@@ -412,7 +423,7 @@ def _article(page: Page, doc: DocumentRecord, story: Story | None) -> str:
         ref.append(f'<a class="up" href="#story-{_h(story.id)}">↑ story</a>')
     else:
         ref.append('<a class="up" href="#top">↑ overview</a>')
-    parts.append(f'<p class="ref">{" · ".join(ref)}</p>')
+    parts.append(f'<p class="ref"{page.en}>{" · ".join(ref)}</p>')
     if doc.summary:
         items = "".join(
             f"<li>{_sentence(page, n, s.index, s.text, anchor=False)}</li>" for s in doc.summary
@@ -429,7 +440,7 @@ def _article(page: Page, doc: DocumentRecord, story: Story | None) -> str:
             paragraphs[-1].append(_sentence(page, n, c.index, c.text, anchor=True))
         body = "".join(f"<p>{' '.join(p)}</p>" for p in paragraphs)
         parts.append(
-            f'<details class="full"><summary>Full text · {len(doc.content)} sentences'
+            f'<details class="full"><summary{page.en}>Full text · {len(doc.content)} sentences'
             f"{f' · {shared} shared' if shared else ''}</summary>"
             f'<div class="text">{body}</div></details>'
         )
@@ -456,8 +467,8 @@ def _sentence(page: Page, n: int, i: int, text: str, *, anchor: bool) -> str:
     )
 
 
-def _footer(learned: LearnedBoilerplate, failed: list[DocumentRecord]) -> str:
-    parts = ['<section id="boilerplate"><h2>Boilerplate learned from the batch</h2>']
+def _footer(learned: LearnedBoilerplate, failed: list[DocumentRecord], en: str) -> str:
+    parts = [f'<section id="boilerplate"><h2{en}>Boilerplate learned from the batch</h2>']
     if learned.lines:
         rows = "".join(
             f'<tr><td>{_h(x.text)}</td><td class="n">{_h(x.documents)}</td>'
@@ -465,12 +476,14 @@ def _footer(learned: LearnedBoilerplate, failed: list[DocumentRecord]) -> str:
             for x in learned.lines
         )
         parts.append(
-            '<div class="scroll"><table><thead><tr><th>line</th><th class="n">documents</th>'
+            f'<div class="scroll"><table><thead{en}><tr><th>line</th><th class="n">documents</th>'
             f'<th class="n">stories</th><th>label</th></tr></thead><tbody>{rows}</tbody>'
             "</table></div>"
         )
     else:
-        parts.append(f"<p>None (a line must recur in {learned.min_stories} unrelated stories).</p>")
+        parts.append(
+            f"<p{en}>None (a line must recur in {learned.min_stories} unrelated stories).</p>"
+        )
     parts.append("</section>\n")
     if failed:
         items = "".join(
@@ -479,7 +492,7 @@ def _footer(learned: LearnedBoilerplate, failed: list[DocumentRecord]) -> str:
             for d in failed
         )
         parts.append(
-            f'<section id="failed"><h2>Failed records ({len(failed)})</h2>'
+            f'<section id="failed"><h2{en}>Failed records ({len(failed)})</h2>'
             f"<ul>{items}</ul></section>\n"
         )
     return "".join(parts) + f"</main><script>{_asset('digest.js')}</script></body></html>\n"
