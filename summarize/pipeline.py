@@ -28,7 +28,7 @@ from .rank.candidates import Candidates, candidates
 from .rank.features import has_title
 from .rank.graph import similarity_matrix
 from .rank.methods import rank, story_method
-from .rank.query import focus, relevance
+from .rank.query import Relevance, focus, relevance
 from .rank.screen import scoped_features, screen_for
 from .rank.select import Choice, choose, document_quotes, within
 from .results import Excluded, Reason, StorySentence, StorySummary, Summary, SummarySentence
@@ -193,12 +193,12 @@ class Summarizer:
             raise InputError(f"{doc.source or 'input'}: no sentence to summarise{_why_none(found)}")
         rows = found.vectors[[s.index for s in cands]] if found.vectors is not None else None
         starts = [s.start == doc.paragraphs[s.paragraph].start for s in cands]
-        matched = None
+        asked = None
         quotes = _document_quotes(doc, found.candidates)
         if found.embedded is not None:
             scores, picked = self._rank_screened(found, starts, quotes)
         else:
-            scores, picked, matched = self._rank_and_select(
+            scores, picked, asked = self._rank_and_select(
                 cands, rows, found.title_vectors, starts=starts, title=doc.title, quotes=quotes
             )
         if not picked.chosen and picked.over_budget and self.config.words is not None:
@@ -219,7 +219,8 @@ class Summarizer:
             sorted(excluded, key=lambda e: e.index),
             found.vectors,
             self.config.query,
-            query_matched=matched,
+            query_matched=asked.matched if asked is not None else None,
+            query_margin=round(asked.margin, 4) if asked is not None else None,
             title_vector=found.title_vectors[0]
             if found.title_vectors is not None and len(found.title_vectors)
             else None,
@@ -429,8 +430,8 @@ class Summarizer:
         method: str | None = None,
         needs: list[list[int] | None] | None = None,
         quotes: list[list[int] | None] | None = None,
-    ) -> tuple[np.ndarray, Choice, bool | None]:
-        """Scores, picks, and (with a query) whether any sentence matched it. ``needs``:
+    ) -> tuple[np.ndarray, Choice, Relevance | None]:
+        """Scores, picks, and (with a query) how the sentences answer it. ``needs``:
         what each candidate cannot be shown without, when ``cands`` are not one text's;
         ``quotes``: each one's quotation and speaker, read on its text."""
         method = method or self.config.method
@@ -442,12 +443,11 @@ class Summarizer:
                 paragraph_starts=starts, model=self._model_name(), title_text=title,
                 word_budget=self.config.words is not None,
             )  # fmt: skip
-        matched = None
+        found = None
         if self.config.query is not None:
             with self.timer.stage("embedding"):
                 found = relevance(self.encoder, self.config.query, texts)
             ranking = replace(ranking, scores=focus(found.scores, ranking.scores))
-            matched = found.matched
         with self.timer.stage("ranking"):
             overlap = ranking.overlap if self.config.query is None else None
             choice = choose(
@@ -455,7 +455,7 @@ class Summarizer:
                 max_words=self.config.words, overlap=overlap,
                 paragraphs=[s.paragraph for s in cands], needs=needs, quotes=quotes,
             )  # fmt: skip
-        return ranking.scores, choice, matched
+        return ranking.scores, choice, found
 
 
 def _document_quotes(doc: Document, found: Candidates) -> list[list[int] | None]:

@@ -75,6 +75,9 @@ class Summary:
     # answered (rank/query.py); False: the picks are only the closest there are. None
     # without a query.
     query_matched: bool | None = None
+    # With a query: how far the best sentence is above the level unrelated questions reach,
+    # as a share of what is left up to 1 (matched from 0.08; rank/query.py). None without.
+    query_margin: float | None = None
     # The title's vector, embedded with the sentences (None without a model or title):
     # the digest's story clustering compares titles without another model call.
     title_vector: np.ndarray | None = field(default=None, repr=False)

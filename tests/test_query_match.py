@@ -55,6 +55,17 @@ def test_without_a_query_there_is_nothing_to_match(fake_encoder) -> None:
     assert json.loads(render_summary(result, "json"))["query_matched"] is None
 
 
+def test_the_margin_says_how_well_the_best_sentence_answers(fake_encoder) -> None:
+    """``query_margin`` lets a monitoring filter be stricter than ``query_matched``."""
+    on = summarize(FLOOD, sentences=2, query=RELATED_QUERY, model=fake_encoder)
+    off = summarize(FLOOD, sentences=2, query=UNRELATED_QUERY, model=fake_encoder)
+    assert on.query_margin > off.query_margin
+    for result in (on, off):
+        assert result.query_matched is (result.query_margin >= MATCH_MARGIN)
+        assert json.loads(render_summary(result, "json"))["query_margin"] == result.query_margin
+    assert summarize(FLOOD, sentences=2, model=fake_encoder).query_margin is None
+
+
 def test_the_bar_is_set_by_what_unrelated_queries_get_on_the_same_sentences(fake_encoder) -> None:
     """The level is the median of the unrelated queries' best cosines (one of them on the
     article's topic does not move it), and the margin is a share of what is left up to 1."""

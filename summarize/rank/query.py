@@ -72,9 +72,17 @@ class Relevance:
         return float(self.scores.max()) if len(self.scores) else self.unrelated
 
     @property
+    def margin(self) -> float:
+        """How far the best text is above the unrelated level, as a share of what is left
+        up to 1: 0 at the level an unrelated question reaches, 1 for a perfect match.
+        Given to users, so that a monitoring filter can be stricter than :attr:`matched`."""
+        room = 1.0 - self.unrelated
+        return (self.best - self.unrelated) / room if room > 1e-9 else 0.0
+
+    @property
     def matched(self) -> bool:
         """Some text answers the query better than an unrelated question is answered."""
-        return self.best - self.unrelated >= MATCH_MARGIN * (1.0 - self.unrelated)
+        return self.margin >= MATCH_MARGIN
 
 
 def unrelated_queries(query: str, texts: Sequence[str] = ()) -> tuple[str, ...]:

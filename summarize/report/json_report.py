@@ -60,6 +60,7 @@ def summary_to_json(summary: Summary) -> dict[str, Any]:
         "method": summary.method,
         "query": summary.query,
         "query_matched": summary.query_matched,
+        "query_margin": summary.query_margin,
         "model": summary.model,
         "budget": summary.budget,
         "error": None,  # a batch (`summarize a.txt b.txt -f json`) names a failed input's

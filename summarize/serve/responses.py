@@ -101,6 +101,11 @@ class SummaryOut(Record):
         description="With a query: false when no sentence answers it better than an unrelated "
         "question is answered (the picks are then only the closest); null without a query."
     )
+    query_margin: float | None = Field(
+        description="With a query: how far the best sentence is above what unrelated "
+        "questions reach, as a share of what is left up to 1 (query_matched from 0.08); "
+        "a stricter filter can ask for more. Null without a query."
+    )
     model: str | None = Field(description="Encoder name and build; null if none was used.")
     budget: str = Field(description="e.g. '3 sentences', 'ratio 0.2', '60 words'.")
 
