@@ -25,21 +25,13 @@ from pathlib import Path
 
 from summarize.dedup.facts import facts
 from summarize.digest.events import main_names, opening_facts
+from tests.test_digest import GIVEN, SURNAMES, WORDS  # made-up vocabulary and names
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = sorted((ROOT / "samples").glob("*.txt"))
 TIMEOUT = 300  # seconds for one subprocess: a static-model digest of 21 articles takes ~10
 
-WORDS = (
-    "người dân chính quyền địa phương dự án công trình kinh tế xã hội phát triển năm nay "
-    "kế hoạch thực hiện tỉnh thành phố huyện xã cán bộ doanh nghiệp sản xuất thị trường "
-    "giá cả hàng hóa nông dân mùa vụ học sinh giáo viên trường học bệnh viện bác sĩ "
-    "người bệnh giao thông đường bộ cầu cảng du lịch khách hàng lễ hội văn hóa thể thao "
-    "đội tuyển trận đấu mưa lũ thời tiết môi trường rừng biển đầu tư vốn ngân sách"
-).split()
-SURNAMES = "Nguyễn Trần Lê Phạm Hoàng Phan Vũ Đặng Bùi Đỗ Hồ Ngô Dương Lý".split()
 MIDDLE = "Văn Thị Đức Ngọc".split()
-GIVEN = "An Bình Cường Dũng Giang Hải Hùng Khánh Lan Minh Nam Phúc Quân Sơn Thảo Tuấn".split()
 
 
 def tied_story(k: int) -> tuple[str, str]:
@@ -125,6 +117,7 @@ PROFILE_SCRIPT = """
 import json, sys
 from summarize.dedup.facts import facts
 from summarize.digest.events import main_names, opening_facts
+from tests.test_digest import GIVEN, SURNAMES, WORDS  # made-up vocabulary and names
 for text in json.loads(sys.argv[1]):
     names, numbers = opening_facts([facts(s) for s in text.split(". ")])
     print(json.dumps([names, numbers, main_names(names)], ensure_ascii=False))
