@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from ..dedup.document import DedupResult, Removed
 from ..results import Excluded, Reason
 from ..text.normalize import UNSPACED, word_count
+from ..text.segment import BULLETS
 from ..types import Document, Sentence
 from .quotes import introduces, opens_quotation
 from .select import is_dangling
@@ -298,7 +299,6 @@ MIN_WORDS = 3  # shorter is a scrap: "Hill.", "Đ.Thắng", "TTXVN/Tin Tức", "
 
 
 _CLOSING = "\"'”’»)]"
-_BULLET_MARKS = "•●▪■◦►"
 # Longer run-on lines stay: they restate the news as a sentence does (VietnameseMDS,
 # 3 sentences: excluding them up to 30 words cost 0.10 ROUGE-2, up to 12 words 0.09 of the
 # 0.09 the segmenter's cut gained; baomoi 0.15 and 0.06 of 0.06).
@@ -326,7 +326,7 @@ def run_on_lines(doc: Document, capitalised: bool) -> set[int]:
             continue
         if text.rstrip(_CLOSING).endswith(_FINAL) or word_count(text) > RUN_ON_MAX_WORDS:
             continue  # "... in the end.''"
-        if text.lstrip()[:1] in _BULLET_MARKS or after.text.lstrip()[:1] in _BULLET_MARKS:
+        if text.lstrip()[:1] in BULLETS or after.text.lstrip()[:1] in BULLETS:
             continue
         found.add(s.index)
     return found

@@ -27,7 +27,7 @@ from collections.abc import Callable
 from summarize.text.normalize import match_key
 from summarize.types import Paragraph, Sentence
 
-__all__ = ["ABBREVIATIONS", "is_space", "segment", "split_paragraphs", "split_sentences"]
+__all__ = ["ABBREVIATIONS", "BULLETS", "is_space", "segment", "split_paragraphs", "split_sentences"]
 
 # Invisible characters that str.isspace() does not cover; treated as spaces at edges.
 _INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff"
@@ -50,7 +50,8 @@ _ZH_ATTRIBUTION = re.compile(
     "(?:说|表示|称|指出|强调|介绍|补充|透露|回应|解释|回答|认为|写|问)道?(?=[。！？｡])"
 )
 _OPENERS = "\"'“‘«([-–—>»›"
-_BULLET = re.compile(r"(?<=\s)[•●▪■◦►]")  # a bullet inside a line starts a new item
+BULLETS = "•●▪■◦►"  # list bullets: one opens an item, inside a line too
+_BULLET = re.compile(f"(?<=\\s)[{BULLETS}]")  # a bullet inside a line starts a new item
 
 # Abbreviations after which "." never ends a sentence (compared casefolded, on the last
 # dot-separated part of the word before the period: "PGS.TS." -> "ts"). Titles, degrees and
@@ -90,8 +91,7 @@ _STARTERS = frozenset(
     """.split()
 )
 _MAX_CREDIT_WORDS = 8
-_BULLETS = "•●▪■◦►"
-_BULLET_HINT = re.compile(f"[{_BULLETS}]")
+_BULLET_HINT = re.compile(f"[{BULLETS}]")
 _WORD = re.compile(r"[^\W\d_]+")
 _NONSPACE = re.compile(r"\S+")
 
@@ -155,13 +155,12 @@ _STOPS = ".!?…。！？"  # a colon or a semicolon goes on
 # A list item's marker ("- Bị can", "1. Nội dung", "• "); a dash or a number is one only
 # before a capital or a digit, never in "– ngôi sao người Uruguay nói" (a wrap before a
 # dash inside the sentence).
-_BULLET_START = re.compile(f"[{_BULLETS}]")
 _ITEM = re.compile(r"(?:[-–—*]|\(?\d{1,3}[.)])[^\S\n]+[\"“(]?(?=\w)")
 
 
 def _opens_item(text: str, i: int) -> bool:
     """A list item starts at ``text[i]``."""
-    if _BULLET_START.match(text, i):
+    if _BULLET_HINT.match(text, i):
         return True
     m = _ITEM.match(text, i)
     return m is not None and (text[m.end()].isupper() or text[m.end()].isdigit())
@@ -354,7 +353,7 @@ def _starts_sentence(p: str, j: int) -> bool:
         j += 1
     if j >= len(p):
         return False
-    if p[j] in _BULLETS or p[j].isupper() or p[j].isdigit():
+    if p[j] in BULLETS or p[j].isupper() or p[j].isdigit():
         return True
     if p[j].isalpha() and not p[j].islower():
         return True  # a script without capitals: Korean, Arabic, Hebrew, Hindi, Thai
