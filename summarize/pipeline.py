@@ -17,7 +17,7 @@ import numpy as np
 from .blas import one_thread
 from .config import SummaryConfig, check_learned, check_texts
 from .dedup.calibration import dedup_config
-from .dedup.document import DedupResult, deduplicate_document
+from .dedup.document import DedupResult, deduplicate_document, with_nuls
 from .dedup.engine import Item, find_duplicates
 from .dedup.language import script
 from .embed import Encoder
@@ -33,7 +33,7 @@ from .rank.screen import scoped_features, screen_for
 from .rank.select import Choice, choose, document_quotes, within
 from .results import Excluded, Reason, StorySentence, StorySummary, Summary, SummarySentence
 from .scope import Scope, applies, embed_scope
-from .text.prepare import prepare, with_nuls
+from .text.prepare import prepare
 from .timing import NO_TIMER, StageTimer
 from .types import Document, Sentence
 

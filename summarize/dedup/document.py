@@ -516,6 +516,28 @@ def _replace_cut(r: Removed, start: int, end: int, cut_text: str) -> Removed:
     return replace(r, cut_start=start, cut_end=end, cut_text=cut_text)
 
 
+def with_nuls(result: DedupResult) -> DedupResult:
+    """The cleaned text and each cut as the text was given: with its NULs.
+
+    Matching reads a NUL as a space (:func:`~summarize.text.prepare.separate_nuls`), but
+    the cleaned text plus the report must give back the original character for character
+    (README): a NUL outside every cut goes back into the cleaned text, one inside a cut
+    into its ``cut_text``. One character for one, so no offset moves.
+    """
+    nuls = result.document.nuls
+    if not nuls:
+        return result
+    chars = list(result.document.text)
+    for at in nuls:
+        chars[at] = "\x00"
+    original = "".join(chars)
+    removed = [replace(r, cut_text=original[r.cut_start : r.cut_end]) for r in result.removed]
+    text = _cut(original, removed)
+    if len(text) != len(result.text):  # the cuts are not those of result.text: leave it
+        return result
+    return replace(result, text=text, removed=removed)
+
+
 def _cut(text: str, removed: Sequence[Removed]) -> str:
     out, pos = [], 0
     for r in sorted(removed, key=lambda r: r.cut_start):

@@ -8,17 +8,12 @@ from __future__ import annotations
 
 import re
 import warnings
-from dataclasses import replace
-from typing import TYPE_CHECKING
 
 from ..errors import InputError, InputWarning
 from ..types import Document
 from .normalize import one_line
 from .segment import segment
 from .title import detect_title
-
-if TYPE_CHECKING:
-    from ..dedup.document import DedupResult
 
 NUL = "\x00"
 
@@ -53,33 +48,6 @@ def nul_positions(text: str) -> tuple[int, ...]:
     if NUL not in text:
         return ()
     return tuple(m.start() for m in re.finditer(NUL, text))
-
-
-def with_nuls(result: DedupResult) -> DedupResult:
-    """The cleaned text and each cut as the text was given: with its NULs.
-
-    Matching reads a NUL as a space (:func:`separate_nuls`), but the cleaned text plus
-    the report must give back the original character for character (README): a NUL
-    outside every cut goes back into the cleaned text, one inside a cut into its
-    ``cut_text``. One character for one, so no offset moves.
-    """
-    nuls = result.document.nuls
-    if not nuls:
-        return result
-    chars = list(result.document.text)
-    for at in nuls:
-        chars[at] = NUL
-    original = "".join(chars)
-    removed = [replace(r, cut_text=original[r.cut_start : r.cut_end]) for r in result.removed]
-    pieces, pos = [], 0
-    for r in sorted(removed, key=lambda r: r.cut_start):
-        pieces.append(original[pos : r.cut_start])
-        pos = r.cut_end
-    pieces.append(original[pos:])
-    text = "".join(pieces)
-    if len(text) != len(result.text):  # the cuts are not those of result.text: leave it
-        return result
-    return replace(result, text=text, removed=removed)
 
 
 def prepare(
