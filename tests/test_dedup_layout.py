@@ -8,10 +8,13 @@ paragraph, so "...tháng 3.\\n" came out as "...tháng 3.\\n\\n" (found with
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from conftest import run_main
 
 from summarize import deduplicate, reconstruct
+from summarize.report import render_dedup_report
 
 TITLE = "Hà Nội phạt nặng xe quá tải trên cầu Thăng Long"
 P1 = (
@@ -104,3 +107,30 @@ def test_a_removed_caption_takes_its_photo_credit() -> None:
     # A credit under a caption that stays, stays.
     kept = deduplicate(text.replace(f" {caption}\n\n", "\n\n", 1), semantic=False)
     assert "Ảnh: Minh Anh" in kept.text
+
+
+def test_a_kept_paragraph_emptied_later_is_not_reported_as_kept() -> None:
+    """A paragraph kept against its copy, whose sentence then goes as a repeat of the
+    lead: the reports say where its text went instead of calling it kept."""
+    caption = "Lễ khởi công tuyến đường sắt đô thị số 5 tại quận Ba Đình sáng nay."
+    other = "Tuyến đường dài 38 km, gồm 20 nhà ga, với tổng mức đầu tư khoảng 65.000 tỷ đồng."
+    text = (
+        "Hà Nội khởi công tuyến đường sắt số 5\n\n"
+        f"UBND thành phố Hà Nội tổ chức buổi lễ trọng thể. {caption}\n\n"
+        f"{caption} Ảnh: Minh Anh\n\n{other}\n\n{caption} Ảnh: Minh Anh\n\n{other}\n\n"
+        "Dự án dự kiến hoàn thành vào năm 2030."
+    )
+    result = deduplicate(text, semantic=False)
+    assert reconstruct(result.text, result.removed) == text
+    record = json.loads(render_dedup_report(result, "json"))
+    paragraph_clusters = {
+        c["kept"]["text"]: c for c in record["clusters"] if c["level"] == "paragraph"
+    }
+    emptied = paragraph_clusters[f"{caption} Ảnh: Minh Anh"]["kept"]
+    sentence_cluster = next(r.cluster for r in result.removed if r.level == "sentence")
+    assert emptied["removed_by"] == [sentence_cluster]
+    assert "removed_by" not in paragraph_clusters[other]["kept"]  # still in the text
+    assert other in result.text
+    markdown = render_dedup_report(result, "markdown")
+    assert f"| kept here, then removed in `{sentence_cluster}` | 2 |" in markdown
+    assert f"then removed in <code>{sentence_cluster}</code>" in render_dedup_report(result, "html")

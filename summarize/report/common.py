@@ -31,6 +31,11 @@ class Cluster:
     kept_end: int
     kept_text: str
     members: list[tuple[int, Removed]] = field(default_factory=list)  # (position in removed, r)
+    # The clusters whose removals took the kept item's whole text out after all: a
+    # paragraph kept against its copy can lose every sentence at the sentence level. The
+    # copy is still a repeat (the text it repeats lives on in those clusters' kept items),
+    # but the report must not call an item "kept" that the cleaned text no longer has.
+    kept_removed_by: tuple[str, ...] = ()
 
 
 def signal_text(r: Removed) -> str:
@@ -84,7 +89,28 @@ def clusters(result: DedupResult) -> list[Cluster]:
     out = sorted(found.values(), key=lambda c: (c.kept_start, -c.kept_end, c.id))
     for n, c in enumerate(out):
         c.number = n
+        c.kept_removed_by = _removed_by(text, result.removed, c.kept_start, c.kept_end)
     return out
+
+
+def kept_label(c: Cluster) -> str:
+    """ "kept", or what took the kept item out at another level after all."""
+    if not c.kept_removed_by:
+        return "kept"
+    return "kept here, then removed in " + _and(f"`{name}`" for name in c.kept_removed_by)
+
+
+def _removed_by(text: str, removed: list[Removed], start: int, end: int) -> tuple[str, ...]:
+    """The clusters (or boilerplate labels) of the removals that together cover every
+    non-blank character of ``text[start:end]``; empty when any of it is left."""
+    inside = [r for r in removed if r.start < end and r.end > start]
+    left = {i for i in range(start, end) if not text[i].isspace()}
+    for r in inside:
+        left -= set(range(max(r.start, start), min(r.end, end)))
+    if left or not inside:
+        return ()
+    names = (r.cluster or r.signal for r in sorted(inside, key=lambda r: r.start))
+    return tuple(dict.fromkeys(names))
 
 
 def cut_span(r: Removed) -> tuple[int, int]:

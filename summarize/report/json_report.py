@@ -153,6 +153,8 @@ def _removed_record(r: Removed) -> dict[str, Any]:
 
 def _cluster_record(c: Cluster) -> dict[str, Any]:
     kept = {"index": c.kept_index, "start": c.kept_start, "end": c.kept_end, "text": c.kept_text}
+    if c.kept_removed_by:
+        kept["removed_by"] = list(c.kept_removed_by)
     members = [
         {
             "index": r.index,

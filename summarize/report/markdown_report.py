@@ -13,6 +13,7 @@ from .common import (
     clusters,
     counts,
     cut_boilerplate,
+    kept_label,
     level_dups,
     signal_text,
 )
@@ -74,7 +75,7 @@ def _cluster_table(c: Cluster) -> list[str]:
         "",
         "| | # | offsets | text | signal | score |",
         "|---|---:|---|---|---|---:|",
-        f"| kept | {blank(c.kept_index)} | {c.kept_start}–{c.kept_end} | "
+        f"| {kept_label(c)} | {blank(c.kept_index)} | {c.kept_start}–{c.kept_end} | "
         f"{md_escape(c.kept_text)} | | |",
     ]
     for _, r in c.members:
