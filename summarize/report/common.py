@@ -6,6 +6,7 @@ Rendering never computes anything new: these helpers only regroup and count what
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -87,9 +88,15 @@ def clusters(result: DedupResult) -> list[Cluster]:
             )  # fmt: skip
         found[key].members.append((i, r))
     out = sorted(found.values(), key=lambda c: (c.kept_start, -c.kept_end, c.id))
+    by_start = sorted(result.removed, key=lambda r: r.start)
+    starts = [r.start for r in by_start]
+    longest = max((r.end - r.start for r in by_start), default=0)
     for n, c in enumerate(out):
         c.number = n
-        c.kept_removed_by = _removed_by(text, result.removed, c.kept_start, c.kept_end)
+        near = by_start[
+            bisect_left(starts, c.kept_start - longest) : bisect_left(starts, c.kept_end)
+        ]
+        c.kept_removed_by = _removed_by(text, near, c.kept_start, c.kept_end)
     return out
 
 
@@ -103,14 +110,15 @@ def kept_label(c: Cluster) -> str:
 def _removed_by(text: str, removed: list[Removed], start: int, end: int) -> tuple[str, ...]:
     """The clusters (or boilerplate labels) of the removals that together cover every
     non-blank character of ``text[start:end]``; empty when any of it is left."""
-    inside = [r for r in removed if r.start < end and r.end > start]
-    left = {i for i in range(start, end) if not text[i].isspace()}
+    inside = [r for r in removed if r.start < end and r.end > start]  # sorted by start
+    at = start
     for r in inside:
-        left -= set(range(max(r.start, start), min(r.end, end)))
-    if left or not inside:
+        if text[at : r.start].strip():
+            return ()
+        at = max(at, r.end)
+    if not inside or text[at:end].strip():
         return ()
-    names = (r.cluster or r.signal for r in sorted(inside, key=lambda r: r.start))
-    return tuple(dict.fromkeys(names))
+    return tuple(dict.fromkeys(r.cluster or r.signal for r in inside))
 
 
 def cut_span(r: Removed) -> tuple[int, int]:
