@@ -28,8 +28,20 @@ SAMPLES = sorted((Path(__file__).resolve().parent.parent / "samples").glob("*.tx
         ["2,5 tỷ đồng", "2,5 tỉ đồng", "2.5 billion"],
         ["tăng 5%", "tăng 5 phần trăm", "up 5 percent"],
         ["khóa XIII", "khóa 13"],
+        # One amount at another magnitude: compared by its absolute value.
+        [
+            "1,2 tỷ USD", "1.200 triệu USD", "1.2 billion USD", "$1.2bn", "1,200 million USD",
+            "1 tỷ 200 triệu USD", "1.200.000.000 USD",
+        ],
+        ["1,5 triệu đồng", "1.500.000 đồng", "1.500 nghìn đồng", "1 triệu 500 nghìn đồng"],
+        ["2 nghìn người", "2.000 người", "2 ngàn người", "2,000 people", "2 thousand people"],
+        ["3,5 triệu", "3.5 million", "3.500.000", "3,500,000", "3.500 ngàn"],
+        ["1,2 nghìn tỷ đồng", "1.200 tỷ đồng", "1.2 trillion", "1,2 ngàn tỉ đồng"],
+        ["0,5 triệu", "500 nghìn", "500.000"],
+        ["10-12 triệu", "10 triệu - 12 triệu", "10.000.000-12.000.000"],  # both ends scaled
+        ["5-7%", "5 - 7%"],  # a range before a unit, not the date 5/7
     ],
-)
+)  # fmt: skip
 def test_writing_variants_are_one_value(variants: list[str]) -> None:
     canonical = {tuple(sorted(c for c, _ in values(v))) for v in variants}
     assert len(canonical) == 1, canonical
@@ -45,6 +57,17 @@ def test_writing_variants_are_one_value(variants: list[str]) -> None:
         ("từ 5 lên 7 người", "từ 7 lên 7 người"),  # values are a multiset
         ("khóa XII", "khóa XIII"),
         ("lúc 7h30", "lúc 7h45"),
+        ("1,2 tỷ USD", "1,3 tỷ USD"),
+        ("1,2 tỷ USD", "1,2 triệu USD"),
+        ("5 triệu đồng", "5 tỷ đồng"),
+        ("2 nghìn người", "2 triệu người"),
+        ("1,2 tỷ", "1,20 tỷ"),  # a fraction's digits stay as written before a magnitude too
+        ("1 tỷ 200 triệu", "1 tỷ 300 triệu"),
+        ("1,2 nghìn tỷ", "1,2 tỷ"),
+        ("10-12 triệu", "10-15 triệu"),
+        # A comma before three digits groups thousands ("3,500" is 3500), before fewer it
+        # is the Vietnamese decimal mark ("3,5" is 3.5).
+        ("3,5 triệu", "3,500 triệu"),
     ],
 )
 def test_different_values_conflict(a: str, b: str) -> None:
@@ -92,6 +115,40 @@ def test_writing_variants_merge_and_values_do_not() -> None:
     assert "number 21.5" in result.conflicts[0].differences
 
 
+def test_a_magnitude_word_that_starts_another_word_is_no_magnitude() -> None:
+    """ "tỷ lệ" (rate), "tỷ phú" (billionaire), "tỷ số" (score): "năm 2020 tỷ lệ ..." is
+    the year 2020."""
+    assert values("Năm 2020 tỷ lệ hộ nghèo giảm mạnh.") == (("2020", "2020"),)
+    assert values("Có 3 tỷ phú mới trong danh sách.") == (("3", "3"),)
+    assert values("Phút 90 tỷ số vẫn là 1-1.")[0] == ("90", "90")
+    assert values("Có 3 triệu số điện thoại bị khóa.") == (("3000000", "3 triệu"),)
+    assert values("Tài sản của 3 tỷ phú đạt 5 tỷ USD.")[-1] == ("5000000000", "5 tỷ")
+
+
+def test_an_amount_at_another_magnitude_merges_and_another_amount_does_not() -> None:
+    """End to end, no model: "1,2 tỷ USD" repeated as "1.200 triệu USD" is removed;
+    "1,3 tỷ USD" and "1,2 triệu USD" are kept as conflicts."""
+    text = (
+        "Theo báo cáo tài chính vừa công bố, doanh thu quý III của tập đoàn đạt {} USD, cao"
+        " nhất từ trước đến nay, nhờ xuất khẩu điện thoại sang thị trường châu Âu tăng mạnh."
+    )
+    first, variant = text.format("1,2 tỷ"), text.format("1.200 triệu")
+    other, smaller = text.format("1,3 tỷ"), text.format("1,2 triệu")
+    result = deduplicate("\n\n".join([first, variant, other, smaller]), semantic=False)
+    assert [r.text for r in result.removed] == [variant]
+    assert {c.text for c in result.conflicts} == {other, smaller}
+    assert ("number 1,2 tỷ", "number 1,3 tỷ") in [c.differences for c in result.conflicts]
+    dong = (
+        "Theo nghị định mới của Chính phủ, mức lương tối thiểu vùng I tăng lên {} đồng/tháng"
+        " từ ngày 1/7 tới, áp dụng cho người lao động làm việc theo hợp đồng."
+    )
+    result = deduplicate(
+        dong.format("4,96 triệu") + "\n\n" + dong.format("4.960.000"), semantic=False
+    )
+    assert [r.text for r in result.removed] == [dong.format("4.960.000")]
+    assert not result.conflicts
+
+
 def _sentences_with_numbers() -> list[str]:
     out = []
     for path in SAMPLES:
@@ -109,6 +166,59 @@ PLAIN = [
     for s in segment(path.read_text(encoding="utf-8"))[1]
     if len(s.text.split()) >= 6 and not _NEGATING.search(s.text)
 ]
+
+
+def _plain_numbers(text: str) -> list[re.Match]:
+    """The numbers of ``text`` read as plain values (not part of a date, a time, a unit
+    or a word such as "5S")."""
+    written = {w for _, w in values(text)}
+    runs = re.finditer(r"(?<![\w.,/:-])\d+(?!\w|[.,/:-]\d)", text)
+    return [r for r in runs if r.group() in written]
+
+
+PLAIN_NUMBER = [s for s in SENTENCES if _plain_numbers(s)]
+_AMOUNT_WORDS = ["nghìn", "ngàn", "triệu", "tỷ", "tỉ", "thousand", "million", "billion"]
+_POWER = {"nghìn": 3, "ngàn": 3, "thousand": 3, "triệu": 6, "million": 6, "tỷ": 9, "tỉ": 9}
+_POWER["billion"] = 9
+
+
+@settings(max_examples=150, deadline=None)
+@given(data=st.data())
+def test_changing_an_amount_with_a_magnitude_word_is_never_a_duplicate(data) -> None:
+    """A number of a real sentence given a magnitude word ("40 tỷ"), then another
+    magnitude ("40 triệu") or another number ("41 tỷ"): never removed, either way."""
+    text = data.draw(st.sampled_from(PLAIN_NUMBER))
+    run = data.draw(st.sampled_from(_plain_numbers(text)))
+    word = data.draw(st.sampled_from(_AMOUNT_WORDS))
+    other = data.draw(st.sampled_from([w for w in _AMOUNT_WORDS if _POWER[w] != _POWER[word]]))
+    new = data.draw(st.integers(0, 10**4).filter(lambda v: v != int(run.group())))
+    amount = text[: run.end()] + f" {word}" + text[run.end() :]
+    for changed in (
+        text[: run.end()] + f" {other}" + text[run.end() :],
+        text[: run.start()] + f"{new} {word}" + text[run.end() :],
+    ):
+        for a, b in ((amount, changed), (changed, amount)):
+            assert not deduplicate(f"{a}\n\n{b}", semantic=False).removed, (a, b)
+            assert fact_differences(facts(b), facts(a), a_inside_b=True)
+
+
+@settings(max_examples=100, deadline=None)
+@given(data=st.data())
+def test_an_amount_written_at_another_magnitude_is_the_same_value(data) -> None:
+    """A number of a real sentence as "N,5 triệu", "N.500 nghìn", "N.500.000" or "N.5
+    million": one value, in either order."""
+    text = data.draw(st.sampled_from(PLAIN_NUMBER))
+    run = data.draw(st.sampled_from(_plain_numbers(text)))
+    # One or two decimals: before three digits, a comma or dot groups thousands.
+    n, fraction = int(run.group()) % 1000 or 1, data.draw(st.sampled_from(["5", "25", "75"]))
+    thousands = fraction.ljust(3, "0")
+    writings = [
+        f"{n},{fraction} triệu", f"{n}.{thousands} nghìn", f"{n}.{thousands}.000",
+        f"{n}.{fraction} million", f"{n},{thousands} thousand",
+    ]  # fmt: skip
+    a, b = (text[: run.start()] + w + text[run.end() :] for w in data.draw(
+        st.permutations(writings))[:2])  # fmt: skip
+    assert not fact_differences(facts(b), facts(a)), (a, b)
 
 
 @settings(max_examples=150, deadline=None)

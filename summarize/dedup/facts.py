@@ -12,8 +12,16 @@ different value disagrees:
   Vietnamese comma) -> ``2.5``; a fraction's digits are kept as written ("2,50" is not
   "2,5": a changed digit must never look like the same value);
 - units that change a value's meaning stay on it, in one spelling: "%" = "phần trăm" =
-  "percent"; "°C" = "oC" = "độ C" = "độ"; "nghìn" = "ngàn" = "thousand", "triệu" =
-  "million", "tỷ" = "tỉ" = "billion" ("5 triệu" and "5 tỷ" differ);
+  "percent"; "°C" = "oC" = "độ C" = "độ";
+- amounts with a magnitude word ("nghìn" = "ngàn" = "thousand", "triệu" = "million",
+  "tỷ" = "tỉ" = "billion" = "bn", "trăm", "trillion", runs such as "nghìn tỷ") are read
+  at their absolute value, so one amount written at another magnitude agrees: "1,2 tỷ" =
+  "1.200 triệu" = "1.2 billion" = "1,200 million" = "1 tỷ 200 triệu" -> ``1200000000``,
+  "1,5 triệu" = "1.500.000", "2 nghìn" = "2.000"; "5 triệu" and "5 tỷ" differ. The comma
+  keeps its role (three digits after it group thousands: "3,500"; fewer are decimals:
+  "3,5"), a fraction ending in 0 stays as written ("1,20 tỷ"), both ends of a range are
+  scaled ("10-12 triệu", a range and not a date before a unit), and "tỷ lệ", "tỷ giá",
+  "tỷ số", "tỷ phú", "triệu phú" are words of their own;
 - number words that are never anything else ("hai", "bốn", ..., "mười") and Roman
   numerals ("khóa XIII") are values too; "ba" and "năm" only before a word that counts
   ("ba người", "năm ngày": elsewhere "father", "year"), and "một" never (an article),
@@ -34,6 +42,7 @@ import re
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass
+from decimal import Decimal
 
 __all__ = ["Facts", "fact_differences", "facts", "names_shared", "same_values", "values"]
 
@@ -149,15 +158,26 @@ def _unmatched(a: Counter, b: Counter) -> tuple[Counter, Counter]:
 
 # --------------------------------------------------------------------------- values
 
-_MULTIPLIERS = {
-    "nghìn": "k", "ngàn": "k", "thousand": "k", "triệu": "m", "million": "m",
-    "tỷ": "b", "tỉ": "b", "billion": "b",
+# Magnitude words and their powers of ten; a run of them multiplies ("nghìn tỷ": 10**12).
+_MAGNITUDES = {
+    "trăm": 2, "hundred": 2, "nghìn": 3, "ngàn": 3, "thousand": 3, "triệu": 6, "million": 6,
+    "tỷ": 9, "tỉ": 9, "billion": 9, "bn": 9, "trillion": 12,
 }  # fmt: skip
+_MAGNITUDE = "|".join(sorted(_MAGNITUDES, key=len, reverse=True))
+# A magnitude run, not one that starts a word of its own: "tỷ lệ" (rate), "tỷ giá"
+# (exchange rate), "tỷ số" (score), "tỷ phú", "triệu phú" (billionaire, millionaire), so
+# that "năm 2020 tỷ lệ ..." is the year 2020 ("3 triệu số điện thoại" is an amount).
+_TIMES = (
+    rf"(?:{_MAGNITUDE})(?:\s+(?:{_MAGNITUDE}))*"
+    r"(?!\w|\s+phú(?!\w)|(?<=[ỷỉ])\s+(?:lệ|giá|số)(?!\w))"
+)
 # A unit right after a value; the ones that change what the value means.
 _UNIT = re.compile(
     r"\s*(?:(?P<percent>%|phần trăm|per ?cent)|(?P<degree>°\s*C?|[oO]C|độ(?:\s*C)?)"
-    r"|(?P<times>nghìn|ngàn|thousand|triệu|million|tỷ|tỉ|billion))(?!\w)"
+    rf"|(?P<times>{_TIMES}))(?!\w)"
 )
+# The rest of a compound amount: "1 tỷ 200 triệu", "3 triệu 500 nghìn".
+_PART = re.compile(rf"\s+(?P<n>\d{{1,3}})\s*(?P<times>{_TIMES})")
 # Number words that mean nothing else; "một" (an article), "tư" ("đầu tư") and "chín"
 # ("ripe") are left out, and "ba" ("father") and "năm" ("year") are read only before a
 # word that counts ("ba người", "năm ngày": _COUNTED).
@@ -197,24 +217,72 @@ _TOKEN = re.compile(
 def values(text: str) -> tuple[tuple[str, str], ...]:
     """Every value of ``text`` in order, as (canonical form, as written)."""
     out: list[tuple[str, str]] = []
-    for m in _TOKEN.finditer(text):
+    pos = 0
+    while (m := _TOKEN.search(text, pos)) is not None:
         unit, end = None, m.end()
         if m.group("num") is not None or m.group("word") is not None:
             unit = _UNIT.match(text, end)
         found = _canonical(m, unit is not None)
         if unit and found:
-            found[-1] += _unit_mark(unit)
             end = unit.end()
+            if unit.group("times"):
+                found, end = _amounts(found, _exponent(unit.group("times")), m, text, end)
+            else:
+                found[-1] += "%" if unit.group("percent") else "°"
         out.extend((c, text[m.start() : end]) for c in found)
+        pos = end
     return tuple(out)
 
 
-def _unit_mark(unit: re.Match) -> str:
-    if unit.group("percent"):
-        return "%"
-    if unit.group("degree"):
-        return "°"
-    return _MULTIPLIERS[unit.group("times").casefold()]
+def _exponent(times: str) -> int:
+    """The power of ten of a magnitude run: "triệu" 6, "nghìn tỷ" 12."""
+    return sum(_MAGNITUDES[w] for w in times.split())
+
+
+def _amounts(
+    found: list[str], exponent: int, m: re.Match, text: str, end: int
+) -> tuple[list[str], int]:
+    """Values before a magnitude run, as absolute amounts, and where the amount ends.
+
+    "1,2 tỷ" = "1.200 triệu" = "1.2 billion" = "1,200 million" -> ``1200000000``, so
+    that "1,5 triệu" and "1.500.000" agree; both ends of a range are scaled ("10-15
+    triệu"), and a compound amount is summed ("1 tỷ 200 triệu" = "1,2 tỷ"). A fraction
+    ending in 0 ("1,20 tỷ") keeps its digits as written (with the power of ten), as a
+    bare fraction does: a digit appended must never read as the same value.
+    """
+    ranged = m.group("num") is not None and "-" in m.group("num")
+    scaled = [_amount(c, exponent) for c in found]
+    if ranged and all(scaled):
+        return [s for s in scaled if s is not None], end
+    head = scaled[-1]
+    if head is None:
+        return [*found[:-1], f"{found[-1]}e{exponent}"], end
+    total, last = Decimal(head.removeprefix(SOFT)), exponent
+    if m.group("num") is not None and len(found) == 1:
+        while (part := _PART.match(text, end)) is not None:
+            power = _exponent(part.group("times"))
+            value = Decimal(part.group("n")).scaleb(power)
+            if power >= last or value >= Decimal(1).scaleb(last):
+                break
+            total, last, end = total + value, power, part.end()
+    prefix = SOFT if head.startswith(SOFT) else ""
+    return [*found[:-1], prefix + _plain(total)], end
+
+
+def _amount(canonical: str, exponent: int) -> str | None:
+    """``canonical`` times 10**exponent, or None if it is no plain number (a date, a
+    fraction ending in 0)."""
+    digits = canonical.removeprefix(SOFT)
+    if not re.fullmatch(r"\d+(?:\.\d*[1-9])?", digits):
+        return None
+    prefix = SOFT if canonical.startswith(SOFT) else ""
+    return prefix + _plain(Decimal(digits).scaleb(exponent))
+
+
+def _plain(value: Decimal) -> str:
+    """1.2E+9 -> "1200000000", 1234.50 -> "1234.5"."""
+    text = format(value, "f")
+    return text.rstrip("0").rstrip(".") if "." in text else text
 
 
 def _canonical(m: re.Match, unit: bool) -> list[str]:
@@ -248,11 +316,13 @@ def _canonical(m: re.Match, unit: bool) -> list[str]:
 def _number(token: str, unit: bool = False) -> list[str]:
     """Canonical values of one digit run with its separators (see the module doc).
 
-    ``unit``: a unit follows, so "2.5" is a decimal ("2.5 million"), not a date."""
+    ``unit``: a unit follows, so "2.5" is a decimal ("2.5 million") and "10-12" a range
+    ("10-12 triệu", "5-7%"), not dates."""
     groups, seps = re.split(r"[.,/:-]", token), re.findall(r"[.,/:-]", token)
     if not seps:
         return [str(int(token))]
-    if set(seps) == {"-"} and len(groups) in (2, 3) and _is_date(groups[0], groups[1]):
+    dated = set(seps) == {"-"} and not unit  # "10-12 triệu", "5-7%": a range, no date
+    if dated and len(groups) in (2, 3) and _is_date(groups[0], groups[1]):
         if len(groups) == 2 or len(groups[2]) in (2, 4):
             return [_date(*groups, *([None] * (3 - len(groups))))]
     if "-" in seps:  # a range: "10.000-15.000", "13-16"
