@@ -45,8 +45,9 @@ from .workfile import WorkFile, work_dir_for
 OutputFormat = Literal["jsonl", "json", "markdown", "html"]
 EXIT_RECORDS_FAILED = 3
 # The work file's record layout (digest/record.py): a run left by another layout is
-# not resumed, since its records lack what the story step reads.
-WORK_FORMAT = 5  # 5: facts read amounts at their value (1,2 tỷ = 1.200 triệu); 4: every exclusion kept
+# not resumed, since its records lack what the story step reads. 5: facts read amounts at
+# their value (1,2 tỷ = 1.200 triệu), so fact sketches differ; 4: every exclusion kept.
+WORK_FORMAT = 5
 
 
 class Progress(Protocol):
