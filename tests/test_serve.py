@@ -11,8 +11,10 @@ run as a subprocess and stopped with SIGINT.
 
 from __future__ import annotations
 
+import html
 import json
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -28,6 +30,7 @@ import pytest
 from conftest import FakeEncoder
 
 from summarize import Summarizer, deduplicate, reconstruct, summarize
+from summarize.embed.static_backend import STATIC_MODEL_NAME
 from summarize.report import SCHEMA_VERSION, removed_from_json
 from summarize.serve import ServeOptions, size_option
 from summarize.serve.app import MAX_BODY, create_app
@@ -173,6 +176,9 @@ def test_openapi_describes_the_answers(client: httpx.Client) -> None:
     digest = answer("/api/digest")
     story = item(digest["properties"]["stories"])
     assert {"id", "size", "articles", "summary"} <= set(story["properties"])
+    for answered in (summary, dedup, digest):  # what the work warned about, on every answer
+        assert answered["properties"]["warnings"]["type"] == "array"
+        assert "warnings" in answered["required"]
     record = item(digest["properties"]["records"])
     assert {"story", "sentences", "removed", "fields"} <= set(record["properties"])
     request = schemas["SummarizeRequest"]["properties"]
@@ -760,6 +766,119 @@ def test_page_jsonl_upload_reads_character_references_as_summarize_digest_does(c
         assert "Pelé ký hợp đồng £8m" in r.text and "&amp;#233;" not in r.text, path
 
 
+# ------------------------------------------------------------------------ warnings
+
+UNCALIBRATED = "model fake-trigram-encoder has no calibrated duplicate decision"
+NO_CROSS_LINGUAL = "model e5-static has no cross-lingual duplicate decision"
+
+
+class StaticLike(FakeEncoder):
+    """The fake encoder under the static model's name (``--fast``): the shipped decision
+    of the static model applies, calibrated within a language, with no cross-lingual one."""
+
+    name = STATIC_MODEL_NAME
+
+
+def _warnings_shown(page: str) -> list[str]:
+    """The warnings the page shows: the items of its ``ul.warnings`` lists."""
+    return [
+        html.unescape(item)
+        for block in re.findall(r'<ul class="warnings"[^>]*>(.*?)</ul>', page, re.S)
+        for item in re.findall(r"<li>warning: (.*?)</li>", block, re.S)
+    ]
+
+
+def test_cross_lingual_on_the_fast_model_tells_the_client_it_fell_back() -> None:
+    """A server whose model has no cross-lingual decision (``--fast``) answers a request
+    for cross-lingual duplicates with the fallback: the answer says so, every time (not
+    only the first request, as the command line says it once per run)."""
+    engine = Engine(Summarizer(encoder=StaticLike()))
+    with running(create_app(engine)) as url, httpx.Client(base_url=url, timeout=30) as c:
+        for path, body in [
+            ("/api/summarize", {"text": HUE}),
+            ("/api/deduplicate", {"text": HUE}),
+            ("/api/digest", {"articles": [{"text": HUE}, {"text": BAC_GIANG}]}),
+        ]:
+            r = c.post(path, json=body)
+            assert r.status_code == 200 and r.json()["warnings"] == [], (path, r.text[-300:])
+        for _ in range(2):  # the second request is told too
+            r = c.post("/api/deduplicate", json={"text": HUE, "cross_lingual": True})
+            assert r.status_code == 200, r.text
+            DedupOut.model_validate(r.json())
+            (said,) = r.json()["warnings"]
+            assert said.startswith(NO_CROSS_LINGUAL) and "using the fallback" in said
+            assert "\n" not in said
+        page = c.post("/", data={"text": HUE, "amount": "2"})  # the page has no such option
+        assert page.status_code == 200 and _warnings_shown(page.text) == []
+        assert 'class="warnings"' not in page.text
+
+
+def test_an_uncalibrated_model_is_told_in_the_json_and_on_the_page(client) -> None:
+    """The test server's fake model has no decision: every answer it made with the
+    fallback says so; a lead summary uses no model, and says nothing."""
+    for _ in range(2):
+        r = client.post("/api/summarize", json={"text": HUE, "sentences": 2})
+        SummaryOut.model_validate(r.json())
+        assert [w[: len(UNCALIBRATED)] for w in r.json()["warnings"]] == [UNCALIBRATED]
+        assert "using the fallback" in r.json()["warnings"][0]
+    lead = client.post("/api/summarize", json={"text": HUE, "method": "lead"})
+    assert lead.status_code == 200 and lead.json()["warnings"] == []
+    lexical = client.post("/api/deduplicate", json={"text": HUE, "semantic": False})
+    assert lexical.status_code == 200 and lexical.json()["warnings"] == []
+    batch = client.post("/api/digest", json={"articles": [{"text": HUE}, {"text": BAC_GIANG}]})
+    DigestOut.model_validate(batch.json())
+    assert batch.json()["warnings"][0].startswith(UNCALIBRATED)
+    page = client.post("/", data={"text": HUE, "amount": "2"})
+    assert page.status_code == 200
+    (shown,) = _warnings_shown(page.text)
+    assert shown.startswith(UNCALIBRATED) and 'id="warnings-1"' in page.text
+    page = client.post("/", data={"text": HUE, "amount": "2", "method": "lead"})
+    assert page.status_code == 200 and _warnings_shown(page.text) == []
+    page = client.post("/batch", data={"text": HUE + "\n---\n" + BAC_GIANG, "amount": "1"})
+    assert page.status_code == 200 and 'id="batch-warnings"' in page.text
+    assert _warnings_shown(page.text)[0].startswith(UNCALIBRATED)
+
+
+def test_nuls_read_as_spaces_are_told_without_the_servers_paths(client) -> None:
+    """A NUL read as a space (the command line's warning): said in the answer, naming
+    what was sent (``input``, ``html``, ``article N``, the uploaded file's name), never
+    a temporary file of the server."""
+    glued = HUE.replace("chức năng", "chức\x00năng", 1)
+    at = glued.index("\x00")
+    nul = f"a NUL character read as a space (at character {at})"
+    r = client.post("/api/summarize", json={"text": glued, "method": "lead"})
+    assert r.json()["warnings"] == [f"input: {nul}"]
+    r = client.post("/api/deduplicate", json={"text": glued, "semantic": False})
+    assert r.json()["warnings"] == [f"input: {nul}"]
+    r = client.post("/api/digest", json={"method": "lead", "articles": [
+        {"text": HUE}, {"text": glued}]})  # fmt: skip
+    assert r.json()["warnings"] == [f"article 2: {nul}"]
+    page = f"<html><head><title>Huế</title></head><body><p>Tin\x00nóng. {HUE}</p></body></html>"
+    in_page = f"a NUL character read as a space (at character {page.index(chr(0))})"
+    r = client.post("/api/summarize", json={"html": page, "method": "lead"})
+    assert r.json()["warnings"] == [f"html: {in_page}"]
+    r = client.post("/", data={"method": "lead"}, files={"files": ("tin.html", page.encode())})
+    assert r.status_code == 200 and _warnings_shown(r.text) == [f"tin.html: {in_page}"]
+    assert "summarize-upload-" not in r.text and "summarize-serve-" not in r.text
+
+
+def test_a_query_nothing_answers_is_a_warning_in_the_json(client) -> None:
+    """As ``summarize --query`` warns on stderr; the page says it in the card's line."""
+    off = {"text": HUE, "query": "bóng đá World Cup", "method": "lead", "sentences": 2}
+    r = client.post("/api/summarize", json=off)
+    assert r.json()["query_matched"] is False
+    model, query = r.json()["warnings"]  # a query is ranked by the (uncalibrated) model
+    assert model.startswith(UNCALIBRATED)
+    assert query == (
+        "nothing in the text matches the query 'bóng đá World Cup'; the summary is only "
+        "the sentences closest to it"
+    )
+    on = client.post("/api/summarize", json={**off, "query": "học tập và làm theo Bác"})
+    assert on.json()["query_matched"] is True and on.json()["warnings"] == [model]
+    page = client.post("/", data={**off, "amount": "2"})
+    assert page.text.count("nothing in the text matches the query") == 1  # said once
+
+
 # ------------------------------------------------------------------------ the browser
 
 
@@ -850,14 +969,17 @@ def test_serve_command_starts_answers_and_stops(tmp_path: Path) -> None:
             time.sleep(0.1)
         r = httpx.post(url + "/api/summarize", json={"text": "x" * 2000}, timeout=10)
         assert r.status_code == 413  # --max-body reached the server
-        r = httpx.post(url + "/api/summarize", json={"text": "Một. Hai ba. Bốn năm sáu."})
-        assert r.status_code == 200 and r.json()["sentences"]
+        for _ in range(2):  # the client is told each time; the server's log says it once
+            r = httpx.post(url + "/api/summarize", json={"text": "Một. Hai ba. Bốn năm sáu."})
+            assert r.status_code == 200 and r.json()["sentences"]
+            assert r.json()["warnings"][0].startswith(UNCALIBRATED)
         r = httpx.post(url + "/api/summarize", json={"text": "Một câu. " * 10})
         assert r.status_code == 413 and "at most 50 characters" in r.json()["detail"]
         proc.send_signal(signal.SIGINT)
         _, err = proc.communicate(timeout=15)
         assert proc.returncode == 0, err
         assert "model fake-trigram-encoder ready" in err
+        assert err.count(f"summarize: warning: {UNCALIBRATED}") == 1, err
     finally:
         if proc.poll() is None:
             proc.kill()

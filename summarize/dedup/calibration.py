@@ -15,7 +15,8 @@ from __future__ import annotations
 
 import json
 import warnings
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -118,6 +119,22 @@ def dedup_config(
 
 
 _warned: set[tuple[str, str]] = set()
+
+
+@contextmanager
+def warn_afresh() -> Iterator[None]:
+    """Inside the block, an uncalibrated model is warned about as if for the first time
+    (once per block), then the process's memory of what was said is put back. Why: the
+    warning is said once per run on the command line, but a server answers many requests
+    in one process, and each request served by the fallback must be told so
+    (summarize/serve/heard.py)."""
+    said = set(_warned)
+    _warned.clear()
+    try:
+        yield
+    finally:
+        _warned.clear()
+        _warned.update(said)
 
 
 def _warn_uncalibrated(model_name: str, what: str = "") -> None:

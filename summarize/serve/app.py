@@ -14,6 +14,10 @@ event loop), and render what comes back with the project's own renderers
 - a client that disconnects: its work is skipped or stopped (``disconnect.run_watched``);
 - anything else a handler raises → 500 with a JSON body (``middleware.CatchAll``); the
   connection and the server go on.
+
+The answers of the three API routes have ``warnings``: the one-line warnings the command
+line prints on stderr for the same work (``heard``, ``engine.query_warning``); ``[]``
+when none.
 """
 
 from __future__ import annotations
@@ -32,7 +36,7 @@ from ..errors import ModelError, SummarizeError
 from ..report import dedup_to_json, summary_to_json
 from . import forms
 from .disconnect import run_watched
-from .engine import Article, ClientGone, Engine, TextTooLarge
+from .engine import Article, ClientGone, Engine, TextTooLarge, query_warning
 from .middleware import BodyLimit, CatchAll
 from .options import MAX_BODY  # MAX_BODY: the default request limit
 from .page import Form, render_page
@@ -77,8 +81,9 @@ def create_app(engine: Engine, *, max_body: int = MAX_BODY) -> FastAPI:
         """An extractive summary: the summary JSON schema (``sentences[]`` with
         ``text``, ``index``, ``start``, ``end``, ``score``; offsets index ``text``, or the
         article text extracted from ``html``)."""
-        summary = await run_watched(request, engine.summarize, **body.source(), **body.settings())
-        return summary_to_json(summary)
+        served = await run_watched(request, engine.summarize, **body.source(), **body.settings())
+        summary = served.result
+        return {**summary_to_json(summary), "warnings": served.warnings + query_warning(summary)}
 
     @app.post(
         "/api/deduplicate", tags=["api"], response_model=None,
@@ -87,8 +92,9 @@ def create_app(engine: Engine, *, max_body: int = MAX_BODY) -> FastAPI:
     async def api_deduplicate(body: DeduplicateRequest, request: Request) -> dict[str, Any]:
         """The cleaned text (``text``) and every cut (``removed[]``, with the dedup
         report's clusters, boilerplate and conflicts)."""
-        result = await run_watched(request, engine.deduplicate, **body.source(), **body.settings())
-        return {**dedup_to_json(result), "text": result.text}
+        served = await run_watched(request, engine.deduplicate, **body.source(), **body.settings())
+        result = served.result
+        return {**dedup_to_json(result), "text": result.text, "warnings": served.warnings}
 
     @app.post(
         "/api/digest", tags=["api"], response_model=None,
@@ -109,6 +115,7 @@ def create_app(engine: Engine, *, max_body: int = MAX_BODY) -> FastAPI:
             "failed": result.failed,
             "stories": result.stories,
             "records": result.records,
+            "warnings": result.warnings,
         }
 
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)

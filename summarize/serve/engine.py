@@ -18,6 +18,10 @@ Two things keep one request from holding everyone else up:
   ``StageTimer.stage`` is the hook), the next model call, and in a batch the next
   article. A stage already started runs to its end (one text's sentences are embedded
   in one model call): it is not interruptible (docs/serve.md).
+
+What the work warns about (a model with no calibrated decision, so the fallback was
+used; NULs read as spaces) is heard (``heard.heard``) and handed back with the result
+(:class:`Served`), so that the client is told, not only the server's log.
 """
 
 from __future__ import annotations
@@ -29,17 +33,21 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from ..dedup.document import DedupResult
 from ..errors import InputError
 from ..pipeline import Summarizer
+from ..report.common import snippet
 from ..results import Summary
 from ..timing import StageTimer
+from .heard import heard
 from .options import MAX_BATCH_TEXT, MAX_TEXT  # the caps' defaults (documented in docs/serve.md)
 
 MAX_BATCH = 200  # articles in one batch request: the batch mode is for a desk, not an archive
 POLL = 0.1  # seconds between looks at the cancel event while waiting for the lock
+QUERY_SHOWN = 60  # characters of a query a warning quotes, as the command line's (cli.py)
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -74,6 +82,17 @@ class Article:
     fields: dict[str, Any] = field(default_factory=dict)
     html: str | None = None  # a web page instead of ``text``: its article text is used
     source: str | None = None  # where the page's form got it: "news.jsonl:3", "a.txt"
+    warnings: tuple[str, ...] = ()  # what reading it said (an upload's NULs), one line each
+
+
+@dataclass
+class Served(Generic[T]):
+    """A job's result and the warnings its work said, one line each, in order: how the
+    answer was made differently from what was asked (the fallback of an uncalibrated
+    model, NULs read as spaces). The answer's ``warnings`` (docs/serve.md)."""
+
+    result: T
+    warnings: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -84,6 +103,7 @@ class BatchResult:
     stories: list[dict[str, Any]]  # biggest first: id, size, articles (ids), summary
     documents: int
     failed: int
+    warnings: list[str] = field(default_factory=list)  # what the work said, one line each
 
 
 class _Watched:
@@ -156,12 +176,14 @@ class Engine:
         title: str | None = None,
         cancel: threading.Event | None = None,
         **settings: Any,
-    ) -> Summary:
-        """A summary (its ``duplicates`` is the dedup result the report shows)."""
+    ) -> Served[Summary]:
+        """A summary (its ``duplicates`` is the dedup result the report shows), and its
+        warnings; a query nothing answers is not among them (:func:`query_warning`)."""
         worker = self.summarizer.with_config(**settings)  # bad settings fail here
-        text, title = self._article(text, html, title)
-        with self._turn(cancel):
-            return self._worker(worker, cancel).summarize(text, title=title)
+        text, title, said = self._article(text, html, title)
+        with self._turn(cancel), heard() as more:
+            summary = self._worker(worker, cancel).summarize(text, title=title)
+        return Served(summary, _once(said + more))
 
     def deduplicate(
         self,
@@ -171,11 +193,12 @@ class Engine:
         title: str | None = None,
         cancel: threading.Event | None = None,
         **settings: Any,
-    ) -> DedupResult:
+    ) -> Served[DedupResult]:
         worker = self.summarizer.with_config(**settings)
-        text, title = self._article(text, html, title)
-        with self._turn(cancel):
-            return self._worker(worker, cancel).deduplicate(text, title=title)
+        text, title, said = self._article(text, html, title)
+        with self._turn(cancel), heard() as more:
+            result = self._worker(worker, cancel).deduplicate(text, title=title)
+        return Served(result, _once(said + more))
 
     def digest(
         self,
@@ -198,7 +221,9 @@ class Engine:
             raise InputError("give at least one article")
         if len(articles) > MAX_BATCH:
             raise InputError(f"at most {MAX_BATCH} articles in one batch (got {len(articles)})")
-        articles = [_from_html(a, n) for n, a in enumerate(articles, 1)]
+        with heard() as said:  # a page's NULs, said as the article's
+            articles = [_from_html(a, n) for n, a in enumerate(articles, 1)]
+        said = [w for a in articles for w in a.warnings] + said
         self.check_batch([a.text for a in articles])
         if not any(isinstance(a.text, str) and a.text.strip() for a in articles):
             raise InputError("every article is empty: paste or send at least one article")
@@ -209,7 +234,11 @@ class Engine:
             summary=config, story_sentences=story_sentences, title="Batch",
             learn=LearnConfig() if learn else None,
         )  # fmt: skip
-        with tempfile.TemporaryDirectory(prefix="summarize-serve-") as tmp, self._turn(cancel):
+        with (
+            tempfile.TemporaryDirectory(prefix="summarize-serve-") as tmp,
+            self._turn(cancel),
+            heard() as more,
+        ):
             source = Path(tmp) / "articles.jsonl"
             with source.open("w", encoding="utf-8") as out:
                 for i, a in enumerate(articles):
@@ -241,7 +270,8 @@ class Engine:
             }
             for s in result.stories
         ]
-        return BatchResult(records, stories, result.documents, result.failed)
+        said += [_unpath(w, source) for w in more]
+        return BatchResult(records, stories, result.documents, result.failed, _once(said))
 
     def check_text(self, text: str, what: str = "text") -> None:
         """:class:`TextTooLarge` for one text over the per-text cap."""
@@ -266,18 +296,21 @@ class Engine:
 
     def _article(
         self, text: str | None, html: str | None, title: str | None
-    ) -> tuple[str, str | None]:
+    ) -> tuple[str, str | None, list[str]]:
         """The text to work on: the given text, or a page's article text and title (as
-        ``summarize(html=...)`` and an .html file get them), checked against the cap."""
+        ``summarize(html=...)`` and an .html file get them), checked against the cap;
+        and what extracting it said."""
+        said: list[str] = []
         if html is not None:
             from ..io.readers import extract_html
 
-            text, found = extract_html(html, "html")
+            with heard() as said:
+                text, found = extract_html(html, "html")
             title = title or found
             self.check_text(text, "html (its article text)")
         else:
             self.check_text(text)  # type: ignore[arg-type]
-        return _text(text), title  # type: ignore[arg-type]
+        return _text(text), title, said  # type: ignore[arg-type]
 
     @staticmethod
     def _worker(worker: Summarizer, cancel: threading.Event | None) -> Summarizer:
@@ -311,6 +344,24 @@ class Engine:
             raise ClientGone("the client went away: its request was stopped") from None
         finally:
             self._lock.release()
+
+
+def query_warning(summary: Summary) -> list[str]:
+    """The command line's warning for a query nothing in the text answers (``summarize
+    --query``, cli.py), for an answer's ``warnings``: the record's ``query_matched`` is
+    false and the picks are only the sentences closest to the query."""
+    if summary.query is None or summary.query_matched is not False:
+        return []
+    shown = repr(snippet(summary.query, QUERY_SHOWN + 1))
+    return [
+        f"nothing in the text matches the query {shown}; "
+        "the summary is only the sentences closest to it"
+    ]
+
+
+def _once(said: Sequence[str]) -> list[str]:
+    """Each warning once, in the order first said (a digest reads a record twice)."""
+    return list(dict.fromkeys(said))
 
 
 def _from_html(article: Article, n: int) -> Article:

@@ -5,7 +5,9 @@ encodings, HTML extraction, JSON records); a ``.jsonl`` upload is a list of arti
 JSON object per line, as ``summarize digest`` takes them (one summary each on the single
 article form, never the whole file as one text). A mistake (an empty
 form, a binary file, a budget out of range, a text over the server's cap) comes back as
-the page, as HTML, with the message beside the form that was sent.
+the page, as HTML, with the message beside the form that was sent. What reading and
+summarising an article warned about (``heard``) is shown in its card, or above the
+batch's stories.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from __future__ import annotations
 import json
 import logging
 import tempfile
+from dataclasses import replace
 from pathlib import Path
 from typing import IO, TYPE_CHECKING
 
@@ -25,6 +28,7 @@ from starlette.exceptions import HTTPException
 from ..errors import BudgetError, InputError, ModelError, SummarizeError
 from .disconnect import run_watched
 from .engine import MAX_BATCH, Article, ClientGone, Engine, TextTooLarge
+from .heard import heard
 from .page import Form, render_page
 from .schemas import field_names
 
@@ -64,7 +68,7 @@ async def handle(engine: Engine, request: Request, max_body: int, *, batch: bool
         summaries: list[tuple[Article, Summary | str]] = []
         for a in articles:  # one at a time: others' requests get the model in between
             try:
-                summary = await run_watched(
+                served = await run_watched(
                     request, engine.summarize, a.text, title=a.title,
                     query=form.query or None, **settings,
                 )  # fmt: skip
@@ -72,8 +76,9 @@ async def handle(engine: Engine, request: Request, max_body: int, *, batch: bool
                 if len(articles) == 1:
                     raise
                 summaries.append((a, failure(a, e)))  # named; the other articles go on
-            else:
-                summaries.append((a, summary))
+            else:  # its card shows what reading and summarising it warned about
+                said = tuple(dict.fromkeys([*a.warnings, *served.warnings]))
+                summaries.append((replace(a, warnings=said), served.result))
         failed = sum(isinstance(s, str) for _, s in summaries)
         page = render_page(engine.model_name, form, summaries=summaries)
         return HTMLResponse(page, status_code=422 if failed == len(summaries) else 200)
@@ -116,10 +121,12 @@ def read_upload(name: str, stream: IO[bytes], batch: bool = False) -> list[Artic
         path = Path(tmp) / safe
         path.write_bytes(data)
         try:
-            raw = read_text(path)
+            with heard() as said:  # an HTML or JSON file's NULs, read as spaces before parsing
+                raw = read_text(path)
         except SummarizeError as e:  # name the file as the editor knows it, not our temp path
             raise type(e)(str(e).replace(str(path), safe)) from None
-    return [Article(raw.text, raw.title, safe, source=safe)]
+    said = [w.replace(str(path), safe) for w in said]
+    return [Article(raw.text, raw.title, safe, source=safe, warnings=tuple(said))]
 
 
 def _jsonl_articles(data: bytes, name: str) -> list[Article]:

@@ -120,7 +120,9 @@ def render_page(
 
 
 def _summary_view(article: Article, summary: Summary | str) -> dict[str, Any]:
-    """One article's card: its summary and report, or (a string) why it has none."""
+    """One article's card: its summary, what making it warned about (``article.warnings``;
+    the query's match is said in the card's own line) and its report, or (a string) why
+    it has none."""
     if isinstance(summary, str):
         return {"title": article.title or article.source or article.id or "Article",
                 "error": summary}  # fmt: skip
@@ -133,6 +135,7 @@ def _summary_view(article: Article, summary: Summary | str) -> dict[str, Any]:
         "removed": len(summary.duplicates.removed),
         "report": render_dedup_report(summary.duplicates, "html"),
         "lang": text_lang(s.text for s in doc.sentences),  # the page's own words are English
+        "warnings": list(article.warnings),
         "error": None,
     }
 
@@ -146,7 +149,7 @@ def _batch_view(result: BatchResult) -> dict[str, Any]:
     in_story = {a for s in result.stories for a in s["articles"]}
     alone = [r for r in by_id.values() if r["id"] not in in_story]
     return {"stories": stories, "alone": alone, "documents": result.documents,
-            "failed": result.failed}  # fmt: skip
+            "failed": result.failed, "warnings": result.warnings}  # fmt: skip
 
 
 def picks(record: dict[str, Any]) -> list[dict[str, Any]]:

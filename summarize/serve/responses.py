@@ -20,6 +20,16 @@ class Described(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
+def _warnings() -> Any:
+    """The ``warnings`` field of every answer (one Field object per model)."""
+    return Field(
+        description="How the work differed from what was asked, one line each, as the command "
+        "line says it on stderr: a model with no calibrated duplicate decision (the fallback "
+        "was used, e.g. cross_lingual on a server started with --fast), NUL characters read "
+        "as spaces, a query nothing in the text answers. Empty when none."
+    )
+
+
 class Pick(Described):
     """A chosen sentence: ``text == original[start:end]``."""
 
@@ -108,6 +118,7 @@ class SummaryOut(Record):
     )
     model: str | None = Field(description="Encoder name and build; null if none was used.")
     budget: str = Field(description="e.g. '3 sentences', 'ratio 0.2', '60 words'.")
+    warnings: list[str] = _warnings()
 
 
 class Kept(Described):
@@ -187,6 +198,7 @@ class DedupOut(Described):
     boilerplate: list[ChromeLine]
     conflicts: list[Conflict]
     text: str = Field(description="The cleaned text.")
+    warnings: list[str] = _warnings()
 
 
 class StoryRef(Described):
@@ -233,6 +245,7 @@ class DigestOut(Described):
     failed: int
     stories: list[Story] = Field(description="Biggest first.")
     records: list[DigestRecord] = Field(description="One per article, in request order.")
+    warnings: list[str] = _warnings()
 
 
 class Health(Described):
