@@ -112,6 +112,86 @@ def test_a_glued_caption_is_never_picked(method, fake_encoder) -> None:
     assert len(picked) >= 2 and not picked & GLUED_CAPTIONS
 
 
+# A page written in long paragraphs that keeps its photos' captions as lines of their own,
+# punctuated like sentences, with no credit and no image slot left to tell them apart.
+_LEAD = (
+    "Trong ba năm qua, tỉnh đã đầu tư hơn 300 tỷ đồng để xây dựng mới và nâng cấp 42 công "
+    "trình cấp nước sạch tập trung cho các xã vùng sâu, vùng xa của tỉnh. Nhờ đó, tỷ lệ hộ "
+    "dân nông thôn được dùng nước sạch đạt chuẩn đã tăng từ 48% lên 71%, vượt chỉ tiêu mà "
+    "nghị quyết đại hội đề ra."
+)
+_MANAGER = (
+    "Ông Trần Văn Bình, Giám đốc Trung tâm Nước sạch nông thôn tỉnh, cho biết đơn vị đã "
+    "phối hợp với chính quyền các xã để khảo sát nhu cầu của từng thôn trước khi thiết kế "
+    "công trình. Mỗi công trình sau khi hoàn thành đều được giao cho một tổ quản lý gồm "
+    "người dân địa phương, có quy chế vận hành và thu phí rõ ràng. Cách làm này giúp công "
+    "trình hoạt động bền vững, hạn chế tình trạng xuống cấp nhanh như giai đoạn trước."
+)
+_VILLAGE = (
+    "Tại một xã biên giới, nơi trước đây người dân phải đi bộ hàng cây số để lấy nước suối "
+    "vào mùa khô, công trình mới đã đưa nước sạch đến tận 600 hộ gia đình. Một người dân "
+    "trong xã phấn khởi kể rằng từ khi có nước sạch, trẻ em trong thôn ít bị đau bụng và "
+    "các bệnh ngoài da hơn hẳn so với những năm trước."
+)
+_PLAN = (
+    "Thời gian tới, tỉnh sẽ tiếp tục huy động vốn từ ngân sách, các chương trình mục tiêu "
+    "quốc gia và doanh nghiệp để đầu tư thêm 25 công trình tại những địa bàn còn khó khăn. "
+    "Mục tiêu đến năm 2025 là có ít nhất 85% hộ dân nông thôn được dùng nước sạch đạt chuẩn "
+    "của Bộ Y tế."
+)
+SET_IN_CAPTIONS = (
+    "Công nhân lắp đặt đường ống dẫn nước tại một xã vùng cao.",
+    "Người dân trong xã dùng nước sạch ngay tại nhà.",
+)
+
+
+def _water(lines: tuple[str, str], last: str = _PLAN) -> str:
+    paragraphs = [_LEAD, lines[0], _MANAGER, _VILLAGE, lines[1], last]
+    return "Nước sạch về vùng nông thôn\n\n" + "\n\n".join(paragraphs)
+
+
+SET_IN = _water(SET_IN_CAPTIONS)
+
+
+def test_a_caption_set_between_long_paragraphs_is_not_a_candidate() -> None:
+    excluded = _excluded(SET_IN)
+    for caption in SET_IN_CAPTIONS:
+        assert excluded.get(caption) == "caption: a short line set between paragraphs of text"
+    assert len(excluded) == 3  # and the title
+
+
+@pytest.mark.parametrize("method", ["learned", "textrank", "lead"])
+def test_a_set_in_caption_is_never_picked(method, fake_encoder) -> None:
+    result = summarize(SET_IN, sentences=6, method=method, model=fake_encoder)
+    picked = {s.text for s in result.sentences}
+    assert len(picked) == 6 and not picked & set(SET_IN_CAPTIONS)
+
+
+SHORT_SENTENCE = "Hiện 12 công trình khác đang được thi công."
+# As long as the text's sentences: a paragraph of one sentence, not a caption.
+LONG_SENTENCE = (
+    "Ngoài nguồn vốn của tỉnh, nhiều doanh nghiệp và người dân ở các xã cũng đã tự nguyện "
+    "góp tiền, góp công và hiến đất để xây dựng bể chứa."
+)
+
+
+@pytest.mark.parametrize(
+    ("lines", "last"),
+    [
+        # a text that writes short paragraphs too: its one-sentence lines are its text
+        (
+            (SHORT_SENTENCE, SET_IN_CAPTIONS[1]),
+            "Tỉnh đặt mục tiêu đến năm 2025 có 85% hộ dân nông thôn dùng nước sạch.",
+        ),
+        ((LONG_SENTENCE, SET_IN_CAPTIONS[1]), _PLAN),
+    ],
+    ids=["short paragraphs elsewhere", "as long as a sentence"],
+)
+def test_a_one_sentence_paragraph_of_text_stays(lines: tuple[str, str], last: str) -> None:
+    excluded = _excluded(_water(lines, last))
+    assert lines[0] not in excluded
+
+
 @pytest.mark.parametrize(
     "text",
     [
