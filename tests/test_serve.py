@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import html
 import json
+import logging
 import os
 import re
 import signal
@@ -306,8 +307,15 @@ def test_texts_over_the_cap_are_413_before_any_model_work(client) -> None:
     page = f"<html><body><article>{paras}</article></body></html>"
     r = client.post("/api/summarize", json={"html": page})
     assert r.status_code == 413 and r.json()["detail"].startswith("html (its article text) too")
-    r = client.post("/api/digest", json={"articles": [{"text": HUE}, {"text": long}]})
-    assert r.status_code == 413 and r.json()["detail"].startswith("article 2 too long")
+    r = client.post("/api/digest", json={"articles": [{"text": long}]})  # nothing else to do
+    assert r.status_code == 413 and r.json()["detail"].startswith("text too long: ")
+    r = client.post("/api/digest", json={"articles": [{"text": long}, {"text": long + "."}]})
+    assert r.status_code == 413 and r.json()["detail"].startswith(
+        "no article to digest: 2 of 2 are too long (the first, article 1: too long: "
+    )
+    r = client.post("/api/digest", json={"articles": [{"text": long}, {"text": " "}]})
+    assert r.status_code == 413, r.text
+    assert r.json()["detail"].startswith("no article to digest: 1 of 2 are too long, the others")
     many = [{"text": BAC_GIANG} for _ in range(BATCH_CAP // len(BAC_GIANG) + 1)]
     r = client.post("/api/digest", json={"articles": many})
     assert r.status_code == 413 and "too much text in one request" in r.json()["detail"]
@@ -324,9 +332,88 @@ def test_texts_over_the_cap_are_413_before_any_model_work(client) -> None:
     assert (options.max_text, options.max_batch_text) == (200_000, 2_000_000)
 
 
-def test_work_of_a_client_that_left_is_skipped_or_stopped(server) -> None:
+def test_one_article_over_the_cap_is_its_own_error_and_the_others_are_digested(client) -> None:
+    """Defect 9 of trial 4: one long article of a 30-record upload refused all 30. It is
+    now that article's failed record (as an empty one is, and as ``digest_records()``
+    reports a bad item), named as the client knows it, and never sent to the model."""
+    long = "Một câu MARK-LONG dài về Huế và Bắc Giang. " * 600
+    assert TEXT_CAP < len(long) < LIMIT
+    why = (
+        f"too long: {len(long):,} characters; this server takes at most {TEXT_CAP:,} "
+        "characters per text (summarize serve --max-text)"
+    )
+    Trouble.marked.clear()
+    articles = [{"id": "bg", "text": BAC_GIANG}, {"id": "dai", "title": "Dài", "text": long,
+                "url": "https://example.vn/dai"}, {"id": "hue", "text": HUE}]  # fmt: skip
+    r = client.post("/api/digest", json={"articles": articles, "sentences": 1})
+    assert r.status_code == 200, r.text
+    body = r.json()
+    DigestOut.model_validate(body)  # the answer's documented shape, failed record included
+    assert (body["documents"], body["failed"]) == (3, 1)
+    records = {rec["id"]: rec for rec in body["records"]}
+    assert [rec["id"] for rec in body["records"]] == ["bg", "dai", "hue"]  # input order
+    assert records["dai"]["error"] == f"article 2: {why}"
+    assert records["dai"]["title"] == "Dài" and records["dai"]["sentences"] == []
+    assert records["dai"]["fields"] == {"url": "https://example.vn/dai"}  # passed through
+    for rid, text in (("bg", BAC_GIANG), ("hue", HUE)):
+        assert records[rid]["error"] is None
+        assert [p["text"] for p in records[rid]["sentences"]] == [
+            s.text for s in _reference(text, sentences=1)
+        ]
+    assert not any("MARK-LONG" in t for t in Trouble.marked)  # never reached the model
+    # the page's batch mode: the upload's record named by file, line and id
+    upload = _jsonl(*articles)
+    page = client.post("/batch", data={"amount": "1"}, files={"files": ("news.jsonl", upload)})
+    assert page.status_code == 200, page.text[-600:]
+    assert html.escape(f"news.jsonl:2 (dai): {why}", quote=False) in page.text
+    assert "3 articles, 1 failed" in page.text and 'id="batch-error"' not in page.text
+    # the single-article form: one card each, the long one's card says why
+    page = client.post("/", data={"amount": "1"}, files={"files": ("news.jsonl", upload)})
+    assert page.status_code == 200 and page.text.count('class="summary-list"') == 2
+    assert html.escape(f"news.jsonl:2 (dai): {why}", quote=False) in page.text
+    every = _jsonl({"id": "a", "text": long}, {"id": "b", "text": long})
+    page = client.post("/", files={"files": ("long.jsonl", every)})
+    assert page.status_code == 413 and "long.jsonl:1 (a): too long" in page.text
+    assert not any("MARK-LONG" in t for t in Trouble.marked)
+
+
+def test_a_batch_over_the_article_count_points_to_the_command_line(client) -> None:
+    many = [{"text": "Một câu ngắn. Câu thứ hai."}] * 201
+    r = client.post("/api/digest", json={"articles": many})
+    assert r.status_code == 422
+    assert r.json()["detail"] == (
+        "at most 200 articles in one batch (got 201); for a larger batch, run "
+        "`summarize digest FILE.jsonl -o digest.html` on the command line, which takes any number"
+    )
+    upload = _jsonl(*many)
+    page = client.post("/batch", files={"files": ("big.jsonl", upload)})
+    assert page.status_code == 422 and "run `summarize digest FILE.jsonl" in page.text
+    page = client.post("/", files={"files": ("big.jsonl", upload)})
+    assert page.status_code == 422 and "run `summarize FILE.jsonl` on the command line" in page.text
+
+
+def test_head_of_the_page_and_its_icon(client: httpx.Client) -> None:
+    """Defect 13 of trial 4: ``HEAD /`` was a 405, and the browser's favicon request a 404."""
+    get, head = client.get("/"), client.head("/")
+    assert head.status_code == 200 and head.content == b""
+    kind = "text/html; charset=utf-8"
+    assert head.headers["content-type"] == get.headers["content-type"] == kind
+    icon = re.search(r'<link rel="icon" type="image/svg\+xml" href="([^"]+)">', get.text)
+    assert icon and icon.group(1).startswith("data:image/svg+xml,%3Csvg")  # no request made
+    from urllib.parse import unquote
+
+    from summarize.serve.page import ICON_SVG
+
+    assert unquote(html.unescape(icon.group(1)).removeprefix("data:image/svg+xml,")) == ICON_SVG
+    r = client.get("/favicon.ico")  # for pages that declare none (a JSON answer in a tab)
+    assert r.status_code == 200 and r.headers["content-type"] == "image/svg+xml"
+    assert r.text == ICON_SVG and client.head("/favicon.ico").status_code == 200
+
+
+def test_work_of_a_client_that_left_is_skipped_or_stopped(server, caplog) -> None:
     """A client that gives up: queued work never runs, running work stops at the next
-    stage, and the next client is served."""
+    stage, and the next client is served; each is logged once."""
+    caplog.set_level(logging.INFO, logger="summarize.serve")
     url, engine = server
     skipped, stopped = engine.skipped, engine.stopped
     Trouble.marked.clear()
@@ -347,6 +434,13 @@ def test_work_of_a_client_that_left_is_skipped_or_stopped(server) -> None:
         assert time.monotonic() < deadline, (engine.skipped - skipped, engine.stopped - stopped)
         time.sleep(0.05)
     assert not any("MARK-B" in t for t in Trouble.marked)  # the queued text never ran
+    logged = [  # one line each (on the stderr of `summarize serve`: the command's test)
+        "POST /api/summarize: the client went away while its request waited: skipped",
+        "POST /api/summarize: the client went away: its request was stopped",
+    ]
+    while sorted(r.getMessage() for r in caplog.records if r.name == "summarize.serve") != logged:
+        assert time.monotonic() < deadline, [r.getMessage() for r in caplog.records]
+        time.sleep(0.05)
     with httpx.Client(base_url=url, timeout=30) as c:
         r = c.post("/api/summarize", json={"text": BAC_GIANG, "sentences": 1})
         assert r.status_code == 200 and len(r.json()["sentences"]) == 1
@@ -888,6 +982,9 @@ def test_a_query_nothing_answers_is_a_warning_in_the_json(client) -> None:
 def test_browser_paste_submit_see_summary_and_report(browser, base_url: str) -> None:
     page = browser.new_page(viewport={"width": 1400, "height": 1000})
     page.set_default_timeout(20_000)
+    refused: list[str] = []  # any answer >= 400 (the favicon's 404 was one) or console error
+    page.on("response", lambda r: refused.append(f"{r.status} {r.url}") if r.status >= 400 else 0)
+    page.on("console", lambda m: refused.append(m.text) if m.type == "error" else 0)
     try:
         page.goto(base_url + "/")
         assert page.locator("body[data-ready='1']").count() == 1
@@ -910,6 +1007,7 @@ def test_browser_paste_submit_see_summary_and_report(browser, base_url: str) -> 
         assert page.locator(".result .card").count() == 2  # summary and report, side by side
         boxes = [page.locator(".result > .card").nth(i).bounding_box() for i in (0, 1)]
         assert boxes[0]["x"] + boxes[0]["width"] <= boxes[1]["x"]
+        assert refused == []  # no favicon 404, nothing else refused, on either page
     finally:
         page.close()
 
@@ -944,9 +1042,14 @@ def test_serve_command_starts_answers_and_stops(tmp_path: Path) -> None:
     sock = _free_socket()
     port = sock.getsockname()[1]
     sock.close()
-    script = (
-        "import sys; from conftest import FakeEncoder; import summarize.pipeline as p; "
-        "p.shared_encoder = lambda *a, **k: FakeEncoder(); "
+    script = (  # the fake encoder, which stalls on SLOW (to have a client give up)
+        "import sys, time\nfrom conftest import FakeEncoder\nimport summarize.pipeline as p\n"
+        "class Slow(FakeEncoder):\n"
+        "    def encode(self, texts, prompt_name='passage'):\n"
+        "        if any('SLOW' in t for t in texts):\n"
+        "            time.sleep(1.5)\n"
+        "        return super().encode(texts, prompt_name)\n"
+        "p.shared_encoder = lambda *a, **k: Slow()\n"
         "from summarize.cli import main; main(sys.argv[1:])"
     )
     env = {**os.environ, "PYTHONPATH": str(ROOT / "tests")}
@@ -975,10 +1078,16 @@ def test_serve_command_starts_answers_and_stops(tmp_path: Path) -> None:
             assert r.json()["warnings"][0].startswith(UNCALIBRATED)
         r = httpx.post(url + "/api/summarize", json={"text": "Một câu. " * 10})
         assert r.status_code == 413 and "at most 50 characters" in r.json()["detail"]
+        with pytest.raises(httpx.TimeoutException):  # gives up while the model embeds
+            httpx.post(url + "/api/summarize", json={"text": "SLOW một. Hai ba."}, timeout=0.5)
+        r = httpx.post(url + "/api/summarize", json={"text": "Một. Hai ba."}, timeout=10)
+        assert r.status_code == 200  # served after the stopped one
         proc.send_signal(signal.SIGINT)
         _, err = proc.communicate(timeout=15)
         assert proc.returncode == 0, err
         assert "model fake-trigram-encoder ready" in err
+        gone = "summarize serve: POST /api/summarize: the client went away: its request was stopped"
+        assert err.count(gone) == 1, err  # docs/serve.md: logged, one line
         assert err.count(f"summarize: warning: {UNCALIBRATED}") == 1, err
     finally:
         if proc.poll() is None:

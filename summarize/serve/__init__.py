@@ -10,6 +10,7 @@ imported only here, never by the rest of the package.
 
 from __future__ import annotations
 
+import logging
 import sys
 
 from ..errors import SummarizeError
@@ -45,6 +46,7 @@ def serve(summarizer, options: ServeOptions | None = None) -> None:
             'pip install "summarize[serve]"'
         ) from None
     check(options)
+    log_to_stderr(options.log_level)
     engine = Engine(summarizer, Limits(options.max_text, options.max_batch_text))
     sys.stderr.write("summarize serve: loading the model…\n")
     engine.load()
@@ -60,6 +62,21 @@ def serve(summarizer, options: ServeOptions | None = None) -> None:
         )
     sys.stderr.flush()
     uvicorn.run(app, host=options.host, port=options.port, log_level=options.log_level)
+
+
+def log_to_stderr(level: str = "info") -> None:
+    """The server's own log lines (``summarize.serve``: a client that went away, a
+    request that failed) on stderr, as ``summarize serve: ...``. Without a handler,
+    Python prints only warnings and errors, and ``info`` lines were lost."""
+    log = logging.getLogger("summarize.serve")
+    number = logging.getLevelName(level.upper())  # uvicorn's names; its "trace" is not one
+    log.setLevel(number if isinstance(number, int) else logging.DEBUG)
+    if not any(getattr(h, "summarize_serve", False) for h in log.handlers):
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter("summarize serve: %(message)s"))
+        handler.summarize_serve = True  # type: ignore[attr-defined]
+        log.addHandler(handler)
+        log.propagate = False  # said once, even if something configures the root logger
 
 
 def _shown(host: str) -> str:

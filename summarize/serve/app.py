@@ -10,7 +10,8 @@ event loop), and render what comes back with the project's own renderers
   JSON body ``{"detail": "<one line>"}``;
 - a body over ``max_body`` bytes → 413 (``middleware.BodyLimit``: refused on its declared
   length, or counted as the bytes arrive when it has none); a text over the engine's
-  character cap (``engine.Limits``) → 413 too, before any model work;
+  character cap (``engine.Limits``) → 413 too, before any model work (in a batch, one
+  article over the per-text cap is that article's error; the others are digested);
 - a client that disconnects: its work is skipped or stopped (``disconnect.run_watched``);
 - anything else a handler raises → 500 with a JSON body (``middleware.CatchAll``); the
   connection and the server go on.
@@ -27,7 +28,7 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import HTMLResponse, JSONResponse
+from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi_offline import FastAPIOffline
 from starlette.exceptions import HTTPException
 
@@ -39,7 +40,7 @@ from .disconnect import run_watched
 from .engine import Article, ClientGone, Engine, TextTooLarge, query_warning
 from .middleware import BodyLimit, CatchAll
 from .options import MAX_BODY  # MAX_BODY: the default request limit
-from .page import Form, render_page
+from .page import ICON_SVG, Form, render_page
 from .responses import DedupOut, DigestOut, Health, SummaryOut
 from .schemas import (
     ERRORS,
@@ -118,9 +119,17 @@ def create_app(engine: Engine, *, max_body: int = MAX_BODY) -> FastAPI:
             "warnings": result.warnings,
         }
 
-    @app.get("/", response_class=HTMLResponse, include_in_schema=False)
-    def page() -> HTMLResponse:
+    @app.api_route("/", methods=["GET", "HEAD"], response_class=HTMLResponse,
+                   include_in_schema=False)  # fmt: skip
+    def page() -> HTMLResponse:  # HEAD: the same headers, no body (the server drops it)
         return HTMLResponse(render_page(engine.model_name, Form()))
+
+    @app.api_route("/favicon.ico", methods=["GET", "HEAD"], include_in_schema=False)
+    def favicon() -> Response:
+        """The page's icon (it declares it inline, so a browser asks for this only on
+        pages that do not: /docs, a JSON answer opened in a tab)."""
+        return Response(ICON_SVG, media_type="image/svg+xml",
+                        headers={"cache-control": "public, max-age=86400"})  # fmt: skip
 
     @app.post("/", response_class=HTMLResponse, include_in_schema=False)
     async def page_summarize(request: Request) -> HTMLResponse:
@@ -165,6 +174,7 @@ def _errors(app: FastAPI) -> None:
 
     @app.exception_handler(ClientGone)
     async def gone(request: Request, exc: ClientGone) -> JSONResponse:
+        # one line on the stderr of `summarize serve` (its handler: serve/__init__.py)
         log.info("%s %s: %s", request.method, request.url.path, exc)
         return _error(499, str(exc))  # nobody reads it: the connection is closed
 

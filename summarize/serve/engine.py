@@ -10,8 +10,10 @@ worker thread, so the event loop keeps answering (``/healthz``) while one runs.
 
 Two things keep one request from holding everyone else up:
 
-- :class:`Limits`: a text (or a batch) over the server's cap is refused before any work
-  (:class:`TextTooLarge`, a 413), so the time one request holds the lock is bounded;
+- :class:`Limits`: a text (or a request's texts together) over the server's cap is
+  refused before any work (:class:`TextTooLarge`, a 413); in a batch, one article over
+  the per-text cap is that article's error and the others are digested. So the time one
+  request holds the lock is bounded;
 - a ``cancel`` event, set by the web layer when the client disconnects: work still
   waiting for the lock is dropped; running work stops at its next checkpoint: the next
   stage of the pipeline (embedding, exclusions, duplicates, ranking: the summariser's
@@ -220,12 +222,32 @@ class Engine:
         if not articles:
             raise InputError("give at least one article")
         if len(articles) > MAX_BATCH:
-            raise InputError(f"at most {MAX_BATCH} articles in one batch (got {len(articles)})")
+            raise InputError(
+                f"at most {MAX_BATCH} articles in one batch (got {len(articles)}); for a "
+                "larger batch, run `summarize digest FILE.jsonl -o digest.html` on the command "
+                "line, which takes any number"
+            )
         with heard() as said:  # a page's NULs, said as the article's
             articles = [_from_html(a, n) for n, a in enumerate(articles, 1)]
         said = [w for a in articles for w in a.warnings] + said
-        self.check_batch([a.text for a in articles])
-        if not any(isinstance(a.text, str) and a.text.strip() for a in articles):
+        # An article over the per-text cap is that article's failed record, as an empty
+        # one is (below), never sent to the model; the others are digested. The whole
+        # request is refused only when nothing is left to do, or over the per-request cap.
+        over = {n: why for n, a in enumerate(articles, 1) if (why := self.too_long(a.text))}
+        self.check_total([a.text for n, a in enumerate(articles, 1) if n not in over])
+        if not any(
+            isinstance(a.text, str) and a.text.strip() and n not in over
+            for n, a in enumerate(articles, 1)
+        ):
+            if over:  # nothing left to do: refused as a single text over the cap is
+                n, why = next(iter(over.items()))
+                if len(articles) == 1:
+                    raise TextTooLarge(f"text {why}")
+                raise TextTooLarge(
+                    f"no article to digest: {len(over)} of {len(articles)} are too long"
+                    f"{'' if len(over) == len(articles) else ', the others empty'} "
+                    f"(the first, {_where(articles[n - 1], n)}: {why})"
+                )
             raise InputError("every article is empty: paste or send at least one article")
         # one empty article among others is the digest's failed record (counted in `failed`,
         # with its error), as `summarize digest` reports it, not a refusal of the whole batch
@@ -243,6 +265,8 @@ class Engine:
             with source.open("w", encoding="utf-8") as out:
                 for i, a in enumerate(articles):
                     record = {**a.fields, "id": a.id or f"article-{i + 1}", "text": a.text}
+                    if i + 1 in over:  # no text: the digest fails it (its error, below)
+                        del record["text"]
                     if a.title:
                         record["title"] = a.title
                     out.write(json.dumps(record, ensure_ascii=False) + "\n")
@@ -255,10 +279,16 @@ class Engine:
                 [str(source)], [Output(target, "jsonl")], options, model=model, progress=steps
             )
             records = [json.loads(line) for line in target.read_text("utf-8").splitlines()]
-        for record in records:  # not the work file's temporary path: texts were sent (schema.md)
-            record["source"] = None
-            if isinstance(record.get("error"), str):
-                record["error"] = _unpath(record["error"], source)
+        for n, (record, a) in enumerate(zip(records, articles, strict=True), 1):
+            record["source"] = None  # not the work file's temporary path (schema.md)
+            if n in over:
+                record["error"] = f"{_where(a, n)}: {over[n]}"
+            elif isinstance(record.get("error"), str):  # named as the article was sent
+                at = f"{source}:{n}:"
+                error = record["error"]
+                if error.startswith(at):
+                    error = f"{_where(a, n)}:{error.removeprefix(at)}"
+                record["error"] = _unpath(error, source)
         ids = [r["id"] for r in records]
         stories = [
             {
@@ -275,17 +305,24 @@ class Engine:
 
     def check_text(self, text: str, what: str = "text") -> None:
         """:class:`TextTooLarge` for one text over the per-text cap."""
-        cap = self.limits.text
-        if cap is not None and isinstance(text, str) and len(text) > cap:
-            raise TextTooLarge(
-                f"{what} too long: {len(text):,} characters; this server takes at most "
-                f"{cap:,} characters per text (summarize serve --max-text)"
-            )
+        why = self.too_long(text)
+        if why:
+            raise TextTooLarge(f"{what} {why}")
 
-    def check_batch(self, texts: Sequence[str]) -> None:
-        """Each text under the per-text cap, and all of them under the per-request cap."""
-        for n, text in enumerate(texts, 1):
-            self.check_text(text, f"article {n}" if len(texts) > 1 else "text")
+    def too_long(self, text: str) -> str | None:
+        """Why a text is over the per-text cap (``too long: ...``), or None."""
+        cap = self.limits.text
+        if cap is None or not isinstance(text, str) or len(text) <= cap:
+            return None
+        return (
+            f"too long: {len(text):,} characters; this server takes at most "
+            f"{cap:,} characters per text (summarize serve --max-text)"
+        )
+
+    def check_total(self, texts: Sequence[str]) -> None:
+        """All the texts a request has worked on under the per-request cap
+        (:class:`TextTooLarge`): the texts over the per-text cap are not among them,
+        as they are each their own article's error, never worked on."""
         cap = self.limits.batch
         total = sum(len(t) for t in texts if isinstance(t, str))
         if cap is not None and total > cap:
@@ -372,6 +409,16 @@ def _from_html(article: Article, n: int) -> Article:
 
     text, found = extract_html(article.html, f"article {n}: html")
     return replace(article, text=text, title=article.title or found, html=None)
+
+
+def _where(article: Article, n: int) -> str:
+    """An article of a batch named as the client knows it: the page's upload as
+    ``summarize digest`` names a record (``news.jsonl:3 (baomoi-1)``), else ``article 3``."""
+    if not article.source:
+        return f"article {n}"
+    if article.id and article.id != article.source:
+        return f"{article.source} ({article.id})"
+    return article.source
 
 
 def _unpath(message: str, source: Path) -> str:

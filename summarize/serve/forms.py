@@ -62,10 +62,16 @@ async def handle(engine: Engine, request: Request, max_body: int, *, batch: bool
         if not articles:
             raise InputError("paste an article or choose a file")
         if len(articles) > MAX_BATCH:
-            raise InputError(f"at most {MAX_BATCH} articles at once (got {len(articles)})")
-        engine.check_batch([a.text for a in articles])  # all of them, before the first runs
+            raise InputError(
+                f"at most {MAX_BATCH} articles at once (got {len(articles)}); for more, run "
+                "`summarize FILE.jsonl` on the command line (one summary per record)"
+            )
+        # all of them together, before the first runs; one over the per-text cap is its
+        # own card's error, when it is its turn (engine.summarize checks it before any work)
+        engine.check_total([a.text for a in articles if not engine.too_long(a.text)])
         engine.summarizer.with_config(**settings, query=form.query or None)  # settings: once
         summaries: list[tuple[Article, Summary | str]] = []
+        too_large = 0  # articles failed for being over the cap
         for a in articles:  # one at a time: others' requests get the model in between
             try:
                 served = await run_watched(
@@ -76,12 +82,14 @@ async def handle(engine: Engine, request: Request, max_body: int, *, batch: bool
                 if len(articles) == 1:
                     raise
                 summaries.append((a, failure(a, e)))  # named; the other articles go on
+                too_large += isinstance(e, TextTooLarge)
             else:  # its card shows what reading and summarising it warned about
                 said = tuple(dict.fromkeys([*a.warnings, *served.warnings]))
                 summaries.append((replace(a, warnings=said), served.result))
         failed = sum(isinstance(s, str) for _, s in summaries)
         page = render_page(engine.model_name, form, summaries=summaries)
-        return HTMLResponse(page, status_code=422 if failed == len(summaries) else 200)
+        status = 200 if failed < len(summaries) else 413 if too_large == failed else 422
+        return HTMLResponse(page, status_code=status)
     except HTTPException:
         raise  # a body over the limit, a malformed form: the JSON error handlers answer
     except ClientGone:
@@ -100,6 +108,8 @@ def failure(article: Article, error: SummarizeError) -> str:
     """One article's error, named as ``summarize news.jsonl`` names a failed record
     (``news.jsonl:3 (id): ...``), not as the pipeline's anonymous "input"."""
     message = field_names(str(error)).removeprefix("input: ")
+    if isinstance(error, TextTooLarge):  # "too long: ...", as the batch's record says it
+        message = message.removeprefix("text ")
     where = article.source or "the pasted text"
     if article.id and article.id != article.source:
         where += f" ({article.id})"

@@ -161,7 +161,12 @@ class ArticleIn(Strict):
 
 
 class DigestRequest(Budget):
-    articles: list[ArticleIn] = Field(min_length=1, description="The articles (at most 200).")
+    articles: list[ArticleIn] = Field(
+        min_length=1,
+        description="The articles (at most 200: for more, `summarize digest` on the command "
+        "line). One over `--max-text` is its own failed record (`error`), not sent to the "
+        "model; the others are digested.",
+    )
     story_sentences: int = Field(5, ge=1, description="Sentences per story summary.")
     learn: bool = Field(True, description="Learn site chrome repeated across the batch.")
 
@@ -178,7 +183,8 @@ ERRORS: dict[int | str, dict[str, Any]] = {
     413: {
         "model": ErrorBody,
         "description": "The body is over the server's byte limit (`--max-body`), or a text "
-        "over its character cap (`--max-text`, `--max-batch-text`).",
+        "over its character cap (`--max-text`, `--max-batch-text`); in `/api/digest`, only "
+        "when no article is left to do (one over `--max-text` among others is its error).",
     },
     422: {"model": ErrorBody, "description": "A field or setting is wrong, or the text empty."},
     500: {"model": ErrorBody, "description": "The request failed inside; the server goes on."},
