@@ -124,7 +124,7 @@ def _compare(
     scripts = items[i].script, items[k].script
     if config.cross_lingual is not None and scripts[0] != scripts[1] and all(scripts):
         if fewest >= config.min_cross_lingual_words and cosine >= config.cross_lingual:
-            return ("cross-lingual", cosine, _guard(items, i, k, names=False))
+            return ("cross-lingual", cosine, _guard(items, i, k, across=True))
         return None
     d = config.decision
     if fewest < config.min_semantic_words or score < (d.min_overlap if d else 0.0):
@@ -145,10 +145,10 @@ def _compare(
     return None
 
 
-def _guard(items: Sequence[Item], a: int, b: int, *, names: bool = True) -> tuple[str, ...]:
+def _guard(items: Sequence[Item], a: int, b: int, *, across: bool = False) -> tuple[str, ...]:
     """A removal never takes a value away (the removed item is ``a``)."""
     return fact_differences(
-        facts(items[a].text), facts(items[b].text), a_inside_b=True, names=names
+        facts(items[a].text), facts(items[b].text), a_inside_b=True, across=across
     )
 
 

@@ -93,7 +93,7 @@ def facts(text: str) -> Facts:
 
 
 def fact_differences(
-    a: Facts, b: Facts, *, a_inside_b: bool = False, names: bool = True
+    a: Facts, b: Facts, *, a_inside_b: bool = False, names: bool = True, across: bool = False
 ) -> tuple[str, ...]:
     """Facts on which two similar texts disagree; empty means they may be duplicates.
 
@@ -110,6 +110,11 @@ def fact_differences(
     languages spell them differently: "Mỹ", "United States"). A statement and its
     negation ("đã thông qua" / "đã không thông qua") and a rise against a fall ("tăng" /
     "giảm") conflict too, in any language pair: e5 puts each pair at cosine 0.95-1.0.
+
+    ``across``: the two texts are in different languages (a cross-lingual pair), where
+    no word alignment exists: names are compared folded to ASCII and only personal names
+    count (:func:`_names_across`), and a negation is read on its presence
+    (:func:`_negation_across`). ``names`` is then ignored.
     """
     if a.values or b.values:
         extra, missing = _unmatched(
@@ -127,14 +132,19 @@ def fact_differences(
     if hard or soft:
         spelled = {c: w for c, w in (*b.values, *a.values)}
         diffs.extend(f"number {spelled.get(c, c)}" for c in sorted({*extra, *missing}))
-    if names:
-        only_a, only_b = _unmentioned(a, b), _unmentioned(b, a)
-        if only_a and only_b:
-            diffs.extend(f"name {n}" for n in sorted({*only_a, *only_b}))
-    if bool(_NEGATORS.intersection(a.words)) != bool(_NEGATORS.intersection(b.words)):
-        negator = _negation_added(a.words, b.words)
-        if negator:
-            diffs.append(f"negation “{negator}”")
+    if across:  # no word alignment, names spelled per language
+        diffs.extend(f"name {n}" for n in _names_across(a, b))
+        negator = _negation_across(a.words, b.words)
+    else:
+        if names:
+            only_a, only_b = _unmentioned(a, b), _unmentioned(b, a)
+            if only_a and only_b:
+                diffs.extend(f"name {n}" for n in sorted({*only_a, *only_b}))
+        negator = ""
+        if bool(_NEGATORS.intersection(a.words)) != bool(_NEGATORS.intersection(b.words)):
+            negator = _negation_added(a.words, b.words)
+    if negator:
+        diffs.append(f"negation “{negator}”")
     kinds = {a.direction[0], b.direction[0]}
     if kinds == {"up", "down"}:
         diffs.extend(f"direction “{x.direction[1]}”" for x in (a, b))
@@ -173,7 +183,8 @@ _TIMES = (
 )
 # A unit right after a value; the ones that change what the value means.
 _UNIT = re.compile(
-    r"\s*(?:(?P<percent>%|phần trăm|per ?cent)|(?P<degree>°\s*C?|[oO]C|độ(?:\s*C)?)"
+    r"\s*(?:(?P<percent>%|phần trăm|per ?cent)"
+    r"|(?P<degree>°\s*C?|[oO]C|độ(?:\s*C)?|degrees?(?:\s+(?:Celsius|C)(?!\w))?)"
     rf"|(?P<times>{_TIMES}))(?!\w)"
 )
 # The rest of a compound amount: "1 tỷ 200 triệu", "3 triệu 500 nghìn".
@@ -182,10 +193,46 @@ _PART = re.compile(rf"\s+(?P<n>\d{{1,3}})\s*(?P<times>{_TIMES})")
 # ("ripe") are left out, and "ba" ("father") and "năm" ("year") are read only before a
 # word that counts ("ba người", "năm ngày": _COUNTED).
 _WORDS = {"hai": 2, "bốn": 4, "sáu": 6, "bảy": 7, "tám": 8, "mười": 10, "ba": 3, "năm": 5}
+# English number words, for translations ("ba người" / "three people"): "one" is left out
+# like "một" ("one of", "no one"), and so are "a dozen", "dozens", "a couple" (loose).
+_EN_UNITS = "two three four five six seven eight nine".split()
+_EN_WORDS = {
+    **{w: i + 2 for i, w in enumerate(_EN_UNITS)},
+    **{w: i + 10 for i, w in enumerate(
+        "ten eleven twelve thirteen fourteen fifteen sixteen seventeen eighteen nineteen"
+        .split())},
+    **{w: 10 * (i + 2) for i, w in enumerate(
+        "twenty thirty forty fifty sixty seventy eighty ninety".split())},
+}  # fmt: skip
+_EN_TENS = "twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety"
+_EN_SINGLE = sorted(set(_EN_WORDS) - set(_EN_TENS.split("|")), key=len, reverse=True)
+
+
+def _en_number(tens: list[str], singles: list[str]) -> str:
+    """The pattern of an English number word: "twenty-five", "twenty", "four"."""
+    return rf"(?<!-)(?:(?:{'|'.join(tens)})(?:-(?:one|{'|'.join(_EN_UNITS)}))?|{'|'.join(singles)})"
+
+
+_EN_NUMBER = _en_number(_EN_TENS.split("|"), _EN_SINGLE)
+# Capitalised, an English number word is read only where a sentence starts: elsewhere it
+# is part of a name ("Resort Six Senses", "Big Four").
+_EN_NUMBER_CAPITAL = r"(?:(?<![\s\S])|(?<=[.!?:(“\"]\s)|(?<=[(“\"\n]))" + _en_number(
+    [w.capitalize() for w in _EN_TENS.split("|")], [w.capitalize() for w in _EN_SINGLE]
+)
 _COUNTED = (
     "người|ngày|tuần|lần|chiếc|con|ca|vụ|hộ|căn|tấn|học sinh|bệnh nhân|nạn nhân|đối tượng"
     "|thi thể|chiến sĩ|cầu thủ|bàn thắng|xã|huyện|tỉnh"
 )
+# Vietnamese compounds: "hai mươi" 20, "hai mươi lăm" 25, "mười hai" 12 (not "mười năm",
+# ten years).
+_VI_DIGITS = {"một": 1, "mốt": 1, "hai": 2, "ba": 3, "bốn": 4, "tư": 4, "lăm": 5,
+              "năm": 5, "sáu": 6, "bảy": 7, "tám": 8, "chín": 9}  # fmt: skip
+_VI_UNIT = "mốt|một|hai|ba|tư|bốn|lăm|sáu|bảy|tám|chín"
+_VI_COMPOUND = (
+    rf"(?:hai|ba|bốn|năm|sáu|bảy|tám|chín) mươi(?: (?:{_VI_UNIT})(?!\w))?"
+    rf"|mười (?:{_VI_UNIT})(?!\w)"
+)
+_EN_CLOCK = "two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|one"
 _ROMAN = {"I": 1, "V": 5, "X": 10, "L": 50}
 SOFT = "~"  # marks a value read from a number word
 
@@ -206,10 +253,13 @@ _TOKEN = re.compile(
     # times: "7h30", "7g30", "7:30", "7 giờ 30 phút"; "19h", "19 giờ"
     r"|(?P<th>\d{1,2})\s*(?:h|g|giờ|:)\s*(?P<tm>\d{2})(?!\d)(?:\s*phút(?!\w)|')?"
     r"|(?P<hh>\d{1,2})\s*(?:h|giờ)(?!\w)"
+    rf"|(?<!\w)(?P<oh>1[0-2]|0?[1-9]|(?i:{_EN_CLOCK}))\s+o['’]clock(?!\w)"
     # any other number, separators included: "1.916.383", "20/5/2024", "2,5", "13-16"
     r"|(?P<num>\d+(?:[.,/:-]\d+)*)"
     # number words (any case) and Roman numerals ("khóa XIII")
-    rf"|(?<!\w)(?P<word>(?i:hai|bốn|sáu|bảy|tám|mười|(?:ba|năm)(?= (?:{_COUNTED})(?!\w)))"
+    rf"|(?<!\w)(?P<word>(?i:{_VI_COMPOUND}"
+    rf"|hai|bốn|sáu|bảy|tám|mười|(?:ba|năm)(?= (?:{_COUNTED})(?!\w))"
+    rf"|(?-i:{_EN_NUMBER}|{_EN_NUMBER_CAPITAL}))"
     r"|[IVXL]{2,})(?!\w)"
 )
 
@@ -304,13 +354,29 @@ def _canonical(m: re.Match, unit: bool) -> list[str]:
         return [f"{hour}h{g['tm']}" if int(g["tm"]) else f"{hour}h"]
     if g["hh"] is not None:
         return [f"{int(g['hh'])}h"]
+    if g["oh"] is not None:  # "8 o'clock", "eight o'clock" = "8 giờ"
+        hour = g["oh"].casefold()
+        return [f"{int(hour) if hour.isdigit() else _EN_WORDS.get(hour, 1)}h"]
     if g["word"] is not None:
         word = g["word"]
         if word.isupper() and set(word) <= set(_ROMAN):  # a Roman numeral: a value
             value = _roman(word)
             return [] if value is None else [str(value)]
-        return [f"{SOFT}{_WORDS[word.casefold()]}"]
+        return [f"{SOFT}{_word_value(word.casefold())}"]
     return _number(g["num"], unit)
+
+
+def _word_value(word: str) -> int:
+    """A number word's value: "bốn" 4, "four" 4, "twenty-five" 25."""
+    if word in _WORDS:
+        return _WORDS[word]
+    if " " in word:  # "hai mươi lăm", "mười hai"
+        parts = word.split()
+        if parts[0] == "mười":
+            return 10 + _VI_DIGITS[parts[1]]
+        return 10 * _VI_DIGITS[parts[0]] + (_VI_DIGITS[parts[2]] if len(parts) > 2 else 0)
+    tens, _, unit = word.partition("-")
+    return _EN_WORDS[tens] + (_EN_WORDS.get(unit, 1) if unit else 0)
 
 
 def _number(token: str, unit: bool = False) -> list[str]:
@@ -548,3 +614,154 @@ def _direction(text: str) -> tuple[str, str]:
 def same_values(a: Facts, b: Facts) -> bool:
     """Both state values in digits, and the same ones: evidence for one statement."""
     return bool(a.numbers) and a.numbers == b.numbers
+
+
+# ------------------------------------------------------------- across languages
+# A sentence and its translation share no words to align, and spell names apart
+# ("Nguyễn Hoàng Hiệp" / "Nguyen Hoang Hiep", "Bộ Nông nghiệp" / "Ministry of Agriculture").
+
+# Negators that turn a clause round. "chả" is left out (mostly food: "chả giò", "chả cá").
+_STRONG = frozenset("không chưa chẳng đừng chớ not n't never cannot".split())
+# "không" inside a word or an idiom that negates nothing: "hàng không" (aviation),
+# "không khí" (air), "không chỉ" (not only), "không ít" (many), "nếu không" (otherwise).
+_NOT_NEGATING_BEFORE = frozenset("hàng phòng chân hư nếu hay hoặc".split())
+_NOT_NEGATING_AFTER = frozenset(
+    "khí gian quân phận trung lưu kích ảnh tặc cảng vận chỉ những ít sao kể".split()
+)
+# Words that say a negation without a negator; on the other side they answer a negator
+# ("không nhìn thấy được" / "invisible", "không giao du" / "little social life"), but
+# they never raise a conflict themselves ("It goes without saying" / "Rõ ràng").
+_SOFT_NEGATION = re.compile(
+    r"(?<!\w)(?:no|none|nothing|nobody|nowhere|neither|nor|without|hardly|barely|scarcely"
+    r"|rarely|seldom|little|few|ever|otherwise|unless|except|instead|fail(?:s|ed|ing|ure)?"
+    r"|not only|not just|không sao|không chỉ|không những|nếu không|chả"
+    r"|refus(?:e|es|ed|ing)|unable|lack(?:s|ed|ing)?|miss(?:es|ed|ing)?|absent|den(?:y|ies|ied)"
+    r"|avoid(?:s|ed)?|stop(?:s|ped)?|impossible|invisible|indispensable|inevitabl[ey]"
+    r"|insufficient|incorrect|inaccurate|incapable|illegal|un(?!der|it|ivers|ion|ique|til"
+    r"|iform)\w{3,}|\w{3,}less|too \w+ to"
+    r"|thiếu|vô|bất|phi|ít|hiếm|khó|khỏi|từ chối|phủ nhận|bác bỏ|thất bại|ngừng|dừng)(?!\w)"
+)
+
+
+def _negators(words: tuple[str, ...]) -> list[str]:
+    """The negators of ``words`` that negate (not "hàng không", "không chỉ")."""
+    return [
+        w
+        for i, w in enumerate(words)
+        if w in _STRONG
+        and not (w == "không" and (words[i - 1 : i] and words[i - 1] in _NOT_NEGATING_BEFORE))
+        and not (w == "không" and words[i + 1 : i + 2] and words[i + 1] in _NOT_NEGATING_AFTER)
+        and not (w == "not" and words[i + 1 : i + 2] in (["only"], ["just"]))
+    ]
+
+
+def _negation_across(x: tuple[str, ...], y: tuple[str, ...]) -> str:
+    """The negator of one text when the other, in another language, says no negation.
+
+    A translation keeps a negation, but not in the same words, so its presence is read:
+    a negator on one side and neither a negator nor a word that says a negation
+    (:data:`_SOFT_NEGATION`) on the other. Questions are left out: "..., phải không?" /
+    "..., didn't you?" and "Aren't you Tom?" / "Anh là Tôm à?" negate nothing.
+    """
+    if "?" in x or "?" in y:
+        return ""
+    for side, other in ((x, y), (y, x)):
+        negators = _negators(side)
+        if negators and not _negators(other) and not _SOFT_NEGATION.search(" ".join(other)):
+            return negators[0]
+    return ""
+
+
+# Vietnamese family names, folded to ASCII: a run of capitalised syllables that holds
+# one followed by a given name is a person ("Bộ trưởng Lê Minh Hoan", "Deputy Minister
+# Nguyen Hoang Hiep").
+_SURNAMES = frozenset(
+    """nguyen tran le pham hoang huynh phan vu vo dang bui do ho ngo duong ly dinh dao
+    trinh mai truong luu cao to ha lam phung thai quach kieu tang luong chu vuong doan
+    trieu khuat diep""".split()
+)
+# English words of titles, institutions and places: a run with one after its leading
+# titles is no person's name ("Prime Minister", "State Bank", "Ho Chi Minh City").
+_NOT_PERSONAL = frozenset(
+    """mr mrs ms dr prof sir lord saint st gen col lt sen rep president prime minister
+    deputy vice chairman chairwoman chairperson secretary general governor director chief
+    head ambassador mayor judge justice professor captain coach commander colonel
+    lieutenant major speaker chancellor premier king queen prince princess pope ceo
+    ministry department bank state states national assembly committee council court office
+    agency authority commission government company corporation corp group fund association
+    federation union united nations republic kingdom organization organisation institute
+    university college school academy hospital center centre club team league cup games
+    airlines airways airport port exchange market stock city province district ward commune
+    street road avenue bridge river lake sea ocean bay island islands mountain mount delta
+    park north south east west northern southern eastern western central southeast
+    northeast southwest northwest middle new year day festival army navy force forces guard
+    police people peoples communist party congress senate house parliament embassy service
+    services board international world asia asian europe european africa america american
+    pacific atlantic fc inc ltd co holdings industries energy power oil gas electric
+    electricity telecom news times post press television radio tv network project program
+    programme plan law act code decree resolution treaty agreement pagoda temple church
+    cathedral palace tower hall square museum stadium zone region valley highway expressway
+    station pass peninsula strait gulf coast beach harbour harbor lunar""".split()
+)
+
+
+def _ascii(text: str) -> str:
+    """Folded to ASCII letters and digits: "Nguyễn Hoàng Hiệp" -> "nguyenhoanghiep"."""
+    text = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
+    return re.sub(r"[^a-z0-9]+", "", "".join(c for c in text if c.isascii()).casefold())
+
+
+def _person(name: str) -> tuple[str, list[str]] | None:
+    """The part of a name run that names a person, as written and folded word by word,
+    or None.
+
+    From the last Vietnamese family name followed by a given name, with the family names
+    right before it ("UBND TP Hà Nội Trần Sỹ Thanh": "Trần Sỹ Thanh"; "Deputy Minister
+    Nguyen Hoang Hiep": "Nguyen Hoang Hiep"); a run with none counts if it is written in ASCII (a
+    foreign name, spelled alike in both languages: "Joe Biden"), once its leading titles
+    are dropped, when two words at least are left and none is a title, an institution or
+    a place word ("State Bank", "Lunar New Year" are translated, not spelled alike).
+    """
+    written = name.split()
+    words = [_ascii(w) for w in written]
+    if not all(words):
+        return None
+    starts = [i for i, w in enumerate(words[:-1]) if w in _SURNAMES]
+    if starts:
+        start = starts[-1]
+        while start and words[start - 1] in _SURNAMES:
+            start -= 1
+    elif not name.isascii():
+        return None  # a Vietnamese run with no family name: an institution, a place
+    else:
+        start = 0
+        while start < len(words) and words[start] in _NOT_PERSONAL:
+            start += 1
+    if len(words) - start < 2 or any(w in _NOT_PERSONAL for w in words[start:]):
+        return None
+    return " ".join(written[start:]), words[start:]
+
+
+def _names_across(a: Facts, b: Facts) -> list[str]:
+    """The personal names of two texts in different languages when each names a person
+    the other does not mention (the within-language rule's swap, :func:`_unmentioned`).
+
+    Names are compared folded to ASCII, so "Nguyễn Hoàng Hiệp" = "Nguyen Hoang Hiep"
+    and "Hà Nội" = "Hanoi"; a person is mentioned when the folded name is in the other
+    text folded, or its last word stands alone, capitalised ("ông Hiệp", "Mr Hiep").
+    Only personal names count (:func:`_person`): an institution or a place is translated
+    ("Bộ Nông nghiệp" / "Ministry of Agriculture", "Mỹ" / "the United States").
+    """
+    only: list[list[str]] = []
+    for x, other in ((a, b), (b, a)):
+        text, capitals = _ascii(other.folded), {_ascii(c) for c in other.capitals}
+        only.append(
+            [
+                person[0]
+                for name in sorted(x.names)
+                if (person := _person(name)) is not None
+                and "".join(person[1]) not in text
+                and person[1][-1] not in capitals
+            ]
+        )
+    return sorted({*only[0], *only[1]}) if only[0] and only[1] else []
