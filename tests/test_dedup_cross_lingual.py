@@ -86,6 +86,14 @@ SAME = [
         "Vietnam Airlines has opened 5 new routes.",
     ),
     ("Bạn bắt đầu chuyện đó, phải không?", "You started that, didn't you?"),  # a question
+    (  # "chẳng hạn" (for example), "không ngừng" (constantly) negate nothing
+        "Nhiều tỉnh, chẳng hạn Đồng Tháp, đã không ngừng mở rộng diện tích lúa.",
+        "Many provinces, for example Dong Thap, have constantly expanded their rice area.",
+    ),
+    (  # "whether or not" / "hay không"
+        "Chưa rõ Quốc hội sẽ thông qua luật hay không.",
+        "It is unclear whether or not the National Assembly will pass the law.",
+    ),
 ]
 
 

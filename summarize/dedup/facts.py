@@ -25,14 +25,19 @@ different value disagrees:
 - number words that are never anything else ("hai", "bốn", ..., "mười") and Roman
   numerals ("khóa XIII") are values too; "ba" and "năm" only before a word that counts
   ("ba người", "năm ngày": elsewhere "father", "year"), and "một" never (an article),
-  so "một số" never looks like a number.
+  so "một số" never looks like a number; compounds are one value ("hai mươi lăm" 25,
+  "mười hai" 12), and so are English number words ("four", "twenty-five"; not "one"),
+  for translations: "ba người" / "four people" differ.
 
 Values are compared as multisets: "từ 5 lên 7" and "từ 7 lên 7" differ although their
 sets of values are equal. Names (runs of capitalised syllables) are compared on a
 folded form (case, spacing and dots dropped, a few common abbreviations spelled one
 way: "TP.HCM" = "TP HCM" = "Thành phố Hồ Chí Minh"), so "Bắc Bộ" and "Bắc bộ" agree.
 A statement and the same words negated ("đã thông qua" / "đã không thông qua"), and a
-rise against a fall ("tăng" / "giảm"), are different facts too.
+rise against a fall ("tăng" / "giảm"), are different facts too. Across languages
+(``fact_differences(..., across=True)``) no words align and names are spelled apart: a
+negation is read by its presence and personal names folded to ASCII (see the last
+section).
 """
 
 from __future__ import annotations
@@ -622,11 +627,17 @@ def same_values(a: Facts, b: Facts) -> bool:
 
 # Negators that turn a clause round. "chả" is left out (mostly food: "chả giò", "chả cá").
 _STRONG = frozenset("không chưa chẳng đừng chớ not n't never cannot".split())
-# "không" inside a word or an idiom that negates nothing: "hàng không" (aviation),
-# "không khí" (air), "không chỉ" (not only), "không ít" (many), "nếu không" (otherwise).
-_NOT_NEGATING_BEFORE = frozenset("hàng phòng chân hư nếu hay hoặc".split())
+# A negator inside a word or an idiom that negates nothing, by the word after it or
+# before it: "hàng không" (aviation), "không khí" (air), "không chỉ" and "not only", "không
+# ít" (many), "không ngừng" (constantly), "nếu không" (otherwise), "chẳng hạn" (for
+# example), "whether or not".
 _NOT_NEGATING_AFTER = frozenset(
-    "khí gian quân phận trung lưu kích ảnh tặc cảng vận chỉ những ít sao kể".split()
+    [("không", w) for w in "khí gian quân phận trung lưu kích ảnh tặc cảng vận chỉ những ít"
+     " sao kể ngừng".split()]
+    + [("not", "only"), ("not", "just"), ("chẳng", "hạn")]
+)  # fmt: skip
+_NOT_NEGATING_BEFORE = frozenset(
+    [(w, "không") for w in "hàng phòng chân hư nếu hay hoặc".split()] + [("or", "not")]
 )
 # Words that say a negation without a negator; on the other side they answer a negator
 # ("không nhìn thấy được" / "invisible", "không giao du" / "little social life"), but
@@ -634,7 +645,7 @@ _NOT_NEGATING_AFTER = frozenset(
 _SOFT_NEGATION = re.compile(
     r"(?<!\w)(?:no|none|nothing|nobody|nowhere|neither|nor|without|hardly|barely|scarcely"
     r"|rarely|seldom|little|few|ever|otherwise|unless|except|instead|fail(?:s|ed|ing|ure)?"
-    r"|not only|not just|không sao|không chỉ|không những|nếu không|chả"
+    r"|not only|not just|or not|không sao|không chỉ|không những|nếu không|hay không|chả"
     r"|refus(?:e|es|ed|ing)|unable|lack(?:s|ed|ing)?|miss(?:es|ed|ing)?|absent|den(?:y|ies|ied)"
     r"|avoid(?:s|ed)?|stop(?:s|ped)?|impossible|invisible|indispensable|inevitabl[ey]"
     r"|insufficient|incorrect|inaccurate|incapable|illegal|un(?!der|it|ivers|ion|ique|til"
@@ -649,9 +660,8 @@ def _negators(words: tuple[str, ...]) -> list[str]:
         w
         for i, w in enumerate(words)
         if w in _STRONG
-        and not (w == "không" and (words[i - 1 : i] and words[i - 1] in _NOT_NEGATING_BEFORE))
-        and not (w == "không" and words[i + 1 : i + 2] and words[i + 1] in _NOT_NEGATING_AFTER)
-        and not (w == "not" and words[i + 1 : i + 2] in (["only"], ["just"]))
+        and (w, words[i + 1] if i + 1 < len(words) else "") not in _NOT_NEGATING_AFTER
+        and (words[i - 1] if i else "", w) not in _NOT_NEGATING_BEFORE
     ]
 
 
