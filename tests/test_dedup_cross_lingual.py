@@ -90,6 +90,10 @@ SAME = [
         "Nhiều tỉnh, chẳng hạn Đồng Tháp, đã không ngừng mở rộng diện tích lúa.",
         "Many provinces, for example Dong Thap, have constantly expanded their rice area.",
     ),
+    (  # "not only" on one side only
+        "Công ty đã tăng lương và thưởng Tết cho công nhân.",
+        "The company not only raised wages but also paid workers a Tet bonus.",
+    ),
     (  # "whether or not" / "hay không"
         "Chưa rõ Quốc hội sẽ thông qua luật hay không.",
         "It is unclear whether or not the National Assembly will pass the law.",
