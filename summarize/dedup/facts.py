@@ -644,13 +644,15 @@ _NOT_NEGATING_BEFORE = frozenset(
 # they never raise a conflict themselves ("It goes without saying" / "Rõ ràng").
 _SOFT_NEGATION = re.compile(
     r"(?<!\w)(?:no|none|nothing|nobody|nowhere|neither|nor|without|hardly|barely|scarcely"
-    r"|rarely|seldom|little|few|ever|otherwise|unless|except|instead|fail(?:s|ed|ing|ure)?"
+    r"|rarely|seldom|(?<!a )little|(?<!a )few|ever|otherwise|unless|except|instead"
+    r"|fail(?:s|ed|ing|ure)?"
     r"|not only|not just|or not|không sao|không chỉ|không những|nếu không|hay không|chả"
     r"|refus(?:e|es|ed|ing)|unable|lack(?:s|ed|ing)?|miss(?:es|ed|ing)?|absent|den(?:y|ies|ied)"
     r"|avoid(?:s|ed)?|stop(?:s|ped)?|impossible|invisible|indispensable|inevitabl[ey]"
     r"|insufficient|incorrect|inaccurate|incapable|illegal|un(?!der|it|ivers|ion|ique|til"
     r"|iform)\w{3,}|\w{3,}less|too \w+ to"
-    r"|thiếu|vô|bất|phi|ít|hiếm|khó|khỏi|từ chối|phủ nhận|bác bỏ|thất bại|ngừng|dừng)(?!\w)"
+    r"|thiếu|vô ích|vô dụng|bất hợp pháp|phi pháp|ít khi|hiếm khi|khó có thể|khó mà|khỏi cần"
+    r"|từ chối|phủ nhận|bác bỏ|thất bại)(?!\w)"
 )
 
 
