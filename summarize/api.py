@@ -45,6 +45,7 @@ def summarize(
     learned_boilerplate: Collection[str] = frozenset(),
     query: str | None = None,
     embed_scope: str = DEFAULT_EMBED_SCOPE,
+    cross_lingual: bool = False,
 ) -> Summary:
     """Extractive summary in original order; duplicates are removed before ranking.
 
@@ -53,7 +54,9 @@ def summarize(
     keys (``text.normalize.match_key``) of lines known to be site chrome. ``query``:
     pick the sentences that answer it instead (a query-focused summary).
     ``embed_scope``: "screened" (default) embeds only the sentences that can change the
-    summary, "all" every sentence (``--embed``; docs/speed.md).
+    summary, "all" every sentence (``--embed``; docs/speed.md). ``cross_lingual=True``:
+    a sentence that translates an earlier one is a duplicate too (as in
+    :func:`deduplicate`), for a text that mixes languages.
 
     ``html``: a web page as a string instead of ``text``; its article text and title
     are extracted as for an .html file (a string passed as ``text`` is always plain
@@ -62,7 +65,7 @@ def summarize(
     text, title = _text_or_html(text, html, title)
     summarizer = _summarizer(
         model, sentences=sentences, ratio=ratio, words=words, method=method, threshold=threshold,
-        query=query, embed_scope=embed_scope,
+        query=query, embed_scope=embed_scope, cross_lingual=cross_lingual,
     )  # fmt: skip
     return summarizer.summarize(text, title=title, learned_boilerplate=learned_boilerplate)
 
@@ -107,11 +110,15 @@ def summarize_many(
     model: str | Encoder | None = None,
     threshold: float | None = None,
     learned_boilerplate: Collection[str] = frozenset(),
+    cross_lingual: bool = False,
 ) -> StorySummary:
-    """A summary of a story told by several articles, each fact once."""
+    """A summary of a story told by several articles, each fact once. ``cross_lingual``:
+    an article's sentence that translates another article's is a duplicate too (a story
+    told in two languages)."""
     summarizer = _summarizer(
-        model, sentences=sentences, ratio=ratio, words=words, method=method, threshold=threshold
-    )
+        model, sentences=sentences, ratio=ratio, words=words, method=method,
+        threshold=threshold, cross_lingual=cross_lingual,
+    )  # fmt: skip
     return summarizer.summarize_many(texts, learned_boilerplate=learned_boilerplate)
 
 

@@ -236,6 +236,14 @@ def run(
     query: Annotated[
         str | None, typer.Option("--query", help="Pick the sentences that answer this.")
     ] = None,
+    cross_lingual: Annotated[
+        bool,
+        typer.Option(
+            "--cross-lingual",
+            help="A sentence that translates an earlier one is a duplicate too (a text "
+            "mixing languages; by the model's vectors).",
+        ),
+    ] = False,
     model: ModelOpt = None,
     fast: FastOpt = False,
     embed: EmbedOpt = DEFAULT_EMBED,
@@ -262,7 +270,7 @@ def run(
     # Bad settings fail here, before any file or model is read.
     config = _settings(
         sentences, ratio, words, method.value, _fast_model(model, fast), query=query,
-        embed_scope=embed.value,
+        embed_scope=embed.value, cross_lingual=cross_lingual,
     )  # fmt: skip
     out = None if _is_stdout(output) else output
     check_outputs([out] if out else [], files)

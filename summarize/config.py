@@ -83,6 +83,11 @@ class SummaryConfig:
         for name in ("semantic", "drop_boilerplate", "cross_lingual"):
             if not isinstance(getattr(self, name), bool):
                 raise ConfigError(f"{name} must be True or False")
+        if self.cross_lingual and not self.needs_model:
+            raise ConfigError(
+                "cross_lingual finds translations by the model's vectors: "
+                "it cannot be used with the lead method"
+            )
 
     @property
     def needs_model(self) -> bool:
