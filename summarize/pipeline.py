@@ -30,7 +30,14 @@ from .rank.graph import similarity_matrix
 from .rank.methods import rank, story_method
 from .rank.query import Relevance, focus, relevance
 from .rank.screen import scoped_features, screen_for
-from .rank.select import Choice, choose, document_quotes, within
+from .rank.select import (
+    Choice,
+    Restatements,
+    choose,
+    document_quotes,
+    restates_cosine,
+    within,
+)
 from .results import Excluded, Reason, StorySentence, StorySummary, Summary, SummarySentence
 from .scope import Scope, applies, embed_scope
 from .text.prepare import prepare
@@ -259,7 +266,9 @@ class Summarizer:
         Sentences repeated across articles (the same wire copy in two outlets) are
         collapsed by the same duplicate engine, keeping the first article's wording (or,
         with ``keep="fuller"``, a later one that states all of it and adds a value).
-        Sentences are ranked together, each one's lead prior from its own article.
+        Sentences are ranked together, each one's lead prior from its own article, and
+        a sentence that restates one already picked (another outlet's wording of the same
+        fact, :class:`~.rank.select.Restatements`) is not picked again.
         """
         pool = [(d, s, pos) for d, a in enumerate(articles) for pos, s in enumerate(a.sentences)]
         if not pool:
@@ -303,7 +312,7 @@ class Summarizer:
         scores, picked, _ = self._rank_and_select(
             [pool[i][1] for i in keep], vecs[keep] if vecs is not None else None, title_vecs,
             [pool[i][2] for i in keep], title=" ".join(titles) or None, method=method,
-            needs=_story_needs(articles, pool, keep),
+            needs=_story_needs(articles, pool, keep), story=True,
         )  # fmt: skip
         chosen = sorted(picked.chosen, key=lambda i: (pool[keep[i]][0], pool[keep[i]][1].index))
         result = [_story_pick(pool[keep[i]][0], pool[keep[i]][1], scores[i]) for i in chosen]
@@ -430,10 +439,12 @@ class Summarizer:
         method: str | None = None,
         needs: list[list[int] | None] | None = None,
         quotes: list[list[int] | None] | None = None,
+        story: bool = False,
     ) -> tuple[np.ndarray, Choice, Relevance | None]:
         """Scores, picks, and (with a query) how the sentences answer it. ``needs``:
         what each candidate cannot be shown without, when ``cands`` are not one text's;
-        ``quotes``: each one's quotation and speaker, read on its text."""
+        ``quotes``: each one's quotation and speaker, read on its text; ``story``: the
+        candidates are several articles' (a sentence restating a pick is not picked)."""
         method = method or self.config.method
         limit = self.config.max_sentences(len(cands))
         texts = [s.line for s in cands]
@@ -450,10 +461,15 @@ class Summarizer:
             ranking = replace(ranking, scores=focus(found.scores, ranking.scores))
         with self.timer.stage("ranking"):
             overlap = ranking.overlap if self.config.query is None else None
+            restates = None
+            if story and vectors is not None:
+                cosine = restates_cosine(self._model_name())
+                restates = Restatements(texts, ranking.similarities, cosine)
             choice = choose(
                 ranking.scores, ranking.similarities, texts, limit,
                 max_words=self.config.words, overlap=overlap,
                 paragraphs=[s.paragraph for s in cands], needs=needs, quotes=quotes,
+                restates=restates,
             )  # fmt: skip
         return ranking.scores, choice, found
 
