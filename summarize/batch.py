@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .digest.inputs import JSONL_SUFFIXES, STDIN, Record, Source, iter_records, resolve_inputs
-from .errors import SummarizeError
+from .errors import ConfigError, SummarizeError
 from .pipeline import Summarizer
 from .report import render_summary, summary_to_json, to_json_line
 from .report.common import SCHEMA_VERSION
@@ -113,7 +113,7 @@ def summarize_sources(
 def sources_of(inputs: Sequence[str], **reading) -> list[Source]:
     """The sources of several inputs (``reading``: options of ``resolve_inputs``)."""
     if STDIN in inputs:
-        raise SummarizeError("- (standard input) must be the only input")
+        raise ConfigError("- (standard input) must be the only input")  # usage, exit 2
     return resolve_inputs(inputs, **reading)
 
 

@@ -548,3 +548,22 @@ def test_progress_bar_on_a_terminal_never_takes_stdout(tmp_path: Path, news: Pat
         os.close(master)
     assert b"summarising" in screen  # the bar was drawn on the terminal
     assert b'"schema_version"' not in screen
+
+
+def test_usage_mistakes_with_inputs_and_outputs_exit_2(tmp_path) -> None:
+    """Naming stdin twice, an output twice or an input as the output: options that
+    exclude each other, so status 2 as `-o - -o -` (README's exit status table)."""
+    src = tmp_path / "a.txt"
+    src.write_text("Tiêu đề\n\nCâu thứ nhất của bài. Câu thứ hai của bài.", encoding="utf-8")
+    twice = str(tmp_path / "d.md")
+    cases = [
+        (["-", "-", "-m", "lead"], "must be the only input"),
+        (["digest", str(src), "-m", "lead", "-o", twice, "-o", twice], "named twice as an output"),
+        ([str(src), "-m", "lead", "-o", str(src)], "writing there would destroy it"),
+    ]
+    for args, said in cases:
+        done = cli(*args, stdin="Một câu. Hai câu.".encode())
+        err = done.stderr.decode()
+        assert done.returncode == 2, (args, err)
+        assert said in err and "Traceback" not in err
+    assert src.read_text(encoding="utf-8").startswith("Tiêu đề")

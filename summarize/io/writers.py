@@ -19,7 +19,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import IO
 
-from ..errors import SummarizeError
+from ..errors import ConfigError, SummarizeError
 
 
 @contextmanager
@@ -152,14 +152,14 @@ def check_outputs(outputs: Sequence[Path], inputs: Sequence[str | Path] = ()) ->
                                  "(permission denied)")  # fmt: skip
         for src in inputs:
             if str(src) != "-" and _same_file(out, Path(src)):
-                raise SummarizeError(
+                raise ConfigError(  # options that exclude each other: a usage error, exit 2
                     f"{name}: is the input {_shown(Path(src))}; writing there would destroy "
                     "it, so give another output file"
                 )
         key = _identity(out)
         if key in seen:
             also = "" if seen[key] == out else f" (also as {_shown(seen[key])})"
-            raise SummarizeError(
+            raise ConfigError(  # a usage error (exit 2), as `-o - -o -` is
                 f"{name}: named twice as an output{also}; give each output its own file"
             )
         seen[key] = out
