@@ -394,3 +394,95 @@ def test_a_read_more_prompt_closing_a_paragraph_is_never_the_summary(
         assert "Theo kế hoạch, tổng vốn đầu tư của dự án là 1.250 tỷ đồng." in picked
         assert not any("tại đây" in s for s in picked), picked
         assert any(e.detail == "read-more link" for e in result.excluded)
+
+
+_PROSE = "Sáng 12/3, một xưởng gỗ ở Bình Dương bốc cháy dữ dội, ba công nhân bị thương nhẹ."
+
+
+def test_headlines_under_a_related_label_are_links() -> None:
+    """Fourth new-user trial: the label "TIN LIÊN QUAN" was excluded but the headlines
+    under it ("... trong mùa khô ...") were picked. Under the label, a short line cut off
+    with "..." or left unpunctuated is a link; the run ends at the text's next sentence."""
+    lines = [
+        _PROSE,
+        "TIN LIÊN QUAN",
+        "Cháy lớn tại khu công nghiệp, thiệt hại hàng tỷ đồng ...",
+        "Liên tiếp xảy ra cháy xưởng trong mùa khô…",
+        "Cảnh báo nguy cơ cháy nổ tại các xưởng gỗ",
+        "Lực lượng chữa cháy đã điều 8 xe đến hiện trường, sau 2 giờ đám cháy được khống chế.",
+        "Khu vực này còn nhiều xưởng gỗ khác ...",
+    ]
+    assert boilerplate_lines(lines) == [
+        None, "section label", "related link", "related link", "related link", None, None,
+    ]  # fmt: skip
+
+
+def test_a_sentence_that_trails_off_is_content_away_from_a_label() -> None:
+    line = "Nhiều mã trên hai sàn có thanh khoản tốt như HPG, FLC, OGC ..."
+    assert boilerplate_lines([_PROSE, line, _PROSE]) == [None, None, None]
+
+
+def test_a_related_block_glued_into_a_sentence_is_a_link() -> None:
+    """A one-line body keeps the block as sentences: the label glued to the first
+    headline, the other headlines cut at their "...", or the label inside a sentence after
+    a byline. Each is a link; so are the headlines after it. "thông tin liên quan" in a
+    sentence is no label, and a paragraph that holds the block is still mostly text."""
+    sentences = [
+        "TIN LIÊN QUAN Cô giáo dùng dép đánh trẻ ở trường mầm non tư thục ...",
+        "Buộc thôi việc hai cô giáo mầm non đánh trẻ ...",
+        "Ngày 6/2, công an quận đã mời hai giáo viên lên làm việc về vụ việc.",
+        "Công an đang thu thập thông tin liên quan đến vụ việc.",
+        "Minh Hà | 08:50 07/02/2017 Tin liên quan Hai đội bóng hòa nhau 1-1 Đội khách thua đậm",
+    ]
+    assert boilerplate_lines(sentences, sentences=True) == [
+        "related link", "related link", None, None, "related link",
+    ]  # fmt: skip
+    assert boilerplate_lines([" ".join(sentences)]) == [None]
+
+
+@pytest.mark.parametrize(
+    ("line", "label"),
+    [
+        ("Minh Tuệ (T/h) Theo Đời sống Plus", "byline"),
+        ("Hoàng Sang - Duy Tuấn Theo VietNamNet", "byline"),
+        ("HT Tổng hợp", "byline"),
+        ("Theo Đời sống Plus", "source credit"),
+        ("Theo Phụ nữ sức khỏe", "source credit"),
+    ],
+)
+def test_sign_offs_after_the_article(line: str, label: str) -> None:
+    """Fourth new-user trial: "Minh Tuệ (T/h) Theo Đời sống Plus" was picked. After the
+    last paragraph, a writer's name with the outlet taken from, initials with "Tổng hợp",
+    or "Theo" and an outlet written in sentence case sign the article off."""
+    assert boilerplate_lines([_PROSE, line]) == [None, label]
+    assert boilerplate_lines([line, _PROSE]) == [None, None]  # inside the text: not guessed
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Theo ông Nam, giá gỗ sẽ còn tăng.",
+        "Theo dự báo, trời còn nắng nóng 3 ngày",
+        "Minh Tuệ nói theo ý mình",
+    ],
+)
+def test_a_closing_sentence_that_opens_with_theo_is_content(line: str) -> None:
+    assert boilerplate_lines([_PROSE, line]) == [None, None]
+
+
+def test_a_pointer_to_pictures_with_its_credit_is_a_caption() -> None:
+    """Fourth new-user trial: "Một số hình ảnh sáng nay: Trần Thường" was picked. A line
+    that points at pictures or a clip and ends in a name or initials after a colon is a
+    caption; a sentence with a colon and a statement after it is not."""
+    for caption in (
+        "Một số hình ảnh buổi lễ sáng nay: Trần Thường",
+        "Xem bàn thắng đẹp của đội tuyển: Q.C",
+        "Mời xem lại trận đấu tối qua: Minh Anh - VTV",
+    ):
+        assert is_photo_caption(caption), caption
+    for sentence in (
+        "Người xem video: Không ai tin điều đó.",
+        "Hình ảnh này cho thấy: Nước đã rút.",
+        "Ảnh hưởng của bão: Nguyễn Văn A cho biết nhà ông bị tốc mái.",
+    ):
+        assert not is_photo_caption(sentence), sentence

@@ -400,3 +400,61 @@ def test_when_nothing_screened_can_be_shown_all_candidates_are_ranked(
     result = pipeline.Summarizer(SummaryConfig(embed_scope="screened"), fake_encoder).summarize(doc)
     shown = [s.text for s in result.sentences]
     assert shown and not any(t.startswith(("Ông Nam", "Thương lái", "Nhiều hộ")) for t in shown)
+
+
+# Fourth new-user trial: a page flattened into one line, with a related-news block before
+# the text, a caption of more than 12 words run into the sentence after it, a picture's
+# note glued to the next sentence, and the writer's sign-off.
+FLATTENED = (
+    "Công an triệu tập hai bảo mẫu đánh trẻ\n\n"
+    "TIN LIÊN QUAN Clip bảo mẫu dùng dép đánh trẻ ở nhóm trẻ tư thục nổi tiếng ... "
+    "Buộc thôi việc hai bảo mẫu cầm dép đánh vào đầu ... "
+    "Ngày 6/2, công an quận cho biết đã mời hai bảo mẫu của nhóm trẻ lên làm việc ngay sau "
+    "khi đoạn clip được đăng tải. Hai bảo mẫu thừa nhận đã dùng dép đánh vào đầu các bé vì "
+    "các bé khóc nhiều. Hai bảo mẫu bị cho nghỉ việc ngay trong ngày cơ sở bị phát hiện và "
+    "đình chỉ Ảnh cắt từ clip Vài ngày trước, mạng xã hội đăng tải đoạn clip dài gần 2 phút "
+    "ghi lại cảnh bảo mẫu đánh trẻ. Phòng Giáo dục quận đã đình chỉ hoạt động của nhóm trẻ từ "
+    "ngày 6/2. Nhóm trẻ được cấp phép từ năm 2015 và trông giữ khoảng 50 trẻ. "
+    "Minh Tuệ (T/h) Theo Đời sống Plus"
+)
+FLATTENED_JUNK = {
+    "TIN LIÊN QUAN Clip bảo mẫu dùng dép đánh trẻ ở nhóm trẻ tư thục nổi tiếng ...",
+    "Buộc thôi việc hai bảo mẫu cầm dép đánh vào đầu ...",
+    "Hai bảo mẫu bị cho nghỉ việc ngay trong ngày cơ sở bị phát hiện và đình chỉ",
+    "Ảnh cắt từ clip",
+    "Minh Tuệ (T/h) Theo Đời sống Plus",
+}
+
+
+def test_related_headlines_long_run_on_captions_and_sign_offs_are_not_candidates() -> None:
+    excluded = _excluded(FLATTENED)
+    assert FLATTENED_JUNK <= set(excluded), sorted(excluded)
+    assert excluded["Buộc thôi việc hai bảo mẫu cầm dép đánh vào đầu ..."] == "related link"
+    assert excluded["Minh Tuệ (T/h) Theo Đời sống Plus"] == "byline"
+    assert len(excluded) == len(FLATTENED_JUNK) + 1  # and the title
+    doc = prepare(FLATTENED)
+    texts = [s.text for s in doc.sentences]  # the sentence after the note, without it
+    after = "Vài ngày trước, mạng xã hội đăng tải đoạn clip dài gần 2 phút ghi lại cảnh bảo mẫu "
+    assert after + "đánh trẻ." in texts
+
+
+@pytest.mark.parametrize("method", ["learned", "textrank", "lead"])
+def test_related_headlines_and_sign_offs_are_never_picked(method, fake_encoder) -> None:
+    result = summarize(FLATTENED, sentences=4, method=method, model=fake_encoder)
+    picked = {s.text for s in result.sentences}
+    assert len(picked) == 4 and not picked & FLATTENED_JUNK
+
+
+def test_an_unpunctuated_opening_line_stays_when_the_text_points_back_to_it() -> None:
+    """An unpunctuated line of more than 12 words that opens the text stays a candidate,
+    as before: it is often the lead, and the sentences after it point back to it ("Cụ thể,
+    ..."); without it a baomoi article had nothing left to show. Inside the text, the same
+    line after a sentence of the text is a caption."""
+    opening = "Ông Nguyễn Văn Minh thôi giữ chức Giám đốc Sở và nhận nhiệm vụ mới là Bí thư Huyện"
+    rest = (
+        "Cụ thể, ông Minh (sinh năm 1964) được điều động giữ chức Bí thư Huyện ủy từ ngày "
+        "1/3. Cũng trong buổi lễ, ông Trần Văn Nam được giao phụ trách Sở."
+    )
+    assert opening not in _excluded(f"{opening} {rest}")
+    inside = f"Sáng 1/3, tỉnh tổ chức lễ công bố quyết định về công tác cán bộ. {opening} {rest}"
+    assert _excluded(inside)[opening] == "caption: no final punctuation, text goes on after it"

@@ -711,3 +711,32 @@ def test_wrapped_sample_summary_is_the_originals(width, fake_encoder):
     assert [" ".join(s.text.split()) for s in got.sentences] == [s.text for s in want.sentences]
     assert [s.score for s in got.sentences] == pytest.approx([s.score for s in want.sentences])
     assert all(wrapped[s.start : s.end] == s.text for s in got.sentences)
+
+
+@pytest.mark.parametrize(
+    ("before", "note", "after"),
+    [
+        ("Hai bảo mẫu bạo hành trẻ .", "Ảnh cắt từ clip", "Vài ngày trước, mạng xã hội đăng clip."),
+        ("Kinh tế nhà nước giữ vai trò chủ đạo", "Ảnh minh họa", "Sáng nay, Quốc hội thảo luận."),
+        ("Câu mở đầu bài viết.", "Ảnh tư liệu", "Hãng bay đã hoãn 4 chuyến bay tối qua."),
+        ("Câu mở đầu bài viết.", "Ảnh Internet", "Ngáy to có thể là dấu hiệu của bệnh."),
+    ],
+)
+def test_a_pictures_note_glued_to_the_next_sentence_is_cut_off(before, note, after):
+    """Fourth new-user trial: "Ảnh cắt từ clip Vài ngày trước, ..." in a one-line body kept
+    the picture's note on the next sentence, and the caption before it was picked."""
+    text = f"{before} {note} {after}"
+    assert sentences(text) == [before, note, after]
+    check_offsets(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Ảnh chụp màn hình tài khoản của đài truyền hình tối thứ Hai.",
+        "Tác giả dùng ảnh minh họa Trong bài viết của mình để làm rõ ý.",
+        "Ảnh minh họa cho thấy: Nước đã rút.",
+    ],
+)
+def test_a_pictures_note_inside_a_sentence_does_not_split_it(text):
+    assert sentences(text) == [text]

@@ -230,6 +230,26 @@ _RELATED = re.compile(
     r"|(?:xem thêm|đọc thêm|tin liên quan|bài liên quan|xem tiếp|mời xem|mời quý vị xem|"
     r"video liên quan|tin cùng chuyên mục)\s*(?::|>>|»|\.\.\.)\s*.*"
 )
+# A "related news" block a one-line body glues into a sentence: the page's label, then
+# headlines with no punctuation ("TIN LIÊN QUAN Clip cô giáo dùng dép đánh trẻ ...",
+# "Hoàng Tâm - Thể Thao Việt Nam | 10:30 07/02/2017 Tin liên quan Kimberley Garner - ...").
+# The label is written as a label: in capitals, or capitalised before a capitalised
+# headline; "thông tin liên quan đến ..." in a sentence is neither. Whatever the sentence
+# holds around it (a byline before, the first sentence of the text glued after the last
+# headline) cannot be told apart from the headlines, so the sentence goes whole.
+_RELATED_LABEL = re.compile(
+    r"(?:^|(?<=\s))(?:TIN BÀI LIÊN QUAN|TIN LIÊN QUAN|BÀI VIẾT LIÊN QUAN|BÀI LIÊN QUAN"
+    r"|(?:Tin bài|Tin|Bài viết|Bài) liên quan)\s*:?\s+[\"'“‘]?(?P<next>\w)"
+)
+
+
+def _holds_related_block(text: str) -> bool:
+    if "QUAN" not in text and "quan" not in text:
+        return False  # the cheap test: most sentences stop here
+    text = unicodedata.normalize("NFC", text)
+    return any(m["next"].isupper() or m["next"].isdigit() for m in _RELATED_LABEL.finditer(text))
+
+
 # A sentence that only sends the reader to a link: "Xem thêm tại đây.", "Xem chi tiết
 # tại đây", "Đọc toàn văn bài phát biểu tại đây", "Bấm vào đây để xem", "Tại đây.",
 # "Click here to read more", "Read more here". It ends a paragraph after a real
@@ -502,15 +522,25 @@ def boilerplate_reason(line: str) -> str | None:
 # ------------------------------------------------------------------------ position
 
 
-def boilerplate_lines(lines: Sequence[str]) -> list[str | None]:
+def boilerplate_lines(lines: Sequence[str], *, sentences: bool = False) -> list[str | None]:
     """Label each line like :func:`boilerplate_reason`, plus chrome known by position.
 
     After the last real paragraph of the article only the sign-off and site
     chrome follow, so there a bare name is the byline, "Theo Báo X" a source
     credit and an all-capitals line a promo banner. Nowhere else are those
-    guessed: the same shapes are headings and titles inside the article.
+    guessed: the same shapes are headings and titles inside the article. Under
+    a related-news label, the headlines that follow are links too.
+
+    ``sentences``: the lines are a text's sentences, where a one-line body glues a
+    related-news block into one (:data:`_RELATED_LABEL`); a whole paragraph holding
+    such a label is still mostly text.
     """
     labels = [boilerplate_reason(line) for line in lines]
+    if sentences:
+        for i, line in enumerate(lines):
+            if labels[i] is None and _holds_related_block(line):
+                labels[i] = "related link"
+    _label_related_headlines(lines, labels)
     prose = [i for i, line in enumerate(lines) if labels[i] is None and _is_prose(line)]
     if not prose:
         return labels
@@ -518,6 +548,47 @@ def boilerplate_lines(lines: Sequence[str]) -> list[str | None]:
         if labels[i] is None:
             labels[i] = _trailing_reason(_clean(lines[i]))
     return labels
+
+
+# Section labels that head a list of links to other articles.
+_RELATED_HEADINGS = frozenset(
+    {
+        "tin liên quan", "bài liên quan", "tin bài liên quan", "bài viết liên quan",
+        "tin tức liên quan", "tin cùng chuyên mục", "bài cùng chuyên mục", "các tin khác",
+        "tin khác", "các bài khác", "bài khác", "có thể bạn quan tâm", "bạn có thể quan tâm",
+        "xem thêm", "đọc thêm", "related articles", "related stories", "related",
+        "more on this story", "you may also like", "read more", "more stories",
+    }
+)  # fmt: skip
+HEADLINE_MAX_WORDS = 25
+_ELLIPSIS = ("...", "…")
+_SENTENCE_END = (".", "!", "?", '"', "”", "’", "'", ")", ":", ";")
+
+
+def _label_related_headlines(lines: Sequence[str], labels: list[str | None]) -> None:
+    """The lines right after a related-news label that read as headlines: up to
+    :data:`HEADLINE_MAX_WORDS` words, cut short ("Buộc thôi việc 2 cô giáo mầm non cầm
+    dép đánh vào đầu ...") or with no final punctuation. Only under the label: a sentence
+    that trails off ("... như HPG, FLC, OGC ...") is common in the text itself. The run
+    ends at the first line of another shape, the text's own next sentence."""
+    for i, label in enumerate(labels):
+        if label != "related link" and not (
+            label == "section label" and _key(_clean(lines[i])) in _RELATED_HEADINGS
+        ):
+            continue
+        for j in range(i + 1, len(lines)):
+            if labels[j] is not None:
+                continue  # other chrome inside the block: a date, another label
+            if not _is_headline(_clean(lines[j])):
+                break
+            labels[j] = "related link"
+
+
+def _is_headline(text: str) -> bool:
+    """A headline as a list of links shows it: short, cut off or unpunctuated."""
+    if not text or not _is_short(text, HEADLINE_MAX_WORDS):
+        return False
+    return text.endswith(_ELLIPSIS) or not text.endswith(_SENTENCE_END)
 
 
 def _is_prose(line: str) -> bool:
@@ -532,14 +603,41 @@ def _trailing_reason(text: str) -> str | None:
         return None
     if _is_names(text.removesuffix(".")) or _INITIALS.fullmatch(text):
         return "byline"  # "Thu Thủy", or signed short: "A.D", "N.T.H."
-    key = _key(text)
-    match = _SOURCE.fullmatch(key)
-    if match and _is_short(match["what"], 6) and _is_title_case(text.split(None, 1)[-1]):
+    if _is_signed_credit(text):
+        return "byline"  # "Minh Tuệ (T/h) Theo Đời sống Plus", "HT Tổng hợp"
+    if _is_trailing_source(text):
         return "source credit"
     letters = [c for c in text if c.isalpha()]
     if len(_words(text)) >= 2 and len(letters) >= 4 and all(c.isupper() for c in letters):
         return "banner"
     return None
+
+
+def _is_trailing_source(text: str) -> bool:
+    """ "Theo Báo X", "Theo Đời sống Plus": a short source after "Theo" or "Nguồn", named
+    with a capital (an outlet's name is often written in sentence case), no digit."""
+    match = _SOURCE.fullmatch(_key(text))
+    if not match or not _is_short(match["what"], 6):
+        return False
+    what = text.split(None, 1)[-1].lstrip("(: ")
+    return _is_title_case(what) or (what[:1].isupper() and not _DIGIT.search(what))
+
+
+# A sign-off of a writer and the outlet taken from: "Minh Tuệ (T/h) Theo Đời sống Plus",
+# "Q.H - Theo VnExpress"; or a writer's initials and "Tổng hợp": "HT Tổng hợp".
+_SIGNED = re.compile(r"(?P<by>.+?)\s*[-–—,|]?\s+(?P<src>\(?\s*(?:[Tt]heo|[Nn]guồn)\b.+)")
+_UNDOTTED_INITIALS = re.compile(r"[A-ZĐ]{2,4}")
+
+
+def _is_signed_credit(text: str) -> bool:
+    first, _, rest = text.partition(" ")
+    if _UNDOTTED_INITIALS.fullmatch(first) and _key(rest) in _PHRASES["byline"]:
+        return True
+    match = _SIGNED.fullmatch(text)
+    if not match or not _is_trailing_source(match["src"].strip()):
+        return False
+    by = match["by"].strip()
+    return _is_names(by) or _INITIALS.fullmatch(by) is not None or _is_agency_byline(by)
 
 
 def _is_title_case(text: str) -> bool:
@@ -580,7 +678,16 @@ _VIDEO_CAPTION = re.compile(
     re.IGNORECASE,
 )
 
-_CAPTION_WORD = re.compile("ảnh|photo|hình|image|picture|clip|video", re.IGNORECASE)
+# A pointer to pictures or a clip with its credit after a colon: "Một số hình ảnh sáng
+# nay: Trần Thường", "Xem bàn thắng của các cầu thủ Celtic: Q.C". The credit is a name,
+# initials or a writer's sign-off.
+_POINTER_CAPTION = re.compile(
+    r"(?:(?:mời )?xem\b|[^:]{0,60}?\b(?:hình ảnh|clip|video)\b)[^:]{0,150}:\s*(?P<who>[^:]{1,60}?)"
+    r"\s*\.?",
+    re.IGNORECASE,
+)
+
+_CAPTION_WORD = re.compile("ảnh|photo|hình|image|picture|clip|video|xem", re.IGNORECASE)
 
 
 def is_photo_caption(sentence: str) -> bool:
@@ -594,6 +701,11 @@ def is_photo_caption(sentence: str) -> bool:
     m = _VIDEO_CAPTION.fullmatch(text)
     if m and len(text.split()) <= 25 and all(w[0].isupper() for w in m.group("who").split()):
         return True  # the credit is a name: every word capitalised
+    m = _POINTER_CAPTION.fullmatch(text) if ":" in text else None
+    if m and _is_short(text, 25):
+        who = m.group("who").strip()
+        if _is_names(who) or _INITIALS.fullmatch(who) or _is_agency_byline(who):
+            return True
     m = _CAPTION_PAREN.search(text)
     if m:
         rest = m.group("rest").strip()
@@ -620,7 +732,7 @@ class Chrome:
 def judge_chrome(paragraphs: Sequence[str], sentences: Sequence[str]) -> Chrome:
     """Label paragraphs and sentences (by their index) that are site chrome."""
     para_labels = boilerplate_lines(paragraphs)
-    sent_labels = boilerplate_lines(sentences)
+    sent_labels = boilerplate_lines(sentences, sentences=True)
     by_sentence = {}
     for i, text in enumerate(sentences):
         label = sent_labels[i] or ("photo caption" if is_photo_caption(text) else None)

@@ -79,6 +79,14 @@ _CREDIT = re.compile(
 _CREDIT_PAREN = re.compile(  # a wrapped paragraph may break a credit: "(Ảnh: Nguyễn\nDân)"
     r"\((?:Ả|A\u0309|ả|a\u0309)nh\b[^()]{0,80}\)|\(Nguồn\s*:[^()]{0,80}\)"
 )
+# A picture's note with no colon and no name, glued to the next sentence in a one-line
+# body: "Ảnh cắt từ clip Vài ngày trước, ...", "Ảnh minh họa Thủ tướng Nhật Bản ...",
+# "... vai trò chủ đạo Ảnh minh họa Sáng nay (22/10) ...". A sentence ends after it when a
+# sentence opens there, and before it when a word runs into it with no punctuation.
+_PICTURE_NOTE = re.compile(
+    r"(?<![^\s\-–—(])(?:Ả|A\u0309)nh\s+(?:minh\s+h(?:ọa|oạ)|cắt\s+từ\s+(?:clip|video)|tư\s+liệu"
+    r"|chụp\s+màn\s+hình|(?:nguồn\s+)?[Ii]nternet)\)?(?=\s)"
+)
 # Cheap pre-check: most paragraphs hold no photo credit at all.
 _CREDIT_HINTS = ("Ả", "(ả", "\u0309", "Nguồn", "Đồ")
 # Words that open a sentence but are not name syllables: the credit ends before them.
@@ -565,6 +573,13 @@ def _extra_cuts(p: str) -> list[int]:
         end = _credit_end(p, m.end())
         if end is not None:
             cuts.append(end)
+    for m in _PICTURE_NOTE.finditer(p):
+        if not _starts_sentence(p, m.end()):
+            continue  # "Ảnh chụp màn hình tài khoản ...": the caption goes on
+        cuts.append(m.end())
+        before = _skip_back(p, m.start())
+        if before > 0 and before < m.start() and _LETTER_END.match(p, before - 1):
+            cuts.append(before)
     return sorted(set(cuts))
 
 
