@@ -911,6 +911,11 @@ def calibrate(
         raise SummarizeError(f"{pairs}: {e}") from None
     d = fit.decision
     xl = f"; cross-lingual cosine {d.cross_lingual:.3f}" if d.cross_lingual else ""
+    if fit.translations_found is not None and fit.translations_false is not None:
+        xl += (
+            f": {fit.translations_found:.1%} of the translations found, "
+            f"{fit.translations_false:.1%} of sentences merged with another's translation"
+        )
     if d.vectors is not None:  # the stacked vector score (too few pairs: six features)
         xl += f"; vector score on {len(d.vectors.product_axes)} axes"
     elif vector_score:

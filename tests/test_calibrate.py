@@ -252,3 +252,42 @@ def test_too_few_pairs_says_how_many_of_each_kind_reach_it(tmp_path: Path, fake_
     assert f"{reached} duplicate and 0 other pairs of {len(same_only)};" in message
     assert "at least 1 of each and 4 in all" in message
     assert not (tmp_path / "out").exists()
+
+
+def test_calibrate_says_what_the_cross_lingual_cosine_finds(
+    tmp_path: Path, static_encoder, summarize_cache_dir: Path
+) -> None:
+    """With --translations the command says how many of them the cosine it chose finds
+    and how many wrong pairs it merges, not only the cosine (fourth new-user trial)."""
+    pairs = write_pairs(tmp_path / "pairs.jsonl", labelled())
+    xl = [
+        ("Chính phủ sẽ tăng lương tối thiểu từ tháng sau.",
+         "The government will raise the minimum wage next month."),
+        ("Bão số 3 đã đổ bộ vào Quảng Ninh chiều nay.",
+         "Typhoon number 3 made landfall in Quang Ninh this afternoon."),
+        ("Giá xăng sẽ giảm từ 15 giờ chiều mai.", "Petrol prices will fall from 3 p.m. tomorrow."),
+        ("Đội tuyển bóng đá sẽ đá hai trận giao hữu ở châu Âu.",
+         "The football team will play two friendlies in Europe."),
+    ]  # fmt: skip
+    translations = write_pairs(
+        tmp_path / "xl.jsonl", [{"sentence1": a, "sentence2": b} for a, b in xl]
+    )
+    out = tmp_path / "decisions"
+    p = run(str(pairs), "--model", "e5-static", "--translations", str(translations), "-o",
+            str(out), cache=summarize_cache_dir)  # fmt: skip
+    assert p.returncode == 0, p.stderr
+    said = " ".join(p.stdout.split())
+    assert "; cross-lingual cosine " in said
+    found = said.split("% of the translations found")[0].rsplit(" ", 1)[1]
+    false = said.split("% of sentences merged with another's translation")[0].rsplit(" ", 1)[1]
+    assert 0 <= float(found) <= 100 and 0 <= float(false) <= 100
+    from summarize.dedup.calibration import calibrate_model
+
+    fit = calibrate_model(static_encoder, _made_up_pairs(), translations=xl, folder=out)
+    cosines = static_encoder.encode([a for a, _ in xl], prompt_name="query") @ (
+        static_encoder.encode([b for _, b in xl], prompt_name="query").T
+    )
+    expect = float(np.mean(np.diag(cosines) >= fit.decision.cross_lingual))
+    assert fit.translations_found == pytest.approx(expect)
+    assert f"{expect:.1%}" in said
+    assert fit.translations_false is not None and fit.translations_false <= 0.1

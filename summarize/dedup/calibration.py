@@ -661,6 +661,10 @@ class Fitted:
     recall: float
     f1: float
     pairs: int
+    # With translations: the share of them found at the cross-lingual cosine, and of a
+    # sentence paired with another pair's translation merged (in-sample, as above).
+    translations_found: float | None = None
+    translations_false: float | None = None
 
 
 def calibrate_model(
@@ -690,15 +694,20 @@ def calibrate_model(
     decision = fit_decision(
         model_key(encoder.name), signals, gold, min_precision=min_precision, vectors=vector_score
     )
+    found = false = None
     if translations:
         source = encoder.encode([a for a, _ in translations], prompt_name="query")
         target = encoder.encode([b for _, b in translations], prompt_name="query")
-        decision = replace(decision, cross_lingual=cross_lingual_threshold(source, target))
+        threshold = cross_lingual_threshold(source, target)
+        decision = replace(decision, cross_lingual=threshold)
+        cosines = np.asarray(source) @ np.asarray(target).T
+        found = float(np.mean(np.diag(cosines) >= threshold))
+        false = float(np.mean(cosines[~np.eye(len(cosines), dtype=bool)] >= threshold))
     info = {"pairs": len(pairs), "translations": len(translations), **decision.info}
     decision = replace(decision, info=info)
     path = save_decision(decision, folder)
     p, r, f = prf(list(verdicts(signals, decision)), gold)
-    return Fitted(decision, path, p, r, f, len(pairs))
+    return Fitted(decision, path, p, r, f, len(pairs), found, false)
 
 
 def load_translations(path: str | Path) -> list[tuple[str, str]]:
