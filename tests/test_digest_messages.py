@@ -31,7 +31,7 @@ BAD = {
     ),
     "cross_lingual": (
         lambda: DigestOptions(SummaryConfig(method="lead", cross_lingual=True)),
-        "cross_lingual compares articles by the model's vectors",
+        "cross_lingual finds translations by the model's vectors",
     ),
     "resume": (
         lambda: digest([str(SAMPLES)], STDOUT, DigestOptions(LEAD, resume=True)),
@@ -73,7 +73,7 @@ def test_resuming_with_other_settings_says_resume_false_in_python(tmp_path: Path
         (["--story-sentences", "0"], "--story-sentences must be a whole number of at least 1"),
         (["--limit", "0"], "--limit must be a whole number of at least 1 (got 0)"),
         (["--window-days", "-1"], "--window-days must be a number of days, 0 or more"),
-        (["--cross-lingual"], "--cross-lingual compares articles by the model's vectors"),
+        (["--cross-lingual"], "--cross-lingual finds translations by the model's vectors"),
         (["--resume"], "--resume needs an output file, not standard output"),
     ],
 )  # fmt: skip

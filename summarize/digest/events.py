@@ -47,8 +47,8 @@ FEATURES = (
 )  # fmt: skip
 # A name or number in at most this share of articles (or 2) is specific to a story, and
 # so is a more frequent one whose articles all lie in one neighbourhood (a story larger
-# than this share of a small digest: common_in_digest). In a digest of a few articles
-# this cannot tell a campaign's names from one story's: see docs/digest.md "Not done".
+# than this share of a small digest: common_in_digest). A digest of a few articles takes
+# its common names from a fixed reference instead (common_by_reference).
 SPECIFIC_SHARE = 0.01
 # Two articles that each name at least this many people or places of their own, none
 # in common, are strangers (EventGraph.strangers).
@@ -436,15 +436,17 @@ def common_in_digest(
     "hà nội": its rewrites shared no specific fact and became strangers (docs/digest.md,
     "Story names"). A name common in news is spread over many neighbourhoods. In a
     digest no larger than one neighbourhood (:data:`NEIGHBOURS` + 1 articles) every name
-    lies in one, so there a count is all there is (the samples' campaign names).
+    lies in one and a count says nothing: see :func:`common_by_reference`.
     """
     counts: Counter[str] = Counter()
     for p in profiles:
         counts.update(p.names | p.numbers)
+    if len(profiles) <= NEIGHBOURS + 1:
+        return common_by_reference(counts)
     most = max(2, int(SPECIFIC_SHARE * len(profiles)))
     frequent = {x for x, n in counts.items() if n > most}
-    if len(profiles) <= NEIGHBOURS + 1 or not frequent:
-        return frozenset(frequent)
+    if not frequent:
+        return frozenset()
     near: dict[int, set[int]] = {}
     for i, j in pairs:
         near.setdefault(i, {i}).add(j)
@@ -456,6 +458,26 @@ def common_in_digest(
             holders[x].add(i)
     story = {x for x, h in holders.items() if any(h <= near.get(i, {i}) for i in h)}
     return frozenset(frequent - story)
+
+
+def common_by_reference(counts: Mapping[str, int]) -> frozenset[str]:
+    """The names and numbers of a digest of at most :data:`NEIGHBOURS` + 1 articles (the
+    page's batch mode) that are common by a fixed reference, not by their count there:
+    common in news at large (:func:`common_in_news`), titles (:func:`is_title`), years.
+
+    Why not the count: in a batch of three rewrites of one event its names are in every
+    article, and counting them as common (in more than 2 articles) took away every fact
+    the rewrites share, so most of their pairs became strangers and no story formed (the
+    new-user trial: 3 "Sen Vàng" rewrites, 0 stories; 8, two stories of 3). A name in
+    most articles of a tiny batch is the batch's topic. What the count did there, keep
+    the samples' five provinces on one campaign apart, the reference does: the names
+    they share are "Hồ Chí Minh" (common in news), titles cut short ("bộ chính", "phó
+    bí") and years (docs/digest.md, "Small batches").
+    """
+    names, numbers = common_in_news()
+    return frozenset(
+        x for x in counts if x in names or x in numbers or is_title(x) or _YEAR.fullmatch(x)
+    )
 
 
 @cache

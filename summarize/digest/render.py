@@ -82,14 +82,16 @@ def markdown_article(doc: DocumentRecord) -> str:
 
 
 def markdown_footer(learned: LearnedBoilerplate, failed: list[DocumentRecord]) -> str:
-    lines = ["\n## Boilerplate learned from the batch\n"]
+    """The learned lines and the failed records. No heading when nothing was learned:
+    the header's count already says "0 boilerplate lines learned" (new-user trial: a
+    heading with nothing under it reads as a rendering fault)."""
+    lines = [""]
     if learned.lines:
+        lines.append("## Boilerplate learned from the batch\n")
         lines.append("| line | documents | stories | label |\n|---|---:|---:|---|")
         lines += [
             f"| {_md(x.text)} | {x.documents} | {x.stories} | {x.label} |" for x in learned.lines
         ]
-    else:
-        lines.append(f"None (a line must recur in {learned.min_stories} unrelated stories).")
     if failed:
         lines.append(f"\n## Failed records ({len(failed)})\n")
         lines += [f"- {_code(d.id)}: {_md(d.error)}" for d in failed]

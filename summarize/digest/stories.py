@@ -144,6 +144,7 @@ def build_stories(
     for ns in groups:
         story = Story(story_id(load(ns[0])[0].key), ns, {n: signals[n] for n in ns[1:]})
         story.details = {n: details[n] for n in ns[1:] if n in details}
+        label_copies(story, lambda n: (load(n)[0].key, load(n)[2].id))
         story_of.update(dict.fromkeys(ns, story.id))
         _summarise(story, {n: load(n) for n in ns[:story_docs]}, summarizer, shared)
         stories.append(story)
@@ -294,6 +295,29 @@ def event_signal(probability: float, threshold: float) -> tuple[str, str]:
         f"{threshold:.2f} or more on average"
     )
     return words, detail
+
+
+COPY_SIGNAL = "same text (a copy)"
+
+
+def label_copies(story: Story, key_of: Callable[[int], tuple[str, str]]) -> None:
+    """Say "a copy" for an article whose text is an earlier member's, word for word.
+
+    Why: the story model gives a copy "same event: almost certain", as it does a
+    rewrite; an editor wants to know the article adds nothing (new-user trial).
+    ``key_of(n)``: the article's content key (its content sentences' match keys joined:
+    the same words in the same order, letter case, spacing and punctuation aside) and id.
+    """
+    seen: dict[str, str] = {}
+    for n in story.members:
+        key, ident = key_of(n)
+        if key and key in seen and n in story.signals:
+            story.signals[n] = COPY_SIGNAL
+            story.details[n] = (
+                f"every content sentence is the same, in the same order, as in {seen[key]} "
+                "(letter case, spacing and punctuation aside)"
+            )
+        seen.setdefault(key, ident)
 
 
 def _join_translations(
