@@ -94,7 +94,7 @@ def test_the_command_line_says_without_resume(monkeypatch, capsys, tmp_path: Pat
         monkeypatch, capsys, "digest", str(SAMPLES), "-m", "lead", "-n", "2", "-q", "-o", out,
         "--resume",
     )  # fmt: skip
-    assert code == 1
+    assert code == 2  # options that do not match the run: a usage error
     assert err.strip().endswith("other settings or inputs; run without --resume to start over")
     assert "resume=False" not in err
 

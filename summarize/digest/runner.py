@@ -126,11 +126,6 @@ class DigestOptions:
         number = isinstance(window, int | float) and not isinstance(window, bool)
         if window is not None and not (number and 0 <= window < math.inf):
             raise ConfigError(f"window_days must be a number of days, 0 or more (got {window!r})")
-        if self.summary.cross_lingual and not self.summary.needs_model:
-            raise ConfigError(
-                "cross_lingual compares articles by the model's vectors: "
-                "it cannot be used with the lead method"
-            )
         for name in ("resume", "keep_work", "follow_links"):
             check_flag(name, getattr(self, name))
         if not isinstance(self.title, str) or not isinstance(self.glob, str):

@@ -21,7 +21,7 @@ from typing import Any, BinaryIO
 
 import numpy as np
 
-from ..errors import SummarizeError
+from ..errors import ConfigError
 from ..io import write_atomic
 from .record import DocumentRecord, VectorRef
 
@@ -57,7 +57,7 @@ class WorkFile:
             self.vectors.unlink(missing_ok=True)
             return None
         if meta.get("settings") != settings:
-            raise SummarizeError(
+            raise ConfigError(  # options that do not match the run: a usage error, exit 2
                 f"{self.dir}: the unfinished run there used other settings or inputs; "
                 "run with resume=False to start over"
             )
