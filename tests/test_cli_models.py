@@ -100,3 +100,16 @@ def test_models_list_layout_keeps_each_value_on_one_line(monkeypatch, capsys) ->
     lines = out.splitlines()
     assert f"  status: {status}" in lines and f"  path: {path}" in lines, out
     assert rows[0]["name"] in lines
+
+
+def test_a_backends_own_folder_is_that_backend(built, static_encoder) -> None:
+    """`--model` with the folder `summarize models` prints loads the backend itself (its
+    calibrated decision, its cached vectors), not an unknown local model (fourth trial)."""
+    from summarize.dedup.decision import load_decision
+    from summarize.embed import load_encoder
+
+    (static,) = [m for m in built if m["name"].endswith("-static")]
+    for given in (static["path"], static["path"] + "/"):
+        encoder = load_encoder(given, cache=False)
+        assert encoder.name == static_encoder.name
+        assert load_decision(encoder.name) is not None

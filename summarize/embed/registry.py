@@ -101,6 +101,12 @@ def _load_uncached(
     if ref is None:
         return _load_default(backend or DEFAULT_BACKEND, device, batch_size)
     path = Path(ref).expanduser()
+    built = _built_backend(path)
+    if built is not None and backend in (None, built):
+        # The store's own folder of a backend (`summarize models` prints it): the same
+        # model as its alias, with its calibrated decision and its cached vectors, where
+        # a folder path would be an unknown model with neither.
+        return _load_default(built, device, batch_size)
     if path.exists():
         if not path.is_dir():
             raise ModelError(f"model path is not a folder: {path}")
@@ -114,6 +120,21 @@ def _load_uncached(
     if backend not in (None, "torch"):
         raise ModelError(f"the {backend} backend runs local folders only, not {ref!r}")
     return torch_backend.SentenceTransformerEncoder(ref, device, batch_size)
+
+
+def _built_backend(path: Path) -> str | None:
+    """The backend whose store folder ``path`` is, if it is one."""
+    try:
+        resolved = path.resolve()
+    except OSError:
+        return None
+    for backend, spec in _SPECS.items():
+        try:
+            if resolved == spec.folder.resolve():
+                return backend
+        except OSError:
+            continue
+    return None
 
 
 def _looks_like_path(ref: str) -> bool:
