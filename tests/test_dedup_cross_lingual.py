@@ -223,3 +223,46 @@ def test_the_default_model_keeps_a_name_swap_and_removes_the_translation(default
     vi, en = SAME[1]
     same = deduplicate(f"{vi} {_FILLER}\n\n{en}", model=default_encoder, cross_lingual=True)
     assert [r.signal for r in same.removed] == ["cross-lingual"]
+
+
+@pytest.mark.parametrize(
+    ("vi", "en"),
+    [
+        ("Giá vàng không tăng.", "Gold prices rose more than ever."),
+        ("Công ty không công bố mẫu điện thoại mới.", "The company unveiled its new phone."),
+        ("Nhà máy không sản xuất thêm xe.", "The factory made more cars under the new plan."),
+        ("Công đoàn không ủng hộ đề xuất.", "The union backed the proposal."),
+    ],
+)
+def test_an_english_word_that_only_starts_like_a_negation_answers_none(vi: str, en: str) -> None:
+    """ "ever" after "than", and words in un- that say no "not" ("unveiled", "union",
+    "under"), leave a negation on the other side standing."""
+    diffs = fact_differences(facts(en), facts(vi), a_inside_b=True, across=True)
+    assert diffs == ("negation “không”",)
+
+
+@pytest.mark.parametrize(
+    ("vi", "en"),
+    [
+        ("Nguyên nhân vụ cháy vẫn chưa được biết.", "The cause of the fire is still unknown."),
+        (
+            "Tom là nhân viên tốt nhất mà chúng ta chưa từng có.",
+            "Tom is the best employee we've ever had.",
+        ),
+        ("Giá vàng tăng lên mức chưa từng có.", "Gold prices rose to unprecedented levels."),
+        ("Thật không may, anh ấy đã đến muộn.", "Unfortunately, he arrived late."),
+    ],
+)
+def test_a_word_that_says_not_answers_a_negation(vi: str, en: str) -> None:
+    assert not fact_differences(facts(en), facts(vi), a_inside_b=True, across=True)
+
+
+def test_mr_and_a_last_name_mention_a_person_across_languages() -> None:
+    """ "Mr Hiep" mentions "Nguyễn Hoàng Hiệp", as the docstring of _names_across says:
+    only the English side names someone the other does not (John Smith), no swap."""
+    vi = facts("Ông Nguyễn Hoàng Hiệp đã gặp một đối tác nước ngoài.")
+    en = facts("John Smith met Mr Hiep, a foreign partner.")
+    assert not fact_differences(en, vi, across=True)
+    swapped = facts("John Smith met Tran Van Nam, a foreign partner.")
+    diffs = fact_differences(swapped, vi, across=True)
+    assert diffs == ("name Nguyễn Hoàng Hiệp", "name Tran Van Nam")

@@ -325,3 +325,63 @@ def test_counted_number_words_conflict_with_any_other_value() -> None:
 def test_facts_of_almost_nothing(text: str) -> None:
     """The digest reads the facts of a missing title (the empty string)."""
     assert not fact_differences(facts(text), facts(text))
+
+
+# ------------------------------------------------- hostile and extreme input (a review)
+
+
+def test_a_long_run_of_magnitude_words_keeps_the_amount_as_written() -> None:
+    """120,000 "tỷ" would be 10**1080000: kept as written with its power of ten, no
+    overflow, and another amount before the same run still conflicts."""
+    run = "tỷ " * 120_000
+    five, six = facts(f"Công ty báo lỗ 5 {run}đồng."), facts(f"Công ty báo lỗ 6 {run}đồng.")
+    assert five.values[0][0] == "5e1080000"
+    assert fact_differences(five, six)
+    assert not fact_differences(five, facts(f"Năm nay công ty báo lỗ 5 {run}đồng."))
+
+
+def test_amounts_beyond_28_digits_are_read_exactly() -> None:
+    a = values("1234567890123456789012345678901 tỷ")
+    b = values("1234567890123456789012345678902 tỷ")
+    assert a[0][0] == "1234567890123456789012345678901000000000"
+    assert a != b
+    assert fact_differences(facts("Dự án lãi " + a[0][1]), facts("Dự án lãi " + b[0][1]))
+    assert values("9999999999999999999999999999 triệu 999 nghìn")[0][0] == (
+        "9999999999999999999999999999999000"  # not rounded to 1E+34
+    )
+
+
+def test_a_digit_run_of_any_length_is_a_value() -> None:
+    """Python refuses int() of more than 4,300 digits; such a run is kept as written."""
+    long = "1" + "0" * 5000
+    assert values(f"Có {long} người.") == ((long, long),)
+    assert values(f"Có 00{long},5 tỷ.")[0][0] == f"{long}.5e9"
+    assert fact_differences(facts(f"Có {long} người."), facts(f"Có {long}1 người."))
+
+
+@pytest.mark.timeout(60)
+def test_a_long_run_of_separated_digits_is_read_in_linear_time() -> None:
+    """ "1.1.1...." over 200,000 characters: one token, 100,000 values, no quadratic
+    copy of what was written for each value."""
+    text = "1." * 100_000
+    found = facts(text)
+    assert len(found.values) == 100_000
+    assert fact_differences(found, facts(text + "2"))
+
+
+def test_a_range_with_an_end_that_cannot_scale_keeps_both_ends_as_written() -> None:
+    assert values("1,0-1,5 tỷ") == (("1.0e9", "1,0-1,5 tỷ"), ("1.5e9", "1,0-1,5 tỷ"))
+    assert values("1-1,5 tỷ") == (("1000000000", "1-1,5 tỷ"), ("1500000000", "1-1,5 tỷ"))
+    # "1,0-1,5 tỷ" is not "1.0 đồng to 1,5 tỷ": the first end keeps its magnitude
+    assert fact_differences(facts("Giá từ 1,0-1,5 tỷ đồng."), facts("Giá từ 1,0-1,5 đồng."))
+
+
+def test_an_english_title_is_no_capitalised_neighbour() -> None:
+    """ "Mr Hiep" mentions Hiep on his own, as "ông Hiệp" does; the within-language
+    rules read the same capitals."""
+    assert "Hiep" in facts("He said that Mr Hiep agreed.").capitals
+    assert "Hiep" in facts("He said that Mr. Hiep agreed.").capitals
+    assert "Smith" not in facts("He met John Smith.").capitals
+    hiep = facts("Deputy Minister Nguyen Hoang Hiep met John Smith on Monday.")
+    assert not fact_differences(facts("On Monday, Mr Hiep met John Smith."), hiep)
+    assert fact_differences(facts("On Monday, Tran Van Nam met John Smith."), hiep)

@@ -47,7 +47,7 @@ import re
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import Decimal, localcontext
 
 __all__ = ["Facts", "fact_differences", "facts", "names_shared", "same_values", "values"]
 
@@ -80,7 +80,9 @@ def facts(text: str) -> Facts:
     text = unicodedata.normalize("NFC", text)
     found = values(text)
     words = _split_abbreviations(text).split()
-    upper = [w[:1].isupper() for w in words]
+    # An English title is no capitalised neighbour: "Mr Hiep" names Hiep on his own, as
+    # "ông Hiệp" does.
+    upper = [w[:1].isupper() and w.strip(_PUNCT) not in _TITLES for w in words]
     capitals = frozenset(  # capitalised words on their own ("đồng chí Quân", "bà Gordimer")
         w.strip(_PUNCT)
         for i, w in enumerate(words)
@@ -284,7 +286,8 @@ def values(text: str) -> tuple[tuple[str, str], ...]:
                 found, end = _amounts(found, _exponent(unit.group("times")), m, text, end)
             else:
                 found[-1] += "%" if unit.group("percent") else "°"
-        out.extend((c, text[m.start() : end]) for c in found)
+        written = text[m.start() : end]  # one string for every value: "1.1.1..." stays linear
+        out.extend((c, written) for c in found)
         pos = end
     return tuple(out)
 
@@ -307,36 +310,53 @@ def _amounts(
     """
     ranged = m.group("num") is not None and "-" in m.group("num")
     scaled = [_amount(c, exponent) for c in found]
-    if ranged and all(scaled):
-        return [s for s in scaled if s is not None], end
+    if ranged:  # every end scaled, or every end as written ("1,0-1,5 tỷ")
+        if all(scaled):
+            return [s for s in scaled if s is not None], end
+        return [f"{c}e{exponent}" for c in found], end
     head = scaled[-1]
     if head is None:
         return [*found[:-1], f"{found[-1]}e{exponent}"], end
-    total, last = Decimal(head.removeprefix(SOFT)), exponent
+    total, last = head.removeprefix(SOFT), exponent
     if m.group("num") is not None and len(found) == 1:
         while (part := _PART.match(text, end)) is not None:
             power = _exponent(part.group("times"))
-            value = Decimal(part.group("n")).scaleb(power)
-            if power >= last or value >= Decimal(1).scaleb(last):
+            if power >= last:  # checked first: "tỷ tỷ tỷ ..." may be a huge power
                 break
-            total, last, end = total + value, power, part.end()
+            value = int(part.group("n")) * 10**power
+            if value >= 10**last:
+                break
+            total, last, end = _exact(total, plus=value), power, part.end()
     prefix = SOFT if head.startswith(SOFT) else ""
-    return [*found[:-1], prefix + _plain(total)], end
+    return [*found[:-1], prefix + total], end
+
+
+# Beyond these an amount is kept as written with its power of ten ("5e1080000" for "5"
+# and a run of 120,000 "tỷ"): read exactly, such a value would only cost time and memory.
+_MAX_EXPONENT = 24
+_MAX_DIGITS = 40
 
 
 def _amount(canonical: str, exponent: int) -> str | None:
-    """``canonical`` times 10**exponent, or None if it is no plain number (a date, a
-    fraction ending in 0)."""
+    """``canonical`` times 10**exponent, exactly, or None if it is no plain number (a
+    date, a fraction ending in 0) or too long or too large to read (see _MAX_EXPONENT)."""
     digits = canonical.removeprefix(SOFT)
+    if exponent > _MAX_EXPONENT or len(digits) > _MAX_DIGITS:
+        return None
     if not re.fullmatch(r"\d+(?:\.\d*[1-9])?", digits):
         return None
     prefix = SOFT if canonical.startswith(SOFT) else ""
-    return prefix + _plain(Decimal(digits).scaleb(exponent))
+    return prefix + _exact(digits, exponent)
 
 
-def _plain(value: Decimal) -> str:
-    """1.2E+9 -> "1200000000", 1234.50 -> "1234.5"."""
-    text = format(value, "f")
+def _exact(digits: str, exponent: int = 0, plus: int = 0) -> str:
+    """``digits`` times 10**exponent, plus ``plus``, without rounding, written plainly:
+    ("1.2", 9) -> "1200000000", ("1234.50", 0) -> "1234.5". The default context keeps
+    28 digits, which would read "123...901 tỷ" and "123...902 tỷ" (31 digits) as one
+    value; amounts here have at most _MAX_DIGITS digits at 10**_MAX_EXPONENT."""
+    with localcontext() as ctx:
+        ctx.prec = 2 * (_MAX_DIGITS + _MAX_EXPONENT)
+        text = format(Decimal(digits).scaleb(exponent) + plus, "f")
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 
@@ -391,7 +411,7 @@ def _number(token: str, unit: bool = False) -> list[str]:
     ("10-12 triệu", "5-7%"), not dates."""
     groups, seps = re.split(r"[.,/:-]", token), re.findall(r"[.,/:-]", token)
     if not seps:
-        return [str(int(token))]
+        return [_int(token)]
     dated = set(seps) == {"-"} and not unit  # "10-12 triệu", "5-7%": a range, no date
     if dated and len(groups) in (2, 3) and _is_date(groups[0], groups[1]):
         if len(groups) == 2 or len(groups[2]) in (2, 4):
@@ -407,15 +427,21 @@ def _number(token: str, unit: bool = False) -> list[str]:
         if (seps[0] == "/" or (seps[0] == "." and not unit)) and _is_date(a, b):
             return [_date(a, b, None)]
         if seps[0] in ".,":
-            return [f"{int(a)}.{b}"]  # a decimal: its digits as written
+            return [f"{_int(a)}.{b}"]  # a decimal: its digits as written
         if seps[0] == "/" and _is_month_year(a, b):
             return [f"{int(a)}/{int(b)}"]
         if seps[0] == ":":
-            return [f"{int(a)}:{int(b)}"]
+            return [f"{_int(a)}:{_int(b)}"]
     if len(groups) == 3 and seps[0] == seps[1] and seps[0] in "/." and len(groups[2]) in (2, 4):
         if _is_date(groups[0], groups[1]):
             return [_date(*groups)]
-    return [str(int(x)) for x in groups]  # a list: "7,8,9"
+    return [_int(x) for x in groups]  # a list: "7,8,9"
+
+
+def _int(digits: str) -> str:
+    """A digit run without its leading zeros: str(int(...)) for any length (Python
+    refuses to convert more than 4,300 digits, and a run of any length may be written)."""
+    return digits.lstrip("0") or "0"
 
 
 def _thousands(groups: list[str], seps: list[str]) -> str | None:
@@ -428,7 +454,7 @@ def _thousands(groups: list[str], seps: list[str]) -> str | None:
         n += 1
     if n == 1 or len(groups[0]) > 3 or groups[0].startswith("0"):
         return None
-    whole = str(int("".join(groups[:n])))
+    whole = _int("".join(groups[:n]))
     if n == len(groups):
         return whole
     if n == len(groups) - 1 and seps[n - 1] in ".," and seps[n - 1] != mark:
@@ -437,11 +463,11 @@ def _thousands(groups: list[str], seps: list[str]) -> str | None:
 
 
 def _is_date(day: str, month: str) -> bool:
-    return 1 <= int(day) <= 31 and 1 <= int(month) <= 12 and len(day) <= 2 and len(month) <= 2
+    return len(day) <= 2 and len(month) <= 2 and 1 <= int(day) <= 31 and 1 <= int(month) <= 12
 
 
 def _is_month_year(month: str, year: str) -> bool:
-    return 1 <= int(month) <= 12 and len(month) <= 2 and len(year) == 4
+    return len(month) <= 2 and len(year) == 4 and 1 <= int(month) <= 12
 
 
 def _date(day: str, month: str, year: str | None) -> str:
@@ -475,6 +501,7 @@ _ABBREVIATIONS = (
     ("đbscl", ("đồngbằngsôngcửulong",)),
     ("gdđt", ("giáodụcvàđàotạo", "giáodụcđàotạo")),
 )
+_TITLES = frozenset("Mr Mrs Ms Miss Dr Prof Sir Madam".split())
 _FOLD_DROP = re.compile(r"[\W_]+")
 _PUNCT = ".,;:!?()[]“”\"'‘’«»…-"
 
@@ -528,6 +555,12 @@ def _mentions(text: Facts, name: str) -> bool:
 def _unmentioned(x: Facts, other: Facts) -> list[str]:
     """The names ``x`` states that ``other`` does not mention."""
     return [name for name in x.names if not _mentions(other, name)]
+
+
+def unmentioned(x: Facts, other: Facts) -> list[str]:
+    """The names ``x`` states that ``other`` does not mention (a story summary's
+    restatement must add none: rank.select.Restatements)."""
+    return _unmentioned(x, other)
 
 
 def names_shared(a: Facts, b: Facts) -> bool:
@@ -639,18 +672,34 @@ _NOT_NEGATING_AFTER = frozenset(
 _NOT_NEGATING_BEFORE = frozenset(
     [(w, "không") for w in "hàng phòng chân hư nếu hay hoặc".split()] + [("or", "not")]
 )
+# English adjectives and adverbs in un- that say "not" (a Vietnamese translation holds
+# "không" or "chưa": "unknown" / "không rõ", "unprecedented" / "chưa từng có"); not any
+# word in un-: "unveil", "union", "until", "under", "unite" negate nothing.
+_UN = (
+    "able|aware|clear|certain|known|likely|happ(?:y|ily)|usual(?:ly)?|fair(?:ly)?"
+    "|fortunate(?:ly)?|successful(?:ly)?|changed|willing(?:ly)?|necessar(?:y|ily)|employed"
+    "|acceptabl[ey]|accepted|available|comfortabl[ey]|health(?:y|ily)|safe|popular"
+    "|prepared|expected(?:ly)?|conscious|believabl[ey]|forgettable|kind|luck(?:y|ily)"
+    "|important|paid|sure|true|used|well|armed|finished|solved|answered|harmed|hurt"
+    "|injured|affected|related|reasonabl[ey]|equal|natural|pleasant|friendly|reliable"
+    "|stable|common|clean|tidy|seen|wanted|wise|worthy|fit|ready|real|lawful(?:ly)?"
+    "|official|authori[sz]ed|licensed|registered|beaten|limited|resolved|confirmed"
+    "|identified|disclosed|announced|decided|interested|precedented|predictable|touched"
+    "|realistic|responsive|satisf(?:ied|actory)|controlled|attended|educated"
+)
 # Words that say a negation without a negator; on the other side they answer a negator
 # ("không nhìn thấy được" / "invisible", "không giao du" / "little social life"), but
-# they never raise a conflict themselves ("It goes without saying" / "Rõ ràng").
+# they never raise a conflict themselves ("It goes without saying" / "Rõ ràng"). "ever"
+# after a superlative answers "chưa từng" ("the best we've ever had" / "tốt nhất mà chúng
+# ta chưa từng có"), but "than ever" ("hơn bao giờ hết") negates nothing.
 _SOFT_NEGATION = re.compile(
     r"(?<!\w)(?:no|none|nothing|nobody|nowhere|neither|nor|without|hardly|barely|scarcely"
-    r"|rarely|seldom|(?<!a )little|(?<!a )few|ever|otherwise|unless|except|instead"
+    r"|rarely|seldom|(?<!a )little|(?<!a )few|(?<!than )ever|otherwise|unless|except|instead"
     r"|fail(?:s|ed|ing|ure)?"
     r"|not only|not just|or not|không sao|không chỉ|không những|nếu không|hay không|chả"
     r"|refus(?:e|es|ed|ing)|unable|lack(?:s|ed|ing)?|miss(?:es|ed|ing)?|absent|den(?:y|ies|ied)"
     r"|avoid(?:s|ed)?|stop(?:s|ped)?|impossible|invisible|indispensable|inevitabl[ey]"
-    r"|insufficient|incorrect|inaccurate|incapable|illegal|un(?!der|it|ivers|ion|ique|til"
-    r"|iform)\w{3,}|\w{3,}less|too \w+ to"
+    rf"|insufficient|incorrect|inaccurate|incapable|illegal|un(?:{_UN})|\w{{3,}}less|too \w+ to"
     r"|thiếu|vô ích|vô dụng|bất hợp pháp|phi pháp|ít khi|hiếm khi|khó có thể|khó mà|khỏi cần"
     r"|từ chối|phủ nhận|bác bỏ|thất bại)(?!\w)"
 )
