@@ -54,6 +54,22 @@ def test_a_name_of_its_own_stays_eligible() -> None:
     assert not _pair("Bà Trần Thị Hoa, Giám đốc Sở Du lịch, cho biết lễ hội bị hủy.", said)
 
 
+def test_a_name_or_a_number_word_only_the_candidate_states_stays_eligible() -> None:
+    """From the review: a name the pick does not mention, or a number word (which the
+    duplicate guard reads only against another number), is a fact of its own."""
+    fire = "Chiều 12/3, một xưởng gỗ ở Dĩ An bốc cháy dữ dội."
+    assert not _pair("Chiều 12/3, xưởng gỗ của công ty Minh Phát ở Dĩ An bốc cháy dữ dội.", fire)
+    assert not _pair("Chiều 12/3, một xưởng gỗ ở Dĩ An bốc cháy, hai người bị thương.", fire)
+    assert not _pair("Chiều 12/3, một xưởng gỗ ở Dĩ An bốc cháy, 3 người bị thương.", fire)
+
+
+def test_a_fraction_is_not_a_day() -> None:
+    assert not _pair("2/3 người dân đã sơ tán khỏi vùng lũ.", "Người dân đã sơ tán khỏi vùng lũ.")
+    assert _pair(  # a day said as one: "hôm qua (12/3)"
+        "Hôm qua (12/3), người dân đã sơ tán khỏi vùng lũ.", "Người dân đã sơ tán khỏi vùng lũ."
+    )
+
+
 def test_below_the_cosine_nothing_restates() -> None:
     assert not _pair("Xưởng gỗ Công ty Tân Phát tại Dĩ An bị cháy lớn chiều 12/3.", cosine=0.9)
 

@@ -12,7 +12,7 @@ from itertools import chain, combinations
 
 import numpy as np
 
-from ..dedup.facts import Facts, fact_differences, facts
+from ..dedup.facts import Facts, fact_differences, facts, unmentioned
 from .quotes import speaker_needs
 
 # Openers that point back to something said before. A sentence that starts with
@@ -209,8 +209,16 @@ def restates_cosine(model: str | None) -> float:
 
 
 # A time or a date (canonical forms of dedup.facts: "14h", "8h45", "12/3", "12/3/2024",
-# "5/2024"): outlets give their own hour and day to one event.
-_WHEN = re.compile(r"\d{1,2}h(?:\d{2})?|\d{1,2}/\d{1,2}(?:/\d{4})?|\d{1,2}/\d{4}")
+# "5/2024"): outlets give their own hour and day to one event. A day is read as one
+# only after a word that says so ("ngày 12/3", "chiều 12/3", "hôm qua (12/3)"): "2/3 người
+# dân" is two thirds, a value of its own.
+_TIME = re.compile(r"\d{1,2}h(?:\d{2})?")
+_DAY = re.compile(r"\d{1,2}/\d{1,2}(?:/\d{4})?|\d{1,2}/\d{4}")
+_DAY_WORD = re.compile(
+    r"(?:ngày|hôm|mùng|sáng|trưa|chiều|tối|đêm|khuya|tháng|lúc|qua|nay|on|since|until)"
+    r"\s*[(,]?\s*$",
+    re.IGNORECASE,
+)
 
 
 class Restatements:
@@ -245,10 +253,17 @@ class Restatements:
         if i == j or float(self.sims[i, j]) < self.cosine:
             return False
         a, b = self._read(i), self._read(j)
+        if unmentioned(a, b):  # a name the pick does not mention: a fact of its own
+            return False
         mine = Counter(c for c, _ in a.values)
         theirs = Counter(c for c, _ in b.values)
-        if not any(_WHEN.fullmatch(c) for c in theirs - mine):  # the pick's own hour or day
-            a, b = _without_when(a), _without_when(b)
+        if not (self._when(j) & set(theirs - mine)):  # the pick's own hour or day
+            a, b = _without(a, self._when(i)), _without(b, self._when(j))
+            mine = Counter(c for c, _ in a.values)
+        # Any value the pick lacks, a number word too ("hai người bị thương", which the
+        # guard reads only against another number), is a fact of its own.
+        if mine - Counter(c for c, _ in b.values):
+            return False
         return not fact_differences(a, b, a_inside_b=True)
 
     def _read(self, i: int) -> Facts:
@@ -256,11 +271,24 @@ class Restatements:
             self._facts[i] = facts(self.texts[i])
         return self._facts[i]
 
+    def _when(self, i: int) -> set[str]:
+        """The canonical values of text ``i`` that are a time or a day."""
+        text = self.texts[i]
+        return {c for c, written in self._read(i).values if _is_when(c, written, text)}
 
-def _without_when(found: Facts) -> Facts:
-    kept = tuple(v for v in found.values if not _WHEN.fullmatch(v[0]))
-    numbers = frozenset(c for c in found.numbers if not _WHEN.fullmatch(c))
-    return replace(found, values=kept, numbers=numbers)
+
+def _is_when(canonical: str, written: str, text: str) -> bool:
+    if _TIME.fullmatch(canonical):
+        return True
+    if not _DAY.fullmatch(canonical):
+        return False
+    at = text.find(written)
+    return at >= 0 and _DAY_WORD.search(text[max(0, at - 16) : at]) is not None
+
+
+def _without(found: Facts, when: set[str]) -> Facts:
+    kept = tuple(v for v in found.values if v[0] not in when)
+    return replace(found, values=kept, numbers=frozenset(c for c in found.numbers if c not in when))
 
 
 @dataclass(frozen=True)
