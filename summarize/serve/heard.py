@@ -12,7 +12,9 @@ once.
 Python's warning machinery is process-wide (filters, ``showwarning``), so one request
 hears at a time (``_HEARING``): the model work already runs one request at a time
 (``engine.Engine``), and a page's upload being read waits for it. Warnings of other
-kinds, or from another thread, go where they went before.
+kinds, or from another thread, go where they went before, with one difference while a
+request hears: the "always" filter is process-wide, so a warning of these kinds said by
+another thread in that time is printed each time, not once per place.
 """
 
 from __future__ import annotations
