@@ -14,8 +14,10 @@ group the ablation in ``docs/ranking.md`` removes at once.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import chain
 
 import numpy as np
 
@@ -24,7 +26,10 @@ from .graph import neighbour_graph, pagerank, sparse_pagerank, textrank_weights
 
 CENTRALITY_ALPHA = 0.85
 _WORD = re.compile(r"[^\W_]+")
-_DIGIT_WORD = re.compile(r"[^\s\d]*\d\S*")  # a whitespace-separated word with a digit
+# A whitespace-separated word with a digit. Every match starts a word (it runs to the
+# word's end); the look-behind says so, so a word without a digit fails at once at each
+# of its letters instead of being rescanned from each (the same matches, twice as fast).
+_DIGIT_WORD = re.compile(r"(?<!\S)[^\s\d]*\d\S*")
 QUOTES = '"“”«»„'
 _OPEN_QUOTES = "\"“«„'‘"
 
@@ -252,11 +257,9 @@ def _lexical(texts: Sequence[str], title: str | None) -> dict[str, np.ndarray]:
     words = [_words_of(t) for t in texts]
     head = _words_of(title) if title else set()
     tw = np.array([len(w & head) / len(head) if head else 0.0 for w in words])
-    counts: dict[str, int] = {}
-    for w in words:
-        for x in w:
-            counts[x] = counts.get(x, 0) + 1
-    shared = np.array([sum(counts[x] > 1 for x in w) / len(w) if w else 0.0 for w in words])
+    counts = Counter(chain.from_iterable(words))
+    once = {x for x, c in counts.items() if c == 1}  # a sentence's other words recur
+    shared = np.array([(len(w) - len(w & once)) / len(w) if w else 0.0 for w in words])
     return {
         "title_words": tw,
         "title_words_z": _zscore(tw) if n else tw,
@@ -280,7 +283,7 @@ def _shape(text: str) -> tuple[float, ...]:
     count = max(len(words), 1)
     digits = len(_DIGIT_WORD.findall(text)) / count
     # Capitalised words after the first: names and places in any cased script.
-    capitals = sum(w[:1].isupper() for w in words[1:]) / count
+    capitals = sum([w[:1].isupper() for w in words[1:]]) / count
     stripped = text.strip()
     return (
         float(np.log1p(len(words))),

@@ -8,7 +8,7 @@ import re
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
-from itertools import chain, combinations
+from itertools import accumulate, chain, combinations
 
 import numpy as np
 
@@ -59,7 +59,7 @@ _UNQUOTED_SPEECH = re.compile(
 
 def continues_speech(before: str) -> bool:
     """True if the sentence after ``before`` may still be the unquoted speech it opens."""
-    return bool(_UNQUOTED_SPEECH.search(before))
+    return ":" in before and bool(_UNQUOTED_SPEECH.search(before))  # no colon: no match
 
 
 def is_dangling(text: str) -> bool:
@@ -311,9 +311,16 @@ SET_POOL = 12  # candidates (by expected shared bigrams) whose sets are searched
 _TOKEN = re.compile(r"[^\W_]+")
 
 
-def _bigrams(text: str) -> Counter:
-    toks = _TOKEN.findall(text.casefold())
+def _tokens(text: str) -> list[str]:
+    return _TOKEN.findall(text.casefold())
+
+
+def _pairs(toks: list[str]) -> Counter:
     return Counter(zip(toks, toks[1:], strict=False))
+
+
+def _bigrams(text: str) -> Counter:
+    return _pairs(_tokens(text))
 
 
 def choose_set(
@@ -339,8 +346,10 @@ def choose_set(
     """
     n = len(texts)
     want = min(limit, n)
-    grams = [_bigrams(t) for t in texts]
-    size = np.array([sum(g.values()) for g in grams], dtype=np.float64)
+    toks = [_tokens(t) for t in texts]
+    # A text's bigram count is its tokens less one; only the pool's units need the
+    # bigrams themselves (counting every candidate's cost --fast a tenth of its ranking).
+    size = np.array([max(len(t) - 1, 0) for t in toks], dtype=np.float64)
     p = np.clip(np.asarray(overlap.precision, dtype=np.float64), 0.0, 1.0)
     expected = p * size
     order = [int(i) for i in np.argsort(-expected, kind="stable")]
@@ -363,15 +372,18 @@ def choose_set(
     at = {i: k for k, i in enumerate(members)}
     local = np.array(members, dtype=np.intp)
     pair = np.zeros((len(members), len(members)))
+    grams = {i: _pairs(toks[i]) for i in members}
     for a, b in combinations(range(len(members)), 2):
         i, j = members[a], members[b]
         shared = grams[i].keys() & grams[j].keys()  # a Counter's & is 5x slower here
         pair[a, b] = min(p[i], p[j]) * sum(min(grams[i][g], grams[j][g]) for g in shared)
     best: list[int] | None = None
+    largest = list(accumulate(sorted((len(u) for u in units), reverse=True)))
     for target in range(want, 0, -1):  # all ``limit`` sentences if the units allow it
         sets = [
             picks
             for k in range(1, target + 1)
+            if k <= len(largest) and largest[k - 1] >= target  # else k units are too few
             for combo in combinations(units, k)
             if len(picks := sorted(set(chain.from_iterable(combo)))) == target
         ]

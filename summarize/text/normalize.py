@@ -189,6 +189,9 @@ def word_count(text: str) -> int:
 _BREAK = r"[\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]"
 _LINE_BREAK = re.compile(rf"[ \t\u00a0]*{_BREAK}\s*")
 _HYPHEN_BREAK = re.compile(rf"(?<=[^\W\d_])-[ \t]*{_BREAK}[ \t]*(?=[^\W\d_])")
+# Any line break at all: the cheap test of one_line (a search for _LINE_BREAK tried its
+# leading spaces at every position of every sentence).
+_ANY_BREAK = re.compile(_BREAK)
 
 
 def one_line(text: str) -> str:
@@ -200,7 +203,7 @@ def one_line(text: str) -> str:
     line. Texts without a line break, every sentence of a text that is not wrapped, come
     back as they are.
     """
-    if not _LINE_BREAK.search(text):
+    if not _ANY_BREAK.search(text):
         return text
     # a word hyphenated at the break ("Al-" | "Gharafa") stays one word
     return _LINE_BREAK.sub(" ", _HYPHEN_BREAK.sub("-", text))
