@@ -1113,12 +1113,11 @@ def _unmatched(summary) -> None:  # noqa: ANN001 - a Summary, or None for a fail
     the summary is still written: the sentences closest to the query."""
     if summary is None or summary.query_matched is not False:
         return
+    from .report.common import unmatched_query
+
     source = summary.document.source
     where = "the text" if source in (None, STDOUT) else source
-    sys.stderr.write(
-        f"summarize: warning: nothing in {where} matches the query "
-        f"{_quoted_query(summary.query)}; the summary is only the sentences closest to it\n"
-    )
+    sys.stderr.write(f"summarize: warning: {unmatched_query(summary.query, where)}\n")
 
 
 def _unmatched_tally(summaries: list, verbose: bool) -> None:
@@ -1131,27 +1130,17 @@ def _unmatched_tally(summaries: list, verbose: bool) -> None:
     missed = [s for s in summaries if s.query_matched is False]
     if not missed:
         return
-    from .report.common import plural
+    from .report.common import plural, quoted_query
 
     them, summary = (
         ("it", "its summary is") if len(missed) == 1 else ("them", "their summaries are")
     )
     sys.stderr.write(
         f"summarize: warning: {len(missed)} of {plural(len(summaries), 'article')}: "
-        f"nothing in {them} matches the query {_quoted_query(missed[0].query)}; "
+        f"nothing in {them} matches the query {quoted_query(missed[0].query)}; "
         f"{summary} only the sentences closest to it (see query_matched in the output"
         f"{'' if verbose else ', or --verbose for their names'})\n"
     )
-
-
-QUERY_SHOWN = 60  # characters of a query a warning quotes: a 3,600-character one filled a screen
-
-
-def _quoted_query(query: str) -> str:
-    """The query as a warning quotes it: on one line, cut to QUERY_SHOWN characters + "…"."""
-    from .report.common import snippet
-
-    return repr(snippet(query, QUERY_SHOWN + 1))
 
 
 def _warning(message, category, filename, lineno, file=None, line=None) -> None:

@@ -193,5 +193,22 @@ def snippet(text: str, width: int = 160) -> str:
     return flat if len(flat) <= width else flat[: width - 1].rstrip() + "…"
 
 
+QUERY_SHOWN = 60  # characters of a query a warning quotes: a 3,600-character one filled a screen
+
+
+def quoted_query(query: str) -> str:
+    """The query as a warning quotes it: on one line, cut to QUERY_SHOWN characters + "…"."""
+    return repr(snippet(query, QUERY_SHOWN + 1))
+
+
+def unmatched_query(query: str, where: str = "the text") -> str:
+    """The warning for a query nothing in a text answers (``query_matched`` false), as
+    the command line prints it and the HTTP answer's ``warnings`` holds it."""
+    return (
+        f"nothing in {where} matches the query {quoted_query(query)}; "
+        "the summary is only the sentences closest to it"
+    )
+
+
 def blank(value: int | None) -> str | int:
     return "" if value is None else value

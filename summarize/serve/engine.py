@@ -40,7 +40,7 @@ from typing import Any, Generic, TypeVar
 from ..dedup.document import DedupResult
 from ..errors import InputError
 from ..pipeline import Summarizer
-from ..report.common import snippet
+from ..report.common import unmatched_query
 from ..results import Summary
 from ..timing import StageTimer
 from .heard import heard
@@ -48,7 +48,6 @@ from .options import MAX_BATCH_TEXT, MAX_TEXT  # the caps' defaults (documented 
 
 MAX_BATCH = 200  # articles in one batch request: the batch mode is for a desk, not an archive
 POLL = 0.1  # seconds between looks at the cancel event while waiting for the lock
-QUERY_SHOWN = 60  # characters of a query a warning quotes, as the command line's (cli.py)
 T = TypeVar("T")
 
 
@@ -389,11 +388,7 @@ def query_warning(summary: Summary) -> list[str]:
     false and the picks are only the sentences closest to the query."""
     if summary.query is None or summary.query_matched is not False:
         return []
-    shown = repr(snippet(summary.query, QUERY_SHOWN + 1))
-    return [
-        f"nothing in the text matches the query {shown}; "
-        "the summary is only the sentences closest to it"
-    ]
+    return [unmatched_query(summary.query)]
 
 
 def _once(said: Sequence[str]) -> list[str]:
